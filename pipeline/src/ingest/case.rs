@@ -1,0 +1,697 @@
+//! Ingest of one case: hash the sources, skip when unchanged, decode every page into a
+//! streamed PDF/A-2b bundle, check it, write metadata and events, and commit the bag
+//! atomically (a changed case's old bag is moved to `versions/`, never overwritten).
+
+use super::{CaseResult, CaseStatus, Options, Plan, Progress};
+use crate::bag::{self, BagBuilder};
+use crate::events::{self, kind, EventLog, Outcome};
+use crate::hash::{sha256_file, sha256_hex};
+use crate::page::{read_pages, PageError, PreparedPage};
+use crate::pdfa::{BundleInfo, BundleWriter, OutlineEntry};
+use crate::problem::Problem;
+use crate::record::{
+    self, BundleRecord, CaseRecord, IngestInfo, PageRecord, PreviousVersion, SourceRecord,
+};
+use std::fs::{self, File};
+use std::io::BufWriter;
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// Version of the bag layout; part of the fingerprint, so a layout change re-ingests.
+pub const BAG_FORMAT: &str = "sohoa-bag-1";
+
+fn failed(plan: &Plan, errors: Vec<Problem>, warnings: Vec<Problem>) -> CaseResult {
+    CaseResult {
+        folder: plan.source.folder.clone(),
+        case_id: plan.case_id.clone(),
+        status: CaseStatus::Failed,
+        version: None,
+        bag: None,
+        previous_version: None,
+        pages: 0,
+        bytes: 0,
+        metadata_status: None,
+        warnings,
+        errors,
+    }
+}
+
+/// Fingerprint of everything that determines a bag's content: the layout version, every
+/// source file's name and SHA-256, the metadata given for the case, and the options.
+fn fingerprint(plan: &Plan, sources: &[SourceRecord], keep_originals: bool) -> String {
+    let files: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|s| (s.path.as_str(), s.sha256.as_str()))
+        .collect();
+    let sidecar = plan.sidecar.as_ref().map(|s| s.sha256.as_str());
+    let input = serde_json::json!({
+        "format": BAG_FORMAT,
+        "files": files,
+        "fields": plan.fields.known,
+        "extra": plan.fields.extra,
+        "sidecar": sidecar,
+        "keep_originals": keep_originals,
+    });
+    sha256_hex(input.to_string().as_bytes())
+}
+
+/// Reads version and fingerprint of the current bag of a case, if there is one.
+fn current_bag(bag: &Path) -> Option<(u32, Option<String>)> {
+    if !bag.is_dir() {
+        return None;
+    }
+    let meta: Option<serde_json::Value> = fs::read(bag.join("data/metadata.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let version = meta
+        .as_ref()
+        .and_then(|m| m["version"].as_u64())
+        .unwrap_or(1) as u32;
+    let fp = meta.and_then(|m| m["source_fingerprint"].as_str().map(str::to_string));
+    Some((version, fp))
+}
+
+/// Highest version number kept under `versions/<id>/`.
+fn highest_kept(versions: &Path) -> u32 {
+    fs::read_dir(versions)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
+                .max()
+                .unwrap_or(0)
+        })
+        .unwrap_or(0)
+}
+
+/// Payload path for a kept original: `originals/<relative path>`, with the characters
+/// BagIt manifests would have to percent-encode replaced.
+fn original_rel(rel: &str) -> String {
+    format!("originals/{}", rel.replace(['%', '\r', '\n'], "_"))
+}
+
+pub(super) fn process(plan: &Plan, opts: &Options, progress: &dyn Progress) -> CaseResult {
+    let started = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET);
+    let id = &plan.case_id;
+    let folder = &plan.source.folder;
+    let mut errors: Vec<Problem> = plan
+        .problems
+        .iter()
+        .filter(|p| p.is_error())
+        .cloned()
+        .collect();
+    let mut warnings: Vec<Problem> = plan
+        .problems
+        .iter()
+        .filter(|p| !p.is_error())
+        .cloned()
+        .collect();
+    let in_case = |p: Problem| {
+        let file = p.file.clone().unwrap_or_default();
+        if file.is_empty() || file.starts_with(folder.as_str()) {
+            p
+        } else {
+            p.in_file(format!("{folder}/{file}"))
+        }
+    };
+    errors = errors.into_iter().map(in_case).collect();
+    warnings = warnings.into_iter().map(in_case).collect();
+
+    // 1. Fixity of every source at intake.
+    let mut sources = Vec::new();
+    for f in &plan.source.files {
+        match sha256_file(&f.path) {
+            Ok((sha256, size)) => sources.push(SourceRecord {
+                path: f.rel.clone(),
+                sha256,
+                size,
+                pages: 0,
+                kept_as: None,
+            }),
+            Err(e) => errors.push(in_case(
+                Problem::error(
+                    "page.unreadable",
+                    format!("Không đọc được tệp: {e}"),
+                    format!("Cannot read the file: {e}"),
+                )
+                .in_file(f.rel.clone()),
+            )),
+        }
+    }
+    if !errors.is_empty() {
+        for _ in &plan.source.files {
+            progress.file_done(folder);
+        }
+        return failed(plan, errors, warnings);
+    }
+    let fp = fingerprint(plan, &sources, opts.keep_originals);
+    let bags = opts.archive.join("bags");
+    let dest = bags.join(id);
+    let current = current_bag(&dest);
+    if let Some((version, Some(old_fp))) = &current {
+        if *old_fp == fp {
+            for _ in &plan.source.files {
+                progress.file_done(folder);
+            }
+            return CaseResult {
+                folder: folder.clone(),
+                case_id: id.clone(),
+                status: CaseStatus::Skipped,
+                version: Some(*version),
+                bag: Some(format!("bags/{id}")),
+                previous_version: None,
+                pages: 0,
+                bytes: 0,
+                metadata_status: None,
+                warnings: Vec::new(),
+                errors: Vec::new(),
+            };
+        }
+    }
+
+    let tmp = bags.join(format!(".tmp-{id}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&tmp);
+    let outcome = build(
+        plan,
+        opts,
+        progress,
+        &tmp,
+        &mut sources,
+        &fp,
+        current.map(|c| c.0),
+        started,
+        &mut warnings,
+        &mut errors,
+    );
+    match outcome {
+        Ok(Some(done)) if errors.is_empty() => done,
+        Ok(_) => {
+            let _ = fs::remove_dir_all(&tmp);
+            failed(plan, errors, warnings)
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            errors.push(Problem::error(
+                "bag.write_failed",
+                format!("Không ghi được gói lưu trữ: {e}"),
+                format!("Cannot write the bag: {e}"),
+            ));
+            failed(plan, errors, warnings)
+        }
+    }
+}
+
+/// Builds the bag in `tmp` and commits it. `Ok(None)` when problems were recorded in
+/// `errors` (nothing committed); `Err` on I/O failure.
+#[allow(clippy::too_many_arguments)]
+fn build(
+    plan: &Plan,
+    opts: &Options,
+    progress: &dyn Progress,
+    tmp: &Path,
+    sources: &mut [SourceRecord],
+    fp: &str,
+    current_version: Option<u32>,
+    started: OffsetDateTime,
+    warnings: &mut Vec<Problem>,
+    errors: &mut Vec<Problem>,
+) -> std::io::Result<Option<CaseResult>> {
+    let id = &plan.case_id;
+    let folder = &plan.source.folder;
+    let mut log = EventLog::new(None);
+    let mut bag = BagBuilder::create(tmp.to_path_buf())?;
+    log.add(
+        kind::INGESTION,
+        events::detail("ingest"),
+        Outcome::Success,
+        format!(
+            "{} source files from case folder \"{folder}\"",
+            sources.len()
+        ),
+        vec![events::source(folder.clone())],
+    );
+
+    // 2. Metadata.
+    let mut normalized = record::normalize(
+        plan.fields.clone(),
+        folder,
+        plan.from_register,
+        plan.sidecar.is_some(),
+    );
+    warnings.append(&mut normalized.warnings);
+    let folders: Vec<String> = plan
+        .source
+        .components
+        .iter()
+        .map(|c| c.folder.clone())
+        .collect();
+    let empty = Vec::new();
+    let meta = plan
+        .sidecar
+        .as_ref()
+        .map(|s| &s.components)
+        .unwrap_or(&empty);
+    let mut components = record::components(&folders, meta, warnings);
+    let metadata_status =
+        if normalized.missing.is_empty() && (plan.from_register || plan.sidecar.is_some()) {
+            "complete"
+        } else {
+            "incomplete"
+        };
+    log.add(
+        kind::METADATA_EXTRACTION,
+        events::detail("metadata"),
+        if metadata_status == "complete" {
+            Outcome::Success
+        } else {
+            Outcome::Warning
+        },
+        match plan.metadata_sources.is_empty() {
+            true => "no register row or sidecar: identifier taken from the folder name".into(),
+            false => plan
+                .metadata_sources
+                .iter()
+                .map(|m| format!("{} {}", m.kind, m.path))
+                .collect::<Vec<_>>()
+                .join("; "),
+        },
+        plan.metadata_sources
+            .iter()
+            .map(|m| events::source(m.path.clone()))
+            .collect(),
+    );
+
+    // 3. Pages, streamed into the bundle.
+    let pdf_rel = format!("{id}.pdf");
+    let pdf_path = bag.payload_path(&pdf_rel)?;
+    let mut writer =
+        BundleWriter::new(BufWriter::with_capacity(1 << 20, File::create(&pdf_path)?))?;
+    let mut pages: Vec<PageRecord> = Vec::new();
+    for (f, src) in plan.source.files.iter().zip(sources.iter_mut()) {
+        log.add(
+            kind::DIGEST,
+            events::detail("sha256"),
+            Outcome::Success,
+            src.sha256.clone(),
+            vec![events::source(f.rel.clone())],
+        );
+        let bytes = match fs::read(&f.path) {
+            Ok(b) => b,
+            Err(e) => {
+                errors.push(
+                    Problem::error(
+                        "page.unreadable",
+                        format!("Không đọc được tệp: {e}"),
+                        format!("Cannot read the file: {e}"),
+                    )
+                    .in_file(format!("{folder}/{}", f.rel)),
+                );
+                progress.file_done(folder);
+                continue;
+            }
+        };
+        if sha256_hex(&bytes) != src.sha256 {
+            errors.push(
+                Problem::error(
+                    "page.changed_during_ingest",
+                    "Tệp đã thay đổi trong lúc đang lưu trữ: hãy chạy lại khi việc quét đã xong",
+                    "The file changed while it was being ingested: run again once scanning has finished",
+                )
+                .in_file(format!("{folder}/{}", f.rel)),
+            );
+            progress.file_done(folder);
+            continue;
+        }
+        let mut io_error = None;
+        let mut file_warnings = Vec::new();
+        let mut conversions = Vec::new();
+        let first_page = pages.len();
+        let mut sink = |page: PreparedPage| -> Result<(), PageError> {
+            if let Err(e) = writer.add_page(&page) {
+                io_error = Some(e);
+                return Err(PageError::new(
+                    "bag.write_failed",
+                    "Lỗi ghi tệp PDF",
+                    "Error writing the PDF",
+                ));
+            }
+            let number = pages.len() as u32 + 1;
+            for w in page.warnings {
+                file_warnings.push(
+                    w.in_file(format!("{folder}/{}", f.rel))
+                        .on_page(page.frame + 1),
+                );
+            }
+            if !page.conversions.is_empty() {
+                conversions.push(format!(
+                    "page {number} (frame {}): {}",
+                    page.frame + 1,
+                    page.conversions.join(", ")
+                ));
+            }
+            pages.push(PageRecord {
+                number,
+                component: f.component,
+                source: f.rel.clone(),
+                frame: page.frame,
+                width: page.width,
+                height: page.height,
+                dpi_x: page.dpi_x,
+                dpi_y: page.dpi_y,
+                dpi_source: page.dpi_source,
+                colour: page.colour,
+                encoding: page.encoding,
+                conversions: page.conversions,
+            });
+            Ok(())
+        };
+        let result = read_pages(&bytes, &mut sink);
+        if let Some(e) = io_error {
+            return Err(e);
+        }
+        src.pages = (pages.len() - first_page) as u32;
+        let rel = format!("{folder}/{}", f.rel);
+        match result {
+            Ok(n) => log.add(
+                kind::VALIDATION,
+                events::detail("decode"),
+                if file_warnings.is_empty() {
+                    Outcome::Success
+                } else {
+                    Outcome::Warning
+                },
+                format!("decoded {n} page(s)"),
+                vec![events::source(f.rel.clone())],
+            ),
+            Err(e) => {
+                log.add(
+                    kind::VALIDATION,
+                    events::detail("decode"),
+                    Outcome::Failure,
+                    e.en.clone(),
+                    vec![events::source(f.rel.clone())],
+                );
+                errors.push(e.into_problem(&rel));
+            }
+        }
+        if !conversions.is_empty() {
+            log.add(
+                kind::NORMALIZATION,
+                events::detail("page conversion"),
+                Outcome::Success,
+                conversions.join("; "),
+                vec![
+                    events::source(f.rel.clone()),
+                    events::outcome(format!("data/{pdf_rel}")),
+                ],
+            );
+        }
+        warnings.append(&mut file_warnings);
+        progress.file_done(folder);
+    }
+    if !errors.is_empty() {
+        return Ok(None);
+    }
+
+    // 4. Finish and check the bundle.
+    for (i, c) in components.iter_mut().enumerate() {
+        let idx: Vec<u32> = pages
+            .iter()
+            .filter(|p| p.component == Some(i))
+            .map(|p| p.number)
+            .collect();
+        c.first_page = idx.first().copied();
+        c.page_count = idx.len() as u32;
+    }
+    let hoso = record::hoso(
+        &normalized,
+        folder,
+        pages.len() as u64,
+        components.len() as u64,
+    );
+    let case = &normalized.case;
+    let document_id = uuid::Uuid::new_v4().to_string();
+    let info = BundleInfo {
+        identifier: case.case_code.clone().unwrap_or_else(|| id.clone()),
+        other_identifiers: [
+            Some(hoso.arc_file_code.clone()),
+            hoso.paper_file_code.clone(),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|x| Some(x) != case.case_code.as_ref())
+        .collect(),
+        title: hoso.title.clone(),
+        description: describe(case),
+        dates: [
+            &case.received_date,
+            &case.due_date,
+            &case.resolved_date,
+            &case.returned_date,
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|d| record::parse_date(&d[..d.len().min(10)]).is_some())
+        .map(|d| d[..10].to_string())
+        .collect(),
+        publisher: case.agency_name.clone(),
+        created: started,
+        document_id: document_id.clone(),
+    };
+    let outline: Vec<OutlineEntry> = components
+        .iter()
+        .filter_map(|c| {
+            c.first_page.map(|p| OutlineEntry {
+                title: format!("{:02}. {}", c.ordinal, c.label),
+                page: p as usize - 1,
+            })
+        })
+        .collect();
+    let (buf, pdf_sha, pdf_size) = writer.finish(&info, &outline)?;
+    let file = buf.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    drop(file);
+    bag.record(&pdf_rel, pdf_sha.clone(), pdf_size);
+    log.add(
+        kind::CREATION,
+        events::detail("PDF/A-2b bundle"),
+        Outcome::Success,
+        format!("{} pages, {pdf_size} bytes, PDF/A-2b", pages.len()),
+        sources
+            .iter()
+            .map(|s| events::source(s.path.clone()))
+            .chain([events::outcome(format!("data/{pdf_rel}"))])
+            .collect(),
+    );
+    log.add(
+        kind::DIGEST,
+        events::detail("sha256"),
+        Outcome::Success,
+        pdf_sha.clone(),
+        vec![events::outcome(format!("data/{pdf_rel}"))],
+    );
+    match crate::pdfa::check_bundle(&pdf_path, pages.len()) {
+        Ok(summary) => log.add(
+            kind::VALIDATION,
+            events::detail("bundle check"),
+            Outcome::Success,
+            summary,
+            vec![events::source(format!("data/{pdf_rel}"))],
+        ),
+        Err(why) => {
+            errors.push(Problem::error(
+                "bundle.invalid",
+                format!("Tệp PDF/A vừa tạo không đạt kiểm tra: {why}"),
+                format!("The PDF/A just written failed its check: {why}"),
+            ));
+            return Ok(None);
+        }
+    }
+
+    // 5. Originals, when asked.
+    if opts.keep_originals {
+        for (f, src) in plan.source.files.iter().zip(sources.iter_mut()) {
+            let rel = original_rel(&f.rel);
+            let sha = bag.copy(&rel, &f.path)?;
+            if sha != src.sha256 {
+                errors.push(
+                    Problem::error(
+                        "page.changed_during_ingest",
+                        "Tệp gốc đã thay đổi trong lúc sao chép",
+                        "The original changed while it was being copied",
+                    )
+                    .in_file(format!("{folder}/{}", f.rel)),
+                );
+                return Ok(None);
+            }
+            src.kept_as = Some(format!("data/{rel}"));
+        }
+    }
+
+    // 6. Version, metadata, events, bag.
+    let versions = opts.archive.join("versions").join(id);
+    // The current bag keeps its number under versions/ (or the next free one there); the
+    // new bag's number is one more than any number used so far.
+    let highest = highest_kept(&versions);
+    let prior = current_version.map(|cv| {
+        if versions.join(cv.to_string()).exists() {
+            highest + 1
+        } else {
+            cv
+        }
+    });
+    let version = prior.unwrap_or(0).max(highest) + 1;
+    let previous_version = match prior {
+        Some(n) => Some(PreviousVersion {
+            version: n,
+            path: format!("versions/{id}/{n}"),
+            tagmanifest_sha256: bag::tagmanifest_sha(&opts.archive.join("bags").join(id))
+                .unwrap_or_default(),
+        }),
+        None => None,
+    };
+    let organization = case
+        .agency_name
+        .clone()
+        .or_else(|| opts.organization.clone())
+        .unwrap_or_else(|| "Không xác định".into());
+    let mut record = CaseRecord {
+        schema: record::SCHEMA,
+        schema_version: record::SCHEMA_VERSION,
+        legal_basis: "TT 05/2025/TT-BNV",
+        case_id: id.clone(),
+        identifier_source: normalized.identifier_source,
+        version,
+        previous_version: previous_version.clone(),
+        source_folder: folder.clone(),
+        source_fingerprint: fp.to_string(),
+        metadata_status,
+        metadata_missing: normalized.missing.clone(),
+        case: normalized.case.clone(),
+        hoso: hoso.clone(),
+        declared: ["total_doc", "number_of_paper", "number_of_page"]
+            .iter()
+            .filter_map(|k| {
+                normalized
+                    .fields
+                    .get(k)
+                    .map(|v| (k.to_string(), v.to_string()))
+            })
+            .collect(),
+        components,
+        pages,
+        sources: sources.to_vec(),
+        bundle: Some(BundleRecord {
+            path: format!("data/{pdf_rel}"),
+            sha256: pdf_sha,
+            size: pdf_size,
+            pages: 0,
+            conformance: "PDF/A-2b",
+            document_id,
+        }),
+        metadata_sources: plan.metadata_sources.clone(),
+        extra: normalized.fields.extra.clone(),
+        warnings: warnings.clone(),
+        ingest: IngestInfo {
+            software: crate::pdfa::producer(),
+            started: events::timestamp(started),
+            keep_originals: opts.keep_originals,
+        },
+    };
+    if let Some(b) = record.bundle.as_mut() {
+        b.pages = record.pages.len() as u32;
+    }
+    log.add(
+        kind::PACKAGE_CREATION,
+        events::detail("BagIt 1.0"),
+        Outcome::Success,
+        format!("bag {id}, version {version}, SHA-256 manifests"),
+        vec![events::outcome(format!("bags/{id}"))],
+    );
+    let meta_json = serde_json::to_vec_pretty(&record).map_err(std::io::Error::other)?;
+    bag.write("metadata.json", &meta_json)?;
+    let events_json = serde_json::to_vec_pretty(&log).map_err(std::io::Error::other)?;
+    bag.write("events.json", &events_json)?;
+    let today = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET).date();
+    let info_labels: Vec<(&str, String)> = vec![
+        ("Source-Organization", organization),
+        (
+            "External-Identifier",
+            case.case_code.clone().unwrap_or_else(|| id.clone()),
+        ),
+        ("External-Description", hoso.title.clone()),
+        (
+            "Bagging-Date",
+            format!(
+                "{:04}-{:02}-{:02}",
+                today.year(),
+                today.month() as u8,
+                today.day()
+            ),
+        ),
+        (
+            "Bag-Software-Agent",
+            format!("sohoa/{}", env!("CARGO_PKG_VERSION")),
+        ),
+        ("Internal-Sender-Identifier", folder.clone()),
+        ("Sohoa-Bag-Version", version.to_string()),
+        ("Sohoa-Source-Fingerprint", fp.to_string()),
+    ];
+    let (root, _tag_sha) = bag.finish(&info_labels)?;
+    let payload_bytes: u64 = dir_size(&root.join("data"));
+
+    // 7. Commit: move the old bag aside, then the new one into place.
+    let dest = opts.archive.join("bags").join(id);
+    let mut moved = None;
+    if let Some(prev) = &previous_version {
+        fs::create_dir_all(&versions)?;
+        let target = opts.archive.join(&prev.path);
+        bag::commit(&dest, &target)?;
+        moved = Some(prev.path.clone());
+    }
+    bag::commit(&root, &dest)?;
+    let pages_done = record.pages.len() as u32;
+    Ok(Some(CaseResult {
+        folder: folder.clone(),
+        case_id: id.clone(),
+        status: CaseStatus::Ingested,
+        version: Some(version),
+        bag: Some(format!("bags/{id}")),
+        previous_version: moved,
+        pages: pages_done,
+        bytes: payload_bytes,
+        metadata_status: Some(metadata_status),
+        warnings: warnings.clone(),
+        errors: Vec::new(),
+    }))
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// One line for `dc:description`: procedure, agency, applicant, receipt date.
+fn describe(case: &record::CaseInfo) -> String {
+    let mut parts = Vec::new();
+    if let Some(p) = &case.procedure_name {
+        match &case.procedure_code {
+            Some(c) => parts.push(format!("Thủ tục: {p} ({c})")),
+            None => parts.push(format!("Thủ tục: {p}")),
+        }
+    }
+    if let Some(a) = &case.agency_name {
+        parts.push(format!("Cơ quan: {a}"));
+    }
+    if let Some(a) = &case.applicant_name {
+        parts.push(format!("Người nộp: {a}"));
+    }
+    if let Some(d) = &case.received_date {
+        parts.push(format!("Tiếp nhận: {}", d.get(..10).unwrap_or(d)));
+    }
+    parts.join("; ")
+}

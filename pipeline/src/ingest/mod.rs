@@ -1,0 +1,326 @@
+//! The whole ingest of a scan folder: plan every case (metadata, identifier), process cases
+//! on `--jobs` worker threads, and write a machine-readable report. One bad case never
+//! stops the batch; an archive is written by one sohoa at a time (a lock file).
+
+mod case;
+mod lock;
+
+use crate::discover::{discover, CaseSource};
+use crate::problem::Problem;
+use crate::register::{read_register, read_sidecar, Fields, Sidecar};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+use time::OffsetDateTime;
+
+pub use case::BAG_FORMAT;
+
+/// What an ingest is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub archive: PathBuf,
+    pub jobs: usize,
+    pub keep_originals: bool,
+    /// Source-Organization for bags whose metadata names no agency.
+    pub organization: Option<String>,
+}
+
+/// Callbacks for showing progress; all methods may be called from worker threads.
+pub trait Progress: Sync {
+    fn start(&self, _cases: usize, _files: u64) {}
+    fn file_done(&self, _folder: &str) {}
+    fn case_done(&self, _result: &CaseResult) {}
+}
+
+/// No progress display.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CaseStatus {
+    Ingested,
+    Skipped,
+    Failed,
+}
+
+/// The outcome for one case folder.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    pub folder: String,
+    pub case_id: String,
+    pub status: CaseStatus,
+    /// Bag version written (or kept, when skipped).
+    pub version: Option<u32>,
+    /// Path of the bag relative to the archive.
+    pub bag: Option<String>,
+    /// Prior version moved aside by this ingest, relative to the archive.
+    pub previous_version: Option<String>,
+    pub pages: u32,
+    /// Bytes of payload written (0 when skipped or failed).
+    pub bytes: u64,
+    pub metadata_status: Option<&'static str>,
+    pub warnings: Vec<Problem>,
+    pub errors: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    pub cases: usize,
+    pub ingested: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub pages: u64,
+    pub bytes: u64,
+    pub seconds: f64,
+    pub warnings: usize,
+    pub errors: usize,
+}
+
+/// The ingest report (also written to `ARCHIVE/reports/ingest-<time>.json`).
+#[derive(Debug, Clone, Serialize)]
+pub struct BatchReport {
+    pub schema: &'static str,
+    pub schema_version: u32,
+    pub software: String,
+    pub started: String,
+    pub finished: String,
+    pub scans: String,
+    pub archive: String,
+    pub jobs: usize,
+    pub keep_originals: bool,
+    pub summary: Summary,
+    /// Problems not tied to one case (register, stray files).
+    pub batch_problems: Vec<Problem>,
+    pub cases: Vec<CaseResult>,
+    /// Where this report was written, relative to the archive.
+    pub report_path: Option<String>,
+}
+
+impl BatchReport {
+    /// 0 all good, 1 partial (some case failed), per docs/cli.md.
+    pub fn exit_code(&self) -> i32 {
+        if self.summary.failed > 0 || self.batch_problems.iter().any(Problem::is_error) {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// Everything known about a case before its files are read.
+pub(crate) struct Plan {
+    pub source: CaseSource,
+    pub fields: Fields,
+    pub from_register: bool,
+    pub sidecar: Option<Sidecar>,
+    pub metadata_sources: Vec<crate::record::MetadataSource>,
+    pub problems: Vec<Problem>,
+    pub case_id: String,
+}
+
+fn fatal(code: &str, vi: String, en: String) -> Problem {
+    Problem::error(code, vi, en)
+}
+
+/// Ingests a scan folder into the archive. Errors only when nothing can be done at all
+/// (scan folder unreadable, archive not writable or locked).
+pub fn ingest(
+    scans: &Path,
+    opts: &Options,
+    progress: &dyn Progress,
+) -> Result<BatchReport, Problem> {
+    let started = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET);
+    let clock = std::time::Instant::now();
+    if !scans.is_dir() {
+        return Err(fatal(
+            "ingest.no_scans",
+            format!("Không tìm thấy thư mục ảnh quét {}", scans.display()),
+            format!("Scan folder {} not found", scans.display()),
+        ));
+    }
+    for sub in ["bags", "versions", "reports", "logs"] {
+        std::fs::create_dir_all(opts.archive.join(sub)).map_err(|e| {
+            fatal(
+                "ingest.archive_unwritable",
+                format!(
+                    "Không tạo được thư mục lưu trữ {}: {e}",
+                    opts.archive.join(sub).display()
+                ),
+                format!(
+                    "Cannot create archive folder {}: {e}",
+                    opts.archive.join(sub).display()
+                ),
+            )
+        })?;
+    }
+    let _lock = lock::ArchiveLock::acquire(&opts.archive)?;
+    lock::clean_stale_temps(&opts.archive);
+
+    let batch = discover(scans).map_err(|e| {
+        fatal(
+            "ingest.no_scans",
+            format!("Không đọc được thư mục {}: {e}", scans.display()),
+            format!("Cannot read {}: {e}", scans.display()),
+        )
+    })?;
+    let mut batch_problems = batch.problems.clone();
+    let plans = plan(batch.cases, batch.register.as_deref(), &mut batch_problems);
+    let total_files: u64 = plans.iter().map(|p| p.source.files.len() as u64).sum();
+    progress.start(plans.len(), total_files);
+
+    let results = run_workers(plans, opts, progress);
+
+    let mut summary = Summary {
+        cases: results.len(),
+        ..Default::default()
+    };
+    for r in &results {
+        match r.status {
+            CaseStatus::Ingested => summary.ingested += 1,
+            CaseStatus::Skipped => summary.skipped += 1,
+            CaseStatus::Failed => summary.failed += 1,
+        }
+        summary.pages += r.pages as u64;
+        summary.bytes += r.bytes;
+        summary.warnings += r.warnings.len();
+        summary.errors += r.errors.len();
+    }
+    summary.warnings += batch_problems.iter().filter(|p| !p.is_error()).count();
+    summary.errors += batch_problems.iter().filter(|p| p.is_error()).count();
+    summary.seconds = clock.elapsed().as_secs_f64();
+    let finished = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET);
+    let mut report = BatchReport {
+        schema: "sohoa/ingest-report",
+        schema_version: 1,
+        software: crate::pdfa::producer(),
+        started: crate::events::timestamp(started),
+        finished: crate::events::timestamp(finished),
+        scans: scans.display().to_string(),
+        archive: opts.archive.display().to_string(),
+        jobs: opts.jobs,
+        keep_originals: opts.keep_originals,
+        summary,
+        batch_problems,
+        cases: results,
+        report_path: None,
+    };
+    let name = format!(
+        "reports/ingest-{:04}{:02}{:02}T{:02}{:02}{:02}-{}.json",
+        started.year(),
+        started.month() as u8,
+        started.day(),
+        started.hour(),
+        started.minute(),
+        started.second(),
+        std::process::id()
+    );
+    report.report_path = Some(name.clone());
+    let json = serde_json::to_vec_pretty(&report).unwrap_or_default();
+    if let Err(e) = crate::bag::write_synced(&opts.archive.join(&name), &json) {
+        report.report_path = None;
+        report.batch_problems.push(Problem::warning(
+            "ingest.report_unwritable",
+            format!("Không ghi được báo cáo {name}: {e}"),
+            format!("Cannot write the report {name}: {e}"),
+        ));
+    }
+    Ok(report)
+}
+
+/// Resolves each case's metadata and identifier; flags duplicate identifiers.
+fn plan(
+    cases: Vec<CaseSource>,
+    register: Option<&Path>,
+    batch_problems: &mut Vec<Problem>,
+) -> Vec<Plan> {
+    let register = register.map(read_register);
+    let folders: Vec<String> = cases.iter().map(|c| c.folder.clone()).collect();
+    let matched = match &register {
+        Some(reg) => {
+            batch_problems.extend(reg.problems.iter().cloned());
+            let (m, probs) = reg.match_folders(&folders);
+            batch_problems.extend(probs);
+            m
+        }
+        None => vec![None; cases.len()],
+    };
+    let mut seen: HashMap<String, String> = HashMap::new();
+    cases
+        .into_iter()
+        .zip(matched)
+        .map(|(source, row)| {
+            let mut problems = source.problems.clone();
+            let mut fields = Fields::default();
+            let mut metadata_sources = Vec::new();
+            let from_register = row.is_some();
+            if let (Some(reg), Some(i)) = (&register, row) {
+                fields = reg.rows[i].fields.clone();
+                metadata_sources.push(crate::record::MetadataSource {
+                    kind: "register",
+                    path: crate::discover::REGISTER_CSV.into(),
+                    row: Some(reg.rows[i].row),
+                    sha256: reg.sha256.clone(),
+                });
+            }
+            let sidecar = source.sidecar.as_ref().and_then(|p| {
+                let rel = format!("{}/{}", source.folder, crate::discover::SIDECAR);
+                match read_sidecar(p, &rel) {
+                    Ok(s) => {
+                        metadata_sources.push(crate::record::MetadataSource { kind: "sidecar", path: rel, row: None, sha256: s.sha256.clone() });
+                        fields.overlay(&s.fields);
+                        Some(s)
+                    }
+                    Err(p) => {
+                        problems.push(p);
+                        None
+                    }
+                }
+            });
+            let id = match fields.get("case_code") {
+                Some(code) => crate::text::safe_id(code),
+                None => crate::text::safe_id(&source.folder),
+            };
+            if let Some(other) = seen.get(&id) {
+                problems.push(Problem::error(
+                    "ingest.duplicate_case_id",
+                    format!("Mã hồ sơ {id} trùng với thư mục \"{other}\" trong cùng lô: hồ sơ này không được lưu"),
+                    format!("Case id {id} is also used by folder \"{other}\" in this batch: this case is not stored"),
+                ));
+            } else {
+                seen.insert(id.clone(), source.folder.clone());
+            }
+            Plan { source, fields, from_register, sidecar, metadata_sources, problems, case_id: id }
+        })
+        .collect()
+}
+
+/// Processes plans on `opts.jobs` threads; results come back in plan order.
+fn run_workers(plans: Vec<Plan>, opts: &Options, progress: &dyn Progress) -> Vec<CaseResult> {
+    let n = plans.len();
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel::<(usize, CaseResult)>();
+    let mut results: Vec<Option<CaseResult>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..opts.jobs.clamp(1, 64).min(n.max(1)) {
+            let tx = tx.clone();
+            let (plans, next) = (&plans, &next);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some(plan) = plans.get(i) else { break };
+                let result = case::process(plan, opts, progress);
+                if tx.send((i, result)).is_err() {
+                    break;
+                }
+            });
+        }
+        drop(tx);
+        for (i, result) in rx {
+            progress.case_done(&result);
+            results[i] = Some(result);
+        }
+    });
+    results.into_iter().flatten().collect()
+}

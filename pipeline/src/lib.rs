@@ -1,0 +1,21 @@
+//! sohoa-pipeline: the first half of sohoa's data flow, from scan folders to bags.
+//!
+//! scans -> [`discover`] -> [`register`] (metadata) -> [`page`] (decode, check, encode) ->
+//! [`pdfa`] (one PDF/A-2b bundle per case) -> [`bag`] (BagIt 1.0, SHA-256, PREMIS
+//! [`events`]) -> `ARCHIVE/bags/<case id>/`. [`ingest`] runs a whole batch; [`verify`]
+//! re-checks every bag's fixity. It does not index or search: that is `sohoa-index`.
+
+pub mod bag;
+pub mod discover;
+pub mod events;
+pub mod hash;
+pub mod ingest;
+pub mod page;
+pub mod pdfa;
+pub mod problem;
+pub mod record;
+pub mod register;
+pub mod text;
+
+/// Vietnam time (UTC+7, no daylight saving): timestamps in events, XMP and reports.
+pub const VN_OFFSET: time::UtcOffset = time::macros::offset!(+7);

@@ -1,0 +1,127 @@
+//! Problems found while reading scans and writing bags, as data: a stable code, where
+//! (file, page, row), and a message for people in Vietnamese and English.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Error: the case is not bagged. Warning: the case is bagged and the warning recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located as precisely as we know.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub severity: Severity,
+    /// Stable machine-readable code, e.g. `page.truncated`.
+    pub code: String,
+    /// File the problem is in, relative to the scan folder when it is a source file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// 1-based page inside a multi-page file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
+    /// 1-based data row of a register (header excluded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    /// Message for people, in Vietnamese.
+    pub message: String,
+    /// The same message in English.
+    pub message_en: String,
+}
+
+impl Problem {
+    pub fn error(code: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Error,
+            code: code.to_string(),
+            file: None,
+            page: None,
+            row: None,
+            message: vi.into(),
+            message_en: en.into(),
+        }
+    }
+
+    pub fn warning(code: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        Problem {
+            severity: Severity::Warning,
+            ..Problem::error(code, vi, en)
+        }
+    }
+
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn on_page(mut self, page: u32) -> Self {
+        self.page = Some(page);
+        self
+    }
+
+    pub fn at_row(mut self, row: u64) -> Self {
+        self.row = Some(row);
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The message in the requested language ("en" or anything else for Vietnamese),
+    /// prefixed with where it is.
+    pub fn render(&self, lang: Lang) -> String {
+        let mut loc = String::new();
+        if let Some(f) = &self.file {
+            loc.push_str(f);
+        }
+        if let Some(p) = self.page {
+            loc.push_str(&match lang {
+                Lang::Vi => format!(" (trang {p})"),
+                Lang::En => format!(" (page {p})"),
+            });
+        }
+        if let Some(r) = self.row {
+            loc.push_str(&match lang {
+                Lang::Vi => format!(" (dòng {r})"),
+                Lang::En => format!(" (row {r})"),
+            });
+        }
+        let msg = match lang {
+            Lang::Vi => &self.message,
+            Lang::En => &self.message_en,
+        };
+        if loc.is_empty() {
+            format!("[{}] {}", self.code, msg)
+        } else {
+            format!("{}: [{}] {}", loc.trim_start(), self.code, msg)
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
+    }
+}
+
+/// Language of messages for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn pick<'a>(self, vi: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Vi => vi,
+            Lang::En => en,
+        }
+    }
+}

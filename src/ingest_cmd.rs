@@ -1,0 +1,112 @@
+//! `sohoa ingest`: runs the pipeline over a scan folder and prints the summary (people)
+//! or the report (JSON). Exit 0 when every case is stored or unchanged, 1 when some failed.
+
+use crate::progress::Bar;
+use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
+use sohoa_pipeline::ingest::{ingest, CaseStatus, Options};
+use sohoa_pipeline::problem::Lang;
+use std::path::Path;
+
+pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
+    let bar = Bar::new(lang, json);
+    let result = ingest(scans, opts, &bar);
+    bar.finish();
+    let report = match result {
+        Ok(r) => r,
+        Err(problem) => {
+            eprintln!(
+                "{}: {}",
+                lang.pick("Không thể chạy", "Cannot run"),
+                problem.render(lang)
+            );
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        print_summary(&report, lang);
+    }
+    if report.exit_code() == 0 {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    }
+}
+
+fn mb(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}
+
+fn print_summary(r: &sohoa_pipeline::ingest::BatchReport, lang: Lang) {
+    for c in &r.cases {
+        let v = c.version.map(|v| format!("v{v}")).unwrap_or_default();
+        let line = match (c.status, lang) {
+            (CaseStatus::Ingested, Lang::Vi) => {
+                format!("  ✓ {} {v}: {} trang, {}", c.case_id, c.pages, mb(c.bytes))
+            }
+            (CaseStatus::Ingested, Lang::En) => {
+                format!("  ✓ {} {v}: {} pages, {}", c.case_id, c.pages, mb(c.bytes))
+            }
+            (CaseStatus::Skipped, Lang::Vi) => {
+                format!("  = {} {v}: không thay đổi, bỏ qua", c.case_id)
+            }
+            (CaseStatus::Skipped, Lang::En) => format!("  = {} {v}: unchanged, skipped", c.case_id),
+            (CaseStatus::Failed, Lang::Vi) => {
+                format!("  ✗ {} ({}): lỗi, không lưu", c.case_id, c.folder)
+            }
+            (CaseStatus::Failed, Lang::En) => {
+                format!("  ✗ {} ({}): failed, not stored", c.case_id, c.folder)
+            }
+        };
+        println!("{line}");
+        if let Some(prev) = &c.previous_version {
+            println!(
+                "      {} {prev}",
+                lang.pick("phiên bản cũ giữ tại", "previous version kept at")
+            );
+        }
+        if c.metadata_status == Some("incomplete") {
+            println!(
+                "      {}",
+                lang.pick("thông tin hồ sơ chưa đủ", "case metadata incomplete")
+            );
+        }
+        for e in &c.errors {
+            println!("      {} {}", lang.pick("LỖI", "ERROR"), e.render(lang));
+        }
+    }
+    let s = &r.summary;
+    println!();
+    match lang {
+        Lang::Vi => println!(
+            "Hồ sơ: {} ({} đã lưu, {} không đổi, {} lỗi) · Trang: {} · Dung lượng: {} · {:.1} giây · Cảnh báo: {} · Lỗi: {}",
+            s.cases, s.ingested, s.skipped, s.failed, s.pages, mb(s.bytes), s.seconds, s.warnings, s.errors
+        ),
+        Lang::En => println!(
+            "Cases: {} ({} stored, {} unchanged, {} failed) · Pages: {} · Size: {} · {:.1} s · Warnings: {} · Errors: {}",
+            s.cases, s.ingested, s.skipped, s.failed, s.pages, mb(s.bytes), s.seconds, s.warnings, s.errors
+        ),
+    }
+    for p in &r.batch_problems {
+        println!(
+            "  {} {}",
+            if p.is_error() {
+                lang.pick("LỖI", "ERROR")
+            } else {
+                lang.pick("Cảnh báo", "Warning")
+            },
+            p.render(lang)
+        );
+    }
+    if let Some(path) = &r.report_path {
+        println!(
+            "{}: {}",
+            lang.pick("Báo cáo chi tiết", "Full report"),
+            Path::new(&r.archive).join(path).display()
+        );
+    }
+}

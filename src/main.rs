@@ -1,0 +1,117 @@
+//! sohoa: the command line. Parses arguments, shows progress, prints results for people
+//! (Vietnamese first, `--lang en` for English) or as JSON, and maps outcomes to exit codes.
+
+mod ingest_cmd;
+mod progress;
+mod verify_cmd;
+
+use clap::{Parser, Subcommand};
+use sohoa_pipeline::problem::Lang;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes (docs/cli.md): 0 all good; 1 partial or invalid; 2 cannot run.
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_PARTIAL: u8 = 1;
+pub const EXIT_CANNOT_RUN: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "sohoa",
+    version,
+    about = "Số hóa hồ sơ TTHC: ảnh quét -> PDF/A-2b -> gói BagIt đã kiểm chứng"
+)]
+struct Cli {
+    /// Language of messages for people: vi (default) or en.
+    #[arg(long, global = true, env = "SOHOA_LANG", default_value = "vi", value_parser = ["vi", "en"])]
+    lang: String,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Ingest a folder of scanned case files: one PDF/A-2b bundle per case in a BagIt bag.
+    Ingest {
+        /// Scan folder: one subfolder per case, optional hoso.csv register.
+        scans: PathBuf,
+        /// Archive folder (bags in ARCHIVE/bags/<case id>/).
+        #[arg(long, default_value = "archive")]
+        archive: PathBuf,
+        /// Cases processed in parallel (default: number of CPU cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Also keep the original scan files in each bag (data/originals/).
+        #[arg(long)]
+        keep_originals: bool,
+        /// Source-Organization for bags whose metadata names no agency.
+        #[arg(long)]
+        organization: Option<String>,
+        /// Print the ingest report as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Re-hash every bag and report each file: ok, changed, missing, unexpected.
+    Verify {
+        #[arg(long, default_value = "archive")]
+        archive: PathBuf,
+        /// Bags checked in parallel (default: number of CPU cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// List every file, not only the ones with problems.
+        #[arg(long)]
+        all_files: bool,
+        /// Print the verification report as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn default_jobs() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("SOHOA_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let lang = if cli.lang == "en" { Lang::En } else { Lang::Vi };
+    let code = match cli.command {
+        Command::Ingest {
+            scans,
+            archive,
+            jobs,
+            keep_originals,
+            organization,
+            json,
+        } => {
+            let opts = sohoa_pipeline::ingest::Options {
+                archive,
+                jobs: jobs.unwrap_or_else(default_jobs).max(1),
+                keep_originals,
+                organization,
+            };
+            ingest_cmd::run(&scans, &opts, json, lang)
+        }
+        Command::Verify {
+            archive,
+            jobs,
+            all_files,
+            json,
+        } => verify_cmd::run(
+            &archive,
+            jobs.unwrap_or_else(default_jobs).max(1),
+            all_files,
+            json,
+            lang,
+        ),
+    };
+    ExitCode::from(code)
+}

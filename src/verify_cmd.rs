@@ -1,0 +1,202 @@
+//! `sohoa verify`: re-hashes every bag (in parallel), prints per-file problems or the JSON
+//! report, and appends one fixity line per bag to `ARCHIVE/logs/fixity.jsonl`.
+
+use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
+use serde::Serialize;
+use sohoa_pipeline::bag::verify::{list_bags, verify_bag, BagReport, FileStatus};
+use sohoa_pipeline::problem::Lang;
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+#[derive(Serialize, Default)]
+struct FileCounts {
+    ok: usize,
+    changed: usize,
+    missing: usize,
+    unexpected: usize,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    bags: usize,
+    valid: usize,
+    invalid: usize,
+    files: FileCounts,
+}
+
+#[derive(Serialize)]
+struct VerifyReport {
+    schema: &'static str,
+    schema_version: u32,
+    archive: String,
+    checked_at: String,
+    summary: Summary,
+    bags: Vec<BagReport>,
+}
+
+pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang) -> u8 {
+    if !archive.is_dir() {
+        eprintln!(
+            "{} {}",
+            lang.pick("Không tìm thấy kho lưu trữ", "Archive not found:"),
+            archive.display()
+        );
+        return EXIT_CANNOT_RUN;
+    }
+    let bags = match list_bags(archive) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
+            );
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let checked_at = sohoa_pipeline::events::timestamp(
+        time::OffsetDateTime::now_utc().to_offset(sohoa_pipeline::VN_OFFSET),
+    );
+    let next = AtomicUsize::new(0);
+    let results: Mutex<Vec<(usize, BagReport)>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(bags.len().max(1)) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::SeqCst);
+                let Some((_, path, rel)) = bags.get(i) else {
+                    break;
+                };
+                let report = verify_bag(path, rel);
+                if let Ok(mut r) = results.lock() {
+                    r.push((i, report));
+                }
+            });
+        }
+    });
+    let mut reports = results.into_inner().unwrap_or_default();
+    reports.sort_by_key(|(i, _)| *i);
+    let reports: Vec<BagReport> = reports.into_iter().map(|(_, r)| r).collect();
+    let mut files = FileCounts::default();
+    for r in &reports {
+        files.ok += r.count(FileStatus::Ok);
+        files.changed += r.count(FileStatus::Changed);
+        files.missing += r.count(FileStatus::Missing);
+        files.unexpected += r.count(FileStatus::Unexpected);
+    }
+    let valid = reports.iter().filter(|r| r.valid).count();
+    let report = VerifyReport {
+        schema: "sohoa/verify-report",
+        schema_version: 1,
+        archive: archive.display().to_string(),
+        checked_at: checked_at.clone(),
+        summary: Summary {
+            bags: reports.len(),
+            valid,
+            invalid: reports.len() - valid,
+            files,
+        },
+        bags: reports,
+    };
+    log_fixity(archive, &report, lang);
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        print_human(&report, all_files, lang);
+    }
+    if report.summary.invalid == 0 {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    }
+}
+
+/// One JSON line per bag: the fixity history later audits read ("never re-checked").
+fn log_fixity(archive: &Path, report: &VerifyReport, lang: Lang) {
+    let path = archive.join("logs").join("fixity.jsonl");
+    let mut lines = String::new();
+    for b in &report.bags {
+        let line = serde_json::json!({
+            "checked_at": report.checked_at,
+            "bag": b.path,
+            "case_id": b.id,
+            "valid": b.valid,
+            "ok": b.count(FileStatus::Ok),
+            "changed": b.count(FileStatus::Changed),
+            "missing": b.count(FileStatus::Missing),
+            "unexpected": b.count(FileStatus::Unexpected),
+            "problems": b.problems,
+        });
+        lines.push_str(&line.to_string());
+        lines.push('\n');
+    }
+    let written = std::fs::create_dir_all(archive.join("logs"))
+        .and_then(|()| {
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&path)
+        })
+        .and_then(|mut f| f.write_all(lines.as_bytes()));
+    if let Err(e) = written {
+        eprintln!(
+            "{} {}: {e}",
+            lang.pick(
+                "Không ghi được nhật ký kiểm tra",
+                "Cannot write the fixity log"
+            ),
+            path.display()
+        );
+    }
+}
+
+fn status_label(s: FileStatus, lang: Lang) -> &'static str {
+    match (s, lang) {
+        (FileStatus::Ok, Lang::Vi) => "nguyên vẹn",
+        (FileStatus::Changed, Lang::Vi) => "BỊ THAY ĐỔI",
+        (FileStatus::Missing, Lang::Vi) => "BỊ MẤT",
+        (FileStatus::Unexpected, Lang::Vi) => "THỪA (không có trong manifest)",
+        (FileStatus::Ok, Lang::En) => "ok",
+        (FileStatus::Changed, Lang::En) => "CHANGED",
+        (FileStatus::Missing, Lang::En) => "MISSING",
+        (FileStatus::Unexpected, Lang::En) => "UNEXPECTED (not in a manifest)",
+    }
+}
+
+fn print_human(report: &VerifyReport, all_files: bool, lang: Lang) {
+    for b in &report.bags {
+        let state = if b.valid {
+            lang.pick("hợp lệ", "valid")
+        } else {
+            lang.pick("KHÔNG HỢP LỆ", "INVALID")
+        };
+        println!(
+            "{}: {state} ({} {})",
+            b.path,
+            b.files.len(),
+            lang.pick("tệp", "files")
+        );
+        for f in &b.files {
+            if all_files || f.status != FileStatus::Ok {
+                println!("    {:<12} {}", status_label(f.status, lang), f.path);
+            }
+        }
+        for p in &b.problems {
+            println!("    ! {p}");
+        }
+    }
+    let s = &report.summary;
+    match lang {
+        Lang::Vi => println!(
+            "\nGói: {} ({} hợp lệ, {} không hợp lệ) · Tệp: {} nguyên vẹn, {} bị thay đổi, {} bị mất, {} thừa",
+            s.bags, s.valid, s.invalid, s.files.ok, s.files.changed, s.files.missing, s.files.unexpected
+        ),
+        Lang::En => println!(
+            "\nBags: {} ({} valid, {} invalid) · Files: {} ok, {} changed, {} missing, {} unexpected",
+            s.bags, s.valid, s.invalid, s.files.ok, s.files.changed, s.files.missing, s.files.unexpected
+        ),
+    }
+}
