@@ -181,10 +181,16 @@ pub(crate) fn resolve_dpi(
 ) -> (f64, f64, DpiSource, Option<Problem>) {
     let long_px = width.max(height) as f64;
     if let Some((dx, dy)) = file {
-        let plausible = |d: f64, px: u32| {
-            (50.0..=2400.0).contains(&d) && (1.0..=200.0).contains(&(px as f64 / d))
-        };
-        if plausible(dx, width) && plausible(dy, height) && (dx / dy - 1.0).abs() < 0.5 {
+        // Paper between 1 and 50 inches a side (A0 is 46.8), the long side at least 2.5.
+        let inches = |d: f64, px: u32| px as f64 / d;
+        let plausible =
+            |d: f64, px: u32| (50.0..=2400.0).contains(&d) && (1.0..=50.0).contains(&inches(d, px));
+        let long = inches(dx, width).max(inches(dy, height));
+        if plausible(dx, width)
+            && plausible(dy, height)
+            && long >= 2.5
+            && (dx / dy - 1.0).abs() < 0.5
+        {
             return (dx, dy, DpiSource::File, None);
         }
     }
@@ -281,7 +287,10 @@ mod tests {
         // A 4000-px page tagged 72 dpi would be 55 inches long: inferred instead.
         let (dx, _, src, w) = resolve_dpi(Some((72.0, 72.0)), 2800, 4000);
         assert_eq!(src, DpiSource::Inferred);
-        assert!((dx - 340.0).abs() < 1.0, "{dx}");
+        assert!((dx - 342.0).abs() < 1.0, "{dx}");
+        // 1200 dpi on a 2300-px page would be a 1.9-inch page.
+        let (dx, _, src, _) = resolve_dpi(Some((1200.0, 1200.0)), 1600, 2300);
+        assert_eq!((dx, src), (200.0, DpiSource::Inferred));
         assert!(w.is_some());
         let (dx, _, _, _) = resolve_dpi(None, 2480, 3508);
         assert_eq!(dx, 300.0);

@@ -1,0 +1,115 @@
+//! Helpers for the end-to-end tests: a private copy of the sample batch, running the
+//! `sohoa` binary, reading bags.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/batch")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+/// A temp dir holding `scans/` (a copy of the samples) and room for `archive/`.
+pub struct Work {
+    pub dir: tempfile::TempDir,
+}
+
+impl Work {
+    pub fn with_samples() -> Work {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&samples(), &dir.path().join("scans"));
+        Work { dir }
+    }
+
+    pub fn empty() -> Work {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("scans")).unwrap();
+        Work { dir }
+    }
+
+    pub fn scans(&self) -> PathBuf {
+        self.dir.path().join("scans")
+    }
+
+    pub fn archive(&self) -> PathBuf {
+        self.dir.path().join("archive")
+    }
+
+    pub fn sohoa(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_sohoa")).args(args).env("SOHOA_LANG", "en").output().unwrap()
+    }
+
+    pub fn ingest(&self, extra: &[&str]) -> (i32, serde_json::Value) {
+        let (scans, archive) = (self.scans(), self.archive());
+        let mut args = vec!["ingest", scans.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--json"];
+        args.extend_from_slice(extra);
+        let out = self.sohoa(&args);
+        let json = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("ingest printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code().unwrap(), json)
+    }
+
+    pub fn verify(&self) -> (i32, serde_json::Value) {
+        let archive = self.archive();
+        let out = self.sohoa(&["verify", "--archive", archive.to_str().unwrap(), "--json"]);
+        let json = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("verify printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+        (out.status.code().unwrap(), json)
+    }
+
+    pub fn bag(&self, id: &str) -> PathBuf {
+        self.archive().join("bags").join(id)
+    }
+
+    pub fn metadata(&self, id: &str) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.bag(id).join("data/metadata.json")).unwrap()).unwrap()
+    }
+}
+
+/// Case folders of a scan folder, sorted.
+pub fn case_folders(scans: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(scans)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+/// The case result for a folder in an ingest report.
+pub fn case_result<'a>(report: &'a serde_json::Value, folder: &str) -> &'a serde_json::Value {
+    report["cases"].as_array().unwrap().iter().find(|c| c["folder"] == folder).unwrap_or_else(|| panic!("no result for {folder}"))
+}
+
+/// SHA-256 of every file under a folder, by relative path.
+pub fn tree_digest(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, String>) {
+        for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let bytes = std::fs::read(&p).unwrap();
+                out.insert(p.strip_prefix(base).unwrap().to_string_lossy().to_string(), sohoa_pipeline::hash::sha256_hex(&bytes));
+            }
+        }
+    }
+    walk(dir, dir, &mut out);
+    out
+}
