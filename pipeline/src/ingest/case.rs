@@ -540,15 +540,12 @@ fn build(
         }
     });
     let version = prior.unwrap_or(0).max(highest) + 1;
-    let previous_version = match prior {
-        Some(n) => Some(PreviousVersion {
-            version: n,
-            path: format!("versions/{id}/{n}"),
-            tagmanifest_sha256: bag::tagmanifest_sha(&opts.archive.join("bags").join(id))
-                .unwrap_or_default(),
-        }),
-        None => None,
-    };
+    let previous_version = prior.map(|n| PreviousVersion {
+        version: n,
+        path: format!("versions/{id}/{n}"),
+        tagmanifest_sha256: bag::tagmanifest_sha(&opts.archive.join("bags").join(id))
+            .unwrap_or_default(),
+    });
     let organization = case
         .agency_name
         .clone()

@@ -75,7 +75,7 @@ impl<W: Write> BundleWriter<W> {
 
     fn begin(&mut self, id: u32) -> io::Result<()> {
         self.offsets[id as usize] = Some(self.out.position());
-        write!(self.out, "{id} 0 obj\n")
+        writeln!(self.out, "{id} 0 obj")
     }
 
     fn dict_obj(&mut self, id: u32, dict: &str) -> io::Result<()> {
