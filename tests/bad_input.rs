@@ -7,7 +7,9 @@ use common::*;
 use std::path::Path;
 
 fn jpeg_bytes() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(400, 560, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 200]));
+    let img = image::RgbImage::from_fn(400, 560, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 200])
+    });
     let mut out = Vec::new();
     let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
     enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(200));
@@ -54,8 +56,14 @@ fn batch_with_bad_files(w: &Work) -> Vec<(&'static str, &'static str, &'static s
     let mid = png.len() / 2;
     png[mid..mid + 64].iter_mut().for_each(|b| *b ^= 0x5A);
     write("badpng/2.png", &png);
-    write("badtiff/2.tif", b"II*\0\x08\0\0\0\xff\xff garbage after a TIFF header");
-    write("badsidecar/hoso.json", b"{\"title\": \"Thi\xe1\xba\xbfu ngo\xe1\xba\xb7c");
+    write(
+        "badtiff/2.tif",
+        b"II*\0\x08\0\0\0\xff\xff garbage after a TIFF header",
+    );
+    write(
+        "badsidecar/hoso.json",
+        b"{\"title\": \"Thi\xe1\xba\xbfu ngo\xe1\xba\xb7c",
+    );
     let png = png_bytes();
     write("cutpng/2.png", &png[..png.len() - 200]);
     cases
@@ -68,7 +76,11 @@ fn each_bad_file_fails_only_its_case_with_a_clear_error() {
     let before = tree_digest(&w.scans());
     let (code, report) = w.ingest(&[]);
     assert_eq!(code, 1, "partial: {report:#}");
-    assert_eq!(tree_digest(&w.scans()), before, "originals must never be modified");
+    assert_eq!(
+        tree_digest(&w.scans()),
+        before,
+        "originals must never be modified"
+    );
 
     let good = case_result(&report, "good");
     assert_eq!(good["status"], "ingested");
@@ -80,14 +92,24 @@ fn each_bad_file_fails_only_its_case_with_a_clear_error() {
         let errors = r["errors"].as_array().unwrap();
         let hit = errors.iter().find(|e| e["code"] == code);
         let hit = hit.unwrap_or_else(|| panic!("{case}: no {code} error in {errors:#?}"));
-        assert_eq!(hit["file"], format!("{case}/{file}"), "{case}: the error names the file");
-        assert!(!hit["message"].as_str().unwrap().is_empty() && !hit["message_en"].as_str().unwrap().is_empty());
+        assert_eq!(
+            hit["file"],
+            format!("{case}/{file}"),
+            "{case}: the error names the file"
+        );
+        assert!(
+            !hit["message"].as_str().unwrap().is_empty()
+                && !hit["message_en"].as_str().unwrap().is_empty()
+        );
         assert!(!w.bag(case).exists(), "{case}: a failed case is not bagged");
     }
     // No half-written bag anywhere.
     for e in std::fs::read_dir(w.archive().join("bags")).unwrap() {
         let name = e.unwrap().file_name().to_string_lossy().to_string();
-        assert!(!name.starts_with(".tmp"), "temporary bag {name} left behind");
+        assert!(
+            !name.starts_with(".tmp"),
+            "temporary bag {name} left behind"
+        );
     }
     // The machine-readable report is on disk and says the same.
     let path = w.archive().join(report["report_path"].as_str().unwrap());
@@ -113,7 +135,12 @@ fn fixing_the_file_and_rerunning_completes_the_case() {
 fn missing_scan_folder_cannot_run() {
     let w = Work::empty();
     let missing = w.dir.path().join("nope");
-    let out = w.sohoa(&["ingest", missing.to_str().unwrap(), "--archive", w.archive().to_str().unwrap()]);
+    let out = w.sohoa(&[
+        "ingest",
+        missing.to_str().unwrap(),
+        "--archive",
+        w.archive().to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope"));
 }
@@ -123,12 +150,32 @@ fn a_second_ingest_into_a_locked_archive_is_refused() {
     let w = Work::empty();
     batch_with_bad_files(&w);
     std::fs::create_dir_all(w.archive()).unwrap();
-    let lock = std::fs::File::options().create(true).truncate(false).write(true).open(w.archive().join(".sohoa.lock")).unwrap();
+    let lock = std::fs::File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(w.archive().join(".sohoa.lock"))
+        .unwrap();
     // SAFETY: flock on a descriptor this test owns.
-    let rc = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&lock), libc::LOCK_EX | libc::LOCK_NB) };
+    let rc = unsafe {
+        libc::flock(
+            std::os::fd::AsRawFd::as_raw_fd(&lock),
+            libc::LOCK_EX | libc::LOCK_NB,
+        )
+    };
     assert_eq!(rc, 0);
-    let out = w.sohoa(&["ingest", w.scans().to_str().unwrap(), "--archive", w.archive().to_str().unwrap()]);
-    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = w.sohoa(&[
+        "ingest",
+        w.scans().to_str().unwrap(),
+        "--archive",
+        w.archive().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!Path::new(&w.bag("good")).exists());
 }
 

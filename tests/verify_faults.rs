@@ -5,8 +5,18 @@ mod common;
 use common::*;
 
 fn status_of<'a>(v: &'a serde_json::Value, bag: &str, file: &str) -> &'a serde_json::Value {
-    let b = v["bags"].as_array().unwrap().iter().find(|b| b["path"] == format!("bags/{bag}")).unwrap();
-    &b["files"].as_array().unwrap().iter().find(|f| f["path"] == file).unwrap_or_else(|| panic!("{file} not reported: {b:#}"))["status"]
+    let b = v["bags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["path"] == format!("bags/{bag}"))
+        .unwrap();
+    &b["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == file)
+        .unwrap_or_else(|| panic!("{file} not reported: {b:#}"))["status"]
 }
 
 #[test]
@@ -14,7 +24,12 @@ fn verify_reports_changed_missing_and_unexpected_files() {
     let w = Work::with_samples();
     let (code, report) = w.ingest(&[]);
     assert_eq!(code, 0);
-    let ids: Vec<String> = report["cases"].as_array().unwrap().iter().map(|c| c["case_id"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> = report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["case_id"].as_str().unwrap().to_string())
+        .collect();
     assert!(ids.len() >= 4);
     let (code, clean) = w.verify();
     assert_eq!(code, 0, "{clean:#}");
@@ -32,11 +47,18 @@ fn verify_reports_changed_missing_and_unexpected_files() {
     // 3. A missing events file.
     std::fs::remove_file(w.bag(&ids[2]).join("data/events.json")).unwrap();
     // 4. An extra file in the payload, and one next to the tag files.
-    std::fs::write(w.bag(&ids[3]).join("data/extra.txt"), b"not part of the bag").unwrap();
+    std::fs::write(
+        w.bag(&ids[3]).join("data/extra.txt"),
+        b"not part of the bag",
+    )
+    .unwrap();
 
     let (code, v) = w.verify();
     assert_eq!(code, 1);
-    assert_eq!(status_of(&v, &ids[0], &format!("data/{}.pdf", ids[0])), "changed");
+    assert_eq!(
+        status_of(&v, &ids[0], &format!("data/{}.pdf", ids[0])),
+        "changed"
+    );
     assert_eq!(status_of(&v, &ids[1], "data/metadata.json"), "changed");
     assert_eq!(status_of(&v, &ids[2], "data/events.json"), "missing");
     assert_eq!(status_of(&v, &ids[3], "data/extra.txt"), "unexpected");
@@ -53,7 +75,10 @@ fn verify_reports_changed_missing_and_unexpected_files() {
     let out = w.sohoa(&["verify", "--archive", archive.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("CHANGED") && text.contains("MISSING") && text.contains("UNEXPECTED"), "{text}");
+    assert!(
+        text.contains("CHANGED") && text.contains("MISSING") && text.contains("UNEXPECTED"),
+        "{text}"
+    );
     let log = std::fs::read_to_string(archive.join("logs/fixity.jsonl")).unwrap();
     assert_eq!(log.lines().count(), 3 * ids.len());
 }
@@ -61,6 +86,10 @@ fn verify_reports_changed_missing_and_unexpected_files() {
 #[test]
 fn verify_of_a_missing_archive_cannot_run() {
     let w = Work::empty();
-    let out = w.sohoa(&["verify", "--archive", w.dir.path().join("none").to_str().unwrap()]);
+    let out = w.sohoa(&[
+        "verify",
+        "--archive",
+        w.dir.path().join("none").to_str().unwrap(),
+    ]);
     assert_eq!(out.status.code(), Some(2));
 }

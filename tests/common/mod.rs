@@ -49,24 +49,42 @@ impl Work {
     }
 
     pub fn sohoa(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_sohoa")).args(args).env("SOHOA_LANG", "en").output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_sohoa"))
+            .args(args)
+            .env("SOHOA_LANG", "en")
+            .output()
+            .unwrap()
     }
 
     pub fn ingest(&self, extra: &[&str]) -> (i32, serde_json::Value) {
         let (scans, archive) = (self.scans(), self.archive());
-        let mut args = vec!["ingest", scans.to_str().unwrap(), "--archive", archive.to_str().unwrap(), "--json"];
+        let mut args = vec![
+            "ingest",
+            scans.to_str().unwrap(),
+            "--archive",
+            archive.to_str().unwrap(),
+            "--json",
+        ];
         args.extend_from_slice(extra);
         let out = self.sohoa(&args);
-        let json = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("ingest printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "ingest printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
         (out.status.code().unwrap(), json)
     }
 
     pub fn verify(&self) -> (i32, serde_json::Value) {
         let archive = self.archive();
         let out = self.sohoa(&["verify", "--archive", archive.to_str().unwrap(), "--json"]);
-        let json = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("verify printed no JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+        let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "verify printed no JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
         (out.status.code().unwrap(), json)
     }
 
@@ -75,7 +93,8 @@ impl Work {
     }
 
     pub fn metadata(&self, id: &str) -> serde_json::Value {
-        serde_json::from_slice(&std::fs::read(self.bag(id).join("data/metadata.json")).unwrap()).unwrap()
+        serde_json::from_slice(&std::fs::read(self.bag(id).join("data/metadata.json")).unwrap())
+            .unwrap()
     }
 }
 
@@ -93,7 +112,12 @@ pub fn case_folders(scans: &Path) -> Vec<String> {
 
 /// The case result for a folder in an ingest report.
 pub fn case_result<'a>(report: &'a serde_json::Value, folder: &str) -> &'a serde_json::Value {
-    report["cases"].as_array().unwrap().iter().find(|c| c["folder"] == folder).unwrap_or_else(|| panic!("no result for {folder}"))
+    report["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["folder"] == folder)
+        .unwrap_or_else(|| panic!("no result for {folder}"))
 }
 
 /// SHA-256 of every file under a folder, by relative path.
@@ -106,7 +130,10 @@ pub fn tree_digest(dir: &Path) -> std::collections::BTreeMap<String, String> {
                 walk(base, &p, out);
             } else {
                 let bytes = std::fs::read(&p).unwrap();
-                out.insert(p.strip_prefix(base).unwrap().to_string_lossy().to_string(), sohoa_pipeline::hash::sha256_hex(&bytes));
+                out.insert(
+                    p.strip_prefix(base).unwrap().to_string_lossy().to_string(),
+                    sohoa_pipeline::hash::sha256_hex(&bytes),
+                );
             }
         }
     }

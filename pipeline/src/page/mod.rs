@@ -180,7 +180,15 @@ pub(crate) fn resolve_dpi(
     height: u32,
 ) -> (f64, f64, DpiSource, Option<Problem>) {
     let long_px = width.max(height) as f64;
-    if let Some((dx, dy)) = file {
+    // PNG stores pixels per metre: 200 dpi comes back as 199.9996. Snap to whole numbers.
+    let snap = |d: f64| {
+        if (d - d.round()).abs() < 0.05 {
+            d.round()
+        } else {
+            d
+        }
+    };
+    if let Some((dx, dy)) = file.map(|(x, y)| (snap(x), snap(y))) {
         // Paper between 1 and 50 inches a side (A0 is 46.8), the long side at least 2.5.
         let inches = |d: f64, px: u32| px as f64 / d;
         let plausible =

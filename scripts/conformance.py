@@ -1,0 +1,874 @@
+#!/usr/bin/env python3
+"""Independent conformance checks of a sohoa archive (called by scripts/conformance.sh).
+
+Every bag under ARCHIVE/bags/*/ and ARCHIVE/versions/*/*/ is checked with tools that share no code with
+sohoa: bagit-python (BagIt 1.0 validity), pikepdf.pdfa (PDF/A-2b rules), qpdf --check (structure), Apache
+PDFBox Preflight (a PDF/A-1b validator; only the findings a 2b file must produce are ignored), and a
+page-by-page comparison of every bundle page against its scanned source: raw bytes for DCT pages, pixels
+decoded by poppler's pdfimages for CCITT/Flate pages against the source decoded by Pillow (or by the small
+16-bit decoders below where Pillow truncates to 8 bits).
+
+Prints one PASS/FAIL line per check (with indented details), NOTE lines for what could not be checked,
+and ends with `conformance: N passed, M failed`. Exits 1 if M > 0 or no bag was found, 2 on usage errors.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import unicodedata
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pikepdf
+import pikepdf.pdfa
+from PIL import Image, ImageSequence
+
+Image.MAX_IMAGE_PIXELS = None  # scans are large; they are our own inputs
+
+PREFLIGHT_JARS = [
+    "preflight.jar", "pdfbox2.jar", "fontbox2.jar", "xmpbox.jar", "commons-logging.jar",
+    "javax.activation.jar", "jaxb-api.jar",
+]
+# Findings PDFBox Preflight (strict PDF/A-1b) necessarily reports on a valid PDF/A-2b file
+# (docs: shared/docs/standards.md). Each is matched by code AND message text, because some codes
+# (1.4 = any trailer error, e.g. a missing /ID) also cover real problems.
+PREFLIGHT_EXPECTED_FOR_2B = [
+    ("1.4", "cross reference streams are not allowed", "xref streams are legal from PDF 1.5 / PDF/A-2"),
+    ("7.11.2", "part must be 1", "pdfaid:part is 2 for PDF/A-2b"),
+    ("2.1.6", "", "ICC v4 OutputIntent profile is legal in PDF/A-2"),
+    ("3.1.11", "", "CIDSet is not required by PDF/A-2"),
+]
+LOSSY = {"16-to-8-bit", "alpha-flattened", "cmyk-to-rgb"}
+KNOWN_CONVERSIONS = LOSSY | {"palette-expanded", "bilevel-from-gray"}
+PAGE_KEYS = ("number", "source", "frame", "width", "height", "dpi_x", "dpi_y", "colour", "encoding",
+             "conversions")
+CHUNK = 16  # pages extracted by pdfimages at a time (keeps temp disk use bounded)
+
+
+class Unsupported(Exception):
+    """The source image cannot be decoded independently; the page's pixel check is skipped."""
+
+
+# --------------------------------------------------------------------------------------------- reporting
+class Results:
+    def __init__(self) -> None:
+        self.passed = 0
+        self.failed = 0
+        self.notes = 0
+
+    def report(self, ok: bool, check: str, target: str, details: list[str] | None = None) -> None:
+        if ok:
+            self.passed += 1
+        else:
+            self.failed += 1
+        print(f"{'PASS' if ok else 'FAIL'} {check:<10} {target}", flush=True)
+        for line in details or []:
+            print(f"       {line}", flush=True)
+
+    def note(self, target: str, text: str) -> None:
+        self.notes += 1
+        print(f"NOTE {'':<10} {target}: {text}", flush=True)
+
+
+def tail(text: str, n: int = 15) -> list[str]:
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    return lines[-n:]
+
+
+# --------------------------------------------------------------------------------------------- validators
+def check_bagit(bag: Path) -> tuple[bool, list[str]]:
+    exe = shutil.which("bagit.py")
+    cmd = [exe] if exe else [sys.executable, "-m", "bagit"]
+    proc = subprocess.run(cmd + ["--validate", str(bag)], capture_output=True, text=True, timeout=3600)
+    out = "\n".join(l for l in (proc.stdout + proc.stderr).splitlines() if " - INFO - " not in l)
+    return proc.returncode == 0, ([] if proc.returncode == 0 else tail(out))
+
+
+def check_pdfa(pdf: Path) -> tuple[bool, list[str]]:
+    report = pikepdf.pdfa.validate_written(pdf, "2b")
+    if report.passed:
+        return True, []
+    return False, [f"{f.rule} [{f.kind}] at {f.where}: {f.message}" for f in report.findings[:40]] + (
+        [f"... and {len(report.findings) - 40} more"] if len(report.findings) > 40 else [])
+
+
+def check_qpdf(pdf: Path) -> tuple[bool, list[str]]:
+    proc = subprocess.run(["qpdf", "--check", str(pdf)], capture_output=True, text=True, timeout=1800)
+    if proc.returncode == 0:
+        return True, []
+    # qpdf exits 2 on errors, 3 on warnings: both fail the check.
+    return False, [f"qpdf exit {proc.returncode}"] + tail(proc.stdout + proc.stderr)
+
+
+def preflight_classpath() -> str | None:
+    if os.environ.get("PREFLIGHT_CP"):
+        return os.environ["PREFLIGHT_CP"]
+    base = Path(os.environ.get("PREFLIGHT_JAR_DIR", "/usr/share/java"))
+    jars = [base / j for j in PREFLIGHT_JARS]
+    if not all(j.is_file() for j in jars):
+        return None
+    return ":".join(str(j) for j in jars)
+
+
+def check_preflight(pdf: Path, classpath: str) -> tuple[bool, list[str]]:
+    """Runs `java -cp ... org.apache.pdfbox.preflight.Validator_A1b FILE` (text output).
+
+    Output: `The file F is a valid PDF/A-1b file` (exit 0), or `The file F is not a valid PDF/A-1b
+    file, error(s) :` followed by `CODE : message` lines (exit 255)."""
+    proc = subprocess.run(["java", "-cp", classpath, "org.apache.pdfbox.preflight.Validator_A1b", str(pdf)],
+                          capture_output=True, text=True, timeout=1800)
+    out = proc.stdout + proc.stderr
+    if proc.returncode == 0 and "is a valid PDF/A-1b file" in out:
+        return True, []
+    findings = re.findall(r"^(\d+(?:\.\d+)*) : (.*)$", proc.stdout, re.M)
+    if not findings:
+        return False, [f"preflight exit {proc.returncode}, no findings parsed"] + tail(out)
+    bad, ignored = [], []
+    for code, msg in findings:
+        if any(code == c and m.lower() in msg.lower() for c, m, _ in PREFLIGHT_EXPECTED_FOR_2B):
+            ignored.append(code)
+        else:
+            bad.append(f"{code} : {msg}")
+    details = bad + ([f"(ignored as expected for 2b: {', '.join(sorted(set(ignored)))})"] if ignored else [])
+    return not bad, details
+
+
+# --------------------------------------------------------------------------------------------- helpers
+_sha_cache: dict[Path, str] = {}
+
+
+def sha256(path: Path) -> str:
+    path = path.resolve()
+    if path not in _sha_cache:
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        _sha_cache[path] = h.hexdigest()
+    return _sha_cache[path]
+
+
+def path_variants(rel: str) -> list[str]:
+    out = [rel]
+    for form in ("NFC", "NFD"):
+        v = unicodedata.normalize(form, rel)
+        if v not in out:
+            out.append(v)
+    return out
+
+
+class SourceFinder:
+    """Finds a case's source files: the bag's data/originals/ first, then the SCANS folder."""
+
+    def __init__(self, bag: Path, case_id: str, meta: dict, scans: Path | None):
+        self.records = {s.get("path"): s for s in meta.get("sources", []) if isinstance(s, dict)}
+        roots: list[Path] = []
+        if (bag / "data" / "originals").is_dir():
+            roots.append(bag / "data" / "originals")
+        self.scan_roots: list[Path] = []
+        if scans is not None and scans.is_dir():
+            cands = [scans / case_id]
+            for key in ("source_dir", "source_folder", "folder", "scan_folder", "case_folder", "source_root"):
+                v = meta.get(key)
+                if isinstance(v, str) and v:
+                    cands += [Path(v), scans / v, scans / Path(v).name]
+            cands += [p for p in scans.rglob(case_id) if p.is_dir()]
+            cands.append(scans)
+            for c in cands:
+                if c.is_dir() and c.resolve() not in [r.resolve() for r in self.scan_roots]:
+                    self.scan_roots.append(c)
+        self.roots = roots + self.scan_roots
+        self.scans = scans
+        self._all_dirs: list[Path] | None = None
+
+    def _candidates(self):
+        for r in self.roots:
+            yield r, True
+        if self.scans is not None and self.scans.is_dir():
+            if self._all_dirs is None:  # last resort: the case folder is named differently from the case id
+                self._all_dirs = [p for p in self.scans.rglob("*") if p.is_dir()]
+            for d in self._all_dirs:
+                yield d, False
+
+    def find(self, rel: str) -> tuple[Path | None, str]:
+        """Returns (path, problem). A path whose sha256 differs from the record is not returned."""
+        want = (self.records.get(rel) or {}).get("sha256")
+        mismatched = None
+        for root, primary in self._candidates():
+            for v in path_variants(rel):
+                p = root / v
+                if p.is_file():
+                    if want is None or sha256(p) == str(want).lower():
+                        return p, ""
+                    if primary and mismatched is None:
+                        mismatched = p
+        if mismatched is not None:
+            return None, f"{mismatched} exists but its sha256 differs from metadata.json (changed since ingest?)"
+        return None, "not found with the sha256 recorded in metadata.json"
+
+
+# --------------------------------------------------------------------------------------------- decoding
+_REV = bytes(int(f"{i:08b}"[::-1], 2) for i in range(256))
+
+
+def _tiff_bytes(tags: dict[int, tuple[int, list[int]]], strips: list[bytes]) -> bytes:
+    """A minimal little-endian single-IFD TIFF; tags maps tag -> (type 3|4, values)."""
+    tags = dict(tags)
+    tags[273] = (4, [0] * len(strips))
+    tags[279] = (4, [len(s) for s in strips])
+    n = len(tags)
+    extra_off = 8 + 2 + 12 * n + 4
+    extra = bytearray()
+    entries = []
+    for tag in sorted(tags):
+        typ, vals = tags[tag]
+        fmt = "<" + ("H" if typ == 3 else "I") * len(vals)
+        size = struct.calcsize(fmt)
+        entries.append([tag, typ, vals, fmt, size, None])
+    # place out-of-line arrays (offsets fixed up after strip data placement)
+    data_off = extra_off + sum(e[4] for e in entries if e[4] > 4)
+    pos = data_off
+    offsets = []
+    for s in strips:
+        offsets.append(pos)
+        pos += len(s)
+    for e in entries:
+        if e[0] == 273:
+            e[2] = offsets
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8) + struct.pack("<H", n))
+    for tag, typ, vals, fmt, size, _ in entries:
+        packed = struct.pack(fmt, *vals)
+        if size <= 4:
+            out += struct.pack("<HHI", tag, typ, len(vals)) + packed.ljust(4, b"\0")
+        else:
+            out += struct.pack("<HHII", tag, typ, len(vals), extra_off + len(extra))
+            extra += packed
+    out += b"\0\0\0\0" + extra
+    assert len(out) == data_off
+    for s in strips:
+        out += s
+    return bytes(out)
+
+
+def decode_fillorder2(path: Path, im: Image.Image) -> Image.Image:
+    """Re-writes the current TIFF frame with its strips bit-reversed and FillOrder=1, then decodes it."""
+    t = im.tag_v2
+    if 322 in t:
+        raise Unsupported("tiled FillOrder=2 TIFF")
+    raw = path.read_bytes()
+    strips = [raw[o:o + c].translate(_REV) for o, c in zip(t[273], t[279])]
+    tags = {256: (4, [im.size[0]]), 257: (4, [im.size[1]]), 258: (3, list(np.atleast_1d(t.get(258, 1)))),
+            259: (3, [t.get(259, 1)]), 262: (3, [t.get(262, 0)]), 266: (3, [1]),
+            277: (3, [t.get(277, 1)]), 278: (4, [t.get(278, im.size[1])]), 284: (3, [t.get(284, 1)])}
+    for opt in (292, 293):
+        if opt in t:
+            tags[opt] = (4, [int(t[opt])])
+    return Image.open(__import__("io").BytesIO(_tiff_bytes(tags, strips)))
+
+
+def _png_unfilter(raw: bytes, h: int, stride: int, bpp: int) -> np.ndarray:
+    rows = np.frombuffer(raw, np.uint8)[: h * (stride + 1)].reshape(h, stride + 1)
+    out = np.zeros((h, stride), np.uint8)
+    prev = np.zeros(stride, np.uint8)
+    for y in range(h):
+        ft, line = rows[y, 0], rows[y, 1:]
+        if ft == 0:
+            cur = line.copy()
+        elif ft == 1:
+            cur = np.cumsum(line.reshape(-1, bpp), axis=0, dtype=np.uint8).reshape(-1)
+        elif ft == 2:
+            cur = line + prev
+        elif ft in (3, 4):
+            ln, pv = line.tolist(), prev.tolist()
+            c = [0] * stride
+            for i in range(stride):
+                a = c[i - bpp] if i >= bpp else 0
+                b = pv[i]
+                if ft == 3:
+                    c[i] = (ln[i] + ((a + b) >> 1)) & 255
+                else:
+                    cc = pv[i - bpp] if i >= bpp else 0
+                    p = a + b - cc
+                    pa, pb, pc = abs(p - a), abs(p - b), abs(p - cc)
+                    pr = a if pa <= pb and pa <= pc else (b if pb <= pc else cc)
+                    c[i] = (ln[i] + pr) & 255
+            cur = np.array(c, np.uint8)
+        else:
+            raise Unsupported(f"bad PNG filter type {ft}")
+        out[y] = cur
+        prev = cur
+    return out
+
+
+def decode_png16(path: Path) -> tuple[np.ndarray, str]:
+    """Exact 16-bit PNG decoder (Pillow reduces 16-bit colour PNGs to 8 bits by truncation)."""
+    data = path.read_bytes()
+    pos, idat, ihdr = 8, [], None
+    while pos + 8 <= len(data):
+        ln, typ = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + ln]
+        pos += 12 + ln
+        if typ == b"IHDR":
+            ihdr = struct.unpack(">IIBBBBB", body)
+        elif typ == b"IDAT":
+            idat.append(body)
+        elif typ == b"IEND":
+            break
+    w, h, bd, ct, _, _, interlace = ihdr
+    if bd != 16 or interlace:
+        raise Unsupported("interlaced 16-bit PNG")
+    ch = {0: 1, 2: 3, 4: 2, 6: 4}[ct]
+    stride = w * ch * 2
+    arr = _png_unfilter(zlib.decompress(b"".join(idat)), h, stride, ch * 2)
+    arr = arr.reshape(-1).view(">u2").reshape(h, w, ch).astype(np.uint16)
+    return arr, {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}[ch]
+
+
+def _lzw_decode(data: bytes) -> bytes:
+    """TIFF LZW (MSB-first codes, early change)."""
+    out = bytearray()
+    table = [bytes([i]) for i in range(256)] + [b"", b""]
+    bitpos, nbits, prev = 0, 9, None
+    total = len(data) * 8
+    while bitpos + nbits <= total:
+        byte = bitpos >> 3
+        chunk = int.from_bytes(data[byte:byte + 4].ljust(4, b"\0"), "big")
+        code = (chunk >> (32 - (bitpos & 7) - nbits)) & ((1 << nbits) - 1)
+        bitpos += nbits
+        if code == 256:
+            table = table[:258]
+            nbits, prev = 9, None
+            continue
+        if code == 257:
+            break
+        if prev is None:
+            entry = table[code]
+        elif code < len(table):
+            entry = table[code]
+            table.append(prev + entry[:1])
+        else:
+            entry = prev + prev[:1]
+            table.append(entry)
+        out += entry
+        prev = entry
+        if len(table) + 1 >= (1 << nbits) and nbits < 12:
+            nbits += 1
+    return bytes(out)
+
+
+def decode_tiff16(path: Path, im: Image.Image) -> tuple[np.ndarray, str]:
+    """Exact decoder for a 16-bit multi-channel TIFF frame (strips; none/Deflate/LZW; predictor 1/2)."""
+    t = im.tag_v2
+    if 322 in t or t.get(284, 1) != 1:
+        raise Unsupported("tiled or planar 16-bit TIFF")
+    comp, pred, spp = t.get(259, 1), t.get(317, 1), t.get(277, 1)
+    w, h = im.size
+    raw = path.read_bytes()
+    buf = bytearray()
+    for o, c in zip(t[273], t[279]):
+        s = raw[o:o + c]
+        if comp == 1:
+            buf += s
+        elif comp in (8, 32946):
+            buf += zlib.decompress(s)
+        elif comp == 5:
+            buf += _lzw_decode(s)
+        else:
+            raise Unsupported(f"16-bit TIFF compression {comp}")
+    endian = "<" if getattr(t, "_endian", "<") == "<" else ">"
+    arr = np.frombuffer(bytes(buf[: w * h * spp * 2]), endian + "u2").reshape(h, w, spp)
+    if pred == 2:
+        arr = np.cumsum(arr, axis=1, dtype=np.uint16)
+    elif pred != 1:
+        raise Unsupported(f"TIFF predictor {pred}")
+    photometric = t.get(262, 2)
+    if photometric == 5:
+        return arr.astype(np.uint16), "CMYK"
+    return arr.astype(np.uint16), {1: "L", 2: "LA", 3: "RGB", 4: "RGBA"}.get(spp, "?")
+
+
+def load_source(path: Path, frame: int) -> tuple[np.ndarray | None, str, str]:
+    """Returns (array H×W[×C] of uint8/uint16/bool, mode, note). mode: 1, L, LA, RGB, RGBA, CMYK, P-*."""
+    im = Image.open(path)
+    n = getattr(im, "n_frames", 1)
+    if frame >= n:
+        raise Unsupported(f"frame {frame} requested but the file has {n}")
+    for i, fr in enumerate(ImageSequence.Iterator(im)):
+        if i == frame:
+            im = fr
+            break
+    note = ""
+    fmt = (Image.open(path).format or "").upper()
+    bits16 = False
+    if fmt == "PNG":
+        head = path.read_bytes()[:33]
+        if head[24] == 16:
+            bits16 = True
+            if head[25] != 0:
+                arr, mode = decode_png16(path)
+                return arr, mode, "16-bit colour PNG decoded by conformance.py"
+    elif fmt == "TIFF":
+        bps = np.atleast_1d(im.tag_v2.get(258, 1))
+        bits16 = int(bps.max()) == 16
+        if bits16 and im.tag_v2.get(277, 1) > 1:
+            arr, mode = decode_tiff16(path, im)
+            return arr, mode, "16-bit colour TIFF decoded by conformance.py"
+        if im.tag_v2.get(266, 1) == 2:
+            note = "FillOrder=2 TIFF decoded by Pillow"
+    try:
+        im.load()
+    except Exception as e:  # noqa: BLE001
+        if note == "FillOrder=2":
+            im = decode_fillorder2(path, im)
+            im.load()
+            note = "FillOrder=2 TIFF decoded by reversing strip bits"
+        else:
+            raise Unsupported(f"Pillow cannot decode {path.name} frame {frame}: {e}") from e
+    mode = im.mode
+    if mode == "1":
+        return np.array(im), "1", note
+    if mode in ("L", "RGB", "RGBA", "LA", "CMYK"):
+        return np.array(im), mode, note
+    if mode.startswith("I;16") or (mode == "I" and bits16):
+        return np.array(im).astype(np.uint16), "L", note
+    if mode in ("P", "PA"):
+        has_alpha = mode == "PA" or "transparency" in im.info
+        conv = im.convert("RGBA" if has_alpha else "RGB")
+        return np.array(conv), "P-" + conv.mode, note
+    if mode == "I":
+        a = np.array(im)
+        if a.min() >= 0 and a.max() <= 255:
+            return a.astype(np.uint8), "L", note
+    raise Unsupported(f"Pillow mode {mode} not handled")
+
+
+def expected_pixels(src: np.ndarray, mode: str, page: dict) -> tuple[np.ndarray | None, list[str], list[str]]:
+    """Applies the page's recorded conversions to the source pixels.
+
+    Returns (expected array or None for dimension-only checks, problems (fail), notes)."""
+    conv = list(page.get("conversions") or [])
+    colour = page.get("colour")
+    problems, notes = [], []
+    for c in conv:
+        if c not in KNOWN_CONVERSIONS:
+            problems.append(f"unknown conversion {c!r}")
+    if mode == "CMYK":
+        if "cmyk-to-rgb" not in conv:
+            problems.append("source is CMYK but conversions lacks 'cmyk-to-rgb'")
+        return None, problems, notes
+    if "cmyk-to-rgb" in conv:
+        problems.append("conversions has 'cmyk-to-rgb' but the source is not CMYK")
+    a = src
+    if a.dtype == np.uint16:
+        if "16-to-8-bit" not in conv:
+            problems.append("source is 16-bit but conversions lacks '16-to-8-bit'")
+        a = ((a.astype(np.uint32) + 128) // 257).astype(np.uint8)
+    elif "16-to-8-bit" in conv:
+        problems.append("conversions has '16-to-8-bit' but the source is 8-bit")
+    if mode.startswith("P-"):
+        if "palette-expanded" not in conv:
+            notes.append("palette source but conversions lacks 'palette-expanded'")
+        mode = mode[2:]
+    elif "palette-expanded" in conv:
+        problems.append("conversions has 'palette-expanded' but the source has no palette")
+    if a.ndim == 3 and a.shape[2] == 1:
+        a = a[:, :, 0]
+    if mode in ("LA", "RGBA"):
+        if "alpha-flattened" not in conv:
+            problems.append("source has alpha but conversions lacks 'alpha-flattened'")
+        col = a[..., :-1].astype(np.uint32)
+        al = a[..., -1:].astype(np.uint32)
+        a = ((col * al + 255 * (255 - al) + 127) // 255).astype(np.uint8)
+        mode = mode[:-1]
+        if a.shape[-1] == 1:
+            a = a[..., 0]
+    elif "alpha-flattened" in conv:
+        problems.append("conversions has 'alpha-flattened' but the source has no alpha")
+    # to the page's colour mode
+    if colour == "bilevel":
+        if mode == "1":
+            return a.astype(bool), problems, notes
+        if mode == "RGB" and a.ndim == 3 and (a == a[..., :1]).all():
+            a, mode = a[..., 0], "L"
+        if mode != "L":
+            problems.append(f"bilevel page from a {mode} source")
+            return None, problems, notes
+        if not np.isin(a, (0, 255)).all():
+            problems.append("bilevel page from a gray source with values other than 0/255 (lossy)")
+        elif "bilevel-from-gray" not in conv:
+            notes.append("gray 0/255 source stored as bilevel but conversions lacks 'bilevel-from-gray'")
+        return a == 255, problems, notes
+    if "bilevel-from-gray" in conv:
+        problems.append(f"conversions has 'bilevel-from-gray' but the page colour is {colour}")
+    if colour == "gray":
+        if mode == "1":
+            return (a.astype(np.uint8) * 255), problems, notes
+        if mode == "RGB":
+            if (a == a[..., :1]).all():
+                return a[..., 0], problems, notes
+            problems.append("gray page from a colour source")
+            return None, problems, notes
+        return a, problems, notes
+    if colour == "rgb":
+        if mode == "1":
+            a = a.astype(np.uint8) * 255
+        if a.ndim == 2:
+            a = np.repeat(a[:, :, None], 3, axis=2)
+        return a, problems, notes
+    problems.append(f"unknown colour {colour!r}")
+    return None, problems, notes
+
+
+def extracted_array(path: Path) -> tuple[np.ndarray, str]:
+    im = Image.open(path)
+    im.load()
+    return np.array(im), im.mode
+
+
+def compare(exp: np.ndarray, got: np.ndarray) -> str:
+    if exp.shape != got.shape:
+        return f"shape {got.shape} != expected {exp.shape}"
+    if np.array_equal(exp, got):
+        return ""
+    diff = exp != got if exp.dtype == bool else exp.astype(np.int32) != got.astype(np.int32)
+    if diff.ndim == 3:
+        diff = diff.any(axis=2)
+    ys, xs = np.nonzero(diff)
+    maxd = "" if exp.dtype == bool else f", max |diff| {int(np.abs(exp.astype(np.int32) - got.astype(np.int32)).max())}"
+    return f"{int(diff.sum())} of {diff.size} pixels differ{maxd}, first at x={xs[0]} y={ys[0]}"
+
+
+# --------------------------------------------------------------------------------------------- page checks
+COLOUR_SPACE = {"rgb": ("/DeviceRGB", 8), "gray": ("/DeviceGray", 8), "bilevel": ("/DeviceGray", 1)}
+FILTER = {"dct": "/DCTDecode", "ccitt-g4": "/CCITTFaxDecode", "flate": "/FlateDecode"}
+
+
+def _filters(obj) -> list[str]:
+    f = obj.get("/Filter")
+    if f is None:
+        return []
+    return [str(x) for x in f] if isinstance(f, pikepdf.Array) else [str(f)]
+
+
+def _parms(obj) -> dict:
+    p = obj.get("/DecodeParms")
+    if isinstance(p, pikepdf.Array):
+        p = p[0] if len(p) else None
+    return p if isinstance(p, pikepdf.Dictionary) else pikepdf.Dictionary()
+
+
+def structural_page_checks(page: pikepdf.Page, meta: dict) -> tuple[pikepdf.Stream | None, list[str]]:
+    errs: list[str] = []
+    for k in PAGE_KEYS:
+        if k not in meta:
+            errs.append(f"metadata page entry lacks {k!r}")
+    if errs:
+        return None, errs
+    mb = [float(x) for x in page.mediabox]
+    w_pt, h_pt = mb[2] - mb[0], mb[3] - mb[1]
+    exp_w, exp_h = meta["width"] * 72 / meta["dpi_x"], meta["height"] * 72 / meta["dpi_y"]
+    if abs(w_pt - exp_w) > 0.01 or abs(h_pt - exp_h) > 0.01:
+        errs.append(f"MediaBox {w_pt:.3f}x{h_pt:.3f} pt != {exp_w:.3f}x{exp_h:.3f} pt from pixels and dpi")
+    res = page.obj.get("/Resources")
+    xobjs = res.get("/XObject") if isinstance(res, pikepdf.Dictionary) else None
+    if xobjs is None:
+        return None, errs + ["page has no own /Resources /XObject"]
+    names = list(xobjs.keys())
+    images = [n for n in names if xobjs[n].get("/Subtype") == "/Image"]
+    if len(names) != 1 or len(images) != 1:
+        return None, errs + [f"page has {len(images)} image XObjects and {len(names) - len(images)} others (want 1 image)"]
+    img = xobjs[images[0]]
+    # the image is drawn over the whole page
+    try:
+        ops = pikepdf.parse_content_stream(page)
+        cm, drawn = None, 0
+        for operands, op in ops:
+            if str(op) == "cm":
+                cm = [float(x) for x in operands]
+            elif str(op) == "Do":
+                drawn += 1
+                if str(operands[0]) != images[0]:
+                    errs.append(f"content draws {operands[0]} instead of {images[0]}")
+                elif cm is None or abs(cm[0] - w_pt) > 0.01 or abs(cm[3] - h_pt) > 0.01 or cm[1] or cm[2]:
+                    errs.append(f"image drawn with cm {cm}, not scaled to the {w_pt:.2f}x{h_pt:.2f} MediaBox")
+        if drawn != 1:
+            errs.append(f"content stream has {drawn} Do operators (want 1)")
+    except Exception as e:  # noqa: BLE001
+        errs.append(f"content stream unreadable: {e}")
+    if int(img.get("/Width", -1)) != meta["width"] or int(img.get("/Height", -1)) != meta["height"]:
+        errs.append(f"image {img.get('/Width')}x{img.get('/Height')} != metadata {meta['width']}x{meta['height']}")
+    filters = _filters(img)
+    enc = meta["encoding"]
+    if enc not in FILTER:
+        errs.append(f"unknown encoding {enc!r}")
+    elif filters != [FILTER[enc]]:
+        errs.append(f"/Filter {filters} but encoding {enc!r} wants [{FILTER[enc]}]")
+    cs_want = COLOUR_SPACE.get(meta["colour"])
+    cs = img.get("/ColorSpace")
+    bpc = int(img.get("/BitsPerComponent", 0))
+    if cs_want is None:
+        errs.append(f"unknown colour {meta['colour']!r}")
+    elif str(cs) != cs_want[0] or bpc != cs_want[1]:
+        errs.append(f"image {cs} {bpc}-bit but colour {meta['colour']!r} wants {cs_want[0]} {cs_want[1]}-bit")
+    if enc == "ccitt-g4":
+        p = _parms(img)
+        if int(p.get("/K", 0)) >= 0:
+            errs.append(f"CCITT /K {p.get('/K', 0)} is not Group 4 (K<0)")
+        if int(p.get("/Columns", 1728)) != meta["width"]:
+            errs.append(f"CCITT /Columns {p.get('/Columns', 1728)} != width {meta['width']}")
+        if bool(p.get("/BlackIs1", False)):
+            errs.append("CCITT /BlackIs1 true (contract: 0 = black)")
+    if "/Decode" in img:
+        errs.append(f"image has /Decode {img.Decode}")
+    if bool(img.get("/Interpolate", False)):
+        errs.append("image has /Interpolate true")
+    if "/SMask" in img or "/Mask" in img:
+        errs.append("image has a mask")
+    if enc == "dct" and meta["frame"] != 0:
+        errs.append("dct page with frame != 0")
+    return img, errs
+
+
+def extract_pages(pdf: Path, first: int, last: int, outdir: Path) -> dict[int, list[Path]]:
+    for f in outdir.iterdir():
+        f.unlink()
+    subprocess.run(["pdfimages", "-p", "-j", "-png", "-f", str(first), "-l", str(last), str(pdf),
+                    str(outdir / "x")], check=True, capture_output=True, timeout=3600)
+    found: dict[int, list[Path]] = {}
+    for f in sorted(outdir.iterdir()):
+        m = re.match(r"x-(\d+)-(\d+)\.\w+$", f.name)
+        if m:
+            found.setdefault(int(m.group(1)), []).append(f)
+    return found
+
+
+def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current: bool,
+                tmp: Path) -> tuple[bool, list[str], list[str]]:
+    """Returns (ok, failure details, notes)."""
+    pages_meta = meta.get("pages") or []
+    fails: list[str] = []
+    notes: list[str] = []
+    stats = {"bytes": 0, "pixels": 0, "dims": 0, "skipped": 0}
+    with pikepdf.open(pdf_path) as pdf:
+        if len(pdf.pages) != len(pages_meta):
+            fails.append(f"PDF has {len(pdf.pages)} pages, metadata.json lists {len(pages_meta)}")
+        n = min(len(pdf.pages), len(pages_meta))
+        for start in range(0, n, CHUNK):
+            end = min(n, start + CHUNK)
+            extracted = extract_pages(pdf_path, start + 1, end, tmp)
+            for i in range(start, end):
+                pm = pages_meta[i]
+                label = f"p{i + 1} ({pm.get('source')} frame {pm.get('frame')}, {pm.get('encoding')}/{pm.get('colour')})"
+                if pm.get("number") != i + 1:
+                    fails.append(f"{label}: number {pm.get('number')} != {i + 1}")
+                img, errs = structural_page_checks(pdf.pages[i], pm)
+                fails += [f"{label}: {e}" for e in errs]
+                files = extracted.get(i + 1, [])
+                if len(files) != 1:
+                    fails.append(f"{label}: pdfimages extracted {len(files)} images")
+                    continue
+                if img is None:
+                    continue
+                if finder is None:
+                    stats["skipped"] += 1
+                    continue
+                src, problem = finder.find(pm["source"])
+                if src is None:
+                    stats["skipped"] += 1
+                    msg = f"{label}: source {problem}; content check skipped"
+                    (fails if (current and finder is not None and finder.scans is not None) else notes).append(msg)
+                    continue
+                try:
+                    if pm["encoding"] == "dct":
+                        raw = img.read_raw_bytes()
+                        data = src.read_bytes()
+                        if raw != data:
+                            fails.append(f"{label}: DCT stream ({len(raw)} bytes) differs from {src.name} ({len(data)} bytes)")
+                        elif files[0].suffix == ".jpg" and files[0].read_bytes() != data:
+                            fails.append(f"{label}: pdfimages -j output differs from the source bytes")
+                        else:
+                            stats["bytes"] += 1
+                        continue
+                    got, got_mode = extracted_array(files[0])
+                    want_mode = {"rgb": "RGB", "gray": "L", "bilevel": "1"}.get(pm["colour"])
+                    if got_mode != want_mode:
+                        fails.append(f"{label}: pdfimages decoded a {got_mode} image, colour wants {want_mode}")
+                        continue
+                    arr, smode, snote = load_source(src, int(pm["frame"]))
+                    if snote:
+                        notes.append(f"{label}: {snote}")
+                    exp, problems, cnotes = expected_pixels(arr, smode, pm)
+                    fails += [f"{label}: {p}" for p in problems]
+                    notes += [f"{label}: {c}" for c in cnotes]
+                    if exp is None:
+                        sh = arr.shape[:2]
+                        if sh != got.shape[:2]:
+                            fails.append(f"{label}: size {got.shape[1]}x{got.shape[0]} != source {sh[1]}x{sh[0]}")
+                        else:
+                            stats["dims"] += 1
+                        continue
+                    bad = compare(exp, got)
+                    if bad and smode == "1" and "FillOrder" in snote and "reversing" not in snote:
+                        # Pillow decoded a FillOrder=2 TIFF without complaint: try the other reading
+                        im = Image.open(src)
+                        im.seek(int(pm["frame"]))
+                        alt = np.array(decode_fillorder2(src, im))
+                        if not compare(alt.astype(bool), got):
+                            bad = ""
+                            notes.append(f"{label}: matched after decoding the FillOrder=2 strips by bit reversal")
+                    if bad:
+                        lossy = sorted(set(pm["conversions"]) & LOSSY)
+                        fails.append(f"{label}: {bad}" + (f" (vs formula for {', '.join(lossy)})" if lossy else ""))
+                    else:
+                        stats["pixels"] += 1
+                except Unsupported as e:
+                    stats["skipped"] += 1
+                    notes.append(f"{label}: pixel check skipped: {e}")
+                except Exception as e:  # noqa: BLE001
+                    fails.append(f"{label}: {type(e).__name__}: {e}")
+    if finder is None:
+        notes.append("no source files (no --scans, no data/originals/): byte/pixel comparison skipped")
+    summary = (f"{len(pages_meta)} pages: {stats['bytes']} DCT byte-identical, {stats['pixels']} pixel-exact, "
+               f"{stats['dims']} size/mode only (cmyk-to-rgb), {stats['skipped']} not compared")
+    return not fails, fails, [summary] + notes
+
+
+# --------------------------------------------------------------------------------------------- bag checks
+def check_layout(bag: Path, case_id: str) -> tuple[dict | None, list[str]]:
+    errs = []
+    for f in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt",
+              "data/metadata.json", "data/events.json", f"data/{case_id}.pdf"):
+        if not (bag / f).is_file():
+            errs.append(f"missing {f}")
+    meta = None
+    try:
+        meta = json.loads((bag / "data" / "metadata.json").read_text(encoding="utf-8"))
+    except Exception as e:  # noqa: BLE001
+        errs.append(f"data/metadata.json unreadable: {e}")
+        return None, errs
+    try:
+        json.loads((bag / "data" / "events.json").read_text(encoding="utf-8"))
+    except Exception as e:  # noqa: BLE001
+        errs.append(f"data/events.json unreadable: {e}")
+    if meta.get("case_id") != case_id:
+        errs.append(f"case_id {meta.get('case_id')!r} != bag name {case_id!r}")
+    bundle = (meta.get("bundle") or {}).get("path")
+    if bundle != f"data/{case_id}.pdf":
+        errs.append(f"bundle.path {bundle!r} != 'data/{case_id}.pdf'")
+    pages = meta.get("pages")
+    if not isinstance(pages, list) or not pages:
+        errs.append("metadata.json has no pages")
+        pages = []
+    srcs = meta.get("sources")
+    if not isinstance(srcs, list) or not srcs:
+        errs.append("metadata.json has no sources")
+        srcs = []
+    names = {s.get("path") for s in srcs if isinstance(s, dict)}
+    missing = sorted({str(p.get("source")) for p in pages if isinstance(p, dict) and p.get("source") not in names})
+    if missing:
+        errs.append(f"page sources not listed in sources: {missing[:5]}")
+    orig = bag / "data" / "originals"
+    if orig.is_dir():
+        for s in srcs:
+            p = orig / str(s.get("path"))
+            if not p.is_file():
+                errs.append(f"originals: {s.get('path')} missing")
+            elif sha256(p) != str(s.get("sha256", "")).lower() or p.stat().st_size != s.get("size"):
+                errs.append(f"originals: {s.get('path')} sha256/size differ from metadata.json sources")
+    return meta, errs
+
+
+def find_bags(archive: Path) -> list[tuple[Path, str, bool]]:
+    """(bag dir, case id, is current version)"""
+    out = []
+    bags = archive / "bags"
+    if bags.is_dir():
+        for d in sorted(bags.iterdir()):
+            if d.is_dir() and not d.name.startswith("."):
+                out.append((d, d.name, True))
+    versions = archive / "versions"
+    if versions.is_dir():
+        for c in sorted(versions.iterdir()):
+            if c.is_dir() and not c.name.startswith("."):
+                for v in sorted(c.iterdir(), key=lambda p: (len(p.name), p.name)):
+                    if v.is_dir() and not v.name.startswith("."):
+                        out.append((v, c.name, False))
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("archive", type=Path)
+    ap.add_argument("--scans", type=Path, help="the SCANS folder the archive was ingested from")
+    ap.add_argument("--no-preflight", action="store_true", help="skip PDFBox Preflight (reported as NOTE)")
+    args = ap.parse_args()
+    archive: Path = args.archive
+    if not archive.is_dir():
+        print(f"conformance: {archive} is not a directory", file=sys.stderr)
+        return 2
+    if args.scans is not None and not args.scans.is_dir():
+        print(f"conformance: --scans {args.scans} is not a directory", file=sys.stderr)
+        return 2
+    res = Results()
+    cp = None if args.no_preflight else preflight_classpath()
+    bags = find_bags(archive)
+    print(f"checking {len(bags)} bag(s) in {archive}" + (f" against sources in {args.scans}" if args.scans else ""))
+    if not bags:
+        res.report(False, "archive", str(archive), ["no bags under bags/*/ or versions/*/*/"])
+    with tempfile.TemporaryDirectory(prefix="conformance-") as tmpd:
+        tmp = Path(tmpd)
+        for bag, case_id, current in bags:
+            rel = bag.relative_to(archive).as_posix()
+            ok, det = check_bagit(bag)
+            res.report(ok, "bagit", rel, det)
+            meta, errs = check_layout(bag, case_id)
+            res.report(not errs, "layout", rel, errs)
+            for pdf in sorted((bag / "data").glob("*.pdf")):
+                prel = pdf.relative_to(archive).as_posix()
+                try:
+                    ok, det = check_pdfa(pdf)
+                except Exception as e:  # noqa: BLE001
+                    ok, det = False, [f"{type(e).__name__}: {e}"]
+                res.report(ok, "pdfa-2b", prel, det)
+                ok, det = check_qpdf(pdf)
+                res.report(ok, "qpdf", prel, det)
+                if args.no_preflight:
+                    res.note(prel, "PDFBox Preflight skipped (--no-preflight)")
+                elif cp is None:
+                    res.report(False, "preflight", prel, ["PDFBox Preflight jars not found in /usr/share/java"])
+                else:
+                    ok, det = check_preflight(pdf, cp)
+                    res.report(ok, "preflight", prel, det)
+                if meta is None:
+                    res.report(False, "pages", prel, ["no usable metadata.json: pages cannot be checked"])
+                    continue
+                if pdf.name != f"{case_id}.pdf":
+                    res.note(prel, "not the bundle named in metadata.json; page checks skipped")
+                    continue
+                finder = SourceFinder(bag, case_id, meta, args.scans)
+                if not finder.roots and finder.scans is None:
+                    finder = None
+                pdir = tmp / "pages"
+                pdir.mkdir(exist_ok=True)
+                try:
+                    ok, det, notes = check_pages(pdf, meta, finder, current, pdir)
+                except Exception as e:  # noqa: BLE001
+                    ok, det, notes = False, [f"{type(e).__name__}: {e}"], []
+                res.report(ok, "pages", prel, notes[:1] + det)
+                for n in notes[1:]:
+                    res.note(prel, n)
+    print(f"conformance: {res.passed} passed, {res.failed} failed")
+    return 1 if res.failed or not bags else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
