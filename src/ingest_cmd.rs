@@ -78,6 +78,13 @@ fn print_summary(r: &sohoa_pipeline::ingest::BatchReport, lang: Lang) {
         for e in &c.errors {
             println!("      {} {}", lang.pick("LỖI", "ERROR"), e.render(lang));
         }
+        for w in &c.warnings {
+            println!(
+                "      {} {}",
+                lang.pick("Cảnh báo", "Warning"),
+                w.render(lang)
+            );
+        }
     }
     let s = &r.summary;
     println!();

@@ -321,6 +321,8 @@ fn build(
             progress.file_done(folder);
             continue;
         }
+        // Only pages of multi-page files (TIFF) are named by number in messages.
+        let multi_page = crate::page::sniff(&bytes) == Some(crate::page::Format::Tiff);
         let mut io_error = None;
         let mut file_warnings = Vec::new();
         let mut conversions = Vec::new();
@@ -336,10 +338,12 @@ fn build(
             }
             let number = pages.len() as u32 + 1;
             for w in page.warnings {
-                file_warnings.push(
-                    w.in_file(format!("{folder}/{}", f.rel))
-                        .on_page(page.frame + 1),
-                );
+                let w = w.in_file(format!("{folder}/{}", f.rel));
+                file_warnings.push(if multi_page {
+                    w.on_page(page.frame + 1)
+                } else {
+                    w
+                });
             }
             if !page.conversions.is_empty() {
                 conversions.push(format!(
