@@ -1,0 +1,289 @@
+//! From a bag's `metadata.json` to index documents: the case document with its texts,
+//! codes, filters, facets and dates; the personal identifier only as a keyed hash and masked.
+
+use crate::privacy::{mask, IdKey};
+use crate::schema::{filter_term, Fields};
+use serde::Serialize;
+use serde_json::Value;
+use tantivy::schema::Facet;
+use tantivy::{DateTime, TantivyDocument};
+
+/// A component document's searchable fields.
+#[derive(Debug, Clone, Default)]
+pub struct ComponentDoc {
+    pub label: String,
+    pub type_name: Option<String>,
+    pub code_number: Option<String>,
+    pub code_notation: Option<String>,
+    pub issued_date: Option<String>,
+    pub organ_name: Option<String>,
+    pub subject: Option<String>,
+}
+
+/// What the index knows of a case, read from its bag.
+#[derive(Debug, Clone, Default)]
+pub struct CaseDoc {
+    pub case_id: String,
+    pub version: u64,
+    pub bag_path: String,
+    pub bundle_sha256: String,
+    pub page_count: u64,
+    pub metadata_status: String,
+    pub case_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub procedure_name: Option<String>,
+    pub sector: Option<String>,
+    pub agency_code: Option<String>,
+    pub agency_name: Option<String>,
+    pub applicant_name: Option<String>,
+    pub applicant_id: Option<String>,
+    pub channel: Option<String>,
+    pub status: Option<String>,
+    pub received: Option<String>,
+    pub due: Option<String>,
+    pub resolved: Option<String>,
+    pub returned: Option<String>,
+    pub title: String,
+    pub arc_file_code: Option<String>,
+    pub paper_file_code: Option<String>,
+    pub maintenance: Option<String>,
+    pub mode: Option<String>,
+    pub language: Option<String>,
+    pub confidence_level: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub keyword: Option<String>,
+    pub description: Option<String>,
+    pub components: Vec<ComponentDoc>,
+}
+
+fn s(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+impl CaseDoc {
+    /// Reads the fields the index needs from `metadata.json`; `None` when it is not a sohoa
+    /// case record.
+    pub fn from_metadata(m: &Value, bag_path: &str) -> Option<CaseDoc> {
+        if m["schema"] != "sohoa/metadata" {
+            return None;
+        }
+        let c = &m["case"];
+        let h = &m["hoso"];
+        let components = m["components"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|x| {
+                        let f = &x["fields"];
+                        ComponentDoc {
+                            label: s(&x["label"]).unwrap_or_default(),
+                            type_name: s(&f["type_name"]),
+                            code_number: s(&f["code_number"]),
+                            code_notation: s(&f["code_notation"]),
+                            issued_date: s(&f["issued_date"]),
+                            organ_name: s(&f["organ_name"]),
+                            subject: s(&f["subject"]),
+                        }
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Some(CaseDoc {
+            case_id: s(&m["case_id"])?,
+            version: m["version"].as_u64().unwrap_or(1),
+            bag_path: bag_path.to_string(),
+            bundle_sha256: s(&m["bundle"]["sha256"]).unwrap_or_default(),
+            page_count: m["pages"].as_array().map(|p| p.len() as u64).unwrap_or(0),
+            metadata_status: s(&m["metadata_status"]).unwrap_or_default(),
+            case_code: s(&c["case_code"]),
+            procedure_code: s(&c["procedure_code"]),
+            procedure_name: s(&c["procedure_name"]),
+            sector: s(&c["sector"]),
+            agency_code: s(&c["agency_code"]),
+            agency_name: s(&c["agency_name"]),
+            applicant_name: s(&c["applicant_name"]),
+            applicant_id: s(&c["applicant_id"]),
+            channel: s(&c["channel"]),
+            status: s(&c["status"]),
+            received: s(&c["received_date"]),
+            due: s(&c["due_date"]),
+            resolved: s(&c["resolved_date"]),
+            returned: s(&c["returned_date"]),
+            title: s(&h["title"]).unwrap_or_default(),
+            arc_file_code: s(&h["arcFileCode"]),
+            paper_file_code: s(&h["paperFileCode"]),
+            maintenance: s(&h["maintenance"]),
+            mode: s(&h["mode"]),
+            language: s(&h["language"]),
+            confidence_level: s(&h["confidenceLevel"]),
+            start_date: s(&h["startDate"]),
+            end_date: s(&h["endDate"]),
+            keyword: s(&h["keyword"]),
+            description: s(&h["description"]),
+            components,
+        })
+    }
+}
+
+/// What a hit shows (`display`, stored as JSON). The identifier only masked.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, PartialEq)]
+pub struct Display {
+    pub case_id: String,
+    pub case_code: Option<String>,
+    pub title: String,
+    pub applicant_name: Option<String>,
+    pub applicant_id_masked: Option<String>,
+    pub procedure_code: Option<String>,
+    pub procedure_name: Option<String>,
+    pub sector: Option<String>,
+    pub agency_name: Option<String>,
+    pub channel: Option<String>,
+    pub status: Option<String>,
+    pub received: Option<String>,
+    pub due: Option<String>,
+    pub resolved: Option<String>,
+    pub returned: Option<String>,
+    pub page_count: u64,
+    pub bag_path: String,
+    pub bundle_sha256: String,
+    pub version: u64,
+    pub metadata_status: String,
+}
+
+/// Parses an ISO date or date-time (Vietnam time when no offset) into an index date.
+pub fn parse_date(iso: &str) -> Option<DateTime> {
+    let d = iso.get(..10)?;
+    let date = time::Date::parse(d, &time::macros::format_description!("[year]-[month]-[day]")).ok()?;
+    let mut t = time::Time::MIDNIGHT;
+    if let Some(rest) = iso.get(11..19) {
+        if let Ok(parsed) = time::Time::parse(rest, &time::macros::format_description!("[hour]:[minute]:[second]")) {
+            t = parsed;
+        }
+    }
+    let dt = time::PrimitiveDateTime::new(date, t).assume_offset(sohoa_pipeline::VN_OFFSET);
+    Some(DateTime::from_timestamp_secs(dt.unix_timestamp()))
+}
+
+/// Far future: the end of a case still being processed.
+/// (tantivy dates are nanoseconds in an i64, which ends in 2262.)
+pub const OPEN_END: i64 = 7_258_118_400; // 2200-01-01T00:00:00Z
+
+impl CaseDoc {
+    /// The case document.
+    pub fn to_document(&self, f: &Fields, key: &IdKey) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, "case");
+        doc.add_text(f.case_id, &self.case_id);
+        doc.add_u64(f.page, 0);
+        for code in [&self.case_code, &self.procedure_code, &self.agency_code, &self.arc_file_code, &self.paper_file_code].into_iter().flatten() {
+            doc.add_text(f.codes, code);
+        }
+        doc.add_text(f.codes, &self.case_id);
+        let mut texts: Vec<(&Option<String>, Option<tantivy::schema::Field>)> = vec![
+            (&self.applicant_name, Some(f.applicant_f)),
+            (&self.procedure_name, Some(f.procedure_f)),
+            (&self.agency_name, Some(f.agency_f)),
+            (&self.sector, None),
+            (&self.keyword, None),
+            (&self.description, None),
+        ];
+        let title = Some(self.title.clone());
+        texts.insert(0, (&title, Some(f.title_f)));
+        for (value, field) in texts {
+            if let Some(v) = value {
+                doc.add_text(f.all, v);
+                doc.add_text(f.all_f, v);
+                if let Some(field) = field {
+                    doc.add_text(field, v);
+                }
+            }
+        }
+        for c in &self.components {
+            for v in [Some(&c.label), c.subject.as_ref(), c.organ_name.as_ref(), c.code_notation.as_ref()].into_iter().flatten() {
+                doc.add_text(f.all, v);
+                doc.add_text(f.all_f, v);
+                doc.add_text(f.docs_f, v);
+            }
+            for code in [&c.code_number, &c.code_notation].into_iter().flatten() {
+                doc.add_text(f.codes, code);
+            }
+            if let (Some(n), Some(k)) = (&c.code_number, &c.code_notation) {
+                doc.add_text(f.codes, format!("{n}/{k}"));
+            }
+        }
+        if let Some(id) = &self.applicant_id {
+            doc.add_text(f.id_hash, key.hash(id));
+        }
+        let year = self.received.as_deref().and_then(|d| d.get(..4)).filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
+        let filters = [
+            ("agency", self.agency_name.as_deref()),
+            ("agency", self.agency_code.as_deref()),
+            ("sector", self.sector.as_deref()),
+            ("procedure", self.procedure_code.as_deref()),
+            ("channel", self.channel.as_deref()),
+            ("status", self.status.as_deref()),
+            ("year", year),
+            ("maintenance", self.maintenance.as_deref()),
+            ("mode", self.mode.as_deref()),
+            ("language", self.language.as_deref()),
+            ("confidence", self.confidence_level.as_deref()),
+            ("metadata", Some(self.metadata_status.as_str())),
+        ];
+        for (name, value) in filters {
+            if let Some(v) = value {
+                doc.add_text(f.filters, filter_term(name, v));
+            }
+        }
+        let facets = [
+            ("agency", self.agency_name.as_deref()),
+            ("sector", self.sector.as_deref()),
+            ("procedure", self.procedure_code.as_deref()),
+            ("channel", self.channel.as_deref()),
+            ("status", self.status.as_deref()),
+            ("year", year),
+        ];
+        for (name, value) in facets {
+            if let Some(v) = value {
+                doc.add_facet(f.facets, Facet::from_path([name, v]));
+            }
+        }
+        let dates = [(f.received, &self.received), (f.due, &self.due), (f.resolved, &self.resolved), (f.returned, &self.returned)];
+        for (field, value) in dates {
+            if let Some(d) = value.as_deref().and_then(parse_date) {
+                doc.add_date(field, d);
+            }
+        }
+        let end = self.returned.as_deref().or(self.resolved.as_deref()).and_then(parse_date).unwrap_or(DateTime::from_timestamp_secs(OPEN_END));
+        doc.add_date(f.period_end, end);
+        doc.add_u64(f.page_count, self.page_count);
+        let display = Display {
+            case_id: self.case_id.clone(),
+            case_code: self.case_code.clone(),
+            title: self.title.clone(),
+            applicant_name: self.applicant_name.clone(),
+            applicant_id_masked: self.applicant_id.as_deref().map(mask),
+            procedure_code: self.procedure_code.clone(),
+            procedure_name: self.procedure_name.clone(),
+            sector: self.sector.clone(),
+            agency_name: self.agency_name.clone(),
+            channel: self.channel.clone(),
+            status: self.status.clone(),
+            received: self.received.clone(),
+            due: self.due.clone(),
+            resolved: self.resolved.clone(),
+            returned: self.returned.clone(),
+            page_count: self.page_count,
+            bag_path: self.bag_path.clone(),
+            bundle_sha256: self.bundle_sha256.clone(),
+            version: self.version,
+            metadata_status: self.metadata_status.clone(),
+        };
+        doc.add_text(f.display, serde_json::to_string(&display).unwrap_or_default());
+        doc
+    }
+}

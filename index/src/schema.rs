@@ -1,0 +1,141 @@
+//! The fixed index schema: one document per case (`kind` = case) and, later, one per page
+//! (`kind` = page, with `page` and the page text) so that hits can point to a page.
+//! Every text is indexed exact (`vi`) and folded (`vi_folded`); codes whole and lowercased.
+
+use crate::analyzer::{CODE, VI, VI_FOLDED};
+use tantivy::schema::{
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+    STORED, STRING,
+};
+
+/// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Handles to every field.
+#[derive(Clone)]
+pub struct Fields {
+    pub schema: Schema,
+    /// `case` (later also `page`).
+    pub kind: Field,
+    pub case_id: Field,
+    /// 0 for case documents; the page number for page documents.
+    pub page: Field,
+    /// Case, procedure, agency, archival and document codes, lowercased, whole.
+    pub codes: Field,
+    /// Every text of the case, exact form.
+    pub all: Field,
+    /// Every text of the case, folded form; stored, for snippets.
+    pub all_f: Field,
+    pub applicant_f: Field,
+    pub title_f: Field,
+    pub procedure_f: Field,
+    pub agency_f: Field,
+    pub docs_f: Field,
+    /// Page text (OCR), exact and folded: filled by page documents in a later issue.
+    pub text: Field,
+    pub text_f: Field,
+    /// Keyed hash of the applicant's personal identifier.
+    pub id_hash: Field,
+    /// Filter terms `agency=<folded>`, `sector=…`, `procedure=…`, `channel=…`, `status=…`,
+    /// `year=…`, `maintenance=…`, `mode=…`, `language=…`, `confidence=…`.
+    pub filters: Field,
+    /// Facets for counts: `/agency/<name>`, `/sector/…`, `/procedure/<code>`, `/channel/…`,
+    /// `/status/…`, `/year/<yyyy>`.
+    pub facets: Field,
+    pub received: Field,
+    pub due: Field,
+    pub resolved: Field,
+    pub returned: Field,
+    /// End of the case's period (returned, else resolved, else far future while pending).
+    pub period_end: Field,
+    pub page_count: Field,
+    /// JSON of the fields a hit shows (masked identifier only).
+    pub display: Field,
+}
+
+fn text(analyzer: &str, stored: bool) -> TextOptions {
+    let indexing = TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let opts = TextOptions::default().set_indexing_options(indexing);
+    if stored {
+        opts.set_stored()
+    } else {
+        opts
+    }
+}
+
+fn date() -> DateOptions {
+    DateOptions::default().set_indexed().set_fast().set_precision(DateTimePrecision::Seconds)
+}
+
+pub fn build() -> Fields {
+    let mut b = Schema::builder();
+    let kind = b.add_text_field("kind", STRING | STORED);
+    let case_id = b.add_text_field("case_id", STRING | STORED);
+    let page = b.add_u64_field("page", NumericOptions::default().set_indexed().set_stored().set_fast());
+    let codes = b.add_text_field(
+        "codes",
+        TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(CODE).set_index_option(IndexRecordOption::Basic)),
+    );
+    let all = b.add_text_field("all", text(VI, false));
+    let all_f = b.add_text_field("all_f", text(VI_FOLDED, true));
+    let applicant_f = b.add_text_field("applicant_f", text(VI_FOLDED, false));
+    let title_f = b.add_text_field("title_f", text(VI_FOLDED, false));
+    let procedure_f = b.add_text_field("procedure_f", text(VI_FOLDED, false));
+    let agency_f = b.add_text_field("agency_f", text(VI_FOLDED, false));
+    let docs_f = b.add_text_field("docs_f", text(VI_FOLDED, false));
+    let text_exact = b.add_text_field("text", text(VI, false));
+    let text_f = b.add_text_field("text_f", text(VI_FOLDED, true));
+    let id_hash = b.add_text_field("id_hash", STRING);
+    let filters = b.add_text_field("filters", STRING);
+    let facets = b.add_facet_field("facets", FacetOptions::default());
+    let received = b.add_date_field("received", date());
+    let due = b.add_date_field("due", date());
+    let resolved = b.add_date_field("resolved", date());
+    let returned = b.add_date_field("returned", date());
+    let period_end = b.add_date_field("period_end", date());
+    let page_count = b.add_u64_field("page_count", NumericOptions::default().set_fast().set_stored());
+    let display = b.add_text_field("display", STORED);
+    Fields {
+        schema: b.build(),
+        kind,
+        case_id,
+        page,
+        codes,
+        all,
+        all_f,
+        applicant_f,
+        title_f,
+        procedure_f,
+        agency_f,
+        docs_f,
+        text: text_exact,
+        text_f,
+        id_hash,
+        filters,
+        facets,
+        received,
+        due,
+        resolved,
+        returned,
+        period_end,
+        page_count,
+        display,
+    }
+}
+
+impl Fields {
+    /// Resolves handles from an existing index's schema (same names as [`build`]).
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
+        let built = build();
+        if built.schema != *schema {
+            return Err(tantivy::TantivyError::SchemaError("index schema differs from this sohoa version".into()));
+        }
+        Ok(built)
+    }
+}
+
+/// The term stored in `filters` for a filter name and value (values folded, so filters work
+/// with or without diacritics).
+pub fn filter_term(name: &str, value: &str) -> String {
+    format!("{name}={}", crate::fold(value))
+}
