@@ -87,7 +87,9 @@ def generate(out: Path, pages: int, seed: int) -> Path:
     corpus = out / "corpus"
     stamp = out / "corpus.stamp"
     gen = ROOT / "samples" / "generate.py"
-    want = f"pages={pages} seed={seed} generator_mtime={gen.stat().st_mtime_ns}"
+    # the generator is generate.py plus its package samples/gen/: any edit there invalidates the corpus
+    mtime = max(f.stat().st_mtime_ns for f in [gen, *sorted((gen.parent / "gen").glob("*.py"))])
+    want = f"pages={pages} seed={seed} generator_mtime={mtime}"
     if corpus.is_dir() and stamp.is_file() and stamp.read_text() == want:
         print(f"corpus: reusing {corpus}")
         return corpus

@@ -22,13 +22,24 @@ pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
             return EXIT_CANNOT_RUN;
         }
     };
+    // The index is derived: bring it up to date, but a failure here never undoes archiving.
+    let stored: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| c.status == CaseStatus::Ingested)
+        .map(|c| c.case_id.clone())
+        .collect();
+    let index = crate::search_cmd::update_index(&opts.archive, &stored);
     if json {
+        let mut value = serde_json::to_value(&report).unwrap_or_default();
+        value["index"] = index.to_json();
         println!(
             "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
+            serde_json::to_string_pretty(&value).unwrap_or_default()
         );
     } else {
         print_summary(&report, lang);
+        index.print(lang);
     }
     if report.exit_code() == 0 {
         EXIT_OK

@@ -3,6 +3,7 @@
 
 mod ingest_cmd;
 mod progress;
+mod search_cmd;
 mod verify_cmd;
 
 use clap::{Parser, Subcommand};
@@ -65,6 +66,16 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search the archive: words (AND), "phrases", codes and prefix*, field:value, -word.
+    Search(search_cmd::SearchArgs),
+    /// Rebuild the search index from the bags alone.
+    Reindex {
+        #[arg(long, default_value = "archive")]
+        archive: PathBuf,
+        /// Print the result as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn default_jobs() -> usize {
@@ -112,6 +123,8 @@ fn main() -> ExitCode {
             json,
             lang,
         ),
+        Command::Search(args) => search_cmd::run(&args, lang),
+        Command::Reindex { archive, json } => search_cmd::reindex(&archive, json, lang),
     };
     ExitCode::from(code)
 }

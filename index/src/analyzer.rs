@@ -1,7 +1,10 @@
 //! Vietnamese text analysis: NFC text split into words and lowercased (`vi`), and the same
 //! with every tone and vowel mark folded away, đ -> d (`vi_folded`); codes lowercased whole.
 
-use tantivy::tokenizer::{AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer, TokenStream};
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
+    TokenStream,
+};
 use unicode_normalization::UnicodeNormalization;
 
 /// Exact form: words as written, lowercased.
@@ -18,7 +21,10 @@ pub fn nfc(s: &str) -> String {
 }
 
 pub fn vi() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default()).filter(RemoveLongFilter::limit(40)).filter(LowerCaser).build()
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(40))
+        .filter(LowerCaser)
+        .build()
 }
 
 pub fn vi_folded() -> TextAnalyzer {
@@ -30,7 +36,9 @@ pub fn vi_folded() -> TextAnalyzer {
 }
 
 pub fn code() -> TextAnalyzer {
-    TextAnalyzer::builder(RawTokenizer::default()).filter(LowerCaser).build()
+    TextAnalyzer::builder(RawTokenizer::default())
+        .filter(LowerCaser)
+        .build()
 }
 
 /// Registers the analyzers on an index.
@@ -59,7 +67,10 @@ mod tests {
     #[test]
     fn folds_every_vietnamese_letter_including_d_bar() {
         let mut f = vi_folded();
-        assert_eq!(tokens(&mut f, "NGUYỄN Văn Đức, quyền sử dụng đất"), ["nguyen", "van", "duc", "quyen", "su", "dung", "dat"]);
+        assert_eq!(
+            tokens(&mut f, "NGUYỄN Văn Đức, quyền sử dụng đất"),
+            ["nguyen", "van", "duc", "quyen", "su", "dung", "dat"]
+        );
         let mut e = vi();
         assert_eq!(tokens(&mut e, "NGUYỄN Văn Đức"), ["nguyễn", "văn", "đức"]);
     }
@@ -67,7 +78,10 @@ mod tests {
     #[test]
     fn nfd_text_tokenizes_like_nfc() {
         let nfd: String = "Nguyễn Thị Thủy".nfd().collect();
-        assert_eq!(tokens(&mut vi(), &nfd), tokens(&mut vi(), "Nguyễn Thị Thủy"));
+        assert_eq!(
+            tokens(&mut vi(), &nfd),
+            tokens(&mut vi(), "Nguyễn Thị Thủy")
+        );
         assert_eq!(tokens(&mut vi_folded(), &nfd), ["nguyen", "thi", "thuy"]);
     }
 }

@@ -158,10 +158,17 @@ pub struct Display {
 /// Parses an ISO date or date-time (Vietnam time when no offset) into an index date.
 pub fn parse_date(iso: &str) -> Option<DateTime> {
     let d = iso.get(..10)?;
-    let date = time::Date::parse(d, &time::macros::format_description!("[year]-[month]-[day]")).ok()?;
+    let date = time::Date::parse(
+        d,
+        &time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()?;
     let mut t = time::Time::MIDNIGHT;
     if let Some(rest) = iso.get(11..19) {
-        if let Ok(parsed) = time::Time::parse(rest, &time::macros::format_description!("[hour]:[minute]:[second]")) {
+        if let Ok(parsed) = time::Time::parse(
+            rest,
+            &time::macros::format_description!("[hour]:[minute]:[second]"),
+        ) {
             t = parsed;
         }
     }
@@ -180,7 +187,16 @@ impl CaseDoc {
         doc.add_text(f.kind, "case");
         doc.add_text(f.case_id, &self.case_id);
         doc.add_u64(f.page, 0);
-        for code in [&self.case_code, &self.procedure_code, &self.agency_code, &self.arc_file_code, &self.paper_file_code].into_iter().flatten() {
+        for code in [
+            &self.case_code,
+            &self.procedure_code,
+            &self.agency_code,
+            &self.arc_file_code,
+            &self.paper_file_code,
+        ]
+        .into_iter()
+        .flatten()
+        {
             doc.add_text(f.codes, code);
         }
         doc.add_text(f.codes, &self.case_id);
@@ -204,7 +220,15 @@ impl CaseDoc {
             }
         }
         for c in &self.components {
-            for v in [Some(&c.label), c.subject.as_ref(), c.organ_name.as_ref(), c.code_notation.as_ref()].into_iter().flatten() {
+            for v in [
+                Some(&c.label),
+                c.subject.as_ref(),
+                c.organ_name.as_ref(),
+                c.code_notation.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
                 doc.add_text(f.all, v);
                 doc.add_text(f.all_f, v);
                 doc.add_text(f.docs_f, v);
@@ -219,7 +243,11 @@ impl CaseDoc {
         if let Some(id) = &self.applicant_id {
             doc.add_text(f.id_hash, key.hash(id));
         }
-        let year = self.received.as_deref().and_then(|d| d.get(..4)).filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
+        let year = self
+            .received
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
         let filters = [
             ("agency", self.agency_name.as_deref()),
             ("agency", self.agency_code.as_deref()),
@@ -252,13 +280,23 @@ impl CaseDoc {
                 doc.add_facet(f.facets, Facet::from_path([name, v]));
             }
         }
-        let dates = [(f.received, &self.received), (f.due, &self.due), (f.resolved, &self.resolved), (f.returned, &self.returned)];
+        let dates = [
+            (f.received, &self.received),
+            (f.due, &self.due),
+            (f.resolved, &self.resolved),
+            (f.returned, &self.returned),
+        ];
         for (field, value) in dates {
             if let Some(d) = value.as_deref().and_then(parse_date) {
                 doc.add_date(field, d);
             }
         }
-        let end = self.returned.as_deref().or(self.resolved.as_deref()).and_then(parse_date).unwrap_or(DateTime::from_timestamp_secs(OPEN_END));
+        let end = self
+            .returned
+            .as_deref()
+            .or(self.resolved.as_deref())
+            .and_then(parse_date)
+            .unwrap_or(DateTime::from_timestamp_secs(OPEN_END));
         doc.add_date(f.period_end, end);
         doc.add_u64(f.page_count, self.page_count);
         let display = Display {
@@ -283,7 +321,10 @@ impl CaseDoc {
             version: self.version,
             metadata_status: self.metadata_status.clone(),
         };
-        doc.add_text(f.display, serde_json::to_string(&display).unwrap_or_default());
+        doc.add_text(
+            f.display,
+            serde_json::to_string(&display).unwrap_or_default(),
+        );
         doc
     }
 }

@@ -62,7 +62,13 @@ fn version_ok(dir: &Path) -> bool {
 
 /// Reads the current bag of a case as an index document.
 pub fn read_case(archive: &Path, case_id: &str) -> Option<CaseDoc> {
-    let bytes = std::fs::read(archive.join("bags").join(case_id).join("data/metadata.json")).ok()?;
+    let bytes = std::fs::read(
+        archive
+            .join("bags")
+            .join(case_id)
+            .join("data/metadata.json"),
+    )
+    .ok()?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
     CaseDoc::from_metadata(&v, &format!("bags/{case_id}"))
 }
@@ -89,7 +95,10 @@ impl ArchiveIndex {
         let fields = schema::build();
         let index = Index::create_in_dir(dir, fields.schema.clone())?;
         analyzer::register(&index);
-        std::fs::write(dir.join(VERSION_FILE), serde_json::json!({ "schema_version": SCHEMA_VERSION }).to_string())?;
+        std::fs::write(
+            dir.join(VERSION_FILE),
+            serde_json::json!({ "schema_version": SCHEMA_VERSION }).to_string(),
+        )?;
         Ok(ArchiveIndex { index, fields, key })
     }
 
@@ -102,11 +111,19 @@ impl ArchiveIndex {
         let index = Index::open_in_dir(&dir)?;
         analyzer::register(&index);
         let fields = Fields::from_schema(&index.schema())?;
-        Ok(ArchiveIndex { index, fields, key: IdKey::load_or_create(archive)? })
+        Ok(ArchiveIndex {
+            index,
+            fields,
+            key: IdKey::load_or_create(archive)?,
+        })
     }
 
     pub(crate) fn reader(&self) -> Result<IndexReader, IndexError> {
-        Ok(self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?)
+        Ok(self
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?)
     }
 
     pub fn writer(&self) -> Result<IndexWriter, IndexError> {
@@ -172,7 +189,11 @@ impl ArchiveIndex {
             std::fs::rename(&dest, &old)?;
         }
         std::fs::rename(&fresh, &dest)?;
-        let _ = std::fs::remove_dir_all(&old);
+        if old.is_dir() {
+            let _ = std::fs::remove_dir_all(&old);
+        } else {
+            let _ = std::fs::remove_file(&old);
+        }
         Ok(n)
     }
 
@@ -182,7 +203,11 @@ impl ArchiveIndex {
     }
 
     /// Builds an index at `dir` directly from documents (benchmarks, tests).
-    pub fn build_from(dir: &Path, key_dir: &Path, cases: impl Iterator<Item = CaseDoc>) -> Result<(ArchiveIndex, usize), IndexError> {
+    pub fn build_from(
+        dir: &Path,
+        key_dir: &Path,
+        cases: impl Iterator<Item = CaseDoc>,
+    ) -> Result<(ArchiveIndex, usize), IndexError> {
         let idx = ArchiveIndex::create(dir, IdKey::load_or_create(key_dir)?)?;
         let mut writer = idx.writer()?;
         let mut n = 0;

@@ -20,7 +20,9 @@ impl IdKey {
             let key: [u8; 32] = hex::decode(bytes.trim_ascii())
                 .ok()
                 .and_then(|v| v.try_into().ok())
-                .ok_or_else(|| std::io::Error::other(format!("{} is not a 32-byte hex key", path.display())))?;
+                .ok_or_else(|| {
+                    std::io::Error::other(format!("{} is not a 32-byte hex key", path.display()))
+                })?;
             return Ok(IdKey(key));
         }
         let mut key = [0u8; 32];
@@ -50,8 +52,16 @@ impl IdKey {
             ipad[i] ^= k;
             opad[i] ^= k;
         }
-        let inner = Sha256::new().chain_update(ipad).chain_update(digits.as_bytes()).finalize();
-        hex::encode(Sha256::new().chain_update(opad).chain_update(inner).finalize())
+        let inner = Sha256::new()
+            .chain_update(ipad)
+            .chain_update(digits.as_bytes())
+            .finalize();
+        hex::encode(
+            Sha256::new()
+                .chain_update(opad)
+                .chain_update(inner)
+                .finalize(),
+        )
     }
 }
 

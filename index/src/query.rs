@@ -5,7 +5,9 @@
 use crate::analyzer::{nfc, tokens, vi, vi_folded};
 use crate::privacy::{looks_like_id, IdKey};
 use crate::schema::Fields;
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::Term;
 
@@ -43,7 +45,10 @@ const FIELD_ALIASES: &[(&str, &str)] = &[
 
 fn field_alias(name: &str) -> Option<&'static str> {
     let key = sohoa_pipeline::text::header_key(name);
-    FIELD_ALIASES.iter().find(|(a, _)| *a == key).map(|(_, f)| *f)
+    FIELD_ALIASES
+        .iter()
+        .find(|(a, _)| *a == key)
+        .map(|(_, f)| *f)
 }
 
 /// Splits a query into clauses. Quotes make phrases; a leading `-` excludes; `name:` names a
@@ -97,7 +102,13 @@ pub fn parse(input: &str) -> Vec<Clause> {
             word.pop();
         }
         if !word.trim().is_empty() {
-            clauses.push(Clause { negated, field, value: word, phrase, prefix });
+            clauses.push(Clause {
+                negated,
+                field,
+                value: word,
+                phrase,
+                prefix,
+            });
         }
     }
     clauses
@@ -106,8 +117,15 @@ pub fn parse(input: &str) -> Vec<Clause> {
 fn term_or_phrase(field: Field, toks: &[String]) -> Option<Box<dyn Query>> {
     match toks.len() {
         0 => None,
-        1 => Some(Box::new(TermQuery::new(Term::from_field_text(field, &toks[0]), IndexRecordOption::WithFreqs))),
-        _ => Some(Box::new(PhraseQuery::new(toks.iter().map(|t| Term::from_field_text(field, t)).collect()))),
+        1 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &toks[0]),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(
+            toks.iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect(),
+        ))),
     }
 }
 
@@ -139,13 +157,21 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
         }
     };
     let id_term = |k: &IdKey| -> Box<dyn Query> {
-        Box::new(TermQuery::new(Term::from_field_text(f.id_hash, &k.hash(&c.value)), IndexRecordOption::Basic))
+        Box::new(TermQuery::new(
+            Term::from_field_text(f.id_hash, &k.hash(&c.value)),
+            IndexRecordOption::Basic,
+        ))
     };
     let code_query = |prefix: bool| -> Option<Box<dyn Query>> {
         if prefix {
-            RegexQuery::from_pattern(&format!("{}.*", regex_escape(&code)), f.codes).ok().map(|q| Box::new(q) as Box<dyn Query>)
+            RegexQuery::from_pattern(&format!("{}.*", regex_escape(&code)), f.codes)
+                .ok()
+                .map(|q| Box::new(q) as Box<dyn Query>)
         } else {
-            Some(Box::new(TermQuery::new(Term::from_field_text(f.codes, &code), IndexRecordOption::Basic)))
+            Some(Box::new(TermQuery::new(
+                Term::from_field_text(f.codes, &code),
+                IndexRecordOption::Basic,
+            )))
         }
     };
     match c.field {
@@ -162,7 +188,11 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
         Some("text") => f.text_f,
         _ => f.all_f,
     };
-    let exact_field = if c.field == Some("text") { f.text } else { f.all };
+    let exact_field = if c.field == Some("text") {
+        f.text
+    } else {
+        f.all
+    };
     if c.prefix {
         add(code_query(true), 3.0);
         if let Some(last) = folded.last() {
@@ -172,9 +202,19 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
             // prefix; match them as words and the last one as a prefix.
             let mut parts: Vec<(Occur, Box<dyn Query>)> = fold_prefix
                 .iter()
-                .map(|t| (Occur::Must, Box::new(TermQuery::new(Term::from_field_text(folded_field, t), IndexRecordOption::WithFreqs)) as Box<dyn Query>))
+                .map(|t| {
+                    (
+                        Occur::Must,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(folded_field, t),
+                            IndexRecordOption::WithFreqs,
+                        )) as Box<dyn Query>,
+                    )
+                })
                 .collect();
-            if let Ok(q) = RegexQuery::from_pattern(&format!("{}.*", regex_escape(last)), folded_field) {
+            if let Ok(q) =
+                RegexQuery::from_pattern(&format!("{}.*", regex_escape(last)), folded_field)
+            {
                 parts.push((Occur::Must, Box::new(q)));
                 add(Some(Box::new(BooleanQuery::new(parts))), 1.0);
             }
@@ -184,7 +224,10 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
         let folded_q = term_or_phrase(folded_field, &folded)?;
         let exact_q = term_or_phrase(exact_field, &exact);
         let text_q: Box<dyn Query> = match exact_q {
-            Some(e) => Box::new(BooleanQuery::new(vec![(Occur::Must, folded_q), (Occur::Should, boost(e, 2.0))])),
+            Some(e) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, folded_q),
+                (Occur::Should, boost(e, 2.0)),
+            ])),
             None => folded_q,
         };
         add(Some(text_q), 1.0);
@@ -239,7 +282,10 @@ mod tests {
         assert!(c[1].phrase && c[1].value == "quyền sử dụng đất");
         assert_eq!((c[2].field, c[2].value.as_str()), (Some("applicant"), "An"));
         assert!(c[3].negated);
-        assert_eq!((c[4].field, c[4].value.as_str(), c[4].prefix), (Some("code"), "000.00.15", true));
+        assert_eq!(
+            (c[4].field, c[4].value.as_str(), c[4].prefix),
+            (Some("code"), "000.00.15", true)
+        );
         // Unknown "field" names stay part of the word.
         assert_eq!(parse("abc:def")[0].value, "abc:def");
         assert_eq!(parse("Người_nộp:\"Lê Hoa\"")[0].field, Some("applicant"));

@@ -4,8 +4,8 @@
 
 use crate::analyzer::{CODE, VI, VI_FOLDED};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
-    STORED, STRING,
+    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
+    TextFieldIndexing, TextOptions, STORED, STRING,
 };
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
@@ -54,7 +54,9 @@ pub struct Fields {
 }
 
 fn text(analyzer: &str, stored: bool) -> TextOptions {
-    let indexing = TextFieldIndexing::default().set_tokenizer(analyzer).set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let indexing = TextFieldIndexing::default()
+        .set_tokenizer(analyzer)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
     let opts = TextOptions::default().set_indexing_options(indexing);
     if stored {
         opts.set_stored()
@@ -64,17 +66,30 @@ fn text(analyzer: &str, stored: bool) -> TextOptions {
 }
 
 fn date() -> DateOptions {
-    DateOptions::default().set_indexed().set_fast().set_precision(DateTimePrecision::Seconds)
+    DateOptions::default()
+        .set_indexed()
+        .set_fast()
+        .set_precision(DateTimePrecision::Seconds)
 }
 
 pub fn build() -> Fields {
     let mut b = Schema::builder();
     let kind = b.add_text_field("kind", STRING | STORED);
     let case_id = b.add_text_field("case_id", STRING | STORED);
-    let page = b.add_u64_field("page", NumericOptions::default().set_indexed().set_stored().set_fast());
+    let page = b.add_u64_field(
+        "page",
+        NumericOptions::default()
+            .set_indexed()
+            .set_stored()
+            .set_fast(),
+    );
     let codes = b.add_text_field(
         "codes",
-        TextOptions::default().set_indexing_options(TextFieldIndexing::default().set_tokenizer(CODE).set_index_option(IndexRecordOption::Basic)),
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(CODE)
+                .set_index_option(IndexRecordOption::Basic),
+        ),
     );
     let all = b.add_text_field("all", text(VI, false));
     let all_f = b.add_text_field("all_f", text(VI_FOLDED, true));
@@ -93,7 +108,10 @@ pub fn build() -> Fields {
     let resolved = b.add_date_field("resolved", date());
     let returned = b.add_date_field("returned", date());
     let period_end = b.add_date_field("period_end", date());
-    let page_count = b.add_u64_field("page_count", NumericOptions::default().set_fast().set_stored());
+    let page_count = b.add_u64_field(
+        "page_count",
+        NumericOptions::default().set_fast().set_stored(),
+    );
     let display = b.add_text_field("display", STORED);
     Fields {
         schema: b.build(),
@@ -128,7 +146,9 @@ impl Fields {
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Fields> {
         let built = build();
         if built.schema != *schema {
-            return Err(tantivy::TantivyError::SchemaError("index schema differs from this sohoa version".into()));
+            return Err(tantivy::TantivyError::SchemaError(
+                "index schema differs from this sohoa version".into(),
+            ));
         }
         Ok(built)
     }

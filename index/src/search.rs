@@ -79,7 +79,9 @@ pub struct SearchResults {
 }
 
 fn bad_date(what: &str, v: &str) -> IndexError {
-    IndexError::BadRequest(format!("{what}: \"{v}\" is not a date (YYYY-MM-DD or DD/MM/YYYY)"))
+    IndexError::BadRequest(format!(
+        "{what}: \"{v}\" is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+    ))
 }
 
 /// Accepts `YYYY-MM-DD` or what people type (`dd/mm/yyyy`), returns the day's start.
@@ -92,14 +94,24 @@ fn next_day(d: DateTime) -> DateTime {
     DateTime::from_timestamp_secs(d.into_timestamp_secs() + 86_400)
 }
 
-fn range(field: tantivy::schema::Field, lo: Option<DateTime>, hi_exclusive: Option<DateTime>) -> Box<dyn Query> {
-    let lo = lo.map(|d| Bound::Included(Term::from_field_date(field, d))).unwrap_or(Bound::Unbounded);
-    let hi = hi_exclusive.map(|d| Bound::Excluded(Term::from_field_date(field, d))).unwrap_or(Bound::Unbounded);
+fn range(
+    field: tantivy::schema::Field,
+    lo: Option<DateTime>,
+    hi_exclusive: Option<DateTime>,
+) -> Box<dyn Query> {
+    let lo = lo
+        .map(|d| Bound::Included(Term::from_field_date(field, d)))
+        .unwrap_or(Bound::Unbounded);
+    let hi = hi_exclusive
+        .map(|d| Bound::Excluded(Term::from_field_date(field, d)))
+        .unwrap_or(Bound::Unbounded);
     Box::new(RangeQuery::new(lo, hi))
 }
 
 fn channel_code(v: &str) -> String {
-    sohoa_pipeline::record::parse_channel(v).map(str::to_string).unwrap_or_else(|| v.to_string())
+    sohoa_pipeline::record::parse_channel(v)
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string())
 }
 
 impl ArchiveIndex {
@@ -107,7 +119,10 @@ impl ArchiveIndex {
         let f = &self.fields;
         let mut out: Vec<Box<dyn Query>> = Vec::new();
         let mut term = |name: &str, value: &str| {
-            out.push(Box::new(TermQuery::new(Term::from_field_text(f.filters, &filter_term(name, value)), IndexRecordOption::Basic)));
+            out.push(Box::new(TermQuery::new(
+                Term::from_field_text(f.filters, &filter_term(name, value)),
+                IndexRecordOption::Basic,
+            )));
         };
         if let Some(v) = &flt.agency {
             term("agency", v);
@@ -134,11 +149,17 @@ impl ArchiveIndex {
             out.push(range(f.received, None, to.map(next_day)));
             out.push(range(f.period_end, from, None));
         }
-        let (rf, rt) = (opt("--received-from", &flt.received_from)?, opt("--received-to", &flt.received_to)?);
+        let (rf, rt) = (
+            opt("--received-from", &flt.received_from)?,
+            opt("--received-to", &flt.received_to)?,
+        );
         if rf.is_some() || rt.is_some() {
             out.push(range(f.received, rf, rt.map(next_day)));
         }
-        let (sf, st) = (opt("--resolved-from", &flt.resolved_from)?, opt("--resolved-to", &flt.resolved_to)?);
+        let (sf, st) = (
+            opt("--resolved-from", &flt.resolved_from)?,
+            opt("--resolved-to", &flt.resolved_to)?,
+        );
         if sf.is_some() || st.is_some() {
             out.push(range(f.resolved, sf, st.map(next_day)));
         }
@@ -151,7 +172,13 @@ impl ArchiveIndex {
         let searcher = self.reader()?.searcher();
         let text_query = crate::query::build(&req.query, f, Some(&self.key));
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
-        parts.push((Occur::Must, Box::new(TermQuery::new(Term::from_field_text(f.kind, "case"), IndexRecordOption::Basic))));
+        parts.push((
+            Occur::Must,
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.kind, "case"),
+                IndexRecordOption::Basic,
+            )),
+        ));
         for q in self.filter_queries(&req.filters)? {
             parts.push((Occur::Must, q));
         }
@@ -161,9 +188,18 @@ impl ArchiveIndex {
         let (total, docs): (usize, Vec<(f32, DocAddress)>) = match req.sort {
             Sort::Relevance => searcher.search(&query, &(Count, top.order_by_score()))?,
             Sort::ReceivedDesc | Sort::ReceivedAsc => {
-                let order = if req.sort == Sort::ReceivedDesc { Order::Desc } else { Order::Asc };
-                let (n, d): (usize, Vec<(Option<DateTime>, DocAddress)>) =
-                    searcher.search(&query, &(Count, top.order_by_fast_field::<DateTime>("received", order)))?;
+                let order = if req.sort == Sort::ReceivedDesc {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let (n, d): (usize, Vec<(Option<DateTime>, DocAddress)>) = searcher.search(
+                    &query,
+                    &(
+                        Count,
+                        top.order_by_fast_field::<DateTime>("received", order),
+                    ),
+                )?;
                 (n, d.into_iter().map(|(_, a)| (0.0, a)).collect())
             }
         };
@@ -172,10 +208,17 @@ impl ArchiveIndex {
         let mut hits = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let display: Display =
-                doc.get_first(f.display).and_then(|v| v.as_str()).and_then(|s| serde_json::from_str(s).ok()).unwrap_or_default();
+            let display: Display = doc
+                .get_first(f.display)
+                .and_then(|v| v.as_str())
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default();
             let snippet = snippets.snippet_from_doc(&doc);
-            let snippet = if snippet.fragment().is_empty() { html_escape(&display.title) } else { snippet.to_html() };
+            let snippet = if snippet.fragment().is_empty() {
+                html_escape(&display.title)
+            } else {
+                snippet.to_html()
+            };
             hits.push(Hit {
                 case_id: display.case_id.clone(),
                 score,
@@ -195,16 +238,49 @@ impl ArchiveIndex {
             for name in ["agency", "sector", "procedure", "channel", "status", "year"] {
                 let mut v: Vec<(String, u64)> = counts
                     .get(&format!("/{name}"))
-                    .map(|(facet, n)| (facet.to_path().last().map(|s| s.to_string()).unwrap_or_default(), n))
+                    .map(|(facet, n)| {
+                        (
+                            facet
+                                .to_path()
+                                .last()
+                                .map(|s| s.to_string())
+                                .unwrap_or_default(),
+                            n,
+                        )
+                    })
                     .collect();
                 v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
                 facets.insert(name.to_string(), v);
             }
         }
-        Ok(SearchResults { query: req.query.clone(), total, offset: req.offset, limit, hits, facets })
+        Ok(SearchResults {
+            query: mask_ids(&req.query),
+            total,
+            offset: req.offset,
+            limit,
+            hits,
+            facets,
+        })
     }
 }
 
+/// The query as echoed back: personal identifiers masked, like everywhere else.
+fn mask_ids(q: &str) -> String {
+    q.split(' ')
+        .map(|w| {
+            let bare = w.trim_matches(|c: char| !c.is_ascii_digit());
+            if crate::privacy::looks_like_id(bare) {
+                w.replace(bare, &crate::privacy::mask(bare))
+            } else {
+                w.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }

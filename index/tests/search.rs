@@ -31,11 +31,41 @@ fn case(id: &str, applicant: &str, title: &str, received: &str, resolved: Option
 
 fn corpus() -> Vec<CaseDoc> {
     let mut v = vec![
-        case("000.00.15.H12-250701-0001", "Nguyễn Văn An", "Hồ sơ đăng ký khai sinh cho Nguyễn Minh Khôi", "2025-07-01", Some("2025-07-03")),
-        case("000.00.15.H12-250702-0002", "Nguyen Van An", "Khai sinh cho Lê Thị Hoa", "2025-07-02", Some("2025-07-20")),
-        case("000.00.15.H12-250703-0003", "Trần Thị Bình", "Đăng ký đất đai: quyền sử dụng đất thửa 12", "2025-07-03", None),
-        case("000.00.21.H36-250801-0001", "Lê Hoàng Đức", "Giấy tờ về quyền của người sử dụng, đất ở", "2025-08-01", Some("2025-08-05")),
-        case("000.00.21.H36-240105-0007", "Phạm Thị Thu Hằng", "Chứng thực bản sao", "2024-01-05", Some("2024-01-06")),
+        case(
+            "000.00.15.H12-250701-0001",
+            "Nguyễn Văn An",
+            "Hồ sơ đăng ký khai sinh cho Nguyễn Minh Khôi",
+            "2025-07-01",
+            Some("2025-07-03"),
+        ),
+        case(
+            "000.00.15.H12-250702-0002",
+            "Nguyen Van An",
+            "Khai sinh cho Lê Thị Hoa",
+            "2025-07-02",
+            Some("2025-07-20"),
+        ),
+        case(
+            "000.00.15.H12-250703-0003",
+            "Trần Thị Bình",
+            "Đăng ký đất đai: quyền sử dụng đất thửa 12",
+            "2025-07-03",
+            None,
+        ),
+        case(
+            "000.00.21.H36-250801-0001",
+            "Lê Hoàng Đức",
+            "Giấy tờ về quyền của người sử dụng, đất ở",
+            "2025-08-01",
+            Some("2025-08-05"),
+        ),
+        case(
+            "000.00.21.H36-240105-0007",
+            "Phạm Thị Thu Hằng",
+            "Chứng thực bản sao",
+            "2024-01-05",
+            Some("2024-01-06"),
+        ),
     ];
     v[2].procedure_code = Some("1.013978.H36".into());
     v[2].procedure_name = Some("Đăng ký đất đai lần đầu".into());
@@ -63,7 +93,9 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let (idx, n) = ArchiveIndex::build_from(&dir.path().join("index"), dir.path(), corpus().into_iter()).unwrap();
+    let (idx, n) =
+        ArchiveIndex::build_from(&dir.path().join("index"), dir.path(), corpus().into_iter())
+            .unwrap();
     assert_eq!(n, 5);
     Fixture { _dir: dir, idx }
 }
@@ -73,7 +105,15 @@ fn ids(f: &Fixture, q: &str) -> Vec<String> {
 }
 
 fn ids_with(f: &Fixture, q: &str, filters: Filters) -> Vec<String> {
-    let r = f.idx.search(&SearchRequest { query: q.into(), filters, limit: 50, ..Default::default() }).unwrap();
+    let r = f
+        .idx
+        .search(&SearchRequest {
+            query: q.into(),
+            filters,
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
     r.hits.into_iter().map(|h| h.case_id).collect()
 }
 
@@ -102,7 +142,12 @@ fn exact_diacritics_rank_first() {
 #[test]
 fn nfd_queries_behave_like_nfc() {
     let f = fixture();
-    for q in ["Nguyễn Văn An", "quyền sử dụng đất", "\"Lê Hoàng Đức\"", "Đất đai"] {
+    for q in [
+        "Nguyễn Văn An",
+        "quyền sử dụng đất",
+        "\"Lê Hoàng Đức\"",
+        "Đất đai",
+    ] {
         let nfd: String = q.nfd().collect();
         assert_ne!(nfd, q);
         assert_eq!(ids(&f, &nfd), ids(&f, q), "{q}");
@@ -112,8 +157,14 @@ fn nfd_queries_behave_like_nfc() {
 #[test]
 fn a_phrase_does_not_match_the_words_apart() {
     let f = fixture();
-    assert_eq!(ids(&f, "\"quyền sử dụng đất\""), ["000.00.15.H12-250703-0003"]);
-    assert_eq!(ids(&f, "\"quyen su dung dat\""), ["000.00.15.H12-250703-0003"]);
+    assert_eq!(
+        ids(&f, "\"quyền sử dụng đất\""),
+        ["000.00.15.H12-250703-0003"]
+    );
+    assert_eq!(
+        ids(&f, "\"quyen su dung dat\""),
+        ["000.00.15.H12-250703-0003"]
+    );
     // All four words are in the H36 case too, but apart: AND finds both.
     assert_eq!(sorted(ids(&f, "quyền sử dụng đất")).len(), 2);
 }
@@ -121,8 +172,14 @@ fn a_phrase_does_not_match_the_words_apart() {
 #[test]
 fn codes_exact_and_by_prefix() {
     let f = fixture();
-    assert_eq!(ids(&f, "000.00.15.H12-250703-0003"), ["000.00.15.H12-250703-0003"]);
-    assert_eq!(ids(&f, "000.00.15.h12-250703-0003"), ["000.00.15.H12-250703-0003"]);
+    assert_eq!(
+        ids(&f, "000.00.15.H12-250703-0003"),
+        ["000.00.15.H12-250703-0003"]
+    );
+    assert_eq!(
+        ids(&f, "000.00.15.h12-250703-0003"),
+        ["000.00.15.H12-250703-0003"]
+    );
     assert_eq!(sorted(ids(&f, "000.00.21*")).len(), 2);
     assert_eq!(sorted(ids(&f, "ma:000.00.15.H12-2507*")).len(), 3);
     assert_eq!(ids(&f, "1.013978.H36"), ["000.00.15.H12-250703-0003"]);
@@ -135,23 +192,49 @@ fn field_queries_and_exclusions() {
     assert_eq!(ids(&f, "nguoi_nop:Đức"), ["000.00.21.H36-250801-0001"]);
     assert_eq!(ids(&f, "người_nộp:duc"), ["000.00.21.H36-250801-0001"]);
     assert!(ids(&f, "tieu_de:Đức").is_empty());
-    assert_eq!(ids(&f, "tai_lieu:\"giao dat\""), ["000.00.21.H36-240105-0007"]);
-    assert_eq!(sorted(ids(&f, "khai sinh -nguyen")), ["000.00.21.H36-240105-0007", "000.00.21.H36-250801-0001"]);
+    assert_eq!(
+        ids(&f, "tai_lieu:\"giao dat\""),
+        ["000.00.21.H36-240105-0007"]
+    );
+    assert_eq!(
+        sorted(ids(&f, "khai sinh -nguyen")),
+        ["000.00.21.H36-240105-0007", "000.00.21.H36-250801-0001"]
+    );
 }
 
 #[test]
 fn cccd_is_found_by_its_number_but_never_stored_in_clear() {
     let dir = tempfile::tempdir().unwrap();
-    let (idx, _) = ArchiveIndex::build_from(&dir.path().join("index"), dir.path(), corpus().into_iter()).unwrap();
-    let r = idx.search(&SearchRequest { query: "068085012345".into(), limit: 10, ..Default::default() }).unwrap();
+    let (idx, _) =
+        ArchiveIndex::build_from(&dir.path().join("index"), dir.path(), corpus().into_iter())
+            .unwrap();
+    let r = idx
+        .search(&SearchRequest {
+            query: "068085012345".into(),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(r.hits.len(), 1);
-    assert_eq!(r.hits[0].case.applicant_id_masked.as_deref(), Some("0680******45"));
-    let r = idx.search(&SearchRequest { query: "cccd:068085012345".into(), limit: 10, ..Default::default() }).unwrap();
+    assert_eq!(
+        r.hits[0].case.applicant_id_masked.as_deref(),
+        Some("0680******45")
+    );
+    let r = idx
+        .search(&SearchRequest {
+            query: "cccd:068085012345".into(),
+            limit: 10,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(r.hits.len(), 1);
     drop(idx);
     for e in std::fs::read_dir(dir.path().join("index")).unwrap() {
         let bytes = std::fs::read(e.unwrap().path()).unwrap();
-        assert!(!bytes.windows(12).any(|w| w == b"068085012345"), "CCCD in clear in the index");
+        assert!(
+            !bytes.windows(12).any(|w| w == b"068085012345"),
+            "CCCD in clear in the index"
+        );
     }
 }
 
@@ -159,31 +242,105 @@ fn cccd_is_found_by_its_number_but_never_stored_in_clear() {
 fn filters_and_facets() {
     let f = fixture();
     let by = |flt: Filters| sorted(ids_with(&f, "", flt));
-    assert_eq!(by(Filters { sector: Some("dat dai".into()), ..Default::default() }), ["000.00.15.H12-250703-0003"]);
-    assert_eq!(by(Filters { channel: Some("Bưu chính công ích".into()), ..Default::default() }), ["000.00.15.H12-250703-0003"]);
-    assert_eq!(by(Filters { status: Some("dang giai quyet".into()), ..Default::default() }), ["000.00.15.H12-250703-0003"]);
-    assert_eq!(by(Filters { year: Some(2024), ..Default::default() }), ["000.00.21.H36-240105-0007"]);
-    assert_eq!(by(Filters { agency: Some("000.00.21.H36".into()), ..Default::default() }).len(), 1);
-    assert_eq!(by(Filters { procedure: Some("1.001193".into()), ..Default::default() }).len(), 4);
-    let r = f.idx.search(&SearchRequest { query: String::new(), limit: 10, facets: true, ..Default::default() }).unwrap();
+    assert_eq!(
+        by(Filters {
+            sector: Some("dat dai".into()),
+            ..Default::default()
+        }),
+        ["000.00.15.H12-250703-0003"]
+    );
+    assert_eq!(
+        by(Filters {
+            channel: Some("Bưu chính công ích".into()),
+            ..Default::default()
+        }),
+        ["000.00.15.H12-250703-0003"]
+    );
+    assert_eq!(
+        by(Filters {
+            status: Some("dang giai quyet".into()),
+            ..Default::default()
+        }),
+        ["000.00.15.H12-250703-0003"]
+    );
+    assert_eq!(
+        by(Filters {
+            year: Some(2024),
+            ..Default::default()
+        }),
+        ["000.00.21.H36-240105-0007"]
+    );
+    assert_eq!(
+        by(Filters {
+            agency: Some("000.00.21.H36".into()),
+            ..Default::default()
+        })
+        .len(),
+        1
+    );
+    assert_eq!(
+        by(Filters {
+            procedure: Some("1.001193".into()),
+            ..Default::default()
+        })
+        .len(),
+        4
+    );
+    let r = f
+        .idx
+        .search(&SearchRequest {
+            query: String::new(),
+            limit: 10,
+            facets: true,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(r.total, 5);
     let years: Vec<_> = r.facets["year"].clone();
-    assert_eq!(years, vec![("2025".to_string(), 4), ("2024".to_string(), 1)]);
+    assert_eq!(
+        years,
+        vec![("2025".to_string(), 4), ("2024".to_string(), 1)]
+    );
 }
 
 #[test]
 fn date_ranges_received_resolved_and_overlap() {
     let f = fixture();
     let by = |flt: Filters| sorted(ids_with(&f, "", flt));
-    let received = by(Filters { received_from: Some("2025-07-02".into()), received_to: Some("03/07/2025".into()), ..Default::default() });
-    assert_eq!(received, ["000.00.15.H12-250702-0002", "000.00.15.H12-250703-0003"]);
-    let resolved = by(Filters { resolved_from: Some("2025-07-03".into()), resolved_to: Some("2025-07-03".into()), ..Default::default() });
+    let received = by(Filters {
+        received_from: Some("2025-07-02".into()),
+        received_to: Some("03/07/2025".into()),
+        ..Default::default()
+    });
+    assert_eq!(
+        received,
+        ["000.00.15.H12-250702-0002", "000.00.15.H12-250703-0003"]
+    );
+    let resolved = by(Filters {
+        resolved_from: Some("2025-07-03".into()),
+        resolved_to: Some("2025-07-03".into()),
+        ..Default::default()
+    });
     assert_eq!(resolved, ["000.00.15.H12-250701-0001"]);
     // Overlap: [10/07, 31/07] meets the case received 02/07 resolved 20/07 and the pending
     // case received 03/07, not the one closed on 03/07.
-    let overlap = by(Filters { from: Some("2025-07-10".into()), to: Some("2025-07-31".into()), ..Default::default() });
-    assert_eq!(overlap, ["000.00.15.H12-250702-0002", "000.00.15.H12-250703-0003"]);
-    let bad = f.idx.search(&SearchRequest { filters: Filters { from: Some("hôm qua".into()), ..Default::default() }, limit: 5, ..Default::default() });
+    let overlap = by(Filters {
+        from: Some("2025-07-10".into()),
+        to: Some("2025-07-31".into()),
+        ..Default::default()
+    });
+    assert_eq!(
+        overlap,
+        ["000.00.15.H12-250702-0002", "000.00.15.H12-250703-0003"]
+    );
+    let bad = f.idx.search(&SearchRequest {
+        filters: Filters {
+            from: Some("hôm qua".into()),
+            ..Default::default()
+        },
+        limit: 5,
+        ..Default::default()
+    });
     assert!(bad.is_err());
 }
 
@@ -192,12 +349,24 @@ fn sort_by_date_and_paging() {
     let f = fixture();
     let page = |offset| {
         f.idx
-            .search(&SearchRequest { query: String::new(), sort: Sort::ReceivedDesc, limit: 2, offset, ..Default::default() })
+            .search(&SearchRequest {
+                query: String::new(),
+                sort: Sort::ReceivedDesc,
+                limit: 2,
+                offset,
+                ..Default::default()
+            })
             .unwrap()
     };
     let p1 = page(0);
     assert_eq!(p1.total, 5);
-    assert_eq!(p1.hits.iter().map(|h| h.case_id.as_str()).collect::<Vec<_>>(), ["000.00.21.H36-250801-0001", "000.00.15.H12-250703-0003"]);
+    assert_eq!(
+        p1.hits
+            .iter()
+            .map(|h| h.case_id.as_str())
+            .collect::<Vec<_>>(),
+        ["000.00.21.H36-250801-0001", "000.00.15.H12-250703-0003"]
+    );
     let p3 = page(4);
     assert_eq!(p3.hits.len(), 1);
     assert_eq!(p3.hits[0].case_id, "000.00.21.H36-240105-0007");
@@ -206,7 +375,18 @@ fn sort_by_date_and_paging() {
 #[test]
 fn snippets_highlight_matches_with_or_without_diacritics() {
     let f = fixture();
-    let r = f.idx.search(&SearchRequest { query: "khoi".into(), limit: 5, ..Default::default() }).unwrap();
+    let r = f
+        .idx
+        .search(&SearchRequest {
+            query: "khoi".into(),
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap();
     assert_eq!(r.hits.len(), 1);
-    assert!(r.hits[0].snippet.contains("<b>Khôi</b>"), "{}", r.hits[0].snippet);
+    assert!(
+        r.hits[0].snippet.contains("<b>Khôi</b>"),
+        "{}",
+        r.hits[0].snippet
+    );
 }

@@ -1,0 +1,330 @@
+//! `sohoa search` and `sohoa reindex`, and the index update after an ingest: a readable
+//! table (Vietnamese labels) or the documented JSON. The index is derived from the bags.
+
+use crate::{EXIT_CANNOT_RUN, EXIT_OK};
+use clap::Args;
+use sohoa_index::{ArchiveIndex, Filters, SearchRequest, SearchResults, Sort};
+use sohoa_pipeline::problem::Lang;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+#[derive(Args)]
+pub struct SearchArgs {
+    /// What to look for (empty: every case, to browse with filters).
+    #[arg(default_value = "")]
+    query: String,
+    #[arg(long, default_value = "archive")]
+    archive: PathBuf,
+    /// Agency (name or code), with or without diacritics.
+    #[arg(long)]
+    agency: Option<String>,
+    /// Sector (lĩnh vực).
+    #[arg(long)]
+    sector: Option<String>,
+    /// Procedure code (mã TTHC).
+    #[arg(long)]
+    procedure: Option<String>,
+    /// Channel: direct/online/postal (trực tiếp/trực tuyến/bưu chính).
+    #[arg(long)]
+    channel: Option<String>,
+    /// Status as in the register (e.g. "Đã trả kết quả").
+    #[arg(long)]
+    status: Option<String>,
+    /// Year received.
+    #[arg(long)]
+    year: Option<i32>,
+    /// Cases whose period [received, resolved] overlaps [--from, --to].
+    #[arg(long)]
+    from: Option<String>,
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long)]
+    received_from: Option<String>,
+    #[arg(long)]
+    received_to: Option<String>,
+    #[arg(long)]
+    resolved_from: Option<String>,
+    #[arg(long)]
+    resolved_to: Option<String>,
+    /// relevance, received (newest first) or received-asc.
+    #[arg(long, default_value = "relevance", value_parser = ["relevance", "received", "received-asc"])]
+    sort: String,
+    #[arg(long, default_value_t = 20)]
+    limit: usize,
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
+    /// Show counts per agency, sector, procedure, channel, status and year.
+    #[arg(long)]
+    facets: bool,
+    /// Print the results as JSON on standard output.
+    #[arg(long)]
+    json: bool,
+}
+
+/// What happened to the index after an ingest.
+pub struct IndexUpdate {
+    updated: usize,
+    seconds: f64,
+    error: Option<String>,
+}
+
+impl IndexUpdate {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({ "updated": self.updated, "seconds": self.seconds, "error": self.error })
+    }
+
+    pub fn print(&self, lang: Lang) {
+        match &self.error {
+            None => println!(
+                "{}: {} ({:.1} s)",
+                lang.pick("Chỉ mục tìm kiếm đã cập nhật", "Search index updated"),
+                self.updated,
+                self.seconds
+            ),
+            Some(e) => eprintln!(
+                "{}: {e}\n{}",
+                lang.pick(
+                    "Cảnh báo: chưa cập nhật được chỉ mục tìm kiếm (các gói đã lưu vẫn nguyên vẹn)",
+                    "Warning: the search index was not updated (the bags are stored and intact)"
+                ),
+                lang.pick(
+                    "Chạy `sohoa reindex` để dựng lại chỉ mục.",
+                    "Run `sohoa reindex` to rebuild it."
+                )
+            ),
+        }
+    }
+}
+
+/// Updates the index for the cases just stored (rebuilding it when missing).
+pub fn update_index(archive: &Path, case_ids: &[String]) -> IndexUpdate {
+    let clock = Instant::now();
+    let result = ArchiveIndex::update(archive, case_ids);
+    let seconds = clock.elapsed().as_secs_f64();
+    match result {
+        Ok(n) => IndexUpdate {
+            updated: n,
+            seconds,
+            error: None,
+        },
+        Err(e) => IndexUpdate {
+            updated: 0,
+            seconds,
+            error: Some(e.to_string()),
+        },
+    }
+}
+
+pub fn reindex(archive: &Path, json: bool, lang: Lang) -> u8 {
+    if !archive.join("bags").is_dir() {
+        eprintln!(
+            "{} {}",
+            lang.pick("Không tìm thấy kho lưu trữ", "Archive not found:"),
+            archive.display()
+        );
+        return EXIT_CANNOT_RUN;
+    }
+    let clock = Instant::now();
+    match ArchiveIndex::rebuild(archive) {
+        Ok(n) => {
+            let secs = clock.elapsed().as_secs_f64();
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "schema": "sohoa/reindex", "schema_version": 1, "cases": n, "seconds": secs })
+                );
+            } else {
+                println!(
+                    "{}: {n} ({secs:.1} s)",
+                    lang.pick("Đã dựng lại chỉ mục, số hồ sơ", "Index rebuilt, cases")
+                );
+            }
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                lang.pick("Không dựng lại được chỉ mục", "Cannot rebuild the index")
+            );
+            EXIT_CANNOT_RUN
+        }
+    }
+}
+
+pub fn run(a: &SearchArgs, lang: Lang) -> u8 {
+    let idx = match ArchiveIndex::open(&a.archive) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                lang.pick(
+                    "Không mở được chỉ mục tìm kiếm",
+                    "Cannot open the search index"
+                )
+            );
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let req = SearchRequest {
+        query: a.query.clone(),
+        filters: Filters {
+            agency: a.agency.clone(),
+            sector: a.sector.clone(),
+            procedure: a.procedure.clone(),
+            channel: a.channel.clone(),
+            status: a.status.clone(),
+            year: a.year,
+            from: a.from.clone(),
+            to: a.to.clone(),
+            received_from: a.received_from.clone(),
+            received_to: a.received_to.clone(),
+            resolved_from: a.resolved_from.clone(),
+            resolved_to: a.resolved_to.clone(),
+        },
+        sort: match a.sort.as_str() {
+            "received" => Sort::ReceivedDesc,
+            "received-asc" => Sort::ReceivedAsc,
+            _ => Sort::Relevance,
+        },
+        limit: a.limit.max(1),
+        offset: a.offset,
+        facets: a.facets,
+    };
+    let clock = Instant::now();
+    let results = match idx.search(&req) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                lang.pick("Tìm kiếm không thực hiện được", "Search failed")
+            );
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let ms = clock.elapsed().as_secs_f64() * 1000.0;
+    if a.json {
+        let mut v = serde_json::to_value(&results).unwrap_or_default();
+        v["schema"] = "sohoa/search-results".into();
+        v["schema_version"] = 1.into();
+        v["milliseconds"] = ms.into();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        print_table(&results, ms, lang);
+    }
+    EXIT_OK
+}
+
+/// Cuts to `n` characters, padding with spaces.
+fn cell(s: &str, n: usize) -> String {
+    let mut out: String = s.chars().take(n).collect();
+    if s.chars().count() > n {
+        out.pop();
+        out.push('…');
+    }
+    let len = out.chars().count();
+    out + &" ".repeat(n - len)
+}
+
+/// `<b>x</b>` from the snippet as «x» for a terminal; HTML entities back to text.
+fn plain_snippet(s: &str) -> String {
+    s.replace("<b>", "«")
+        .replace("</b>", "»")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+fn dmy(iso: &Option<String>) -> String {
+    match iso.as_deref().and_then(|d| d.get(..10)) {
+        Some(d) if d.len() == 10 => format!("{}/{}/{}", &d[8..10], &d[5..7], &d[..4]),
+        _ => String::new(),
+    }
+}
+
+fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
+    let shown = r.hits.len();
+    match lang {
+        Lang::Vi => println!(
+            "Tìm thấy {} hồ sơ ({:.0} ms); hiển thị {}–{}",
+            r.total,
+            ms,
+            r.offset + usize::from(shown > 0),
+            r.offset + shown
+        ),
+        Lang::En => println!(
+            "{} cases found ({:.0} ms); showing {}–{}",
+            r.total,
+            ms,
+            r.offset + usize::from(shown > 0),
+            r.offset + shown
+        ),
+    }
+    if shown > 0 {
+        let head = match lang {
+            Lang::Vi => [
+                "#",
+                "Mã hồ sơ",
+                "Người nộp",
+                "Thủ tục",
+                "Ngày nhận",
+                "Trạng thái",
+                "Trang",
+            ],
+            Lang::En => [
+                "#",
+                "Case code",
+                "Applicant",
+                "Procedure",
+                "Received",
+                "Status",
+                "Pages",
+            ],
+        };
+        println!(
+            "{} {} {} {} {} {} {}",
+            cell(head[0], 3),
+            cell(head[1], 28),
+            cell(head[2], 22),
+            cell(head[3], 30),
+            cell(head[4], 10),
+            cell(head[5], 16),
+            head[6]
+        );
+        for (i, h) in r.hits.iter().enumerate() {
+            let c = &h.case;
+            println!(
+                "{} {} {} {} {} {} {}",
+                cell(&(r.offset + i + 1).to_string(), 3),
+                cell(c.case_code.as_deref().unwrap_or(&c.case_id), 28),
+                cell(c.applicant_name.as_deref().unwrap_or(""), 22),
+                cell(c.procedure_name.as_deref().unwrap_or(""), 30),
+                cell(&dmy(&c.received), 10),
+                cell(c.status.as_deref().unwrap_or(""), 16),
+                c.page_count
+            );
+            println!("    {}  [{}]", plain_snippet(&h.snippet), h.bag);
+        }
+    }
+    for (name, values) in &r.facets {
+        if values.is_empty() {
+            continue;
+        }
+        let label = match (name.as_str(), lang) {
+            ("agency", Lang::Vi) => "Cơ quan",
+            ("sector", Lang::Vi) => "Lĩnh vực",
+            ("procedure", Lang::Vi) => "Thủ tục",
+            ("channel", Lang::Vi) => "Hình thức nộp",
+            ("status", Lang::Vi) => "Trạng thái",
+            ("year", Lang::Vi) => "Năm",
+            (n, _) => n,
+        };
+        let items: Vec<String> = values
+            .iter()
+            .take(10)
+            .map(|(v, n)| format!("{v} ({n})"))
+            .collect();
+        println!("{label}: {}", items.join(" · "));
+    }
+}
