@@ -67,7 +67,7 @@ enum Command {
         json: bool,
     },
     /// Search the archive: words (AND), "phrases", codes and prefix*, field:value, -word.
-    Search(search_cmd::SearchArgs),
+    Search(Box<search_cmd::SearchArgs>),
     /// Rebuild the search index from the bags alone.
     Reindex {
         #[arg(long, default_value = "archive")]

@@ -153,6 +153,28 @@ pub struct Display {
     pub bundle_sha256: String,
     pub version: u64,
     pub metadata_status: String,
+    /// Component documents: label and subject.
+    pub documents: Vec<String>,
+}
+
+impl Display {
+    /// The case's texts in one line, for cutting highlighted snippets.
+    pub fn searchable_text(&self) -> String {
+        let mut parts: Vec<&str> = vec![self.title.as_str()];
+        parts.extend(
+            [
+                &self.applicant_name,
+                &self.procedure_name,
+                &self.agency_name,
+                &self.sector,
+            ]
+            .into_iter()
+            .flatten()
+            .map(String::as_str),
+        );
+        parts.extend(self.documents.iter().map(String::as_str));
+        parts.join(" · ")
+    }
 }
 
 /// Parses an ISO date or date-time (Vietnam time when no offset) into an index date.
@@ -200,23 +222,20 @@ impl CaseDoc {
             doc.add_text(f.codes, code);
         }
         doc.add_text(f.codes, &self.case_id);
-        let mut texts: Vec<(&Option<String>, Option<tantivy::schema::Field>)> = vec![
-            (&self.applicant_name, Some(f.applicant_f)),
-            (&self.procedure_name, Some(f.procedure_f)),
-            (&self.agency_name, Some(f.agency_f)),
-            (&self.sector, None),
-            (&self.keyword, None),
-            (&self.description, None),
-        ];
         let title = Some(self.title.clone());
-        texts.insert(0, (&title, Some(f.title_f)));
+        let texts = [
+            (&title, f.title_f),
+            (&self.applicant_name, f.applicant_f),
+            (&self.procedure_name, f.procedure_f),
+            (&self.agency_name, f.agency_f),
+            (&self.sector, f.misc_f),
+            (&self.keyword, f.misc_f),
+            (&self.description, f.misc_f),
+        ];
         for (value, field) in texts {
             if let Some(v) = value {
                 doc.add_text(f.all, v);
-                doc.add_text(f.all_f, v);
-                if let Some(field) = field {
-                    doc.add_text(field, v);
-                }
+                doc.add_text(field, v);
             }
         }
         for c in &self.components {
@@ -229,8 +248,7 @@ impl CaseDoc {
             .into_iter()
             .flatten()
             {
-                doc.add_text(f.all, v);
-                doc.add_text(f.all_f, v);
+                // Folded only: exact-diacritic ranking comes from titles and names.
                 doc.add_text(f.docs_f, v);
             }
             for code in [&c.code_number, &c.code_notation].into_iter().flatten() {
@@ -320,6 +338,14 @@ impl CaseDoc {
             bundle_sha256: self.bundle_sha256.clone(),
             version: self.version,
             metadata_status: self.metadata_status.clone(),
+            documents: self
+                .components
+                .iter()
+                .map(|c| match &c.subject {
+                    Some(sub) if sub != &c.label => format!("{}: {sub}", c.label),
+                    _ => c.label.clone(),
+                })
+                .collect(),
         };
         doc.add_text(
             f.display,

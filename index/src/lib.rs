@@ -42,8 +42,10 @@ pub enum IndexError {
 pub const INDEX_DIR: &str = "index";
 /// Marker with the schema version, next to tantivy's files.
 const VERSION_FILE: &str = "sohoa-index.json";
-/// Indexing memory budget (split across tantivy's indexing threads).
+/// Indexing memory budget for incremental updates (split across tantivy's threads).
 const WRITER_HEAP: usize = 256 * 1024 * 1024;
+/// For full rebuilds: fewer, larger segments, so less merging.
+const REBUILD_HEAP: usize = 1024 * 1024 * 1024;
 
 /// An archive's search index.
 pub struct ArchiveIndex {
@@ -93,8 +95,10 @@ impl ArchiveIndex {
     fn create(dir: &Path, key: IdKey) -> Result<ArchiveIndex, IndexError> {
         std::fs::create_dir_all(dir)?;
         let fields = schema::build();
-        let index = Index::create_in_dir(dir, fields.schema.clone())?;
+        let mut index = Index::create_in_dir(dir, fields.schema.clone())?;
         analyzer::register(&index);
+        // Segments are searched in parallel on every core.
+        index.set_default_multithread_executor()?;
         std::fs::write(
             dir.join(VERSION_FILE),
             serde_json::json!({ "schema_version": SCHEMA_VERSION }).to_string(),
@@ -108,8 +112,10 @@ impl ArchiveIndex {
         if !dir.join("meta.json").is_file() || !version_ok(&dir) {
             return Err(IndexError::Missing(dir));
         }
-        let index = Index::open_in_dir(&dir)?;
+        let mut index = Index::open_in_dir(&dir)?;
         analyzer::register(&index);
+        // Segments are searched in parallel on every core.
+        index.set_default_multithread_executor()?;
         let fields = Fields::from_schema(&index.schema())?;
         Ok(ArchiveIndex {
             index,
@@ -128,6 +134,10 @@ impl ArchiveIndex {
 
     pub fn writer(&self) -> Result<IndexWriter, IndexError> {
         Ok(self.index.writer(WRITER_HEAP)?)
+    }
+
+    fn bulk_writer(&self) -> Result<IndexWriter, IndexError> {
+        Ok(self.index.writer(REBUILD_HEAP)?)
     }
 
     /// Adds (or replaces) one case's documents.
@@ -170,7 +180,7 @@ impl ArchiveIndex {
         let fresh = archive.join(format!(".{INDEX_DIR}-new-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&fresh);
         let idx = ArchiveIndex::create(&fresh, key)?;
-        let mut writer = idx.writer()?;
+        let mut writer = idx.bulk_writer()?;
         let mut n = 0;
         for id in bag_ids(archive)? {
             if let Some(case) = read_case(archive, &id) {
@@ -209,7 +219,7 @@ impl ArchiveIndex {
         cases: impl Iterator<Item = CaseDoc>,
     ) -> Result<(ArchiveIndex, usize), IndexError> {
         let idx = ArchiveIndex::create(dir, IdKey::load_or_create(key_dir)?)?;
-        let mut writer = idx.writer()?;
+        let mut writer = idx.bulk_writer()?;
         let mut n = 0;
         for case in cases {
             writer.add_document(case.to_document(&idx.fields, &idx.key))?;

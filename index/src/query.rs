@@ -179,14 +179,21 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
         Some("code") => return code_query(c.prefix),
         _ => {}
     }
-    let folded_field = match c.field {
-        Some("applicant") => f.applicant_f,
-        Some("title") => f.title_f,
-        Some("procedure") => f.procedure_f,
-        Some("agency") => f.agency_f,
-        Some("docs") => f.docs_f,
-        Some("text") => f.text_f,
-        _ => f.all_f,
+    let folded_fields = match c.field {
+        Some("applicant") => vec![f.applicant_f],
+        Some("title") => vec![f.title_f],
+        Some("procedure") => vec![f.procedure_f],
+        Some("agency") => vec![f.agency_f],
+        Some("docs") => vec![f.docs_f],
+        Some("text") => vec![f.text_f],
+        _ => vec![
+            f.title_f,
+            f.applicant_f,
+            f.procedure_f,
+            f.agency_f,
+            f.docs_f,
+            f.misc_f,
+        ],
     };
     let exact_field = if c.field == Some("text") {
         f.text
@@ -198,31 +205,51 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
         if let Some(last) = folded.last() {
             let mut fold_prefix = folded.clone();
             fold_prefix.pop();
-            // "nguyen van a*": the words before the last as a phrase is too strict for a
-            // prefix; match them as words and the last one as a prefix.
-            let mut parts: Vec<(Occur, Box<dyn Query>)> = fold_prefix
-                .iter()
-                .map(|t| {
-                    (
-                        Occur::Must,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(folded_field, t),
-                            IndexRecordOption::WithFreqs,
-                        )) as Box<dyn Query>,
-                    )
-                })
-                .collect();
-            if let Ok(q) =
-                RegexQuery::from_pattern(&format!("{}.*", regex_escape(last)), folded_field)
-            {
-                parts.push((Occur::Must, Box::new(q)));
-                add(Some(Box::new(BooleanQuery::new(parts))), 1.0);
+            let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for &folded_field in &folded_fields {
+                // "nguyen van a*": the words before the last as a phrase is too strict for a
+                // prefix; match them as words and the last one as a prefix.
+                let mut parts: Vec<(Occur, Box<dyn Query>)> = fold_prefix
+                    .iter()
+                    .map(|t| {
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(folded_field, t),
+                                IndexRecordOption::WithFreqs,
+                            )) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                if let Ok(q) =
+                    RegexQuery::from_pattern(&format!("{}.*", regex_escape(last)), folded_field)
+                {
+                    parts.push((Occur::Must, Box::new(q)));
+                    per_field.push((Occur::Should, Box::new(BooleanQuery::new(parts))));
+                }
+            }
+            if !per_field.is_empty() {
+                add(Some(Box::new(BooleanQuery::new(per_field))), 1.0);
             }
         }
     } else {
         // The folded form must match; the exact form, when it also matches, ranks higher.
-        let folded_q = term_or_phrase(folded_field, &folded)?;
-        let exact_q = term_or_phrase(exact_field, &exact);
+        let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for &field in &folded_fields {
+            per_field.push((Occur::Should, term_or_phrase(field, &folded)?));
+        }
+        let folded_q: Box<dyn Query> = if per_field.len() == 1 {
+            per_field.pop().map(|(_, q)| q)?
+        } else {
+            Box::new(BooleanQuery::new(per_field))
+        };
+        // Phrases match the folded form only: an exact-form phrase over every text of a
+        // million cases doubles the cost of common phrases for a small gain in ranking.
+        let exact_q = if exact.len() > 1 {
+            None
+        } else {
+            term_or_phrase(exact_field, &exact)
+        };
         let text_q: Box<dyn Query> = match exact_q {
             Some(e) => Box::new(BooleanQuery::new(vec![
                 (Occur::Must, folded_q),
@@ -243,6 +270,16 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
         1 => should.pop().map(|(_, q)| q),
         _ => Some(Box::new(BooleanQuery::new(should))),
     }
+}
+
+/// Folded words of the positive text clauses, for highlighting snippets.
+pub fn highlight_terms(input: &str) -> Vec<String> {
+    let mut folder = vi_folded();
+    parse(input)
+        .into_iter()
+        .filter(|c| !c.negated && !matches!(c.field, Some("id") | Some("code")))
+        .flat_map(|c| tokens(&mut folder, &c.value))
+        .collect()
 }
 
 /// The whole query: every clause must match (AND), negated ones must not. An empty query

@@ -1,6 +1,6 @@
 //! The fixed index schema: one document per case (`kind` = case) and, later, one per page
-//! (`kind` = page, with `page` and the page text) so that hits can point to a page.
-//! Every text is indexed exact (`vi`) and folded (`vi_folded`); codes whole and lowercased.
+//! (`kind` = page, with `page` and the page text) so that hits can point to a page. Every
+//! text is indexed exact in `all` and folded in its own field; codes whole and lowercased.
 
 use crate::analyzer::{CODE, VI, VI_FOLDED};
 use tantivy::schema::{
@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Handles to every field.
 #[derive(Clone)]
@@ -22,10 +22,10 @@ pub struct Fields {
     pub page: Field,
     /// Case, procedure, agency, archival and document codes, lowercased, whole.
     pub codes: Field,
-    /// Every text of the case, exact form.
+    /// Every text of the case, exact form (words and frequencies, no positions).
     pub all: Field,
-    /// Every text of the case, folded form; stored, for snippets.
-    pub all_f: Field,
+    /// Texts with no field of their own (sector, keyword, description), folded.
+    pub misc_f: Field,
     pub applicant_f: Field,
     pub title_f: Field,
     pub procedure_f: Field,
@@ -91,8 +91,16 @@ pub fn build() -> Fields {
                 .set_index_option(IndexRecordOption::Basic),
         ),
     );
-    let all = b.add_text_field("all", text(VI, false));
-    let all_f = b.add_text_field("all_f", text(VI_FOLDED, true));
+    // Exact forms only rank single words (phrases match folded forms): no positions needed.
+    let all = b.add_text_field(
+        "all",
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(VI)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        ),
+    );
+    let misc_f = b.add_text_field("misc_f", text(VI_FOLDED, false));
     let applicant_f = b.add_text_field("applicant_f", text(VI_FOLDED, false));
     let title_f = b.add_text_field("title_f", text(VI_FOLDED, false));
     let procedure_f = b.add_text_field("procedure_f", text(VI_FOLDED, false));
@@ -120,7 +128,7 @@ pub fn build() -> Fields {
         page,
         codes,
         all,
-        all_f,
+        misc_f,
         applicant_f,
         title_f,
         procedure_f,
@@ -157,5 +165,21 @@ impl Fields {
 /// The term stored in `filters` for a filter name and value (values folded, so filters work
 /// with or without diacritics).
 pub fn filter_term(name: &str, value: &str) -> String {
-    format!("{name}={}", crate::fold(value))
+    if value.is_ascii() {
+        return format!("{name}={}", value.trim().to_ascii_lowercase());
+    }
+    // Agency names, sectors and statuses repeat across cases: fold each once per thread.
+    thread_local! {
+        static FOLDED: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+    }
+    FOLDED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 50_000 {
+            cache.clear();
+        }
+        let folded = cache
+            .entry(value.to_string())
+            .or_insert_with(|| crate::fold(value));
+        format!("{name}={folded}")
+    })
 }

@@ -203,7 +203,12 @@ impl ArchiveIndex {
                 (n, d.into_iter().map(|(_, a)| (0.0, a)).collect())
             }
         };
-        let mut snippets = SnippetGenerator::create(&searcher, &*text_query, f.all_f)?;
+        let terms = crate::query::highlight_terms(&req.query)
+            .into_iter()
+            .map(|t| (t, 1.0))
+            .collect();
+        let mut snippets =
+            SnippetGenerator::new(terms, crate::analyzer::vi_folded(), f.title_f, 160);
         snippets.set_max_num_chars(160);
         let mut hits = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
@@ -213,7 +218,7 @@ impl ArchiveIndex {
                 .and_then(|v| v.as_str())
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default();
-            let snippet = snippets.snippet_from_doc(&doc);
+            let snippet = snippets.snippet(&display.searchable_text());
             let snippet = if snippet.fragment().is_empty() {
                 html_escape(&display.title)
             } else {
