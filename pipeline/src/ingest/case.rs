@@ -2,16 +2,13 @@
 //! streamed PDF/A-2b bundle, check it, write metadata and events, and commit the bag
 //! atomically (a changed case's old bag is moved to `versions/`, never overwritten).
 
-use super::{CaseResult, CaseStatus, Options, Plan, Progress};
-use crate::bag::{self, BagBuilder};
+use super::{version, CaseResult, CaseStatus, Options, Plan, Progress};
+use crate::bag::BagBuilder;
 use crate::events::{self, kind, EventLog, Outcome};
 use crate::hash::{sha256_file, sha256_hex};
-use crate::page::{read_pages, PageError, PreparedPage};
 use crate::pdfa::{BundleInfo, BundleWriter, OutlineEntry};
 use crate::problem::Problem;
-use crate::record::{
-    self, BundleRecord, CaseRecord, IngestInfo, PageRecord, PreviousVersion, SourceRecord,
-};
+use crate::record::{self, BundleRecord, CaseRecord, IngestInfo, SourceRecord};
 use std::fs::{self, File};
 use std::io::BufWriter;
 use std::path::Path;
@@ -53,34 +50,6 @@ fn fingerprint(plan: &Plan, sources: &[SourceRecord], keep_originals: bool) -> S
         "keep_originals": keep_originals,
     });
     sha256_hex(input.to_string().as_bytes())
-}
-
-/// Reads version and fingerprint of the current bag of a case, if there is one.
-fn current_bag(bag: &Path) -> Option<(u32, Option<String>)> {
-    if !bag.is_dir() {
-        return None;
-    }
-    let meta: Option<serde_json::Value> = fs::read(bag.join("data/metadata.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
-    let version = meta
-        .as_ref()
-        .and_then(|m| m["version"].as_u64())
-        .unwrap_or(1) as u32;
-    let fp = meta.and_then(|m| m["source_fingerprint"].as_str().map(str::to_string));
-    Some((version, fp))
-}
-
-/// Highest version number kept under `versions/<id>/`.
-fn highest_kept(versions: &Path) -> u32 {
-    fs::read_dir(versions)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
-                .max()
-                .unwrap_or(0)
-        })
-        .unwrap_or(0)
 }
 
 /// Payload path for a kept original: `originals/<relative path>`, with the characters
@@ -146,7 +115,7 @@ pub(super) fn process(plan: &Plan, opts: &Options, progress: &dyn Progress) -> C
     let fp = fingerprint(plan, &sources, opts.keep_originals);
     let bags = opts.archive.join("bags");
     let dest = bags.join(id);
-    let current = current_bag(&dest);
+    let current = version::current_bag(&dest);
     if let Some((version, Some(old_fp))) = &current {
         if *old_fp == fp {
             for _ in &plan.source.files {
@@ -285,133 +254,18 @@ fn build(
     let pdf_path = bag.payload_path(&pdf_rel)?;
     let mut writer =
         BundleWriter::new(BufWriter::with_capacity(1 << 20, File::create(&pdf_path)?))?;
-    let mut pages: Vec<PageRecord> = Vec::new();
-    for (f, src) in plan.source.files.iter().zip(sources.iter_mut()) {
-        log.add(
-            kind::DIGEST,
-            events::detail("sha256"),
-            Outcome::Success,
-            src.sha256.clone(),
-            vec![events::source(f.rel.clone())],
-        );
-        let bytes = match fs::read(&f.path) {
-            Ok(b) => b,
-            Err(e) => {
-                errors.push(
-                    Problem::error(
-                        "page.unreadable",
-                        format!("Không đọc được tệp: {e}"),
-                        format!("Cannot read the file: {e}"),
-                    )
-                    .in_file(format!("{folder}/{}", f.rel)),
-                );
-                progress.file_done(folder);
-                continue;
-            }
-        };
-        if sha256_hex(&bytes) != src.sha256 {
-            errors.push(
-                Problem::error(
-                    "page.changed_during_ingest",
-                    "Tệp đã thay đổi trong lúc đang lưu trữ: hãy chạy lại khi việc quét đã xong",
-                    "The file changed while it was being ingested: run again once scanning has finished",
-                )
-                .in_file(format!("{folder}/{}", f.rel)),
-            );
-            progress.file_done(folder);
-            continue;
-        }
-        // Only pages of multi-page files (TIFF) are named by number in messages.
-        let multi_page = crate::page::sniff(&bytes) == Some(crate::page::Format::Tiff);
-        let mut io_error = None;
-        let mut file_warnings = Vec::new();
-        let mut conversions = Vec::new();
-        let first_page = pages.len();
-        let mut sink = |page: PreparedPage| -> Result<(), PageError> {
-            if let Err(e) = writer.add_page(&page) {
-                io_error = Some(e);
-                return Err(PageError::new(
-                    "bag.write_failed",
-                    "Lỗi ghi tệp PDF",
-                    "Error writing the PDF",
-                ));
-            }
-            let number = pages.len() as u32 + 1;
-            for w in page.warnings {
-                let w = w.in_file(format!("{folder}/{}", f.rel));
-                file_warnings.push(if multi_page {
-                    w.on_page(page.frame + 1)
-                } else {
-                    w
-                });
-            }
-            if !page.conversions.is_empty() {
-                conversions.push(format!(
-                    "page {number} (frame {}): {}",
-                    page.frame + 1,
-                    page.conversions.join(", ")
-                ));
-            }
-            pages.push(PageRecord {
-                number,
-                component: f.component,
-                source: f.rel.clone(),
-                frame: page.frame,
-                width: page.width,
-                height: page.height,
-                dpi_x: page.dpi_x,
-                dpi_y: page.dpi_y,
-                dpi_source: page.dpi_source,
-                colour: page.colour,
-                encoding: page.encoding,
-                conversions: page.conversions,
-            });
-            Ok(())
-        };
-        let result = read_pages(&bytes, &mut sink);
-        if let Some(e) = io_error {
-            return Err(e);
-        }
-        src.pages = (pages.len() - first_page) as u32;
-        let rel = format!("{folder}/{}", f.rel);
-        match result {
-            Ok(n) => log.add(
-                kind::VALIDATION,
-                events::detail("decode"),
-                if file_warnings.is_empty() {
-                    Outcome::Success
-                } else {
-                    Outcome::Warning
-                },
-                format!("decoded {n} page(s)"),
-                vec![events::source(f.rel.clone())],
-            ),
-            Err(e) => {
-                log.add(
-                    kind::VALIDATION,
-                    events::detail("decode"),
-                    Outcome::Failure,
-                    e.en.clone(),
-                    vec![events::source(f.rel.clone())],
-                );
-                errors.push(e.into_problem(&rel));
-            }
-        }
-        if !conversions.is_empty() {
-            log.add(
-                kind::NORMALIZATION,
-                events::detail("page conversion"),
-                Outcome::Success,
-                conversions.join("; "),
-                vec![
-                    events::source(f.rel.clone()),
-                    events::outcome(format!("data/{pdf_rel}")),
-                ],
-            );
-        }
-        warnings.append(&mut file_warnings);
-        progress.file_done(folder);
-    }
+    let pages = super::pages::stream_pages(
+        plan,
+        sources,
+        &mut writer,
+        &mut super::pages::PageRun {
+            pdf_rel: &pdf_rel,
+            log: &mut log,
+            warnings,
+            errors,
+            progress,
+        },
+    )?;
     if !errors.is_empty() {
         return Ok(None);
     }
@@ -532,24 +386,7 @@ fn build(
     }
 
     // 6. Version, metadata, events, bag.
-    let versions = opts.archive.join("versions").join(id);
-    // The current bag keeps its number under versions/ (or the next free one there); the
-    // new bag's number is one more than any number used so far.
-    let highest = highest_kept(&versions);
-    let prior = current_version.map(|cv| {
-        if versions.join(cv.to_string()).exists() {
-            highest + 1
-        } else {
-            cv
-        }
-    });
-    let version = prior.unwrap_or(0).max(highest) + 1;
-    let previous_version = prior.map(|n| PreviousVersion {
-        version: n,
-        path: format!("versions/{id}/{n}"),
-        tagmanifest_sha256: bag::tagmanifest_sha(&opts.archive.join("bags").join(id))
-            .unwrap_or_default(),
-    });
+    let (version, previous_version) = version::number(&opts.archive, id, current_version);
     let organization = case
         .agency_name
         .clone()
@@ -641,15 +478,7 @@ fn build(
     let payload_bytes: u64 = dir_size(&root.join("data"));
 
     // 7. Commit: move the old bag aside, then the new one into place.
-    let dest = opts.archive.join("bags").join(id);
-    let mut moved = None;
-    if let Some(prev) = &previous_version {
-        fs::create_dir_all(&versions)?;
-        let target = opts.archive.join(&prev.path);
-        bag::commit(&dest, &target)?;
-        moved = Some(prev.path.clone());
-    }
-    bag::commit(&root, &dest)?;
+    let moved = version::commit(&opts.archive, id, &root, previous_version.as_ref())?;
     let pages_done = record.pages.len() as u32;
     Ok(Some(CaseResult {
         folder: folder.clone(),

@@ -4,6 +4,8 @@
 
 mod case;
 mod lock;
+mod pages;
+mod version;
 
 use crate::discover::{discover, CaseSource};
 use crate::problem::Problem;

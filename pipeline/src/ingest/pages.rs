@@ -1,0 +1,161 @@
+//! Step 3 inside a case: each source file is read once, checked against its intake digest,
+//! decoded page by page into the streamed bundle, and recorded (page records, events, problems).
+
+use super::{Plan, Progress};
+use crate::events::{self, kind, EventLog, Outcome};
+use crate::hash::sha256_hex;
+use crate::page::{read_pages, PageError, PreparedPage};
+use crate::pdfa::BundleWriter;
+use crate::problem::Problem;
+use crate::record::{PageRecord, SourceRecord};
+use std::fs;
+use std::io::Write;
+
+/// Where the pages of a case report to.
+pub(super) struct PageRun<'a> {
+    pub pdf_rel: &'a str,
+    pub log: &'a mut EventLog,
+    pub warnings: &'a mut Vec<Problem>,
+    pub errors: &'a mut Vec<Problem>,
+    pub progress: &'a dyn Progress,
+}
+
+/// Writes every page of every source file into the bundle, in order. Decode problems are
+/// recorded in `run.errors` (the case will not be bagged); only I/O failures return `Err`.
+pub(super) fn stream_pages<W: Write>(
+    plan: &Plan,
+    sources: &mut [SourceRecord],
+    writer: &mut BundleWriter<W>,
+    run: &mut PageRun,
+) -> std::io::Result<Vec<PageRecord>> {
+    let folder = &plan.source.folder;
+    let pdf_rel = run.pdf_rel;
+    let mut pages: Vec<PageRecord> = Vec::new();
+    for (f, src) in plan.source.files.iter().zip(sources.iter_mut()) {
+        run.log.add(
+            kind::DIGEST,
+            events::detail("sha256"),
+            Outcome::Success,
+            src.sha256.clone(),
+            vec![events::source(f.rel.clone())],
+        );
+        let bytes = match fs::read(&f.path) {
+            Ok(b) => b,
+            Err(e) => {
+                run.errors.push(
+                    Problem::error(
+                        "page.unreadable",
+                        format!("Không đọc được tệp: {e}"),
+                        format!("Cannot read the file: {e}"),
+                    )
+                    .in_file(format!("{folder}/{}", f.rel)),
+                );
+                run.progress.file_done(folder);
+                continue;
+            }
+        };
+        if sha256_hex(&bytes) != src.sha256 {
+            run.errors.push(
+                Problem::error(
+                    "page.changed_during_ingest",
+                    "Tệp đã thay đổi trong lúc đang lưu trữ: hãy chạy lại khi việc quét đã xong",
+                    "The file changed while it was being ingested: run again once scanning has finished",
+                )
+                .in_file(format!("{folder}/{}", f.rel)),
+            );
+            run.progress.file_done(folder);
+            continue;
+        }
+        // Only pages of multi-page files (TIFF) are named by number in messages.
+        let multi_page = crate::page::sniff(&bytes) == Some(crate::page::Format::Tiff);
+        let mut io_error = None;
+        let mut file_warnings = Vec::new();
+        let mut conversions = Vec::new();
+        let first_page = pages.len();
+        let mut sink = |page: PreparedPage| -> Result<(), PageError> {
+            if let Err(e) = writer.add_page(&page) {
+                io_error = Some(e);
+                return Err(PageError::new(
+                    "bag.write_failed",
+                    "Lỗi ghi tệp PDF",
+                    "Error writing the PDF",
+                ));
+            }
+            let number = pages.len() as u32 + 1;
+            for w in page.warnings {
+                let w = w.in_file(format!("{folder}/{}", f.rel));
+                file_warnings.push(if multi_page {
+                    w.on_page(page.frame + 1)
+                } else {
+                    w
+                });
+            }
+            if !page.conversions.is_empty() {
+                conversions.push(format!(
+                    "page {number} (frame {}): {}",
+                    page.frame + 1,
+                    page.conversions.join(", ")
+                ));
+            }
+            pages.push(PageRecord {
+                number,
+                component: f.component,
+                source: f.rel.clone(),
+                frame: page.frame,
+                width: page.width,
+                height: page.height,
+                dpi_x: page.dpi_x,
+                dpi_y: page.dpi_y,
+                dpi_source: page.dpi_source,
+                colour: page.colour,
+                encoding: page.encoding,
+                conversions: page.conversions,
+            });
+            Ok(())
+        };
+        let result = read_pages(&bytes, &mut sink);
+        if let Some(e) = io_error {
+            return Err(e);
+        }
+        src.pages = (pages.len() - first_page) as u32;
+        let rel = format!("{folder}/{}", f.rel);
+        match result {
+            Ok(n) => run.log.add(
+                kind::VALIDATION,
+                events::detail("decode"),
+                if file_warnings.is_empty() {
+                    Outcome::Success
+                } else {
+                    Outcome::Warning
+                },
+                format!("decoded {n} page(s)"),
+                vec![events::source(f.rel.clone())],
+            ),
+            Err(e) => {
+                run.log.add(
+                    kind::VALIDATION,
+                    events::detail("decode"),
+                    Outcome::Failure,
+                    e.en.clone(),
+                    vec![events::source(f.rel.clone())],
+                );
+                run.errors.push(e.into_problem(&rel));
+            }
+        }
+        if !conversions.is_empty() {
+            run.log.add(
+                kind::NORMALIZATION,
+                events::detail("page conversion"),
+                Outcome::Success,
+                conversions.join("; "),
+                vec![
+                    events::source(f.rel.clone()),
+                    events::outcome(format!("data/{pdf_rel}")),
+                ],
+            );
+        }
+        run.warnings.append(&mut file_warnings);
+        run.progress.file_done(folder);
+    }
+    Ok(pages)
+}

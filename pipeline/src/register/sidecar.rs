@@ -1,0 +1,137 @@
+//! Per-case sidecars (`hoso.json`): case fields that override the register, and the
+//! component documents' TT 05/2025 fields, matched to component folders by name.
+
+use super::{Fields, CASE_FIELDS, COMPONENT_FIELDS};
+use crate::problem::Problem;
+use crate::text::header_key;
+use serde_json::Value;
+use std::path::Path;
+
+/// A component document's metadata from a sidecar.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ComponentMeta {
+    pub fields: Fields,
+}
+
+/// A parsed `hoso.json` sidecar.
+#[derive(Debug, Clone, Default)]
+pub struct Sidecar {
+    pub fields: Fields,
+    pub components: Vec<ComponentMeta>,
+    pub sha256: String,
+}
+
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "1" } else { "0" }.to_string()),
+        Value::Null => None,
+        other => Some(other.to_string()),
+    }
+}
+
+/// Reads a sidecar; an unreadable or malformed one is an error naming the file.
+pub fn read_sidecar(path: &Path, rel: &str) -> Result<Sidecar, Problem> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Problem::error(
+            "sidecar.unreadable",
+            format!("Không đọc được: {e}"),
+            format!("Cannot read: {e}"),
+        )
+        .in_file(rel)
+    })?;
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        Problem::error(
+            "sidecar.bad_json",
+            format!(
+                "JSON không hợp lệ (dòng {}, cột {}): {e}",
+                e.line(),
+                e.column()
+            ),
+            format!(
+                "Invalid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+        .in_file(rel)
+    })?;
+    let Value::Object(map) = value else {
+        return Err(Problem::error(
+            "sidecar.not_object",
+            "Tệp phải chứa một đối tượng JSON",
+            "The file must hold a JSON object",
+        )
+        .in_file(rel));
+    };
+    let mut sidecar = Sidecar {
+        sha256: crate::hash::sha256_hex(&bytes),
+        ..Default::default()
+    };
+    for (k, v) in &map {
+        if header_key(k) == "components" || header_key(k) == "thanh_phan_ho_so" {
+            let Value::Array(items) = v else {
+                return Err(Problem::error(
+                    "sidecar.bad_components",
+                    "\"components\" phải là một mảng",
+                    "\"components\" must be an array",
+                )
+                .in_file(rel));
+            };
+            for item in items {
+                let Value::Object(obj) = item else {
+                    return Err(Problem::error(
+                        "sidecar.bad_components",
+                        "Mỗi thành phần phải là một đối tượng JSON",
+                        "Each component must be a JSON object",
+                    )
+                    .in_file(rel));
+                };
+                let mut c = ComponentMeta::default();
+                for (ck, cv) in obj {
+                    if let Some(t) = value_text(cv) {
+                        c.fields.set(COMPONENT_FIELDS, ck, &t);
+                    }
+                }
+                sidecar.components.push(c);
+            }
+        } else if let Some(t) = value_text(v) {
+            sidecar.fields.set(CASE_FIELDS, k, &t);
+        }
+    }
+    Ok(sidecar)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn sidecar_components_and_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("hoso.json");
+        std::fs::write(&p, r#"{"title":"T","Người nộp":"An","so_luong_trang":3,"components":[{"folder":"01 To khai","trich_yeu":"S"}]}"#).unwrap();
+        let s = read_sidecar(&p, "X/hoso.json").unwrap();
+        assert_eq!(s.fields.get("title"), Some("T"));
+        assert_eq!(s.fields.get("applicant_name"), Some("An"));
+        assert_eq!(s.fields.get("number_of_page"), Some("3"));
+        assert_eq!(s.components[0].fields.get("subject"), Some("S"));
+        std::fs::write(&p, "{\"title\": ").unwrap();
+        let e = read_sidecar(&p, "X/hoso.json").unwrap_err();
+        assert_eq!(e.code, "sidecar.bad_json");
+        assert_eq!(e.file.as_deref(), Some("X/hoso.json"));
+    }
+
+    proptest! {
+        #[test]
+        fn any_json_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("hoso.json");
+            std::fs::write(&p, &bytes).unwrap();
+            let _ = read_sidecar(&p, "hoso.json");
+        }
+    }
+}
