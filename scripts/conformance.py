@@ -31,7 +31,7 @@ import pikepdf
 import pikepdf.pdfa
 from PIL import Image
 
-from conformance_pixels import (LOSSY, Unsupported, compare, decode_fillorder2, expected_pixels, extracted_array,
+from conformance_pixels import (LOSSY, NORMALIZING, Unsupported, check_normalized, compare, decode_fillorder2, expected_pixels, extracted_array,
                                 load_source)
 
 PREFLIGHT_JARS = [
@@ -212,7 +212,7 @@ class SourceFinder:
 
 # --------------------------------------------------------------------------------------------- page checks
 COLOUR_SPACE = {"rgb": ("/DeviceRGB", 8), "gray": ("/DeviceGray", 8), "bilevel": ("/DeviceGray", 1)}
-FILTER = {"dct": "/DCTDecode", "ccitt-g4": "/CCITTFaxDecode", "flate": "/FlateDecode"}
+FILTER = {"dct": "/DCTDecode", "dct-reencoded": "/DCTDecode", "ccitt-g4": "/CCITTFaxDecode", "flate": "/FlateDecode"}
 
 
 def _filters(obj) -> list[str]:
@@ -320,7 +320,7 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
     pages_meta = meta.get("pages") or []
     fails: list[str] = []
     notes: list[str] = []
-    stats = {"bytes": 0, "pixels": 0, "dims": 0, "skipped": 0}
+    stats = {"bytes": 0, "pixels": 0, "normalized": 0, "dims": 0, "skipped": 0}
     with pikepdf.open(pdf_path) as pdf:
         if len(pdf.pages) != len(pages_meta):
             fails.append(f"PDF has {len(pdf.pages)} pages, metadata.json lists {len(pages_meta)}")
@@ -369,6 +369,25 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
                     arr, smode, snote = load_source(src, int(pm["frame"]))
                     if snote:
                         notes.append(f"{label}: {snote}")
+                    normalized = set(pm["conversions"]) & NORMALIZING
+                    if normalized or pm["encoding"] == "dct-reencoded":
+                        # The page was changed on purpose: check it against the recorded decision.
+                        base = dict(pm, conversions=[c for c in pm["conversions"] if c not in NORMALIZING])
+                        exp, problems, cnotes = expected_pixels(arr, smode, base)
+                        fails += [f"{label}: {p}" for p in problems]
+                        src_arr = exp if exp is not None else arr
+                        if src_arr.dtype == bool:
+                            src_arr = src_arr.astype(np.uint8) * 255
+                        if got.dtype == bool:
+                            got = got.astype(np.uint8) * 255
+                        problem, note = check_normalized(src_arr, pm, got)
+                        if problem:
+                            fails.append(f"{label}: {problem}")
+                        else:
+                            stats["normalized"] += 1
+                        if note:
+                            notes.append(f"{label}: {note}")
+                        continue
                     exp, problems, cnotes = expected_pixels(arr, smode, pm)
                     fails += [f"{label}: {p}" for p in problems]
                     notes += [f"{label}: {c}" for c in cnotes]
@@ -401,6 +420,7 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
     if finder is None:
         notes.append("no source files (no --scans, no data/originals/): byte/pixel comparison skipped")
     summary = (f"{len(pages_meta)} pages: {stats['bytes']} DCT byte-identical, {stats['pixels']} pixel-exact, "
+               f"{stats['normalized']} normalized as recorded, "
                f"{stats['dims']} size/mode only (cmyk-to-rgb), {stats['skipped']} not compared")
     return not fails, fails, [summary] + notes
 

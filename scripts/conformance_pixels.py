@@ -13,7 +13,9 @@ from PIL import Image, ImageSequence
 Image.MAX_IMAGE_PIXELS = None  # scans are large; they are our own inputs
 
 LOSSY = {"16-to-8-bit", "alpha-flattened", "cmyk-to-rgb"}
-KNOWN_CONVERSIONS = LOSSY | {"palette-expanded", "bilevel-from-gray"}
+# Normalization (sohoa issue 4): pages changed on purpose, checked against the recorded decision.
+NORMALIZING = {"deskewed", "borders-cropped", "rgb-to-gray", "gray-to-bilevel"}
+KNOWN_CONVERSIONS = LOSSY | NORMALIZING | {"palette-expanded", "bilevel-from-gray"}
 
 
 class Unsupported(Exception):
@@ -348,3 +350,44 @@ def compare(exp: np.ndarray, got: np.ndarray) -> str:
     ys, xs = np.nonzero(diff)
     maxd = "" if exp.dtype == bool else f", max |diff| {int(np.abs(exp.astype(np.int32) - got.astype(np.int32)).max())}"
     return f"{int(diff.sum())} of {diff.size} pixels differ{maxd}, first at x={xs[0]} y={ys[0]}"
+
+
+def check_normalized(source: np.ndarray, page: dict, got: np.ndarray) -> tuple[str, str]:
+    """A normalized page against its source and the recorded decision: size equals the source
+    less the recorded crop; a crop alone is pixel-exact (lossless encodings); a rotation matches
+    Pillow's own bilinear rotation of the cropped source by the recorded angle (mean absolute
+    difference, margins excluded). Returns (problem, note)."""
+    n = page.get("normalization") or {}
+    crop = n.get("crop") or {}
+    h, w = source.shape[:2]
+    l, t, r, b = (int(crop.get(k, 0)) for k in ("left", "top", "right", "bottom"))
+    cut = source[t:h - b, l:w - r]
+    if got.shape[:2] != cut.shape[:2]:
+        return (f"size {got.shape[1]}x{got.shape[0]} != source less crop {cut.shape[1]}x{cut.shape[0]}", "")
+    conv = set(page.get("conversions") or [])
+    angle = n.get("rotated")
+    channels = lambda a: a.shape[2] if a.ndim == 3 else 1  # noqa: E731
+    if page.get("colour") == "bilevel" and channels(cut) == 1 and "gray-to-bilevel" not in conv:
+        # A 1-bit source, rotated then thresholded again: compare with Pillow's rotation, thresholded.
+        ref = cut if angle is None else np.asarray(Image.fromarray(cut, "L").rotate(float(angle), resample=Image.BILINEAR, fillcolor=255))
+        mh, mw = max(1, got.shape[0] // 20), max(1, got.shape[1] // 20)
+        off = float(((ref[mh:-mh, mw:-mw] >= 128) != (got[mh:-mh, mw:-mw] >= 128)).mean())
+        return ("" if off <= 0.01 else f"bilevel page differs from the thresholded rotation in {off:.2%} of pixels", f"bilevel, rotated {angle}: {off:.3%} pixels differ")
+    if conv & {"rgb-to-gray", "gray-to-bilevel"}:
+        return ("", "mode changed by the profile: size checked")
+    if channels(cut) != channels(got):
+        return ("", "colour layout differs (e.g. CMYK source): size checked")
+    lossy = page.get("encoding") == "dct-reencoded"
+    if angle is None:
+        if lossy:
+            diff = float(np.abs(cut.astype(np.int16) - got.astype(np.int16)).mean())
+            return ("" if diff <= 3.0 else f"cropped page differs from the cropped source by {diff:.2f} levels on average", f"crop only, re-encoded: mean difference {diff:.2f}")
+        return ("" if np.array_equal(cut, got) else "cropped page is not the cropped source pixel for pixel", "crop only: pixel-exact")
+    mode = "RGB" if cut.ndim == 3 else "L"
+    fill = tuple(int(v) for v in np.percentile(cut.reshape(-1, 3 if mode == "RGB" else 1), 90, axis=0)) if mode == "RGB" else int(np.percentile(cut, 90))
+    ref = np.asarray(Image.fromarray(cut, mode).rotate(float(angle), resample=Image.BILINEAR, fillcolor=fill))
+    mh, mw = max(1, got.shape[0] // 20), max(1, got.shape[1] // 20)
+    diff = float(np.abs(ref[mh:-mh, mw:-mw].astype(np.int16) - got[mh:-mh, mw:-mw].astype(np.int16)).mean())
+    limit = 4.0 if lossy else 2.0
+    problem = "" if diff <= limit else f"deskewed page differs from Pillow's rotation by {float(angle):.2f} deg: {diff:.2f} levels on average (limit {limit})"
+    return (problem, f"rotated {float(angle):.2f} deg: mean difference to Pillow's rotation {diff:.2f}")

@@ -2,6 +2,7 @@
 //! (Vietnamese first, `--lang en` for English) or as JSON, and maps outcomes to exit codes.
 
 mod ingest_cmd;
+mod inspect_cmd;
 mod progress;
 mod search_cmd;
 mod verify_cmd;
@@ -48,7 +49,25 @@ enum Command {
         /// Source-Organization for bags whose metadata names no agency.
         #[arg(long)]
         organization: Option<String>,
+        /// Normalization profile: default (TT 05/2025), compact, or a TOML file.
+        #[arg(long, default_value = "default")]
+        profile: String,
+        /// Leave blank pages out of the bundles (their source files are kept in the bag).
+        #[arg(long)]
+        drop_blank: bool,
         /// Print the ingest report as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what normalization would do to pages (skew, borders, blank, colour, DPI); writes nothing.
+    Inspect {
+        /// Image files (JPEG, PNG, TIFF).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Normalization profile: default, compact, or a TOML file.
+        #[arg(long, default_value = "default")]
+        profile: String,
+        /// Print the findings as JSON on standard output.
         #[arg(long)]
         json: bool,
     },
@@ -101,16 +120,37 @@ fn main() -> ExitCode {
             jobs,
             keep_originals,
             organization,
+            profile,
+            drop_blank,
             json,
-        } => {
-            let opts = sohoa_pipeline::ingest::Options {
-                archive,
-                jobs: jobs.unwrap_or_else(default_jobs).max(1),
-                keep_originals,
-                organization,
-            };
-            ingest_cmd::run(&scans, &opts, json, lang)
-        }
+        } => match sohoa_pipeline::normalize::Profile::load(&profile) {
+            Ok(profile) => {
+                let opts = sohoa_pipeline::ingest::Options {
+                    archive,
+                    jobs: jobs.unwrap_or_else(default_jobs).max(1),
+                    keep_originals,
+                    organization,
+                    profile,
+                    drop_blank,
+                };
+                ingest_cmd::run(&scans, &opts, json, lang)
+            }
+            Err(e) => {
+                eprintln!(
+                    "{}: {e}",
+                    lang.pick(
+                        "Hồ sơ chuẩn hóa không dùng được",
+                        "Unusable normalization profile"
+                    )
+                );
+                EXIT_CANNOT_RUN
+            }
+        },
+        Command::Inspect {
+            files,
+            profile,
+            json,
+        } => inspect_cmd::run(&files, &profile, json, lang),
         Command::Verify {
             archive,
             jobs,

@@ -14,6 +14,7 @@ pub mod discover;
 pub mod events;
 pub mod hash;
 pub mod ingest;
+pub mod normalize;
 pub mod page;
 pub mod pdfa;
 pub mod problem;

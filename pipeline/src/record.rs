@@ -96,6 +96,20 @@ pub struct PageRecord {
     pub colour: crate::page::Colour,
     pub encoding: crate::page::Encoding,
     pub conversions: Vec<&'static str>,
+    /// PDF page rotation applied for the source's EXIF orientation (0, 90, 180, 270).
+    pub rotate: u16,
+    /// What normalization measured and did (skew, crop, content, blank, DPI decision).
+    pub normalization: Option<crate::normalize::Normalization>,
+}
+
+/// A blank page left out of the bundle with `--drop-blank`; its source file is in the bag.
+#[derive(Debug, Clone, Serialize)]
+pub struct DroppedPage {
+    pub source: String,
+    /// 0-based page inside the source file.
+    pub frame: u32,
+    /// Share of the page covered by ink strokes.
+    pub ink: f64,
 }
 
 /// A source file with its fixity at intake.
@@ -161,6 +175,10 @@ pub struct CaseRecord {
     pub declared: BTreeMap<String, String>,
     pub components: Vec<Component>,
     pub pages: Vec<PageRecord>,
+    /// Normalization profile applied.
+    pub profile: String,
+    /// Blank pages left out of the bundle (`--drop-blank`).
+    pub dropped_pages: Vec<DroppedPage>,
     pub sources: Vec<SourceRecord>,
     pub bundle: Option<BundleRecord>,
     pub metadata_sources: Vec<MetadataSource>,

@@ -35,7 +35,12 @@ fn failed(plan: &Plan, errors: Vec<Problem>, warnings: Vec<Problem>) -> CaseResu
 
 /// Fingerprint of everything that determines a bag's content: the layout version, every
 /// source file's name and SHA-256, the metadata given for the case, and the options.
-fn fingerprint(plan: &Plan, sources: &[SourceRecord], keep_originals: bool) -> String {
+fn fingerprint(
+    plan: &Plan,
+    sources: &[SourceRecord],
+    keep_originals: bool,
+    profile: &serde_json::Value,
+) -> String {
     let files: Vec<(&str, &str)> = sources
         .iter()
         .map(|s| (s.path.as_str(), s.sha256.as_str()))
@@ -48,6 +53,7 @@ fn fingerprint(plan: &Plan, sources: &[SourceRecord], keep_originals: bool) -> S
         "extra": plan.fields.extra,
         "sidecar": sidecar,
         "keep_originals": keep_originals,
+        "profile": profile,
     });
     sha256_hex(input.to_string().as_bytes())
 }
@@ -112,7 +118,8 @@ pub(super) fn process(plan: &Plan, opts: &Options, progress: &dyn Progress) -> C
         }
         return failed(plan, errors, warnings);
     }
-    let fp = fingerprint(plan, &sources, opts.keep_originals);
+    let profile = serde_json::json!({ "profile": serde_json::to_value(&opts.profile).unwrap_or_default(), "drop_blank": opts.drop_blank });
+    let fp = fingerprint(plan, &sources, opts.keep_originals, &profile);
     let bags = opts.archive.join("bags");
     let dest = bags.join(id);
     let current = version::current_bag(&dest);
@@ -254,18 +261,29 @@ fn build(
     let pdf_path = bag.payload_path(&pdf_rel)?;
     let mut writer =
         BundleWriter::new(BufWriter::with_capacity(1 << 20, File::create(&pdf_path)?))?;
+    let mut dropped = Vec::new();
     let pages = super::pages::stream_pages(
         plan,
         sources,
         &mut writer,
         &mut super::pages::PageRun {
             pdf_rel: &pdf_rel,
+            profile: &opts.profile,
+            drop_blank: opts.drop_blank,
+            dropped: &mut dropped,
             log: &mut log,
             warnings,
             errors,
             progress,
         },
     )?;
+    if pages.is_empty() && !dropped.is_empty() && errors.is_empty() {
+        errors.push(Problem::error(
+            "page.all_blank",
+            "Mọi trang của hồ sơ đều trắng: không bỏ trang nào; chạy lại không có --drop-blank để lưu hồ sơ",
+            "Every page of the case is blank: nothing was dropped; run again without --drop-blank to store the case",
+        ));
+    }
     if !errors.is_empty() {
         return Ok(None);
     }
@@ -366,8 +384,13 @@ fn build(
     }
 
     // 5. Originals, when asked.
-    if opts.keep_originals {
+    // Originals are kept when asked, and always for files whose pages were dropped as blank.
+    let has_dropped = |rel: &str| dropped.iter().any(|d| d.source == rel);
+    if opts.keep_originals || !dropped.is_empty() {
         for (f, src) in plan.source.files.iter().zip(sources.iter_mut()) {
+            if !opts.keep_originals && !has_dropped(&f.rel) {
+                continue;
+            }
             let rel = original_rel(&f.rel);
             let sha = bag.copy(&rel, &f.path)?;
             if sha != src.sha256 {
@@ -417,6 +440,8 @@ fn build(
             .collect(),
         components,
         pages,
+        profile: opts.profile.name.clone(),
+        dropped_pages: dropped.clone(),
         sources: sources.to_vec(),
         bundle: Some(BundleRecord {
             path: format!("data/{pdf_rel}"),

@@ -27,6 +27,10 @@ pub struct Options {
     pub keep_originals: bool,
     /// Source-Organization for bags whose metadata names no agency.
     pub organization: Option<String>,
+    /// How pages are normalized (deskew, borders, blank pages, colour mode, DPI).
+    pub profile: crate::normalize::Profile,
+    /// Leave blank pages out of the bundle (their source files are kept in the bag).
+    pub drop_blank: bool,
 }
 
 /// Callbacks for showing progress; all methods may be called from worker threads.

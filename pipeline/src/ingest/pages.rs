@@ -7,13 +7,17 @@ use crate::hash::sha256_hex;
 use crate::page::{read_pages, PageError, PreparedPage};
 use crate::pdfa::BundleWriter;
 use crate::problem::Problem;
-use crate::record::{PageRecord, SourceRecord};
+use crate::record::{DroppedPage, PageRecord, SourceRecord};
 use std::fs;
 use std::io::Write;
 
 /// Where the pages of a case report to.
 pub(super) struct PageRun<'a> {
     pub pdf_rel: &'a str,
+    pub profile: &'a crate::normalize::Profile,
+    pub drop_blank: bool,
+    /// Blank pages left out of the bundle.
+    pub dropped: &'a mut Vec<DroppedPage>,
     pub log: &'a mut EventLog,
     pub warnings: &'a mut Vec<Problem>,
     pub errors: &'a mut Vec<Problem>,
@@ -72,7 +76,20 @@ pub(super) fn stream_pages<W: Write>(
         let mut file_warnings = Vec::new();
         let mut conversions = Vec::new();
         let first_page = pages.len();
+        let (drop_blank, mut dropped_here) = (run.drop_blank, Vec::new());
         let mut sink = |page: PreparedPage| -> Result<(), PageError> {
+            if let Some(n) = page
+                .normalization
+                .as_ref()
+                .filter(|n| drop_blank && n.blank)
+            {
+                dropped_here.push(DroppedPage {
+                    source: f.rel.clone(),
+                    frame: page.frame,
+                    ink: n.ink,
+                });
+                return Ok(());
+            }
             if let Err(e) = writer.add_page(&page) {
                 io_error = Some(e);
                 return Err(PageError::new(
@@ -90,11 +107,22 @@ pub(super) fn stream_pages<W: Write>(
                     w
                 });
             }
-            if !page.conversions.is_empty() {
+            let details = page
+                .normalization
+                .as_ref()
+                .map(|n| n.describe())
+                .unwrap_or_default();
+            if !page.conversions.is_empty() || !details.is_empty() {
                 conversions.push(format!(
-                    "page {number} (frame {}): {}",
+                    "page {number} (frame {}): {}{}{}",
                     page.frame + 1,
-                    page.conversions.join(", ")
+                    page.conversions.join(", "),
+                    if page.conversions.is_empty() || details.is_empty() {
+                        ""
+                    } else {
+                        "; "
+                    },
+                    details
                 ));
             }
             pages.push(PageRecord {
@@ -110,10 +138,16 @@ pub(super) fn stream_pages<W: Write>(
                 colour: page.colour,
                 encoding: page.encoding,
                 conversions: page.conversions,
+                rotate: page.rotate,
+                normalization: page.normalization,
             });
             Ok(())
         };
-        let result = read_pages(&bytes, &mut sink);
+        let result = read_pages(&bytes, run.profile, &mut sink);
+        for d in &dropped_here {
+            conversions.push(format!("blank page dropped from the bundle: frame {} (ink {:.5}); source kept in data/originals/", d.frame + 1, d.ink));
+        }
+        run.dropped.append(&mut dropped_here);
         if let Some(e) = io_error {
             return Err(e);
         }

@@ -2,10 +2,8 @@
 //! components and JFIF density; the image is fully decoded to prove it is readable, then
 //! embedded byte-for-byte (DCTDecode). CMYK JPEGs are converted to RGB.
 
-use super::{
-    check_page_size, finish_raster, resolve_dpi, Colour, Encoding, FileDpi, PageError,
-    PreparedPage, Raster,
-};
+use super::{Colour, FileDpi, PageError, PreparedPage, Raster};
+use crate::normalize::{prepare, Decoded, Profile};
 use image::ImageDecoder;
 use std::io::Cursor;
 
@@ -126,6 +124,7 @@ pub(crate) fn parse(b: &[u8]) -> Result<JpegInfo, PageError> {
 
 pub(super) fn read(
     bytes: &[u8],
+    profile: &Profile,
     sink: &mut dyn FnMut(PreparedPage) -> Result<(), PageError>,
 ) -> Result<(), PageError> {
     let info = parse(bytes)?;
@@ -142,8 +141,9 @@ pub(super) fn read(
             ),
         ));
     }
-    let decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(bytes))
+    let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(bytes))
         .map_err(|e| corrupt(&e.to_string()))?;
+    let orientation = decoder.orientation().map(exif_value).unwrap_or(1);
     let (w, h) = decoder.dimensions();
     let mut pixels = vec![0u8; decoder.total_bytes() as usize];
     let colour_type = decoder.color_type();
@@ -153,44 +153,49 @@ pub(super) fn read(
     if (w, h) != (info.width, info.height) {
         return Err(corrupt("decoded size differs from the frame header"));
     }
-    match info.components {
-        1 | 3 => {
-            let (dpi_x, dpi_y, dpi_source, warning) = resolve_dpi(info.density, w, h);
-            check_page_size(w, h, dpi_x, dpi_y)?;
-            sink(PreparedPage {
-                frame: 0,
-                width: w,
-                height: h,
-                dpi_x,
-                dpi_y,
-                dpi_source,
-                colour: if info.components == 1 {
-                    Colour::Gray
-                } else {
-                    Colour::Rgb
-                },
-                encoding: Encoding::Dct,
-                conversions: Vec::new(),
-                data: bytes.to_vec(),
-                warnings: warning.into_iter().collect(),
-            })
+    let (colour, conversions, passthrough) = match (info.components, colour_type) {
+        (1, image::ColorType::L8) => (Colour::Gray, Vec::new(), true),
+        (3, image::ColorType::Rgb8) => (Colour::Rgb, Vec::new(), true),
+        (4, image::ColorType::Rgb8) => (Colour::Rgb, vec!["cmyk-to-rgb"], false),
+        (n, _) => {
+            return Err(PageError::new(
+                "page.unsupported",
+                format!("JPEG có {n} kênh màu không được hỗ trợ"),
+                format!("JPEG with {n} colour components is not supported"),
+            ))
         }
-        4 if colour_type == image::ColorType::Rgb8 => {
-            let raster = Raster {
-                width: w,
-                height: h,
-                colour: Colour::Rgb,
-                pixels,
-                conversions: vec!["cmyk-to-rgb"],
-                source_bilevel: false,
-            };
-            sink(finish_raster(raster, 0, info.density)?)
-        }
-        n => Err(PageError::new(
-            "page.unsupported",
-            format!("JPEG có {n} kênh màu không được hỗ trợ"),
-            format!("JPEG with {n} colour components is not supported"),
-        )),
+    };
+    let raster = Raster {
+        width: w,
+        height: h,
+        colour,
+        pixels,
+        conversions,
+        source_bilevel: false,
+    };
+    let decoded = Decoded {
+        raster,
+        jpeg: passthrough.then_some(bytes),
+        lossy: true,
+        file_dpi: info.density,
+        frame: 0,
+        exif_orientation: orientation,
+    };
+    sink(prepare(decoded, profile)?)
+}
+
+/// The EXIF orientation number (1-8) of an orientation.
+fn exif_value(o: image::metadata::Orientation) -> u8 {
+    use image::metadata::Orientation::*;
+    match o {
+        NoTransforms => 1,
+        FlipHorizontal => 2,
+        Rotate180 => 3,
+        FlipVertical => 4,
+        Rotate90FlipH => 5,
+        Rotate90 => 6,
+        Rotate270FlipH => 7,
+        Rotate270 => 8,
     }
 }
 

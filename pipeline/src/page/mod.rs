@@ -21,6 +21,8 @@ pub enum Encoding {
     CcittG4,
     /// 8-bit Gray or RGB, Flate-compressed.
     Flate,
+    /// A JPEG source that normalization changed (deskew, crop, gray), encoded again as JPEG.
+    DctReencoded,
 }
 
 /// The colour content of a stored page.
@@ -69,6 +71,10 @@ pub struct PreparedPage {
     /// Image stream bytes, already encoded as `encoding` says.
     pub data: Vec<u8>,
     pub warnings: Vec<Problem>,
+    /// PDF page rotation (0, 90, 180, 270) from the source's EXIF orientation.
+    pub rotate: u16,
+    /// What normalization measured and did.
+    pub normalization: Option<crate::normalize::Normalization>,
 }
 
 /// Decoded pixels of one page before encoding: 8-bit Gray or RGB, row-major, no padding.
@@ -147,6 +153,7 @@ impl PageError {
 /// (so a long multi-page TIFF never sits in memory whole). Stops at the first error.
 pub fn read_pages(
     bytes: &[u8],
+    profile: &crate::normalize::Profile,
     sink: &mut dyn FnMut(PreparedPage) -> Result<(), PageError>,
 ) -> Result<u32, PageError> {
     if bytes.is_empty() {
@@ -157,9 +164,9 @@ pub fn read_pages(
         ));
     }
     match sniff(bytes) {
-        Some(Format::Jpeg) => jpeg::read(bytes, sink).map(|()| 1),
-        Some(Format::Png) => png::read(bytes, sink).map(|()| 1),
-        Some(Format::Tiff) => tiff::read(bytes, sink),
+        Some(Format::Jpeg) => jpeg::read(bytes, profile, sink).map(|()| 1),
+        Some(Format::Png) => png::read(bytes, profile, sink).map(|()| 1),
+        Some(Format::Tiff) => tiff::read(bytes, profile, sink),
         None => Err(PageError::new(
             "page.not_an_image",
             "Không phải tệp ảnh JPEG, PNG hay TIFF (nội dung không khớp định dạng nào)",
@@ -168,66 +175,8 @@ pub fn read_pages(
     }
 }
 
-/// Standard scan resolutions that inferred values snap to.
-const COMMON_DPI: &[f64] = &[100.0, 150.0, 200.0, 240.0, 300.0, 400.0, 600.0, 1200.0];
-/// Long side of A4 in inches, the paper size assumed when the resolution is unknown.
-const A4_LONG_IN: f64 = 297.0 / 25.4;
-
-/// Accepts the file's resolution when plausible, otherwise infers it assuming A4 paper.
-pub(crate) fn resolve_dpi(
-    file: FileDpi,
-    width: u32,
-    height: u32,
-) -> (f64, f64, DpiSource, Option<Problem>) {
-    let long_px = width.max(height) as f64;
-    // PNG stores pixels per metre: 200 dpi comes back as 199.9996. Snap to whole numbers.
-    let snap = |d: f64| {
-        if (d - d.round()).abs() < 0.05 {
-            d.round()
-        } else {
-            d
-        }
-    };
-    if let Some((dx, dy)) = file.map(|(x, y)| (snap(x), snap(y))) {
-        // Paper between 1 and 50 inches a side (A0 is 46.8), the long side at least 2.5.
-        let inches = |d: f64, px: u32| px as f64 / d;
-        let plausible =
-            |d: f64, px: u32| (50.0..=2400.0).contains(&d) && (1.0..=50.0).contains(&inches(d, px));
-        let long = inches(dx, width).max(inches(dy, height));
-        if plausible(dx, width)
-            && plausible(dy, height)
-            && long >= 2.5
-            && (dx / dy - 1.0).abs() < 0.5
-        {
-            return (dx, dy, DpiSource::File, None);
-        }
-    }
-    let raw = long_px / A4_LONG_IN;
-    let dpi = COMMON_DPI
-        .iter()
-        .copied()
-        .find(|d| (raw / d - 1.0).abs() < 0.08)
-        .unwrap_or(raw.round().max(1.0));
-    let (vi_what, en_what) = match file {
-        None => (
-            "không có thông tin DPI".to_string(),
-            "no resolution tag".to_string(),
-        ),
-        Some((dx, dy)) => (
-            format!("DPI ghi trong tệp ({dx:.0}x{dy:.0}) không hợp lý"),
-            format!("implausible resolution {dx:.0}x{dy:.0} in the file"),
-        ),
-    };
-    let warning = Problem::warning(
-        "page.dpi_inferred",
-        format!("Ảnh {width}x{height} px {vi_what}: suy ra {dpi:.0} dpi theo khổ A4"),
-        format!("{width}x{height} px image with {en_what}: inferred {dpi:.0} dpi assuming A4"),
-    );
-    (dpi, dpi, DpiSource::Inferred, Some(warning))
-}
-
 /// PDF/A-2 limits every page box side to 3..14 400 units (2b 6.1.13-11).
-fn check_page_size(width: u32, height: u32, dx: f64, dy: f64) -> Result<(), PageError> {
+pub(crate) fn check_page_size(width: u32, height: u32, dx: f64, dy: f64) -> Result<(), PageError> {
     let (w, h) = (width as f64 * 72.0 / dx, height as f64 * 72.0 / dy);
     if !(3.0..=14_400.0).contains(&w) || !(3.0..=14_400.0).contains(&h) {
         return Err(PageError::new(
@@ -243,7 +192,7 @@ fn check_page_size(width: u32, height: u32, dx: f64, dy: f64) -> Result<(), Page
 pub(crate) fn finish_raster(
     raster: Raster,
     frame: u32,
-    file_dpi: FileDpi,
+    dpi: (f64, f64, DpiSource),
 ) -> Result<PreparedPage, PageError> {
     let Raster {
         width,
@@ -253,7 +202,7 @@ pub(crate) fn finish_raster(
         mut conversions,
         source_bilevel,
     } = raster;
-    let (dpi_x, dpi_y, dpi_source, warning) = resolve_dpi(file_dpi, width, height);
+    let (dpi_x, dpi_y, dpi_source) = dpi;
     check_page_size(width, height, dpi_x, dpi_y)?;
     let bilevel = colour == Colour::Gray && pixels.iter().all(|&p| p == 0 || p == 255);
     let (colour, encoding, data) = if bilevel {
@@ -279,8 +228,44 @@ pub(crate) fn finish_raster(
         encoding,
         conversions,
         data,
-        warnings: warning.into_iter().collect(),
+        warnings: Vec::new(),
+        rotate: 0,
+        normalization: None,
     })
+}
+
+/// JPEG of a raster (changed pages of JPEG sources), with its resolution in the JFIF header.
+pub(crate) fn jpeg_encode(r: &Raster, quality: u8, dpi: f64) -> Result<Vec<u8>, PageError> {
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
+    enc.set_density(jpeg_encoder::PixelDensity {
+        density: (dpi.round() as u16, dpi.round() as u16),
+        unit: jpeg_encoder::PixelDensityUnit::Inches,
+    });
+    let kind = if r.colour == Colour::Rgb {
+        jpeg_encoder::ColorType::Rgb
+    } else {
+        jpeg_encoder::ColorType::Luma
+    };
+    let too_big = || {
+        PageError::new(
+            "page.size_out_of_range",
+            "Ảnh quá lớn cho JPEG (tối đa 65535 px)",
+            "Image too large for JPEG (65535 px at most)",
+        )
+    };
+    let (w, h) = (
+        u16::try_from(r.width).map_err(|_| too_big())?,
+        u16::try_from(r.height).map_err(|_| too_big())?,
+    );
+    enc.encode(&r.pixels, w, h, kind).map_err(|e| {
+        PageError::new(
+            "bag.write_failed",
+            format!("Lỗi mã hóa JPEG: {e}"),
+            format!("JPEG encoding failed: {e}"),
+        )
+    })?;
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -288,31 +273,15 @@ mod tests {
     use super::*;
 
     #[test]
-    fn plausible_dpi_is_kept_and_wrong_dpi_inferred() {
-        let (dx, _, src, w) = resolve_dpi(Some((200.0, 200.0)), 1654, 2339);
-        assert_eq!((dx, src), (200.0, DpiSource::File));
-        assert!(w.is_none());
-        // A 4000-px page tagged 72 dpi would be 55 inches long: inferred instead.
-        let (dx, _, src, w) = resolve_dpi(Some((72.0, 72.0)), 2800, 4000);
-        assert_eq!(src, DpiSource::Inferred);
-        assert!((dx - 342.0).abs() < 1.0, "{dx}");
-        // 1200 dpi on a 2300-px page would be a 1.9-inch page.
-        let (dx, _, src, _) = resolve_dpi(Some((1200.0, 1200.0)), 1600, 2300);
-        assert_eq!((dx, src), (200.0, DpiSource::Inferred));
-        assert!(w.is_some());
-        let (dx, _, _, _) = resolve_dpi(None, 2480, 3508);
-        assert_eq!(dx, 300.0);
-    }
-
-    #[test]
     fn empty_and_foreign_files_are_rejected_with_codes() {
         let mut sink = |_p: PreparedPage| Ok(());
+        let p = crate::normalize::Profile::default();
         assert_eq!(
-            read_pages(b"", &mut sink).unwrap_err().code,
+            read_pages(b"", &p, &mut sink).unwrap_err().code,
             "page.empty_file"
         );
         assert_eq!(
-            read_pages(b"%PDF-1.4", &mut sink).unwrap_err().code,
+            read_pages(b"%PDF-1.4", &p, &mut sink).unwrap_err().code,
             "page.not_an_image"
         );
     }

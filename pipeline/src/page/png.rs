@@ -2,7 +2,8 @@
 //! decoded and converted to 8-bit Gray or RGB (16-bit reduced, alpha flattened onto white).
 
 use super::encode::{over_white, to_8bit};
-use super::{finish_raster, Colour, FileDpi, PageError, PreparedPage, Raster};
+use super::{Colour, FileDpi, PageError, PreparedPage, Raster};
+use crate::normalize::{prepare, Decoded, Profile};
 use image::DynamicImage;
 
 struct PngHeader {
@@ -128,6 +129,7 @@ pub(crate) fn to_raster(img: DynamicImage) -> Result<Raster, PageError> {
 
 pub(super) fn read(
     bytes: &[u8],
+    profile: &Profile,
     sink: &mut dyn FnMut(PreparedPage) -> Result<(), PageError>,
 ) -> Result<(), PageError> {
     let head = header(bytes)?;
@@ -157,5 +159,13 @@ pub(super) fn read(
         raster.conversions.insert(0, "palette-expanded");
     }
     raster.source_bilevel = head.bit_depth == 1 && head.colour_type == 0;
-    sink(finish_raster(raster, 0, head.density)?)
+    let decoded = Decoded {
+        raster,
+        jpeg: None,
+        lossy: false,
+        file_dpi: head.density,
+        frame: 0,
+        exif_orientation: 1,
+    };
+    sink(prepare(decoded, profile)?)
 }

@@ -3,7 +3,8 @@
 //! RGB(A), CMYK and YCbCr. Group 3 fax is rejected with a clear message.
 
 use super::encode::{cmyk_to_rgb, over_white, to_8bit, ycbcr_to_rgb};
-use super::{finish_raster, Colour, FileDpi, PageError, PreparedPage, Raster};
+use super::{Colour, FileDpi, PageError, PreparedPage, Raster};
+use crate::normalize::{prepare, Decoded, Profile};
 use std::io::Cursor;
 use tiff::decoder::{ifd::Value, Decoder, DecodingResult};
 use tiff::tags::Tag;
@@ -70,6 +71,7 @@ fn resolution(dec: &mut Dec) -> Result<FileDpi, PageError> {
 
 pub(super) fn read(
     bytes: &[u8],
+    profile: &Profile,
     sink: &mut dyn FnMut(PreparedPage) -> Result<(), PageError>,
 ) -> Result<u32, PageError> {
     let mut dec = Decoder::new(Cursor::new(bytes)).map_err(tiff_err)?;
@@ -81,7 +83,15 @@ pub(super) fn read(
             .unwrap_or(0);
         if subfile & 1 == 0 {
             let page = read_frame(&mut dec, bytes).map_err(|e| e.on_page(frame))?;
-            sink(finish_raster(page.0, frame, page.1).map_err(|e| e.on_page(frame))?)?;
+            let decoded = Decoded {
+                raster: page.0,
+                jpeg: None,
+                lossy: false,
+                file_dpi: page.1,
+                frame,
+                exif_orientation: 1,
+            };
+            sink(prepare(decoded, profile).map_err(|e| e.on_page(frame))?)?;
             pages += 1;
         }
         if !dec.more_images() {

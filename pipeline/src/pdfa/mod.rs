@@ -109,7 +109,7 @@ impl<W: Write> BundleWriter<W> {
             "/DeviceGray"
         };
         let filter = match page.encoding {
-            Encoding::Dct => "/Filter /DCTDecode /BitsPerComponent 8".to_string(),
+            Encoding::Dct | Encoding::DctReencoded => "/Filter /DCTDecode /BitsPerComponent 8".to_string(),
             Encoding::Flate => "/Filter /FlateDecode /BitsPerComponent 8".to_string(),
             Encoding::CcittG4 => format!(
                 "/Filter /CCITTFaxDecode /DecodeParms << /K -1 /Columns {w} /Rows {h} /BlackIs1 false >> /BitsPerComponent 1"
@@ -126,9 +126,10 @@ impl<W: Write> BundleWriter<W> {
         self.dict_obj(
             page_id,
             &format!(
-                "<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 {} {}] /Resources << /XObject << /Im0 {image} 0 R >> >> /Contents {content} 0 R >>",
+                "<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 {} {}]{} /Resources << /XObject << /Im0 {image} 0 R >> >> /Contents {content} 0 R >>",
                 num(pw),
-                num(ph)
+                num(ph),
+                if page.rotate == 0 { String::new() } else { format!(" /Rotate {}", page.rotate) }
             ),
         )?;
         self.pages.push(page_id);

@@ -1,0 +1,102 @@
+//! `sohoa inspect FILE...`: what normalization would do to each page (skew angle, borders,
+//! blank score, colour content, DPI decision, how it would be stored), writing nothing.
+
+use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
+use sohoa_pipeline::normalize::{inspect, Profile};
+use sohoa_pipeline::problem::Lang;
+use std::path::PathBuf;
+
+pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> u8 {
+    let profile = match Profile::load(profile) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                lang.pick(
+                    "Hồ sơ chuẩn hóa không dùng được",
+                    "Unusable normalization profile"
+                )
+            );
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let mut results = Vec::new();
+    let mut failed = false;
+    for f in files {
+        let name = f.display().to_string();
+        let outcome = std::fs::read(f)
+            .map_err(|e| e.to_string())
+            .and_then(|b| inspect(&b, &profile).map_err(|e| e.into_problem(&name).render(lang)));
+        match outcome {
+            Ok(pages) => {
+                if !json {
+                    print_file(&name, &pages, lang);
+                }
+                results.push(serde_json::json!({ "file": name, "pages": pages }));
+            }
+            Err(e) => {
+                failed = true;
+                if !json {
+                    println!("{name}: {} {e}", lang.pick("LỖI", "ERROR"));
+                }
+                results.push(serde_json::json!({ "file": name, "error": e }));
+            }
+        }
+    }
+    if json {
+        let doc = serde_json::json!({ "schema": "sohoa/inspect", "schema_version": 1, "profile": profile.name, "files": results });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    if failed {
+        EXIT_PARTIAL
+    } else {
+        EXIT_OK
+    }
+}
+
+fn print_file(name: &str, pages: &[sohoa_pipeline::normalize::Inspection], lang: Lang) {
+    println!("{name}");
+    for p in pages {
+        let n = p.normalization.clone().unwrap_or_default();
+        let skew = n
+            .skew
+            .map(|a| format!("{a:+.2}°"))
+            .unwrap_or_else(|| "–".into());
+        let action = match (n.rotated, lang) {
+            (Some(r), Lang::Vi) => format!("xoay {r:+.2}°"),
+            (Some(r), Lang::En) => format!("rotate {r:+.2}°"),
+            (None, Lang::Vi) => "không xoay".into(),
+            (None, Lang::En) => "no rotation".into(),
+        };
+        let crop = n
+            .crop
+            .map(|c| format!("{}/{}/{}/{}", c.left, c.top, c.right, c.bottom))
+            .unwrap_or_else(|| "–".into());
+        let content = n
+            .content
+            .and_then(|c| serde_json::to_value(c).ok())
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let stored = serde_json::to_value(p.encoding)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        match lang {
+            Lang::Vi => println!(
+                "  trang {}: {}x{} px, {:.0} dpi ({:?}), nghiêng {skew} → {action}, viền cắt (trái/trên/phải/dưới) {crop}, mực {:.5}{}, nội dung {content}, lưu {stored}",
+                p.page, p.width, p.height, p.dpi_x, p.dpi_source, n.ink, if n.blank { " (TRANG TRẮNG)" } else { "" }
+            ),
+            Lang::En => println!(
+                "  page {}: {}x{} px, {:.0} dpi ({:?}), skew {skew} → {action}, borders cropped (l/t/r/b) {crop}, ink {:.5}{}, content {content}, stored as {stored}",
+                p.page, p.width, p.height, p.dpi_x, p.dpi_source, n.ink, if n.blank { " (BLANK)" } else { "" }
+            ),
+        }
+        for w in &p.warnings {
+            println!(
+                "    {} {}",
+                lang.pick("Cảnh báo", "Warning"),
+                w.render(lang)
+            );
+        }
+    }
+}
