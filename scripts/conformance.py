@@ -373,6 +373,11 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
                     if normalized or pm["encoding"] == "dct-reencoded":
                         # The page was changed on purpose: check it against the recorded decision.
                         base = dict(pm, conversions=[c for c in pm["conversions"] if c not in NORMALIZING])
+                        # The colour before the profile changed the mode (compact profile).
+                        if "rgb-to-gray" in pm["conversions"]:
+                            base["colour"] = "rgb"
+                        elif "gray-to-bilevel" in pm["conversions"]:
+                            base["colour"] = "gray"
                         exp, problems, cnotes = expected_pixels(arr, smode, base)
                         fails += [f"{label}: {p}" for p in problems]
                         src_arr = exp if exp is not None else arr

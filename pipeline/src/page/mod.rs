@@ -206,7 +206,7 @@ pub(crate) fn finish_raster(
     check_page_size(width, height, dpi_x, dpi_y)?;
     let bilevel = colour == Colour::Gray && pixels.iter().all(|&p| p == 0 || p == 255);
     let (colour, encoding, data) = if bilevel {
-        if !source_bilevel {
+        if !source_bilevel && !conversions.contains(&"gray-to-bilevel") {
             conversions.push("bilevel-from-gray");
         }
         (
