@@ -81,47 +81,87 @@ pub(crate) fn measure(v: &View, rules: &Deskew) -> Option<(f64, f64)> {
 /// Rotates by `deg` degrees (counter-clockwise positive) about the centre, same size, corners
 /// filled with `fill`. Bilinear interpolation: smooth edges, no jagged text.
 pub(crate) fn rotate(r: &Raster, deg: f64, fill: [u8; 3]) -> Vec<u8> {
+    if r.colour == Colour::Rgb {
+        rotate_n::<3>(r, deg, fill)
+    } else {
+        let g = ((fill[0] as u32 * 299 + fill[1] as u32 * 587 + fill[2] as u32 * 114) / 1000) as u8;
+        rotate_n::<1>(r, deg, [g, g, g])
+    }
+}
+
+fn rotate_n<const CH: usize>(r: &Raster, deg: f64, fill: [u8; 3]) -> Vec<u8> {
     let (w, h) = (r.width as usize, r.height as usize);
-    let ch = r.colour.components() as usize;
-    let mut out = vec![0u8; w * h * ch];
+    let src = &r.pixels;
+    let mut out = vec![0u8; w * h * CH];
     let (s, c) = deg.to_radians().sin_cos();
     let (cx, cy) = ((w as f64 - 1.0) / 2.0, (h as f64 - 1.0) / 2.0);
-    let fill: Vec<u8> = if r.colour == Colour::Rgb {
-        fill.to_vec()
-    } else {
-        vec![((fill[0] as u32 * 299 + fill[1] as u32 * 587 + fill[2] as u32 * 114) / 1000) as u8]
-    };
-    const ONE: i64 = 1 << 16;
-    for oy in 0..h {
+    const BITS: u32 = 16;
+    const ONE: i64 = 1 << BITS;
+    let (dx_step, dy_step) = (
+        (c * ONE as f64).round() as i64,
+        (s * ONE as f64).round() as i64,
+    );
+    for (oy, row) in out.chunks_exact_mut(w * CH).enumerate() {
         let dy = oy as f64 - cy;
-        // Source coordinates for the first pixel of the row, and their steps (fixed point).
-        let sx0 = c * (-cx) - s * dy + cx;
-        let sy0 = s * (-cx) + c * dy + cy;
-        let (mut sx, mut sy) = ((sx0 * ONE as f64) as i64, (sy0 * ONE as f64) as i64);
-        let (dx_step, dy_step) = ((c * ONE as f64) as i64, (s * ONE as f64) as i64);
-        let row = &mut out[oy * w * ch..(oy + 1) * w * ch];
-        for px in row.chunks_exact_mut(ch) {
-            let (x0, y0) = (sx >> 16, sy >> 16);
+        // Source coordinates of the row's first pixel, then steps along the row (fixed point).
+        let mut sx = ((c * (-cx) - s * dy + cx) * ONE as f64).round() as i64;
+        let mut sy = ((s * (-cx) + c * dy + cy) * ONE as f64).round() as i64;
+        for px in row.chunks_exact_mut(CH) {
+            let (x0, y0) = (sx >> BITS, sy >> BITS);
             if x0 >= 0 && y0 >= 0 && (x0 as usize) + 1 < w && (y0 as usize) + 1 < h {
-                let (fx, fy) = (sx & (ONE - 1), sy & (ONE - 1));
-                let (x0, y0) = (x0 as usize, y0 as usize);
-                let i00 = (y0 * w + x0) * ch;
-                let i10 = i00 + ch;
-                let i01 = i00 + w * ch;
-                let i11 = i01 + ch;
-                for k in 0..ch {
-                    let p = &r.pixels;
-                    let top = p[i00 + k] as i64 * (ONE - fx) + p[i10 + k] as i64 * fx;
-                    let bot = p[i01 + k] as i64 * (ONE - fx) + p[i11 + k] as i64 * fx;
-                    let v = (top >> 8) * (ONE - fy) + (bot >> 8) * fy;
-                    px[k] = ((v + (1 << 23)) >> 24).clamp(0, 255) as u8;
+                // Weights with 8 fractional bits each: products stay in u32.
+                let fx = ((sx & (ONE - 1)) >> (BITS - 8)) as u32;
+                let fy = ((sy & (ONE - 1)) >> (BITS - 8)) as u32;
+                let (w00, w10, w01, w11) = (
+                    (256 - fx) * (256 - fy),
+                    fx * (256 - fy),
+                    (256 - fx) * fy,
+                    fx * fy,
+                );
+                let i00 = (y0 as usize * w + x0 as usize) * CH;
+                let i01 = i00 + w * CH;
+                let (top, bot) = (&src[i00..i00 + 2 * CH], &src[i01..i01 + 2 * CH]);
+                for k in 0..CH {
+                    let v = top[k] as u32 * w00
+                        + top[CH + k] as u32 * w10
+                        + bot[k] as u32 * w01
+                        + bot[CH + k] as u32 * w11;
+                    px[k] = ((v + (1 << 15)) >> 16) as u8;
                 }
             } else {
-                px.copy_from_slice(&fill);
+                px.copy_from_slice(&fill[..CH]);
             }
             sx += dx_step;
             sy += dy_step;
         }
     }
     out
+}
+
+/// True when the text lines run up and down (a page scanned sideways): the column profile of
+/// the ink is much peakier than the row profile. Which way it was turned is not cheap to tell,
+/// so the page is flagged rather than turned.
+pub(crate) fn sideways(v: &View) -> bool {
+    let ink = v.paper * 0.6;
+    let (mut rows, mut cols) = (vec![0f64; v.height], vec![0f64; v.width]);
+    let mut n = 0usize;
+    for y in 0..v.height {
+        for x in 0..v.width {
+            if (v.gray[y * v.width + x] as f64) < ink {
+                rows[y] += 1.0;
+                cols[x] += 1.0;
+                n += 1;
+            }
+        }
+    }
+    if n < 500 {
+        return false;
+    }
+    // Coefficient of variation of each profile.
+    let cv = |h: &[f64]| {
+        let mean = h.iter().sum::<f64>() / h.len().max(1) as f64;
+        let var = h.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / h.len().max(1) as f64;
+        var.sqrt() / mean.max(f64::EPSILON)
+    };
+    cv(&cols) > 1.5 * cv(&rows)
 }

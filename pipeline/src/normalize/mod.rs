@@ -41,6 +41,8 @@ pub struct Normalization {
     pub dpi_inferred_from: Option<String>,
     /// EXIF orientation of the source (1 = upright), when not 1.
     pub exif_orientation: Option<u8>,
+    /// Text lines run up and down: the page seems scanned sideways (flagged, not turned).
+    pub sideways: bool,
 }
 
 impl Normalization {
@@ -68,6 +70,9 @@ impl Normalization {
         }
         if self.blank {
             parts.push(format!("blank (ink {:.5})", self.ink));
+        }
+        if self.sideways {
+            parts.push("seems scanned sideways".to_string());
         }
         if !parts.is_empty() {
             if let Some(c) = self.content {
@@ -138,32 +143,38 @@ fn to_gray(r: &Raster) -> Vec<u8> {
 }
 
 /// Measures a page without changing it (for `sohoa inspect` and for [`prepare`]).
+#[cfg(test)]
 pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
+    let (n, crop, _) = measure_with_paper(r, p);
+    (n, crop)
+}
+
+/// [`measure`], also returning the paper's colour and brightness (for filling and thresholds).
+fn measure_with_paper(r: &Raster, p: &Profile) -> (Normalization, Crop, ([u8; 3], f64)) {
     let v = view::View::of(r);
+    let paper = (v.paper_rgb, v.paper);
     let crop = borders::detect(&v, &p.borders);
     let mut n = Normalization {
         profile: p.name.clone(),
         ..Default::default()
     };
     // Skew, blank and colour are measured on the page without its borders.
-    let v = if crop.is_empty() {
-        v
-    } else {
-        view::View::of(&crop_raster(r, crop))
-    };
+    let v = if crop.is_empty() { v } else { v.sub(crop) };
     if p.deskew.enabled {
         if let Some((angle, confidence)) = deskew::measure(&v, &p.deskew) {
             n.skew = Some((angle * 100.0).round() / 100.0);
             n.skew_confidence = Some((confidence * 100.0).round() / 100.0);
         }
     }
+    // Sideways pages are flagged only when no page rotation explains them (EXIF 6 or 8).
+    n.sideways = p.deskew.enabled && deskew::sideways(&v);
     n.ink = content::ink_score(&v, &p.blank);
     n.blank = n.ink < p.blank.max_ink_fraction;
     n.content = Some(content::classify(&v, &p.colour));
     if !crop.is_empty() {
         n.crop = Some(crop);
     }
-    (n, crop)
+    (n, crop, paper)
 }
 
 /// Normalizes and encodes one page.
@@ -176,11 +187,10 @@ pub(crate) fn prepare(d: Decoded, p: &Profile) -> Result<PreparedPage, PageError
         frame,
         exif_orientation,
     } = d;
-    let (mut n, crop) = measure(&raster, p);
+    let (mut n, crop, (fill, paper)) = measure_with_paper(&raster, p);
     if exif_orientation > 1 {
         n.exif_orientation = Some(exif_orientation);
     }
-    let fill = view::View::of(&raster).paper_rgb;
     let mut r = if crop.is_empty() {
         raster
     } else {
@@ -220,7 +230,7 @@ pub(crate) fn prepare(d: Decoded, p: &Profile) -> Result<PreparedPage, PageError
             _ => {}
         }
         if to_bilevel {
-            let threshold = (view::View::of(&r).paper * 0.5) as u8;
+            let threshold = (paper * 0.5) as u8;
             r.pixels
                 .iter_mut()
                 .for_each(|v| *v = if *v < threshold { 0 } else { 255 });
@@ -287,6 +297,13 @@ pub(crate) fn prepare(d: Decoded, p: &Profile) -> Result<PreparedPage, PageError
                 dpi_x.min(dpi_y),
                 p.dpi.min_dpi
             ),
+        ));
+    }
+    if n.sideways && !matches!(exif_orientation, 5..=8) && !n.blank {
+        page.warnings.push(crate::problem::Problem::warning(
+            "page.sideways",
+            "Trang có vẻ bị quét nằm ngang (dòng chữ chạy dọc): hãy kiểm tra và quét lại hoặc xoay",
+            "The page seems scanned sideways (text lines run up and down): check it, rescan or rotate it",
         ));
     }
     if n.blank {

@@ -221,3 +221,27 @@ fn a_straight_clean_page_needs_nothing() {
     let v = View::of(&text_page([250, 250, 250], [20, 20, 20]));
     assert!(v.paper >= 248.0);
 }
+
+#[test]
+fn sideways_pages_are_flagged_and_upright_ones_are_not() {
+    let page = text_page([250, 250, 250], [20, 20, 20]);
+    let p = Profile::default();
+    assert!(!measure(&page, &p).0.sideways);
+    // The same page turned a quarter: width and height swap, lines run up and down.
+    let (w, h) = (page.width as usize, page.height as usize);
+    let mut px = vec![0u8; w * h * 3];
+    for y in 0..h {
+        for x in 0..w {
+            let (nx, ny) = (y, w - 1 - x);
+            let (i, j) = ((y * w + x) * 3, (ny * h + nx) * 3);
+            px[j..j + 3].copy_from_slice(&page.pixels[i..i + 3]);
+        }
+    }
+    let turned = Raster {
+        width: h as u32,
+        height: w as u32,
+        pixels: px,
+        ..page.clone_shape()
+    };
+    assert!(measure(&turned, &p).0.sideways);
+}

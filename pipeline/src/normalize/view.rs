@@ -1,9 +1,9 @@
 //! A small view of a page for measuring it cheaply: gray (and colour, white-balanced to the
 //! paper) downsampled to about 1000 pixels wide, with the paper's brightness and colour.
 
-use crate::page::{Colour, Raster};
+use crate::page::Raster;
 
-/// Target width of the analysis view.
+/// Largest width of the analysis view.
 const VIEW_WIDTH: u32 = 1000;
 
 pub(crate) struct View {
@@ -32,33 +32,66 @@ fn percentile(hist: &[u64; 256], total: u64, p: f64) -> u8 {
     255
 }
 
+/// Paper brightness: the 90th percentile of gray.
+fn paper_of(gray: &[u8]) -> f64 {
+    let mut hist = [0u64; 256];
+    gray.iter().for_each(|&g| hist[g as usize] += 1);
+    percentile(&hist, gray.len().max(1) as u64, 0.9).max(1) as f64
+}
+
 impl View {
     pub fn of(r: &Raster) -> View {
-        let k = (r.width / VIEW_WIDTH).max(1) as usize;
-        let (w, h) = (r.width as usize / k, r.height as usize / k);
+        View::of_crop(r, super::Crop::default())
+    }
+
+    /// The view of the page less a crop, without copying the page.
+    pub fn of_crop(r: &Raster, c: super::Crop) -> View {
+        let (cw, chh) = (r.width - c.left - c.right, r.height - c.top - c.bottom);
+        let k = cw.div_ceil(VIEW_WIDTH).max(1) as usize;
+        let (w, h) = (cw as usize / k, chh as usize / k);
         let ch = r.colour.components() as usize;
         let stride = r.width as usize * ch;
-        let mut rgb = vec![0u32; w * h * 3];
+        // Sums of k x k blocks, one channel (gray) or three (RGB).
+        let mut acc = vec![0u32; w * h * ch];
         for y in 0..h * k {
-            let row = &r.pixels[y * stride..y * stride + w * k * ch];
-            let vy = y / k;
-            for x in 0..w * k {
-                let o = (vy * w + x / k) * 3;
-                if ch == 3 {
-                    rgb[o] += row[x * 3] as u32;
-                    rgb[o + 1] += row[x * 3 + 1] as u32;
-                    rgb[o + 2] += row[x * 3 + 2] as u32;
-                } else {
-                    let v = row[x] as u32;
-                    rgb[o] += v;
-                    rgb[o + 1] += v;
-                    rgb[o + 2] += v;
+            let start = (y + c.top as usize) * stride + c.left as usize * ch;
+            let row = &r.pixels[start..start + w * k * ch];
+            let arow = &mut acc[(y / k) * w * ch..(y / k + 1) * w * ch];
+            if ch == 1 {
+                for (a, block) in arow.iter_mut().zip(row.chunks_exact(k)) {
+                    *a += block.iter().map(|&v| v as u32).sum::<u32>();
+                }
+            } else {
+                for (a, block) in arow.chunks_exact_mut(3).zip(row.chunks_exact(3 * k)) {
+                    let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
+                    for p in block.chunks_exact(3) {
+                        sr += p[0] as u32;
+                        sg += p[1] as u32;
+                        sb += p[2] as u32;
+                    }
+                    a[0] += sr;
+                    a[1] += sg;
+                    a[2] += sb;
                 }
             }
         }
         let n = (k * k) as u32;
+        if ch == 1 {
+            let gray: Vec<u8> = acc.iter().map(|&v| (v / n) as u8).collect();
+            let paper = paper_of(&gray);
+            let p = paper as u8;
+            return View {
+                width: w,
+                height: h,
+                scale: k as f64,
+                chroma: vec![0; gray.len()],
+                gray,
+                paper,
+                paper_rgb: [p, p, p],
+            };
+        }
         let mut hists = [[0u64; 256]; 3];
-        let px: Vec<[u8; 3]> = rgb
+        let px: Vec<[u8; 3]> = acc
             .chunks_exact(3)
             .map(|c| {
                 let p = [(c[0] / n) as u8, (c[1] / n) as u8, (c[2] / n) as u8];
@@ -74,21 +107,16 @@ impl View {
             .iter()
             .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114) / 1000) as u8)
             .collect();
-        let mut ghist = [0u64; 256];
-        gray.iter().for_each(|&g| ghist[g as usize] += 1);
-        let paper = percentile(&ghist, total, 0.9).max(1) as f64;
-        let chroma = if r.colour == Colour::Rgb {
-            let wb = paper_rgb.map(|c| 255.0 / c as f64);
-            px.iter()
-                .map(|p| {
-                    let b = [0, 1, 2].map(|i| (p[i] as f64 * wb[i]).min(255.0));
-                    let (mx, mn) = (b[0].max(b[1]).max(b[2]), b[0].min(b[1]).min(b[2]));
-                    (mx - mn) as u8
-                })
-                .collect()
-        } else {
-            vec![0; gray.len()]
-        };
+        let paper = paper_of(&gray);
+        // Chroma after white balance to the paper colour (fixed point, 8 fractional bits).
+        let wb = paper_rgb.map(|c| (255u32 << 8) / c as u32);
+        let chroma = px
+            .iter()
+            .map(|p| {
+                let b = [0, 1, 2].map(|i| ((p[i] as u32 * wb[i]) >> 8).min(255));
+                (b[0].max(b[1]).max(b[2]) - b[0].min(b[1]).min(b[2])) as u8
+            })
+            .collect();
         View {
             width: w,
             height: h,
@@ -97,6 +125,36 @@ impl View {
             chroma,
             paper,
             paper_rgb,
+        }
+    }
+
+    /// The part of this view inside a crop given in full-resolution pixels (crops are whole
+    /// view pixels, see `borders`), with the paper measured again on it.
+    pub fn sub(&self, c: super::Crop) -> View {
+        let s = self.scale as u32;
+        let (l, t) = ((c.left / s) as usize, (c.top / s) as usize);
+        let w = self.width.saturating_sub(l + (c.right / s) as usize);
+        let h = self.height.saturating_sub(t + (c.bottom / s) as usize);
+        let pick = |v: &[u8]| {
+            (t..t + h)
+                .flat_map(|y| {
+                    v[y * self.width + l..y * self.width + l + w]
+                        .iter()
+                        .copied()
+                })
+                .collect::<Vec<u8>>()
+        };
+        let gray = pick(&self.gray);
+        let chroma = pick(&self.chroma);
+        let paper = paper_of(&gray);
+        View {
+            width: w,
+            height: h,
+            scale: self.scale,
+            gray,
+            chroma,
+            paper,
+            paper_rgb: self.paper_rgb,
         }
     }
 }
