@@ -145,11 +145,11 @@ pub(crate) fn sideways(v: &View) -> bool {
     let ink = v.paper * 0.6;
     let (mut rows, mut cols) = (vec![0f64; v.height], vec![0f64; v.width]);
     let mut n = 0usize;
-    for y in 0..v.height {
-        for x in 0..v.width {
-            if (v.gray[y * v.width + x] as f64) < ink {
-                rows[y] += 1.0;
-                cols[x] += 1.0;
+    for (line, row) in v.gray.chunks_exact(v.width).zip(rows.iter_mut()) {
+        for (&g, col) in line.iter().zip(cols.iter_mut()) {
+            if (g as f64) < ink {
+                *row += 1.0;
+                *col += 1.0;
                 n += 1;
             }
         }
