@@ -74,6 +74,32 @@ fn print_summary(r: &sohoa_pipeline::ingest::BatchReport, lang: Lang) {
             }
         };
         println!("{line}");
+        if !c.normalized.is_empty() {
+            let n = c.normalized;
+            let parts: Vec<String> = [
+                (n.deskewed, lang.pick("làm thẳng", "deskewed")),
+                (n.cropped, lang.pick("cắt viền", "borders cropped")),
+                (n.blank, lang.pick("trang trắng", "blank")),
+                (
+                    n.dropped,
+                    lang.pick("bỏ khỏi tệp PDF", "left out of the PDF"),
+                ),
+                (n.dpi_inferred, lang.pick("suy ra DPI", "DPI inferred")),
+                (
+                    n.mode_changed,
+                    lang.pick("đổi chế độ màu", "colour mode changed"),
+                ),
+            ]
+            .iter()
+            .filter(|(k, _)| *k > 0)
+            .map(|(k, label)| format!("{label} {k}"))
+            .collect();
+            println!(
+                "      {}: {}",
+                lang.pick("chuẩn hóa trang", "pages normalized"),
+                parts.join(", ")
+            );
+        }
         if let Some(prev) = &c.previous_version {
             println!(
                 "      {} {prev}",

@@ -28,6 +28,7 @@ fn failed(plan: &Plan, errors: Vec<Problem>, warnings: Vec<Problem>) -> CaseResu
         pages: 0,
         bytes: 0,
         metadata_status: None,
+        normalized: Default::default(),
         warnings,
         errors,
     }
@@ -138,6 +139,7 @@ pub(super) fn process(plan: &Plan, opts: &Options, progress: &dyn Progress) -> C
                 pages: 0,
                 bytes: 0,
                 metadata_status: None,
+                normalized: Default::default(),
                 warnings: Vec::new(),
                 errors: Vec::new(),
             };
@@ -505,6 +507,21 @@ fn build(
     // 7. Commit: move the old bag aside, then the new one into place.
     let moved = version::commit(&opts.archive, id, &root, previous_version.as_ref())?;
     let pages_done = record.pages.len() as u32;
+    let mut normalized = super::NormalizedCounts {
+        dropped: record.dropped_pages.len() as u32,
+        ..Default::default()
+    };
+    for p in &record.pages {
+        let n = p.normalization.as_ref();
+        normalized.deskewed += n.is_some_and(|n| n.rotated.is_some()) as u32;
+        normalized.cropped += n.is_some_and(|n| n.crop.is_some()) as u32;
+        normalized.blank += n.is_some_and(|n| n.blank) as u32;
+        normalized.dpi_inferred += (p.dpi_source == crate::page::DpiSource::Inferred) as u32;
+        normalized.mode_changed +=
+            p.conversions
+                .iter()
+                .any(|c| *c == "rgb-to-gray" || *c == "gray-to-bilevel") as u32;
+    }
     Ok(Some(CaseResult {
         folder: folder.clone(),
         case_id: id.clone(),
@@ -515,6 +532,7 @@ fn build(
         pages: pages_done,
         bytes: payload_bytes,
         metadata_status: Some(metadata_status),
+        normalized,
         warnings: warnings.clone(),
         errors: Vec::new(),
     }))

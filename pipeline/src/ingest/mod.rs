@@ -68,8 +68,33 @@ pub struct CaseResult {
     /// Bytes of payload written (0 when skipped or failed).
     pub bytes: u64,
     pub metadata_status: Option<&'static str>,
+    /// What normalization did to the case's pages.
+    pub normalized: NormalizedCounts,
     pub warnings: Vec<Problem>,
     pub errors: Vec<Problem>,
+}
+
+/// Pages of a case by what normalization did to them.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct NormalizedCounts {
+    pub deskewed: u32,
+    pub cropped: u32,
+    pub blank: u32,
+    pub dropped: u32,
+    pub dpi_inferred: u32,
+    pub mode_changed: u32,
+}
+
+impl NormalizedCounts {
+    pub fn is_empty(&self) -> bool {
+        self.deskewed
+            + self.cropped
+            + self.blank
+            + self.dropped
+            + self.dpi_inferred
+            + self.mode_changed
+            == 0
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize)]

@@ -40,15 +40,19 @@ pub(crate) fn resolve(
     }
     let (short_px, long_px) = (width.min(height) as f64, width.max(height) as f64);
     let aspect = long_px / short_px.max(1.0);
-    let (name, _, long_mm) = rules
+    // Papers of the same shape (A4 and A3 are both 1:√2) cannot be told apart by the image:
+    // among those within 3 % of the page's shape, the first listed wins (A4 by default).
+    let papers: Vec<(&str, f64, f64)> = rules
         .paper_sizes
         .iter()
         .map(|(n, w, h)| (n.as_str(), w.min(*h), w.max(*h)))
-        .min_by(|a, b| {
-            ((a.2 / a.1) - aspect)
-                .abs()
-                .total_cmp(&((b.2 / b.1) - aspect).abs())
-        })
+        .collect();
+    let off = |p: &(&str, f64, f64)| ((p.2 / p.1) - aspect).abs() / aspect;
+    let (name, _, long_mm) = papers
+        .iter()
+        .find(|p| off(p) < 0.03)
+        .or_else(|| papers.iter().min_by(|a, b| off(a).total_cmp(&off(b))))
+        .copied()
         .unwrap_or(("A4", 210.0, 297.0));
     let raw = long_px / (long_mm / 25.4);
     let dpi = COMMON_DPI

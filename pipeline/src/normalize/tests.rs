@@ -206,6 +206,9 @@ fn implausible_or_missing_dpi_is_inferred_from_paper_sizes() {
     // 1200 dpi on a 2300-px page would be a 1.9-inch page.
     let (dx, _, _, _, _) = dpi::resolve(Some((1200.0, 1200.0)), 1626, 2300, rules);
     assert_eq!(dx, 200.0);
+    // A4 and A3 have the same shape: an untagged 200-dpi A4 scan is A4, not 150-dpi A3.
+    let (dx, _, _, paper, _) = dpi::resolve(None, 1654, 2339, rules);
+    assert_eq!((dx, paper.as_deref()), (200.0, Some("A4")));
     let (dx, _, _, paper, _) = dpi::resolve(None, 2550, 4200, rules);
     assert_eq!((dx, paper.as_deref()), (300.0, Some("Legal")));
     let (dx, _, _, _, _) = dpi::resolve(Some((199.9996, 199.9996)), 1654, 2339, rules);
