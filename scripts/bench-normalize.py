@@ -76,7 +76,8 @@ def main() -> int:
     results: dict[str, dict[str, list]] = {t: {"secs": [], "rss": [], "pages": [], "bytes": []} for t in tools}
     for run in range(1, args.runs + 1):
         for tool, cmd in tools.items():
-            if tool.startswith("ocrmypdf") and run > (args.baseline_runs or args.runs):
+            baseline_runs = args.runs if args.baseline_runs is None else args.baseline_runs
+            if tool.startswith("ocrmypdf") and run > baseline_runs:
                 continue
             target = out / "run-output"
             shutil.rmtree(target, ignore_errors=True)
@@ -107,13 +108,15 @@ def main() -> int:
     print("-" * len(hdr))
     summary = {}
     for tool, r in results.items():
+        if not r["secs"]:
+            continue
         med = statistics.median(r["secs"])
         pages = statistics.median(r["pages"])
         summary[tool] = (pages / med, max(r["rss"]) / 1024)
         print(f"{tool:<18} {pages:>6.0f} {med:>9.2f} {pages / med:>8.1f} {max(r['rss']) / 1024:>13.1f} {statistics.median(r['bytes']) / 1e6:>8.1f}")
-    base = summary["ocrmypdf --deskew"]
+    base = summary.get("ocrmypdf --deskew")
     print()
-    for tool in ("sohoa default", "sohoa compact"):
+    for tool in ("sohoa default", "sohoa compact") if base else ():
         pps, rss = summary[tool]
         print(f"{tool} / ocrmypdf --deskew: pages/s x{pps / base[0]:.2f}, peak RSS x{rss / base[1]:.2f}")
     print("(sohoa also decodes and validates every page, hashes, writes BagIt bags with metadata and events, "

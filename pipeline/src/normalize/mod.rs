@@ -102,6 +102,9 @@ pub(crate) struct Decoded<'a> {
     pub jpeg: Option<&'a [u8]>,
     /// The source was lossy (JPEG): changed pages are stored as JPEG again.
     pub lossy: bool,
+    /// The source JPEG stores colour at half resolution (4:2:0 and the like): a re-encoded
+    /// page does the same (keeping full-resolution colour would keep nothing the source had).
+    pub chroma_subsampled: bool,
     pub file_dpi: FileDpi,
     pub frame: u32,
     pub exif_orientation: u8,
@@ -183,6 +186,7 @@ pub(crate) fn prepare(d: Decoded, p: &Profile) -> Result<PreparedPage, PageError
         raster,
         jpeg,
         lossy,
+        chroma_subsampled,
         file_dpi,
         frame,
         exif_orientation,
@@ -260,7 +264,8 @@ pub(crate) fn prepare(d: Decoded, p: &Profile) -> Result<PreparedPage, PageError
             normalization: None,
         },
         _ if lossy && !to_bilevel => {
-            let data = crate::page::jpeg_encode(&r, p.output.jpeg_quality, dpi_x)?;
+            let data =
+                crate::page::jpeg_encode(&r, p.output.jpeg_quality, dpi_x, chroma_subsampled)?;
             PreparedPage {
                 frame,
                 width: r.width,

@@ -14,6 +14,8 @@ pub(crate) struct JpegInfo {
     pub components: u8,
     pub precision: u8,
     pub density: FileDpi,
+    /// Luma sampling factors (H, V) of the first component: (2, 2) for 4:2:0.
+    pub luma_sampling: (u8, u8),
 }
 
 fn truncated() -> PageError {
@@ -84,6 +86,9 @@ pub(crate) fn parse(b: &[u8]) -> Result<JpegInfo, PageError> {
                 info.height = u16::from_be_bytes([seg[1], seg[2]]) as u32;
                 info.width = u16::from_be_bytes([seg[3], seg[4]]) as u32;
                 info.components = seg[5];
+                if let Some(&hv) = seg.get(7) {
+                    info.luma_sampling = (hv >> 4, hv & 0x0F);
+                }
                 seen_sof = true;
             }
             0xE0 if seg.starts_with(b"JFIF\0") && seg.len() >= 12 => {
@@ -177,6 +182,7 @@ pub(super) fn read(
         raster,
         jpeg: passthrough.then_some(bytes),
         lossy: true,
+        chroma_subsampled: info.components == 3 && info.luma_sampling != (1, 1),
         file_dpi: info.density,
         frame: 0,
         exif_orientation: orientation,

@@ -235,9 +235,19 @@ pub(crate) fn finish_raster(
 }
 
 /// JPEG of a raster (changed pages of JPEG sources), with its resolution in the JFIF header.
-pub(crate) fn jpeg_encode(r: &Raster, quality: u8, dpi: f64) -> Result<Vec<u8>, PageError> {
+pub(crate) fn jpeg_encode(
+    r: &Raster,
+    quality: u8,
+    dpi: f64,
+    chroma_subsampled: bool,
+) -> Result<Vec<u8>, PageError> {
     let mut out = Vec::new();
     let mut enc = jpeg_encoder::Encoder::new(&mut out, quality);
+    enc.set_sampling_factor(if chroma_subsampled {
+        jpeg_encoder::SamplingFactor::F_2_2
+    } else {
+        jpeg_encoder::SamplingFactor::F_1_1
+    });
     enc.set_density(jpeg_encoder::PixelDensity {
         density: (dpi.round() as u16, dpi.round() as u16),
         unit: jpeg_encoder::PixelDensityUnit::Inches,

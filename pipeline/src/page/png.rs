@@ -163,6 +163,7 @@ pub(super) fn read(
         raster,
         jpeg: None,
         lossy: false,
+        chroma_subsampled: false,
         file_dpi: head.density,
         frame: 0,
         exif_orientation: 1,

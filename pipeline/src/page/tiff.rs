@@ -87,6 +87,7 @@ pub(super) fn read(
                 raster: page.0,
                 jpeg: None,
                 lossy: false,
+                chroma_subsampled: false,
                 file_dpi: page.1,
                 frame,
                 exif_orientation: 1,
