@@ -1,24 +1,15 @@
 //! `sohoa inspect FILE...`: what normalization would do to each page (skew angle, borders,
 //! blank score, colour content, DPI decision, how it would be stored), writing nothing.
 
-use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
-use sohoa_pipeline::normalize::{inspect, Profile};
+use crate::{EXIT_OK, EXIT_PARTIAL};
+use sohoa_pipeline::normalize::inspect;
 use sohoa_pipeline::problem::Lang;
 use std::path::PathBuf;
 
 pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> u8 {
-    let profile = match Profile::load(profile) {
+    let profile = match crate::load_profile(profile, lang) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!(
-                "{}: {e}",
-                lang.pick(
-                    "Hồ sơ chuẩn hóa không dùng được",
-                    "Unusable normalization profile"
-                )
-            );
-            return EXIT_CANNOT_RUN;
-        }
+        Err(code) => return code,
     };
     let mut results = Vec::new();
     let mut failed = false;

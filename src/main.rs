@@ -97,6 +97,20 @@ enum Command {
     },
 }
 
+/// Loads a normalization profile, or says why it cannot be used (exit code 2).
+pub fn load_profile(name: &str, lang: Lang) -> Result<sohoa_pipeline::normalize::Profile, u8> {
+    sohoa_pipeline::normalize::Profile::load(name).map_err(|e| {
+        eprintln!(
+            "{}: {e}",
+            lang.pick(
+                "Hồ sơ chuẩn hóa không dùng được",
+                "Unusable normalization profile"
+            )
+        );
+        EXIT_CANNOT_RUN
+    })
+}
+
 fn default_jobs() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
@@ -123,7 +137,7 @@ fn main() -> ExitCode {
             profile,
             drop_blank,
             json,
-        } => match sohoa_pipeline::normalize::Profile::load(&profile) {
+        } => match load_profile(&profile, lang) {
             Ok(profile) => {
                 let opts = sohoa_pipeline::ingest::Options {
                     archive,
@@ -135,16 +149,7 @@ fn main() -> ExitCode {
                 };
                 ingest_cmd::run(&scans, &opts, json, lang)
             }
-            Err(e) => {
-                eprintln!(
-                    "{}: {e}",
-                    lang.pick(
-                        "Hồ sơ chuẩn hóa không dùng được",
-                        "Unusable normalization profile"
-                    )
-                );
-                EXIT_CANNOT_RUN
-            }
+            Err(code) => code,
         },
         Command::Inspect {
             files,

@@ -247,40 +247,28 @@ pub(crate) fn prepare(d: Decoded, p: &Profile) -> Result<PreparedPage, PageError
         dpi::resolve(file_dpi, r.width, r.height, &p.dpi);
     n.dpi_inferred_from = paper;
     check_page_size(r.width, r.height, dpi_x, dpi_y)?;
+    // JPEG kept as it was, JPEG encoded again, or lossless (G4 / Flate).
+    let jpeg_page = |r: Raster, encoding: Encoding, data: Vec<u8>| PreparedPage {
+        frame,
+        width: r.width,
+        height: r.height,
+        dpi_x,
+        dpi_y,
+        dpi_source,
+        colour: r.colour,
+        encoding,
+        conversions: r.conversions,
+        data,
+        warnings: Vec::new(),
+        rotate,
+        normalization: None,
+    };
     let mut page = match (jpeg, unchanged) {
-        (Some(bytes), true) => PreparedPage {
-            frame,
-            width: r.width,
-            height: r.height,
-            dpi_x,
-            dpi_y,
-            dpi_source,
-            colour: r.colour,
-            encoding: Encoding::Dct,
-            conversions: Vec::new(),
-            data: bytes.to_vec(),
-            warnings: Vec::new(),
-            rotate,
-            normalization: None,
-        },
+        (Some(bytes), true) => jpeg_page(r, Encoding::Dct, bytes.to_vec()),
         _ if lossy && !to_bilevel => {
             let data =
                 crate::page::jpeg_encode(&r, p.output.jpeg_quality, dpi_x, chroma_subsampled)?;
-            PreparedPage {
-                frame,
-                width: r.width,
-                height: r.height,
-                dpi_x,
-                dpi_y,
-                dpi_source,
-                colour: r.colour,
-                encoding: Encoding::DctReencoded,
-                conversions: r.conversions,
-                data,
-                warnings: Vec::new(),
-                rotate,
-                normalization: None,
-            }
+            jpeg_page(r, Encoding::DctReencoded, data)
         }
         _ => {
             let mut page = finish_raster(r, frame, (dpi_x, dpi_y, dpi_source))?;
