@@ -55,6 +55,8 @@ enum Command {
         /// Leave blank pages out of the bundles (their source files are kept in the bag).
         #[arg(long)]
         drop_blank: bool,
+        #[command(flatten)]
+        ocr: OcrArgs,
         /// Print the ingest report as JSON on standard output.
         #[arg(long)]
         json: bool,
@@ -97,6 +99,35 @@ enum Command {
     },
 }
 
+/// OCR options shared by `ingest` and `ocr`.
+#[derive(clap::Args, Clone, Debug)]
+pub struct OcrArgs {
+    /// OCR of every page: auto (when Tesseract is installed), on (required), off.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "on", "off"])]
+    ocr: String,
+    /// Tesseract languages, joined by + (installed as tesseract-ocr-<lang>).
+    #[arg(long = "ocr-lang", default_value = "vie+eng")]
+    ocr_lang: String,
+    /// Seconds allowed for one page; a slower page is stored without text (a warning).
+    #[arg(long = "ocr-timeout", default_value_t = 120)]
+    ocr_timeout: u64,
+}
+
+impl OcrArgs {
+    pub fn settings(&self) -> sohoa_pipeline::ocr::Settings {
+        use sohoa_pipeline::ocr::Mode;
+        sohoa_pipeline::ocr::Settings {
+            mode: match self.ocr.as_str() {
+                "on" => Mode::On,
+                "off" => Mode::Off,
+                _ => Mode::Auto,
+            },
+            languages: self.ocr_lang.clone(),
+            timeout: std::time::Duration::from_secs(self.ocr_timeout.max(1)),
+        }
+    }
+}
+
 /// Loads a normalization profile, or says why it cannot be used (exit code 2).
 pub fn load_profile(name: &str, lang: Lang) -> Result<sohoa_pipeline::normalize::Profile, u8> {
     sohoa_pipeline::normalize::Profile::load(name).map_err(|e| {
@@ -118,6 +149,11 @@ fn default_jobs() -> usize {
 }
 
 fn main() -> ExitCode {
+    // Tesseract's OpenMP threads would compete with sohoa's own page workers (one recognizer
+    // per job): one thread each is faster overall. Set before any thread or library starts.
+    if std::env::var_os("OMP_THREAD_LIMIT").is_none() {
+        std::env::set_var("OMP_THREAD_LIMIT", "1");
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SOHOA_LOG")
@@ -136,6 +172,7 @@ fn main() -> ExitCode {
             organization,
             profile,
             drop_blank,
+            ocr,
             json,
         } => match load_profile(&profile, lang) {
             Ok(profile) => {
@@ -146,6 +183,7 @@ fn main() -> ExitCode {
                     organization,
                     profile,
                     drop_blank,
+                    ocr: ocr.settings(),
                 };
                 ingest_cmd::run(&scans, &opts, json, lang)
             }

@@ -15,6 +15,7 @@ pub mod events;
 pub mod hash;
 pub mod ingest;
 pub mod normalize;
+pub mod ocr;
 pub mod page;
 pub mod pdfa;
 pub mod problem;

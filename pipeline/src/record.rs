@@ -100,6 +100,9 @@ pub struct PageRecord {
     pub rotate: u16,
     /// What normalization measured and did (skew, crop, content, blank, DPI decision).
     pub normalization: Option<crate::normalize::Normalization>,
+    /// OCR of the page (absent when OCR was off or not installed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<crate::ocr::PageOcr>,
 }
 
 /// A blank page left out of the bundle with `--drop-blank`; its source file is in the bag.

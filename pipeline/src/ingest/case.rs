@@ -29,6 +29,8 @@ fn failed(plan: &Plan, errors: Vec<Problem>, warnings: Vec<Problem>) -> CaseResu
         bytes: 0,
         metadata_status: None,
         normalized: Default::default(),
+        ocr_pages: 0,
+        ocr_confidence: None,
         warnings,
         errors,
     }
@@ -65,7 +67,12 @@ fn original_rel(rel: &str) -> String {
     format!("originals/{}", rel.replace(['%', '\r', '\n'], "_"))
 }
 
-pub(super) fn process(plan: &Plan, opts: &Options, progress: &dyn Progress) -> CaseResult {
+pub(super) fn process(
+    plan: &Plan,
+    opts: &Options,
+    pool: Option<&crate::ocr::Pool>,
+    progress: &dyn Progress,
+) -> CaseResult {
     let started = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET);
     let id = &plan.case_id;
     let folder = &plan.source.folder;
@@ -140,6 +147,8 @@ pub(super) fn process(plan: &Plan, opts: &Options, progress: &dyn Progress) -> C
                 bytes: 0,
                 metadata_status: None,
                 normalized: Default::default(),
+                ocr_pages: 0,
+                ocr_confidence: None,
                 warnings: Vec::new(),
                 errors: Vec::new(),
             };
@@ -151,6 +160,7 @@ pub(super) fn process(plan: &Plan, opts: &Options, progress: &dyn Progress) -> C
     let outcome = build(
         plan,
         opts,
+        pool,
         progress,
         &tmp,
         &mut sources,
@@ -184,6 +194,7 @@ pub(super) fn process(plan: &Plan, opts: &Options, progress: &dyn Progress) -> C
 fn build(
     plan: &Plan,
     opts: &Options,
+    pool: Option<&crate::ocr::Pool>,
     progress: &dyn Progress,
     tmp: &Path,
     sources: &mut [SourceRecord],
@@ -277,6 +288,14 @@ fn build(
             warnings,
             errors,
             progress,
+            text: super::ocr_pages::TextPages::new(
+                pool,
+                title_hint(&normalized, id),
+                &pdf_rel,
+                folder,
+                opts.jobs,
+            ),
+            bag: &mut bag,
         },
     )?;
     if pages.is_empty() && !dropped.is_empty() && errors.is_empty() {
@@ -522,7 +541,16 @@ fn build(
                 .iter()
                 .any(|c| *c == "rgb-to-gray" || *c == "gray-to-bilevel") as u32;
     }
+    let confidences: Vec<u32> = record
+        .pages
+        .iter()
+        .filter_map(|p| p.ocr.as_ref().and_then(|o| o.confidence))
+        .map(u32::from)
+        .collect();
     Ok(Some(CaseResult {
+        ocr_pages: confidences.len() as u32,
+        ocr_confidence: (!confidences.is_empty())
+            .then(|| (confidences.iter().sum::<u32>() / confidences.len() as u32) as u8),
         folder: folder.clone(),
         case_id: id.clone(),
         status: CaseStatus::Ingested,
@@ -546,6 +574,11 @@ fn dir_size(dir: &Path) -> u64 {
         .filter(|m| m.is_file())
         .map(|m| m.len())
         .sum()
+}
+
+/// A name for the page texts' hOCR titles: the case code, else the identifier.
+fn title_hint(n: &record::Normalized, id: &str) -> String {
+    n.case.case_code.clone().unwrap_or_else(|| id.to_string())
 }
 
 /// One line for `dc:description`: procedure, agency, applicant, receipt date.

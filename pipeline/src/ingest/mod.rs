@@ -4,6 +4,7 @@
 
 mod case;
 mod lock;
+mod ocr_pages;
 mod pages;
 mod version;
 
@@ -18,6 +19,7 @@ use std::sync::mpsc;
 use time::OffsetDateTime;
 
 pub use case::BAG_FORMAT;
+pub use ocr_pages::{text_paths, TEXT_DIR};
 
 /// What an ingest is asked to do.
 #[derive(Debug, Clone)]
@@ -31,6 +33,8 @@ pub struct Options {
     pub profile: crate::normalize::Profile,
     /// Leave blank pages out of the bundle (their source files are kept in the bag).
     pub drop_blank: bool,
+    /// OCR of every page (text layer, page texts in the bag).
+    pub ocr: crate::ocr::Settings,
 }
 
 /// Callbacks for showing progress; all methods may be called from worker threads.
@@ -70,6 +74,9 @@ pub struct CaseResult {
     pub metadata_status: Option<&'static str>,
     /// What normalization did to the case's pages.
     pub normalized: NormalizedCounts,
+    /// Pages that got a text layer, and their mean OCR confidence (0..100).
+    pub ocr_pages: u32,
+    pub ocr_confidence: Option<u8>,
     pub warnings: Vec<Problem>,
     pub errors: Vec<Problem>,
 }
@@ -104,6 +111,8 @@ pub struct Summary {
     pub skipped: usize,
     pub failed: usize,
     pub pages: u64,
+    /// Pages that got a text layer.
+    pub ocr_pages: u64,
     pub bytes: u64,
     pub seconds: f64,
     pub warnings: usize,
@@ -122,6 +131,8 @@ pub struct BatchReport {
     pub archive: String,
     pub jobs: usize,
     pub keep_originals: bool,
+    /// OCR engine and languages, or null when pages were not recognized.
+    pub ocr: Option<String>,
     pub summary: Summary,
     /// Problems not tied to one case (register, stray files).
     pub batch_problems: Vec<Problem>,
@@ -202,7 +213,24 @@ pub fn ingest(
     let total_files: u64 = plans.iter().map(|p| p.source.files.len() as u64).sum();
     progress.start(plans.len(), total_files);
 
-    let results = run_workers(plans, opts, progress);
+    // OCR: one pool of recognizers for the whole batch; without Tesseract, said once.
+    let pool = match crate::ocr::Pool::start(&opts.ocr, opts.jobs) {
+        Ok(p) => p,
+        Err(u) if opts.ocr.mode == crate::ocr::Mode::On => {
+            return Err(fatal("ocr.unavailable", u.vi, u.en))
+        }
+        Err(u) => {
+            batch_problems.push(Problem::warning("ocr.unavailable", u.vi, u.en));
+            None
+        }
+    };
+    let ocr = pool
+        .as_ref()
+        .map(|p| format!("{} ({})", p.engine, p.languages));
+    let mut run_opts = opts.clone();
+    run_opts.profile.keep_gray = pool.is_some();
+    let results = run_workers(plans, &run_opts, pool.as_ref(), progress);
+    drop(pool);
 
     let mut summary = Summary {
         cases: results.len(),
@@ -215,6 +243,7 @@ pub fn ingest(
             CaseStatus::Failed => summary.failed += 1,
         }
         summary.pages += r.pages as u64;
+        summary.ocr_pages += r.ocr_pages as u64;
         summary.bytes += r.bytes;
         summary.warnings += r.warnings.len();
         summary.errors += r.errors.len();
@@ -233,6 +262,7 @@ pub fn ingest(
         archive: opts.archive.display().to_string(),
         jobs: opts.jobs,
         keep_originals: opts.keep_originals,
+        ocr,
         summary,
         batch_problems,
         cases: results,
@@ -329,7 +359,12 @@ fn plan(
 }
 
 /// Processes plans on `opts.jobs` threads; results come back in plan order.
-fn run_workers(plans: Vec<Plan>, opts: &Options, progress: &dyn Progress) -> Vec<CaseResult> {
+fn run_workers(
+    plans: Vec<Plan>,
+    opts: &Options,
+    pool: Option<&crate::ocr::Pool>,
+    progress: &dyn Progress,
+) -> Vec<CaseResult> {
     let n = plans.len();
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, CaseResult)>();
@@ -341,7 +376,7 @@ fn run_workers(plans: Vec<Plan>, opts: &Options, progress: &dyn Progress) -> Vec
             scope.spawn(move || loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(plan) = plans.get(i) else { break };
-                let result = case::process(plan, opts, progress);
+                let result = case::process(plan, opts, pool, progress);
                 if tx.send((i, result)).is_err() {
                     break;
                 }

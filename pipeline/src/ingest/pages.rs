@@ -22,6 +22,10 @@ pub(super) struct PageRun<'a> {
     pub warnings: &'a mut Vec<Problem>,
     pub errors: &'a mut Vec<Problem>,
     pub progress: &'a dyn Progress,
+    /// OCR of the pages (a no-op queue when OCR is off).
+    pub text: super::ocr_pages::TextPages<'a>,
+    /// The bag being built (page texts go into it).
+    pub bag: &'a mut crate::bag::BagBuilder,
 }
 
 /// Writes every page of every source file into the bundle, in order. Decode problems are
@@ -77,7 +81,9 @@ pub(super) fn stream_pages<W: Write>(
         let mut conversions = Vec::new();
         let first_page = pages.len();
         let (drop_blank, mut dropped_here) = (run.drop_blank, Vec::new());
-        let mut sink = |page: PreparedPage| -> Result<(), PageError> {
+        let (text, bag, log) = (&mut run.text, &mut *run.bag, &mut *run.log);
+        let mut ocr_warnings = Vec::new();
+        let mut sink = |mut page: PreparedPage| -> Result<(), PageError> {
             if let Some(n) = page
                 .normalization
                 .as_ref()
@@ -90,14 +96,22 @@ pub(super) fn stream_pages<W: Write>(
                 });
                 return Ok(());
             }
-            if let Err(e) = writer.add_page(&page) {
-                io_error = Some(e);
-                return Err(PageError::new(
+            let write_failed = || {
+                PageError::new(
                     "bag.write_failed",
                     "Lỗi ghi tệp PDF",
                     "Error writing the PDF",
-                ));
-            }
+                )
+            };
+            let pending = match writer.begin_page(&page) {
+                Ok(p) => p,
+                Err(e) => {
+                    io_error = Some(e);
+                    return Err(write_failed());
+                }
+            };
+            let gray = page.gray.take();
+            let blank = page.normalization.as_ref().is_some_and(|n| n.blank);
             let number = pages.len() as u32 + 1;
             for w in page.warnings {
                 let w = w.in_file(format!("{folder}/{}", f.rel));
@@ -140,10 +154,24 @@ pub(super) fn stream_pages<W: Write>(
                 conversions: page.conversions,
                 rotate: page.rotate,
                 normalization: page.normalization,
+                ocr: None,
             });
+            let index = pages.len() - 1;
+            let sinks = super::ocr_pages::Sinks {
+                writer: &mut *writer,
+                bag: &mut *bag,
+                pages: &mut pages,
+                log: &mut *log,
+                warnings: &mut ocr_warnings,
+            };
+            if let Err(e) = text.push(pending, gray, blank, index, sinks) {
+                io_error = Some(e);
+                return Err(write_failed());
+            }
             Ok(())
         };
         let result = read_pages(&bytes, run.profile, &mut sink);
+        run.warnings.append(&mut ocr_warnings);
         for d in &dropped_here {
             conversions.push(format!("blank page dropped from the bundle: frame {} (ink {:.5}); source kept in data/originals/", d.frame + 1, d.ink));
         }
@@ -191,5 +219,14 @@ pub(super) fn stream_pages<W: Write>(
         run.warnings.append(&mut file_warnings);
         run.progress.file_done(folder);
     }
+    let mut ocr_warnings = Vec::new();
+    run.text.finish(super::ocr_pages::Sinks {
+        writer,
+        bag: run.bag,
+        pages: &mut pages,
+        log: run.log,
+        warnings: &mut ocr_warnings,
+    })?;
+    run.warnings.append(&mut ocr_warnings);
     Ok(pages)
 }

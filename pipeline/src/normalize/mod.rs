@@ -262,7 +262,19 @@ pub(crate) fn prepare(d: Decoded, p: &Profile) -> Result<PreparedPage, PageError
         warnings: Vec::new(),
         rotate,
         normalization: None,
+        gray: None,
     };
+    let gray = p.keep_gray.then(|| crate::ocr::GrayPage {
+        width: r.width,
+        height: r.height,
+        pixels: if r.colour == Colour::Rgb {
+            to_gray(&r)
+        } else {
+            r.pixels.clone()
+        },
+        dpi: (dpi_x + dpi_y) / 2.0,
+        rotate,
+    });
     let mut page = match (jpeg, unchanged) {
         (Some(bytes), true) => jpeg_page(r, Encoding::Dct, bytes.to_vec()),
         _ if lossy && !to_bilevel => {
@@ -276,6 +288,7 @@ pub(crate) fn prepare(d: Decoded, p: &Profile) -> Result<PreparedPage, PageError
             page
         }
     };
+    page.gray = gray;
     page.warnings.extend(warning);
     if dpi_x.min(dpi_y) < p.dpi.min_dpi {
         page.warnings.push(crate::problem::Problem::warning(

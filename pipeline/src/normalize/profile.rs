@@ -15,6 +15,10 @@ pub struct Profile {
     pub colour: ColourRules,
     pub dpi: Dpi,
     pub output: Output,
+    /// Run-time switch, not a profile setting: keep an 8-bit gray copy of every stored page
+    /// for OCR (`PreparedPage::gray`).
+    #[serde(skip)]
+    pub keep_gray: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -75,6 +75,8 @@ pub struct PreparedPage {
     pub rotate: u16,
     /// What normalization measured and did.
     pub normalization: Option<crate::normalize::Normalization>,
+    /// The stored pixels as 8-bit gray, for OCR (only when the profile's `keep_gray` is set).
+    pub gray: Option<crate::ocr::GrayPage>,
 }
 
 /// Decoded pixels of one page before encoding: 8-bit Gray or RGB, row-major, no padding.
@@ -231,6 +233,7 @@ pub(crate) fn finish_raster(
         warnings: Vec::new(),
         rotate: 0,
         normalization: None,
+        gray: None,
     })
 }
 

@@ -5,6 +5,7 @@
 
 mod check;
 mod icc;
+mod text;
 mod xmp;
 
 pub use check::check_bundle;
@@ -51,6 +52,18 @@ pub struct BundleWriter<W: Write> {
     /// Byte offset of each object, by object number (index 0 unused).
     offsets: Vec<Option<u64>>,
     pages: Vec<u32>,
+    /// The text-layer font (Type0), allocated with the first page that has text.
+    font: Option<u32>,
+}
+
+/// A page whose image is written and whose content and page object are still to come
+/// (while its text is being recognized).
+#[derive(Debug, Clone, Copy)]
+pub struct PendingPage {
+    image: u32,
+    width_pt: f64,
+    height_pt: f64,
+    rotate: u16,
 }
 
 const CATALOG: u32 = 1;
@@ -65,6 +78,7 @@ impl<W: Write> BundleWriter<W> {
             out,
             offsets: vec![None, None, None],
             pages: Vec::new(),
+            font: None,
         })
     }
 
@@ -99,9 +113,16 @@ impl<W: Write> BundleWriter<W> {
         self.pages.len()
     }
 
-    /// Writes one page: its image XObject, content stream and page object.
+    /// Writes one page without text: its image XObject, content stream and page object.
     pub fn add_page(&mut self, page: &PreparedPage) -> io::Result<()> {
-        let (image, content, page_id) = (self.alloc(), self.alloc(), self.alloc());
+        let pending = self.begin_page(page)?;
+        self.end_page(pending, None)
+    }
+
+    /// Writes a page's image now (so its bytes can be freed); [`Self::end_page`] completes it.
+    /// Pages appear in the document in the order `end_page` is called.
+    pub fn begin_page(&mut self, page: &PreparedPage) -> io::Result<PendingPage> {
+        let image = self.alloc();
         let (w, h) = (page.width, page.height);
         let colour_space = if page.colour == Colour::Rgb {
             "/DeviceRGB"
@@ -120,20 +141,75 @@ impl<W: Write> BundleWriter<W> {
             &format!("/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace {colour_space} {filter}"),
             &page.data,
         )?;
-        let (pw, ph) = (w as f64 * 72.0 / page.dpi_x, h as f64 * 72.0 / page.dpi_y);
-        let ops = format!("q\n{} 0 0 {} 0 0 cm\n/Im0 Do\nQ\n", num(pw), num(ph));
-        self.stream_obj(content, "", ops.as_bytes())?;
+        Ok(PendingPage {
+            image,
+            width_pt: w as f64 * 72.0 / page.dpi_x,
+            height_pt: h as f64 * 72.0 / page.dpi_y,
+            rotate: page.rotate,
+        })
+    }
+
+    /// Writes the content stream (the image, then the invisible text layer when there is
+    /// text) and the page object.
+    pub fn end_page(
+        &mut self,
+        p: PendingPage,
+        text: Option<&crate::ocr::Recognized>,
+    ) -> io::Result<()> {
+        let (content, page_id) = (self.alloc(), self.alloc());
+        let (pw, ph) = (p.width_pt, p.height_pt);
+        let mut ops = format!("q\n{} 0 0 {} 0 0 cm\n/Im0 Do\nQ\n", num(pw), num(ph));
+        let mut fonts = String::new();
+        if let Some(r) = text.filter(|r| r.word_count() > 0) {
+            let font = match self.font {
+                Some(f) => f,
+                None => {
+                    let f = self.alloc();
+                    self.font = Some(f);
+                    f
+                }
+            };
+            ops.push_str(&text::layer_ops(r, "F1", pw, ph, p.rotate));
+            fonts = format!(" /Font << /F1 {font} 0 R >>");
+        }
+        let data = crate::page::flate(ops.as_bytes());
+        self.stream_obj(content, "/Filter /FlateDecode", &data)?;
         self.dict_obj(
             page_id,
             &format!(
-                "<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 {} {}]{} /Resources << /XObject << /Im0 {image} 0 R >> >> /Contents {content} 0 R >>",
+                "<< /Type /Page /Parent {PAGES} 0 R /MediaBox [0 0 {} {}]{} /Resources << /XObject << /Im0 {} 0 R >>{fonts} >> /Contents {content} 0 R >>",
                 num(pw),
                 num(ph),
-                if page.rotate == 0 { String::new() } else { format!(" /Rotate {}", page.rotate) }
+                if p.rotate == 0 { String::new() } else { format!(" /Rotate {}", p.rotate) },
+                p.image
             ),
         )?;
         self.pages.push(page_id);
         Ok(())
+    }
+
+    /// The text-layer font and what it points to, once, when some page used it.
+    fn write_font(&mut self) -> io::Result<()> {
+        let Some(font) = self.font else {
+            return Ok(());
+        };
+        let (cid, descriptor, file, map, unicode) = (
+            self.alloc(),
+            self.alloc(),
+            self.alloc(),
+            self.alloc(),
+            self.alloc(),
+        );
+        self.dict_obj(font, &text::type0_dict(cid, unicode))?;
+        self.dict_obj(cid, &text::cid_font_dict(descriptor, map))?;
+        self.dict_obj(descriptor, &text::descriptor_dict(file))?;
+        self.stream_obj(
+            file,
+            &format!("/Length1 {}", text::FONT_FILE.len()),
+            text::FONT_FILE,
+        )?;
+        self.stream_obj(map, "/Filter /FlateDecode", &text::cid_to_gid_map())?;
+        self.stream_obj(unicode, "/Filter /FlateDecode", &text::to_unicode_cmap())
     }
 
     /// Writes the document-level objects, cross-reference table and trailer. Returns the
@@ -149,6 +225,7 @@ impl<W: Write> BundleWriter<W> {
                 "a bundle needs at least one page",
             ));
         }
+        self.write_font()?;
         let kids: Vec<String> = self.pages.iter().map(|id| format!("{id} 0 R")).collect();
         self.dict_obj(
             PAGES,
