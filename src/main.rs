@@ -3,6 +3,7 @@
 
 mod ingest_cmd;
 mod inspect_cmd;
+mod ocr_cmd;
 mod progress;
 mod search_cmd;
 mod verify_cmd;
@@ -61,6 +62,25 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Add a text layer (OCR) to bags already in the archive: a new version of each bag that has
+    /// no text yet; the old one is kept in versions/.
+    Ocr {
+        #[arg(long, default_value = "archive")]
+        archive: PathBuf,
+        /// Only these cases (default: every bag).
+        cases: Vec<String>,
+        /// Recognize again bags whose pages already have text.
+        #[arg(long)]
+        force: bool,
+        /// Pages recognized in parallel (default: number of CPU cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        #[command(flatten)]
+        ocr: OcrArgs,
+        /// Print the report as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show what normalization would do to pages (skew, borders, blank, colour, DPI); writes nothing.
     Inspect {
         /// Image files (JPEG, PNG, TIFF).
@@ -103,14 +123,14 @@ enum Command {
 #[derive(clap::Args, Clone, Debug)]
 pub struct OcrArgs {
     /// OCR of every page: auto (when Tesseract is installed), on (required), off.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "on", "off"])]
+    #[arg(long, env = "SOHOA_OCR", default_value = "auto", value_parser = ["auto", "on", "off"])]
     ocr: String,
     /// Tesseract languages, joined by + (installed as tesseract-ocr-<lang>).
     #[arg(long = "ocr-lang", default_value = "vie+eng")]
     ocr_lang: String,
     /// Seconds allowed for one page; a slower page is stored without text (a warning).
-    #[arg(long = "ocr-timeout", default_value_t = 120)]
-    ocr_timeout: u64,
+    #[arg(long = "ocr-timeout", default_value_t = 120.0)]
+    ocr_timeout: f64,
 }
 
 impl OcrArgs {
@@ -123,7 +143,7 @@ impl OcrArgs {
                 _ => Mode::Auto,
             },
             languages: self.ocr_lang.clone(),
-            timeout: std::time::Duration::from_secs(self.ocr_timeout.max(1)),
+            timeout: std::time::Duration::from_secs_f64(self.ocr_timeout.clamp(0.001, 86_400.0)),
         }
     }
 }
@@ -189,6 +209,26 @@ fn main() -> ExitCode {
             }
             Err(code) => code,
         },
+        Command::Ocr {
+            archive,
+            cases,
+            force,
+            jobs,
+            ocr,
+            json,
+        } => {
+            let mut settings = ocr.settings();
+            // Asked for explicitly: OCR is required here.
+            settings.mode = sohoa_pipeline::ocr::Mode::On;
+            let opts = sohoa_pipeline::ingest::OcrOptions {
+                archive,
+                jobs: jobs.unwrap_or_else(default_jobs).max(1),
+                settings,
+                force,
+                cases,
+            };
+            ocr_cmd::run(&opts, json, lang)
+        }
         Command::Inspect {
             files,
             profile,

@@ -56,6 +56,9 @@ pub struct SearchArgs {
     /// Show counts per agency, sector, procedure, channel, status and year.
     #[arg(long)]
     facets: bool,
+    /// Only case-level hits (metadata), not hits in the pages' OCR text.
+    #[arg(long)]
+    cases_only: bool,
     /// Print the results as JSON on standard output.
     #[arg(long)]
     json: bool,
@@ -189,6 +192,7 @@ pub fn run(a: &SearchArgs, lang: Lang) -> u8 {
         limit: a.limit.max(1),
         offset: a.offset,
         facets: a.facets,
+        cases_only: a.cases_only,
     };
     let clock = Instant::now();
     let results = match idx.search(&req) {
@@ -247,14 +251,14 @@ fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
     let shown = r.hits.len();
     match lang {
         Lang::Vi => println!(
-            "Tìm thấy {} hồ sơ ({:.0} ms); hiển thị {}–{}",
+            "Tìm thấy {} kết quả (hồ sơ và trang) ({:.0} ms); hiển thị {}–{}",
             r.total,
             ms,
             r.offset + usize::from(shown > 0),
             r.offset + shown
         ),
         Lang::En => println!(
-            "{} cases found ({:.0} ms); showing {}–{}",
+            "{} hits (cases and pages) found ({:.0} ms); showing {}–{}",
             r.total,
             ms,
             r.offset + usize::from(shown > 0),
@@ -270,7 +274,7 @@ fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
                 "Thủ tục",
                 "Ngày nhận",
                 "Trạng thái",
-                "Trang",
+                "Tìm thấy ở",
             ],
             Lang::En => [
                 "#",
@@ -279,7 +283,7 @@ fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
                 "Procedure",
                 "Received",
                 "Status",
-                "Pages",
+                "Found in",
             ],
         };
         println!(
@@ -302,9 +306,18 @@ fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
                 cell(c.procedure_name.as_deref().unwrap_or(""), 30),
                 cell(&dmy(&c.received), 10),
                 cell(c.status.as_deref().unwrap_or(""), 16),
-                c.page_count
+                match (h.page, lang) {
+                    (0, Lang::Vi) => "thông tin hồ sơ".to_string(),
+                    (0, Lang::En) => "case metadata".to_string(),
+                    (p, Lang::Vi) => format!("trang {p}/{}", c.page_count),
+                    (p, Lang::En) => format!("page {p}/{}", c.page_count),
+                }
             );
-            println!("    {}  [{}]", plain_snippet(&h.snippet), h.bag);
+            let at = match h.page {
+                0 => h.bag.clone(),
+                p => format!("{}/data/{}.pdf#page={p}", h.bag, c.case_id),
+            };
+            println!("    {}  [{at}]", plain_snippet(&h.snippet));
         }
     }
     for (name, values) in &r.facets {

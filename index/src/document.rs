@@ -55,6 +55,8 @@ pub struct CaseDoc {
     pub keyword: Option<String>,
     pub description: Option<String>,
     pub components: Vec<ComponentDoc>,
+    /// OCR text of each page that has some: (page number, NFC text).
+    pub pages: Vec<(u64, String)>,
 }
 
 fn s(v: &Value) -> Option<String> {
@@ -126,6 +128,7 @@ impl CaseDoc {
             keyword: s(&h["keyword"]),
             description: s(&h["description"]),
             components,
+            pages: Vec::new(),
         })
     }
 }
@@ -203,11 +206,26 @@ pub fn parse_date(iso: &str) -> Option<DateTime> {
 pub const OPEN_END: i64 = 7_258_118_400; // 2200-01-01T00:00:00Z
 
 impl CaseDoc {
+    /// The case document followed by one document per page with text.
+    pub fn to_documents(&self, f: &Fields, key: &IdKey) -> Vec<TantivyDocument> {
+        let mut docs = Vec::with_capacity(1 + self.pages.len());
+        docs.push(self.to_document(f, key));
+        for (n, text) in &self.pages {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.kind, "page");
+            doc.add_u64(f.page, *n);
+            doc.add_text(f.all, text);
+            doc.add_text(f.text_f, text);
+            self.add_shared(&mut doc, f);
+            docs.push(doc);
+        }
+        docs
+    }
+
     /// The case document.
     pub fn to_document(&self, f: &Fields, key: &IdKey) -> TantivyDocument {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.kind, "case");
-        doc.add_text(f.case_id, &self.case_id);
         doc.add_u64(f.page, 0);
         for code in [
             &self.case_code,
@@ -261,6 +279,14 @@ impl CaseDoc {
         if let Some(id) = &self.applicant_id {
             doc.add_text(f.id_hash, key.hash(id));
         }
+        self.add_shared(&mut doc, f);
+        doc
+    }
+
+    /// What case and page documents share: the id, filters, facets, dates and display, so
+    /// filters apply to page hits and a page hit shows its case.
+    fn add_shared(&self, doc: &mut TantivyDocument, f: &Fields) {
+        doc.add_text(f.case_id, &self.case_id);
         let year = self
             .received
             .as_deref()
@@ -351,6 +377,5 @@ impl CaseDoc {
             f.display,
             serde_json::to_string(&display).unwrap_or_default(),
         );
-        doc
     }
 }

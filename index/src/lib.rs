@@ -72,7 +72,30 @@ pub fn read_case(archive: &Path, case_id: &str) -> Option<CaseDoc> {
     )
     .ok()?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    CaseDoc::from_metadata(&v, &format!("bags/{case_id}"))
+    let mut case = CaseDoc::from_metadata(&v, &format!("bags/{case_id}"))?;
+    case.pages = page_texts(&archive.join("bags").join(case_id), &v);
+    Some(case)
+}
+
+/// The OCR text of every page that has one, from the files `metadata.json` names
+/// (`data/text/...` inside the bag only).
+fn page_texts(bag: &Path, meta: &serde_json::Value) -> Vec<(u64, String)> {
+    let Some(pages) = meta["pages"].as_array() else {
+        return Vec::new();
+    };
+    pages
+        .iter()
+        .filter_map(|p| {
+            let n = p["number"].as_u64()?;
+            let rel = p["ocr"]["text"].as_str()?;
+            if !rel.starts_with("data/text/") || rel.contains("..") {
+                return None;
+            }
+            let text = std::fs::read_to_string(bag.join(rel)).ok()?;
+            let text = sohoa_pipeline::text::nfc(text.trim());
+            (!text.is_empty()).then_some((n, text))
+        })
+        .collect()
 }
 
 /// The case ids of every current bag.
@@ -143,7 +166,9 @@ impl ArchiveIndex {
     /// Adds (or replaces) one case's documents.
     pub fn add_case(&self, writer: &IndexWriter, case: &CaseDoc) -> Result<(), IndexError> {
         writer.delete_term(Term::from_field_text(self.fields.case_id, &case.case_id));
-        writer.add_document(case.to_document(&self.fields, &self.key))?;
+        for doc in case.to_documents(&self.fields, &self.key) {
+            writer.add_document(doc)?;
+        }
         Ok(())
     }
 
@@ -184,7 +209,9 @@ impl ArchiveIndex {
         let mut n = 0;
         for id in bag_ids(archive)? {
             if let Some(case) = read_case(archive, &id) {
-                writer.add_document(case.to_document(&idx.fields, &idx.key))?;
+                for doc in case.to_documents(&idx.fields, &idx.key) {
+                    writer.add_document(doc)?;
+                }
                 n += 1;
             } else {
                 tracing::warn!("bag {id} has no readable metadata.json; not indexed");
@@ -209,7 +236,23 @@ impl ArchiveIndex {
 
     /// Number of case documents.
     pub fn case_count(&self) -> Result<u64, IndexError> {
-        Ok(self.reader()?.searcher().num_docs())
+        self.kind_count("case")
+    }
+
+    /// Number of page documents (pages with OCR text).
+    pub fn page_count(&self) -> Result<u64, IndexError> {
+        self.kind_count("page")
+    }
+
+    fn kind_count(&self, kind: &str) -> Result<u64, IndexError> {
+        let q = tantivy::query::TermQuery::new(
+            Term::from_field_text(self.fields.kind, kind),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        Ok(self
+            .reader()?
+            .searcher()
+            .search(&q, &tantivy::collector::Count)? as u64)
     }
 
     /// Builds an index at `dir` directly from documents (benchmarks, tests).
@@ -222,7 +265,9 @@ impl ArchiveIndex {
         let mut writer = idx.bulk_writer()?;
         let mut n = 0;
         for case in cases {
-            writer.add_document(case.to_document(&idx.fields, &idx.key))?;
+            for doc in case.to_documents(&idx.fields, &idx.key) {
+                writer.add_document(doc)?;
+            }
             n += 1;
         }
         writer.commit()?;

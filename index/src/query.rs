@@ -193,13 +193,10 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
             f.agency_f,
             f.docs_f,
             f.misc_f,
+            f.text_f,
         ],
     };
-    let exact_field = if c.field == Some("text") {
-        f.text
-    } else {
-        f.all
-    };
+    let exact_field = f.all;
     if c.prefix {
         add(code_query(true), 3.0);
         if let Some(last) = folded.last() {

@@ -1,5 +1,5 @@
-//! The fixed index schema: one document per case (`kind` = case) and, later, one per page
-//! (`kind` = page, with `page` and the page text) so that hits can point to a page. Every
+//! The fixed index schema: one document per case (`kind` = case) and one per page with OCR
+//! text (`kind` = page, with `page` and the page text) so that hits can point to a page. Every
 //! text is indexed exact in `all` and folded in its own field; codes whole and lowercased.
 
 use crate::analyzer::{CODE, VI, VI_FOLDED};
@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Handles to every field.
 #[derive(Clone)]
@@ -31,8 +31,8 @@ pub struct Fields {
     pub procedure_f: Field,
     pub agency_f: Field,
     pub docs_f: Field,
-    /// Page text (OCR), exact and folded: filled by page documents in a later issue.
-    pub text: Field,
+    /// Page text (OCR), folded and stored for snippets (page documents; the exact form goes
+    /// to `all`).
     pub text_f: Field,
     /// Keyed hash of the applicant's personal identifier.
     pub id_hash: Field,
@@ -106,7 +106,6 @@ pub fn build() -> Fields {
     let procedure_f = b.add_text_field("procedure_f", text(VI_FOLDED, false));
     let agency_f = b.add_text_field("agency_f", text(VI_FOLDED, false));
     let docs_f = b.add_text_field("docs_f", text(VI_FOLDED, false));
-    let text_exact = b.add_text_field("text", text(VI, false));
     let text_f = b.add_text_field("text_f", text(VI_FOLDED, true));
     let id_hash = b.add_text_field("id_hash", STRING);
     let filters = b.add_text_field("filters", STRING);
@@ -134,7 +133,6 @@ pub fn build() -> Fields {
         procedure_f,
         agency_f,
         docs_f,
-        text: text_exact,
         text_f,
         id_hash,
         filters,

@@ -53,6 +53,8 @@ pub struct SearchRequest {
     pub limit: usize,
     pub offset: usize,
     pub facets: bool,
+    /// Only case-level hits (metadata), no page-text hits.
+    pub cases_only: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -172,13 +174,16 @@ impl ArchiveIndex {
         let searcher = self.reader()?.searcher();
         let text_query = crate::query::build(&req.query, f, Some(&self.key));
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
-        parts.push((
-            Occur::Must,
-            Box::new(TermQuery::new(
-                Term::from_field_text(f.kind, "case"),
-                IndexRecordOption::Basic,
-            )),
-        ));
+        if req.query.trim().is_empty() || req.cases_only {
+            // Browsing (no words) lists cases, not each of their pages.
+            parts.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, "case"),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
         for q in self.filter_queries(&req.filters)? {
             parts.push((Occur::Must, q));
         }
@@ -218,18 +223,28 @@ impl ArchiveIndex {
                 .and_then(|v| v.as_str())
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default();
-            let snippet = snippets.snippet(&display.searchable_text());
+            let page = doc.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0);
+            let page_text = doc.get_first(f.text_f).and_then(|v| v.as_str());
+            let snippet = match page_text {
+                Some(t) if page > 0 => snippets.snippet(t),
+                _ => snippets.snippet(&display.searchable_text()),
+            };
             let snippet = if snippet.fragment().is_empty() {
                 html_escape(&display.title)
             } else {
-                snippet.to_html()
+                // Page text keeps its line breaks; a snippet is one line.
+                snippet
+                    .to_html()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
             };
             hits.push(Hit {
                 case_id: display.case_id.clone(),
                 score,
                 snippet,
                 bag: display.bag_path.clone(),
-                page: doc.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0),
+                page,
                 case: display,
             });
         }

@@ -2,6 +2,7 @@
 //! on `--jobs` worker threads, and write a machine-readable report. One bad case never
 //! stops the batch; an archive is written by one sohoa at a time (a lock file).
 
+mod add_text;
 mod case;
 mod lock;
 mod ocr_pages;
@@ -18,6 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use time::OffsetDateTime;
 
+pub use add_text::{ocr_archive, OcrCaseResult, OcrOptions, OcrReport};
 pub use case::BAG_FORMAT;
 pub use ocr_pages::{text_paths, TEXT_DIR};
 

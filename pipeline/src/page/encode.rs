@@ -56,19 +56,21 @@ pub(crate) fn ycbcr_to_rgb(px: &[u8]) -> [u8; 3] {
     ]
 }
 
+/// Decodes a G4 stream (BlackIs1 false) to 8-bit 0/255 pixels; `None` when it is damaged.
+pub fn g4_decode(data: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(width as usize * height as usize);
+    fax::decoder::decode_g4(data.iter().copied(), width, Some(height), |tr| {
+        out.extend(fax::decoder::pels(tr, width).map(|c| if c == Color::Black { 0 } else { 255 }));
+    })?;
+    (out.len() == width as usize * height as usize).then_some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn g4_decode(data: &[u8], width: u32, height: u32) -> Vec<u8> {
-        let mut out = Vec::new();
-        fax::decoder::decode_g4(data.iter().copied(), width, Some(height), |tr| {
-            out.extend(
-                fax::decoder::pels(tr, width).map(|c| if c == Color::Black { 0 } else { 255 }),
-            );
-        })
-        .unwrap();
-        out
+        super::g4_decode(data, width, height).unwrap()
     }
 
     #[test]

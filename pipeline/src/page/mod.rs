@@ -6,7 +6,7 @@ mod jpeg;
 mod png;
 mod tiff;
 
-pub use encode::{flate, g4_encode};
+pub use encode::{flate, g4_decode, g4_encode};
 
 use crate::problem::Problem;
 use serde::Serialize;

@@ -1,0 +1,655 @@
+//! `sohoa ocr`: OCR for bags already in the archive. A bag whose pages have no text gets a new
+//! version: the same page images, byte for byte, now with a text layer, page texts and OCR
+//! events; every other payload file copied with its digest checked; the old bag kept in `versions/`.
+
+use super::ocr_pages::{Sinks, TextPages};
+use super::{lock, version};
+use crate::bag::BagBuilder;
+use crate::events::{self, kind, EventLog, Outcome};
+use crate::ocr::{GrayPage, Pool, Settings};
+use crate::page::{Colour, DpiSource, Encoding, PreparedPage};
+use crate::pdfa::{BundleInfo, BundleWriter, OutlineEntry};
+use crate::problem::Problem;
+use crate::record::PageRecord;
+use lopdf::{Document, Object};
+use serde::Serialize;
+use serde_json::Value;
+use std::fs::{self, File};
+use std::io::{BufWriter, Read};
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+
+pub struct OcrOptions {
+    pub archive: PathBuf,
+    pub jobs: usize,
+    pub settings: Settings,
+    /// Recognize again bags whose pages already have text.
+    pub force: bool,
+    /// Only these cases (all bags when empty).
+    pub cases: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OcrCaseResult {
+    pub case_id: String,
+    /// `added`, `skipped` (already has text) or `failed`.
+    pub status: &'static str,
+    pub version: Option<u32>,
+    pub previous_version: Option<String>,
+    pub pages: u32,
+    pub ocr_pages: u32,
+    pub ocr_confidence: Option<u8>,
+    pub warnings: Vec<Problem>,
+    pub errors: Vec<Problem>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OcrReport {
+    pub schema: &'static str,
+    pub schema_version: u32,
+    pub archive: String,
+    pub engine: String,
+    pub languages: String,
+    pub added: usize,
+    pub skipped: usize,
+    pub failed: usize,
+    pub seconds: f64,
+    pub cases: Vec<OcrCaseResult>,
+}
+
+/// Adds text to the archive's bags; `Err` when it cannot run at all (no Tesseract, locked).
+pub fn ocr_archive(
+    opts: &OcrOptions,
+    on_case: &dyn Fn(&OcrCaseResult),
+) -> Result<OcrReport, Problem> {
+    let clock = std::time::Instant::now();
+    let _lock = lock::ArchiveLock::acquire(&opts.archive)?;
+    lock::clean_stale_temps(&opts.archive);
+    let pool = Pool::start(&opts.settings, opts.jobs)
+        .map_err(|u| Problem::error("ocr.unavailable", u.vi, u.en))?
+        .ok_or_else(|| {
+            Problem::error(
+                "ocr.off",
+                "OCR đang tắt (--ocr off)",
+                "OCR is switched off (--ocr off)",
+            )
+        })?;
+    let mut ids: Vec<String> = fs::read_dir(opts.archive.join("bags"))
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|n| !n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default();
+    ids.sort();
+    if !opts.cases.is_empty() {
+        ids.retain(|id| opts.cases.contains(id));
+    }
+    let mut cases = Vec::new();
+    for id in ids {
+        let r = add_text(&opts.archive, &id, opts, &pool);
+        on_case(&r);
+        cases.push(r);
+    }
+    let count = |s: &str| cases.iter().filter(|c| c.status == s).count();
+    Ok(OcrReport {
+        schema: "sohoa/ocr-report",
+        schema_version: 1,
+        archive: opts.archive.display().to_string(),
+        engine: pool.engine.clone(),
+        languages: pool.languages.clone(),
+        added: count("added"),
+        skipped: count("skipped"),
+        failed: count("failed"),
+        seconds: clock.elapsed().as_secs_f64(),
+        cases,
+    })
+}
+
+fn has_text(page: &Value) -> bool {
+    matches!(page["ocr"]["status"].as_str(), Some("done") | Some("blank"))
+}
+
+fn add_text(archive: &Path, id: &str, opts: &OcrOptions, pool: &Pool) -> OcrCaseResult {
+    let mut r = OcrCaseResult {
+        case_id: id.to_string(),
+        status: "failed",
+        version: None,
+        previous_version: None,
+        pages: 0,
+        ocr_pages: 0,
+        ocr_confidence: None,
+        warnings: Vec::new(),
+        errors: Vec::new(),
+    };
+    let bag_dir = archive.join("bags").join(id);
+    let meta: Option<Value> = fs::read(bag_dir.join("data/metadata.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let Some(meta) = meta.filter(|m| m["schema"] == "sohoa/metadata") else {
+        r.errors.push(
+            Problem::error(
+                "ocr.no_metadata",
+                "Gói không có data/metadata.json đọc được",
+                "The bag has no readable data/metadata.json",
+            )
+            .in_file(format!("bags/{id}")),
+        );
+        return r;
+    };
+    let pages = meta["pages"].as_array().cloned().unwrap_or_default();
+    r.pages = pages.len() as u32;
+    if !opts.force && !pages.is_empty() && pages.iter().all(has_text) {
+        r.status = "skipped";
+        r.version = meta["version"].as_u64().map(|v| v as u32);
+        return r;
+    }
+    let tmp = archive
+        .join("bags")
+        .join(format!(".tmp-{id}-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&tmp);
+    match rebuild(archive, id, &bag_dir, meta, pool, &tmp, opts.jobs, &mut r) {
+        Ok(true) => r.status = "added",
+        Ok(false) => {
+            let _ = fs::remove_dir_all(&tmp);
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            r.errors.push(
+                Problem::error(
+                    "bag.write_failed",
+                    format!("Không ghi được phiên bản mới của gói: {e}"),
+                    format!("Cannot write the new version of the bag: {e}"),
+                )
+                .in_file(format!("bags/{id}")),
+            );
+        }
+    }
+    r
+}
+
+fn fail(r: &mut OcrCaseResult, id: &str, vi: String, en: String) -> std::io::Result<bool> {
+    r.errors
+        .push(Problem::error("ocr.bundle_unreadable", vi, en).in_file(format!("bags/{id}")));
+    Ok(false)
+}
+
+/// Builds the new version in `tmp` and commits it. `Ok(false)`: problems recorded in `r`.
+#[allow(clippy::too_many_arguments)]
+fn rebuild(
+    archive: &Path,
+    id: &str,
+    bag_dir: &Path,
+    mut meta: Value,
+    pool: &Pool,
+    tmp: &Path,
+    jobs: usize,
+    r: &mut OcrCaseResult,
+) -> std::io::Result<bool> {
+    let pdf_path_in_bag = meta["bundle"]["path"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let Some(pdf_rel) = pdf_path_in_bag.strip_prefix("data/").map(str::to_string) else {
+        return fail(
+            r,
+            id,
+            "metadata.json không ghi tệp PDF".into(),
+            "metadata.json names no bundle".into(),
+        );
+    };
+    let doc = match Document::load(bag_dir.join(&pdf_path_in_bag)) {
+        Ok(d) => d,
+        Err(e) => {
+            return fail(
+                r,
+                id,
+                format!("Không đọc được {pdf_path_in_bag}: {e}"),
+                format!("Cannot read {pdf_path_in_bag}: {e}"),
+            )
+        }
+    };
+    let page_ids: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    let meta_pages = meta["pages"].as_array().cloned().unwrap_or_default();
+    if page_ids.len() != meta_pages.len() {
+        return fail(
+            r,
+            id,
+            format!(
+                "{pdf_path_in_bag} có {} trang, metadata.json ghi {}",
+                page_ids.len(),
+                meta_pages.len()
+            ),
+            format!(
+                "{pdf_path_in_bag} has {} pages, metadata.json lists {}",
+                page_ids.len(),
+                meta_pages.len()
+            ),
+        );
+    }
+    let mut bag = BagBuilder::create(tmp.to_path_buf())?;
+    let pdf_out = bag.payload_path(&pdf_rel)?;
+    let mut writer = BundleWriter::new(BufWriter::with_capacity(1 << 20, File::create(&pdf_out)?))?;
+    let mut log = EventLog::new(None);
+    let folder = meta["source_folder"].as_str().unwrap_or(id).to_string();
+    let title = meta["case"]["case_code"].as_str().unwrap_or(id).to_string();
+    let mut text = TextPages::new(Some(pool), title, &pdf_rel, &folder, jobs);
+    let mut records: Vec<PageRecord> = Vec::new();
+    let mut warnings = Vec::new();
+    for (i, (page_id, m)) in page_ids.iter().zip(&meta_pages).enumerate() {
+        let page = match extract(&doc, *page_id) {
+            Ok(p) => p,
+            Err(why) => {
+                return fail(
+                    r,
+                    id,
+                    format!("Trang {}: {why}", i + 1),
+                    format!("Page {}: {why}", i + 1),
+                )
+            }
+        };
+        let gray = gray_of(&page);
+        let Some(gray) = gray else {
+            return fail(
+                r,
+                id,
+                format!("Trang {}: không giải mã được ảnh", i + 1),
+                format!("Page {}: cannot decode the image", i + 1),
+            );
+        };
+        records.push(PageRecord {
+            number: i as u32 + 1,
+            component: None,
+            source: m["source"].as_str().unwrap_or_default().to_string(),
+            frame: m["frame"].as_u64().unwrap_or(0) as u32,
+            width: page.width,
+            height: page.height,
+            dpi_x: page.dpi_x,
+            dpi_y: page.dpi_y,
+            dpi_source: DpiSource::File,
+            colour: page.colour,
+            encoding: page.encoding,
+            conversions: Vec::new(),
+            rotate: page.rotate,
+            normalization: None,
+            ocr: None,
+        });
+        let pending = writer.begin_page(&page)?;
+        let blank = m["normalization"]["blank"].as_bool() == Some(true);
+        text.push(
+            pending,
+            Some(gray),
+            blank,
+            i,
+            Sinks {
+                writer: &mut writer,
+                bag: &mut bag,
+                pages: &mut records,
+                log: &mut log,
+                warnings: &mut warnings,
+            },
+        )?;
+    }
+    text.finish(Sinks {
+        writer: &mut writer,
+        bag: &mut bag,
+        pages: &mut records,
+        log: &mut log,
+        warnings: &mut warnings,
+    })?;
+    drop(doc);
+    let now = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET);
+    let document_id = uuid::Uuid::new_v4().to_string();
+    let (buf, pdf_sha, pdf_size) =
+        writer.finish(&bundle_info(&meta, id, now, &document_id), &outline(&meta))?;
+    let file = buf.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    drop(file);
+    bag.record(&pdf_rel, pdf_sha.clone(), pdf_size);
+    log.add(kind::CREATION, events::detail("PDF/A-2b bundle with text layer"), Outcome::Success,
+        format!("{} pages, {pdf_size} bytes, PDF/A-2b; page images copied byte for byte from version {}", records.len(), meta["version"]),
+        vec![events::source(pdf_path_in_bag.clone()), events::outcome(pdf_path_in_bag.clone())]);
+    log.add(
+        kind::DIGEST,
+        events::detail("sha256"),
+        Outcome::Success,
+        pdf_sha.clone(),
+        vec![events::outcome(pdf_path_in_bag.clone())],
+    );
+    match crate::pdfa::check_bundle(&pdf_out, records.len()) {
+        Ok(summary) => log.add(
+            kind::VALIDATION,
+            events::detail("bundle check"),
+            Outcome::Success,
+            summary,
+            vec![events::source(pdf_path_in_bag.clone())],
+        ),
+        Err(why) => {
+            return fail(
+                r,
+                id,
+                format!("Tệp PDF/A mới không đạt kiểm tra: {why}"),
+                format!("The new PDF/A failed its check: {why}"),
+            )
+        }
+    }
+    // Every other payload file (kept originals) is carried over, its digest checked.
+    for (sha, rel) in manifest(bag_dir)? {
+        let Some(payload) = rel.strip_prefix("data/") else {
+            continue;
+        };
+        if payload == pdf_rel
+            || payload == "metadata.json"
+            || payload == "events.json"
+            || payload.starts_with("text/")
+        {
+            continue;
+        }
+        if bag.copy(payload, &bag_dir.join(&rel))? != sha {
+            return fail(
+                r,
+                id,
+                format!("{rel} không khớp mã băm trong manifest: hãy chạy sohoa verify"),
+                format!("{rel} does not match its manifest digest: run sohoa verify"),
+            );
+        }
+    }
+    let current = meta["version"].as_u64().unwrap_or(1) as u32;
+    let (new_version, previous) = version::number(archive, id, Some(current));
+    for (m, rec) in meta["pages"]
+        .as_array_mut()
+        .into_iter()
+        .flatten()
+        .zip(&records)
+    {
+        m["ocr"] = serde_json::to_value(&rec.ocr).unwrap_or(Value::Null);
+    }
+    meta["version"] = new_version.into();
+    meta["previous_version"] = serde_json::to_value(&previous).unwrap_or(Value::Null);
+    meta["bundle"]["sha256"] = pdf_sha.into();
+    meta["bundle"]["size"] = pdf_size.into();
+    meta["bundle"]["document_id"] = document_id.into();
+    log.add(
+        kind::PACKAGE_CREATION,
+        events::detail("BagIt 1.0"),
+        Outcome::Success,
+        format!(
+            "bag {id}, version {new_version} (text added to version {current}), SHA-256 manifests"
+        ),
+        vec![events::outcome(format!("bags/{id}"))],
+    );
+    let mut all_events: Value = fs::read(bag_dir.join("data/events.json")).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_else(|| serde_json::json!({"schema": "sohoa/events", "schema_version": 1, "agents": [], "events": []}));
+    if let (Some(list), Ok(Value::Array(new))) = (
+        all_events["events"].as_array_mut(),
+        serde_json::to_value(&log.events),
+    ) {
+        list.extend(new);
+    }
+    bag.write(
+        "metadata.json",
+        &serde_json::to_vec_pretty(&meta).map_err(std::io::Error::other)?,
+    )?;
+    bag.write(
+        "events.json",
+        &serde_json::to_vec_pretty(&all_events).map_err(std::io::Error::other)?,
+    )?;
+    let today = now.date();
+    let mut labels: Vec<(String, String)> = fs::read_to_string(bag_dir.join("bag-info.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| l.split_once(": "))
+        .filter(|(k, _)| *k != "Payload-Oxum")
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    for (k, v) in labels.iter_mut() {
+        match k.as_str() {
+            "Sohoa-Bag-Version" => *v = new_version.to_string(),
+            "Bagging-Date" => {
+                *v = format!(
+                    "{:04}-{:02}-{:02}",
+                    today.year(),
+                    today.month() as u8,
+                    today.day()
+                )
+            }
+            "Bag-Software-Agent" => *v = format!("sohoa/{}", env!("CARGO_PKG_VERSION")),
+            _ => {}
+        }
+    }
+    let labels: Vec<(&str, String)> = labels
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
+    let (root, _) = bag.finish(&labels)?;
+    r.previous_version = version::commit(archive, id, &root, previous.as_ref())?;
+    r.version = Some(new_version);
+    let conf: Vec<u32> = records
+        .iter()
+        .filter_map(|p| p.ocr.as_ref().and_then(|o| o.confidence))
+        .map(u32::from)
+        .collect();
+    r.ocr_pages = conf.len() as u32;
+    r.ocr_confidence =
+        (!conf.is_empty()).then(|| (conf.iter().sum::<u32>() / conf.len() as u32) as u8);
+    r.warnings = warnings;
+    Ok(true)
+}
+
+/// `(sha256, path)` of every line of the bag's payload manifest.
+fn manifest(bag_dir: &Path) -> std::io::Result<Vec<(String, String)>> {
+    let mut s = String::new();
+    File::open(bag_dir.join("manifest-sha256.txt"))?.read_to_string(&mut s)?;
+    Ok(s.lines()
+        .filter_map(|l| l.split_once("  "))
+        .map(|(sha, p)| (sha.to_string(), crate::bag::decode_path(p)))
+        .collect())
+}
+
+fn number(o: &Object) -> Option<f64> {
+    match o {
+        Object::Integer(i) => Some(*i as f64),
+        Object::Real(f) => Some(*f as f64),
+        _ => None,
+    }
+}
+
+/// The page's image stream (bytes as stored) and geometry, as sohoa wrote them.
+fn extract(doc: &Document, page_id: lopdf::ObjectId) -> Result<PreparedPage, String> {
+    let page = doc.get_dictionary(page_id).map_err(|e| e.to_string())?;
+    let mb = page
+        .get(b"MediaBox")
+        .and_then(Object::as_array)
+        .map_err(|e| format!("MediaBox: {e}"))?;
+    let mb: Vec<f64> = mb.iter().filter_map(number).collect();
+    if mb.len() != 4 {
+        return Err("MediaBox is not 4 numbers".into());
+    }
+    let (w_pt, h_pt) = (mb[2] - mb[0], mb[3] - mb[1]);
+    let rotate = page
+        .get(b"Rotate")
+        .ok()
+        .and_then(number)
+        .unwrap_or(0.0)
+        .rem_euclid(360.0) as u16;
+    let resources = page
+        .get(b"Resources")
+        .map_err(|e| format!("Resources: {e}"))?;
+    let resources = doc
+        .dereference(resources)
+        .map_err(|e| e.to_string())?
+        .1
+        .as_dict()
+        .map_err(|e| e.to_string())?;
+    let xobjects = doc
+        .dereference(
+            resources
+                .get(b"XObject")
+                .map_err(|e| format!("XObject: {e}"))?,
+        )
+        .map_err(|e| e.to_string())?
+        .1
+        .as_dict()
+        .map_err(|e| e.to_string())?;
+    let image = xobjects.get(b"Im0").map_err(|e| format!("Im0: {e}"))?;
+    let stream = doc
+        .dereference(image)
+        .map_err(|e| e.to_string())?
+        .1
+        .as_stream()
+        .map_err(|e| e.to_string())?;
+    let d = &stream.dict;
+    let int = |k: &[u8]| {
+        d.get(k)
+            .ok()
+            .and_then(number)
+            .map(|v| v as u32)
+            .ok_or_else(|| format!("image has no /{}", String::from_utf8_lossy(k)))
+    };
+    let (width, height) = (int(b"Width")?, int(b"Height")?);
+    let name = |k: &[u8]| {
+        d.get(k)
+            .and_then(Object::as_name)
+            .map(|n| n.to_vec())
+            .unwrap_or_default()
+    };
+    let bits = int(b"BitsPerComponent").unwrap_or(8);
+    let encoding = match name(b"Filter").as_slice() {
+        b"DCTDecode" => Encoding::Dct,
+        b"FlateDecode" => Encoding::Flate,
+        b"CCITTFaxDecode" => Encoding::CcittG4,
+        other => {
+            return Err(format!(
+                "unexpected image filter {}",
+                String::from_utf8_lossy(other)
+            ))
+        }
+    };
+    let colour = match (name(b"ColorSpace").as_slice(), bits) {
+        (b"DeviceRGB", _) => Colour::Rgb,
+        (_, 1) => Colour::Bilevel,
+        _ => Colour::Gray,
+    };
+    if width == 0 || height == 0 || w_pt <= 0.0 || h_pt <= 0.0 {
+        return Err("empty image or page".into());
+    }
+    Ok(PreparedPage {
+        frame: 0,
+        width,
+        height,
+        dpi_x: width as f64 * 72.0 / w_pt,
+        dpi_y: height as f64 * 72.0 / h_pt,
+        dpi_source: DpiSource::File,
+        colour,
+        encoding,
+        conversions: Vec::new(),
+        data: stream.content.clone(),
+        warnings: Vec::new(),
+        rotate,
+        normalization: None,
+        gray: None,
+    })
+}
+
+/// 8-bit gray pixels of a stored page image, for OCR.
+fn gray_of(p: &PreparedPage) -> Option<GrayPage> {
+    let n = p.width as usize * p.height as usize;
+    let pixels = match p.encoding {
+        Encoding::Dct | Encoding::DctReencoded => {
+            image::load_from_memory_with_format(&p.data, image::ImageFormat::Jpeg)
+                .ok()?
+                .to_luma8()
+                .into_raw()
+        }
+        Encoding::CcittG4 => crate::page::g4_decode(&p.data, p.width, p.height)?,
+        Encoding::Flate => {
+            let mut raw = Vec::new();
+            flate2::read::ZlibDecoder::new(&p.data[..])
+                .read_to_end(&mut raw)
+                .ok()?;
+            if p.colour == Colour::Rgb {
+                raw.chunks_exact(3)
+                    .map(|c| {
+                        ((c[0] as u32 * 299 + c[1] as u32 * 587 + c[2] as u32 * 114 + 500) / 1000)
+                            as u8
+                    })
+                    .collect()
+            } else {
+                raw
+            }
+        }
+    };
+    (pixels.len() == n).then(|| GrayPage {
+        width: p.width,
+        height: p.height,
+        pixels,
+        dpi: (p.dpi_x + p.dpi_y) / 2.0,
+        rotate: p.rotate,
+    })
+}
+
+/// The bundle's self-description, from the case record (as at ingest).
+fn bundle_info(m: &Value, id: &str, now: OffsetDateTime, document_id: &str) -> BundleInfo {
+    let s = |v: &Value| v.as_str().filter(|x| !x.is_empty()).map(str::to_string);
+    let c = &m["case"];
+    let code = s(&c["case_code"]);
+    let mut description = Vec::new();
+    if let Some(p) = s(&c["procedure_name"]) {
+        description.push(match s(&c["procedure_code"]) {
+            Some(code) => format!("Thủ tục: {p} ({code})"),
+            None => format!("Thủ tục: {p}"),
+        });
+    }
+    for (label, key) in [("Cơ quan", "agency_name"), ("Người nộp", "applicant_name")] {
+        if let Some(v) = s(&c[key]) {
+            description.push(format!("{label}: {v}"));
+        }
+    }
+    if let Some(d) = s(&c["received_date"]) {
+        description.push(format!("Tiếp nhận: {}", d.get(..10).unwrap_or(&d)));
+    }
+    BundleInfo {
+        identifier: code.clone().unwrap_or_else(|| id.to_string()),
+        other_identifiers: [s(&m["hoso"]["arcFileCode"]), s(&m["hoso"]["paperFileCode"])]
+            .into_iter()
+            .flatten()
+            .filter(|x| Some(x) != code.as_ref())
+            .collect(),
+        title: s(&m["hoso"]["title"]).unwrap_or_else(|| id.to_string()),
+        description: description.join("; "),
+        dates: [
+            "received_date",
+            "due_date",
+            "resolved_date",
+            "returned_date",
+        ]
+        .iter()
+        .filter_map(|k| s(&c[*k]))
+        .filter(|d| crate::record::parse_date(&d[..d.len().min(10)]).is_some())
+        .map(|d| d[..10].to_string())
+        .collect(),
+        publisher: s(&c["agency_name"]),
+        created: now,
+        document_id: document_id.to_string(),
+    }
+}
+
+fn outline(m: &Value) -> Vec<OutlineEntry> {
+    m["components"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| {
+            let page = c["first_page"].as_u64()?;
+            Some(OutlineEntry {
+                title: format!(
+                    "{:02}. {}",
+                    c["ordinal"].as_u64().unwrap_or(0),
+                    c["label"].as_str().unwrap_or("")
+                ),
+                page: page.checked_sub(1)? as usize,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,95 @@
+//! `sohoa ocr`: adds a text layer and page texts to bags already in the archive (a new version
+//! of each bag that had none), then brings the search index up to date.
+
+use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
+use sohoa_pipeline::ingest::{ocr_archive, OcrOptions};
+use sohoa_pipeline::problem::Lang;
+
+pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
+    let bar = indicatif::ProgressBar::new_spinner();
+    if json {
+        bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar.set_message(lang.pick("Đang nhận dạng chữ…", "Recognizing text…"));
+    let report = ocr_archive(opts, &|c| {
+        let line = match (c.status, lang) {
+            ("added", Lang::Vi) => format!(
+                "  ✓ {} v{}: {}/{} trang có chữ, độ tin cậy trung bình {}",
+                c.case_id,
+                c.version.unwrap_or(0),
+                c.ocr_pages,
+                c.pages,
+                c.ocr_confidence
+                    .map(|v| v.to_string())
+                    .unwrap_or("-".into())
+            ),
+            ("added", Lang::En) => format!(
+                "  ✓ {} v{}: {}/{} pages with text, mean confidence {}",
+                c.case_id,
+                c.version.unwrap_or(0),
+                c.ocr_pages,
+                c.pages,
+                c.ocr_confidence
+                    .map(|v| v.to_string())
+                    .unwrap_or("-".into())
+            ),
+            ("skipped", Lang::Vi) => format!("  = {}: đã có lớp chữ, giữ nguyên", c.case_id),
+            ("skipped", Lang::En) => format!("  = {}: already has text, unchanged", c.case_id),
+            (_, _) => format!("  ✗ {}", c.case_id),
+        };
+        if !json {
+            bar.println(line);
+            for p in c.errors.iter().chain(&c.warnings) {
+                bar.println(format!("      {}", p.render(lang)));
+            }
+        }
+    });
+    bar.finish_and_clear();
+    let report = match report {
+        Ok(r) => r,
+        Err(p) => {
+            eprintln!("{}", p.render(lang));
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let changed: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| c.status == "added")
+        .map(|c| c.case_id.clone())
+        .collect();
+    let index = crate::search_cmd::update_index(&opts.archive, &changed);
+    if json {
+        let mut v = serde_json::to_value(&report).unwrap_or_default();
+        v["index"] = index.to_json();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        match lang {
+            Lang::Vi => println!(
+                "{} ({}): {} hồ sơ thêm lớp chữ, {} giữ nguyên, {} lỗi · {:.1} giây",
+                report.engine,
+                report.languages,
+                report.added,
+                report.skipped,
+                report.failed,
+                report.seconds
+            ),
+            Lang::En => println!(
+                "{} ({}): {} cases got text, {} unchanged, {} failed · {:.1} s",
+                report.engine,
+                report.languages,
+                report.added,
+                report.skipped,
+                report.failed,
+                report.seconds
+            ),
+        }
+        index.print(lang);
+    }
+    if report.failed > 0 {
+        EXIT_PARTIAL
+    } else {
+        EXIT_OK
+    }
+}
