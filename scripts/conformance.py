@@ -431,6 +431,38 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
 
 
 # --------------------------------------------------------------------------------------------- bag checks
+def check_text_layer(pdf: Path, bag: Path, meta: dict) -> tuple[bool, list[str]]:
+    """Pages with OCR text: poppler's pdftotext finds NFC text on them that shares most words with
+    the page text in the bag; pdffonts sees an embedded font with a Unicode map."""
+    import unicodedata
+    errs: list[str] = []
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True)
+    rows = [l for l in fonts.stdout.splitlines()[2:] if l.strip()]
+    for r in rows:
+        cols = r.split()
+        # name type... emb sub uni object ID: emb/sub/uni are the 3 yes/no before "N 0".
+        flags = cols[-5:-2]
+        if flags[0] != "yes" or flags[2] != "yes":
+            errs.append(f"font not embedded or without ToUnicode: {r.strip()}")
+    if not rows:
+        errs.append("pages have OCR text but the PDF has no font")
+    for p in meta.get("pages", []):
+        o = p.get("ocr") or {}
+        if o.get("status") != "done" or not o.get("words"):
+            continue
+        n = p["number"]
+        got = subprocess.run(["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"],
+                             capture_output=True, text=True).stdout
+        if unicodedata.normalize("NFC", got) != got:
+            errs.append(f"p{n}: pdftotext output is not NFC")
+        want = (bag / o["text"]).read_text(encoding="utf-8")
+        a, b = set(want.split()), set(got.split())
+        share = len(a & b) / max(1, len(a))
+        if share < 0.9:
+            errs.append(f"p{n}: only {share:.0%} of the page text's words are in the text layer")
+    return not errs, errs
+
+
 def check_layout(bag: Path, case_id: str) -> tuple[dict | None, list[str]]:
     errs = []
     for f in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt",
@@ -554,6 +586,9 @@ def main() -> int:
                 res.report(ok, "pages", prel, notes[:1] + det)
                 for n in notes[1:]:
                     res.note(prel, n)
+                if any((p.get("ocr") or {}).get("status") == "done" for p in meta.get("pages", [])):
+                    ok, det = check_text_layer(pdf, bag, meta)
+                    res.report(ok, "textlayer", prel, det)
     print(f"conformance: {res.passed} passed, {res.failed} failed")
     return 1 if res.failed or not bags else 0
 

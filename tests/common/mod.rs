@@ -52,6 +52,8 @@ impl Work {
         Command::new(env!("CARGO_BIN_EXE_sohoa"))
             .args(args)
             .env("SOHOA_LANG", "en")
+            // OCR takes seconds per page: only the OCR tests (tests/ocr_e2e.rs) turn it on.
+            .env("SOHOA_OCR", "off")
             .output()
             .unwrap()
     }

@@ -195,7 +195,8 @@ mod tests {
 
     #[test]
     fn to_unicode_covers_the_bmp_without_surrogates() {
-        let mut z = flate2::read::ZlibDecoder::new(&to_unicode_cmap()[..]);
+        let cmap = to_unicode_cmap();
+        let mut z = flate2::read::ZlibDecoder::new(&cmap[..]);
         let mut s = String::new();
         std::io::Read::read_to_string(&mut z, &mut s).unwrap();
         assert!(s.contains("<1E00> <1EFF> <1E00>"));
