@@ -16,7 +16,6 @@ import argparse
 import importlib.util
 import json
 import os
-import shlex
 import shutil
 import statistics
 import subprocess
@@ -59,13 +58,25 @@ def main() -> int:
     listing = out / "files.txt"
     listing.write_text("".join(f"{f}\n" for f in files))
     tess_out = out / "tesseract-out"
-    # Each file to its own output name (index), two processes at a time.
-    script = (f"mkdir -p {shlex.quote(str(tess_out))} && nl -ba -w1 -s' ' {shlex.quote(str(listing))} | "
-              f"xargs -P 2 -L 1 sh -c 'tesseract \"$1\" {shlex.quote(str(tess_out))}/$0 -l {args.lang} >/dev/null 2>&1'")
+    # Each file to its own output name (its index), two processes at a time; files tesseract cannot
+    # read are counted (exit status 1 of the runner), not retried.
+    runner = out / "tesseract-runner.py"
+    runner.write_text(
+        "import subprocess, sys\n"
+        "from concurrent.futures import ThreadPoolExecutor\n"
+        "files, out, lang = open(sys.argv[1]).read().splitlines(), sys.argv[2], sys.argv[3]\n"
+        "def one(i):\n"
+        "    return subprocess.run(['tesseract', files[i], f'{out}/{i}', '-l', lang],\n"
+        "                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode\n"
+        "with ThreadPoolExecutor(2) as ex:\n"
+        "    bad = sum(1 for rc in ex.map(one, range(len(files))) if rc)\n"
+        "print(f'tesseract failed on {bad} file(s)')\n"
+        "sys.exit(1 if bad else 0)\n")
     tools = {
         "sohoa ingest --ocr on": lambda a: [str(sohoa), "ingest", str(corpus), "--archive", str(a), "--jobs", "2",
                                            "--ocr", "on", "--ocr-lang", args.lang],
-        "tesseract (bare)": lambda a: ["env", "OMP_THREAD_LIMIT=1", "sh", "-c", script],
+        "tesseract (bare)": lambda a: ["env", "OMP_THREAD_LIMIT=1", sys.executable, str(runner), str(listing),
+                                       str(tess_out), args.lang],
     }
     results: dict[str, dict[str, list]] = {t: {"secs": [], "rss": []} for t in tools}
     pages_ocr = 0
@@ -74,6 +85,7 @@ def main() -> int:
             target = out / "run-output"
             shutil.rmtree(target, ignore_errors=True)
             shutil.rmtree(tess_out, ignore_errors=True)
+            tess_out.mkdir()
             rc, secs, rss = bench.run_measured(cmd(target), log)
             if rc not in (0, 1):
                 print(f"{tool}: exit {rc}; see {log}", file=sys.stderr)
