@@ -569,12 +569,7 @@ fn gray_of(p: &PreparedPage) -> Option<GrayPage> {
                 .read_to_end(&mut raw)
                 .ok()?;
             if p.colour == Colour::Rgb {
-                raw.chunks_exact(3)
-                    .map(|c| {
-                        ((c[0] as u32 * 299 + c[1] as u32 * 587 + c[2] as u32 * 114 + 500) / 1000)
-                            as u8
-                    })
-                    .collect()
+                crate::normalize::luma(&raw)
             } else {
                 raw
             }

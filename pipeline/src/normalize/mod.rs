@@ -139,8 +139,12 @@ fn crop_raster(r: &Raster, c: Crop) -> Raster {
 }
 
 fn to_gray(r: &Raster) -> Vec<u8> {
-    r.pixels
-        .chunks_exact(3)
+    luma(&r.pixels)
+}
+
+/// 8-bit gray of packed RGB pixels (Rec. 601 weights, rounded).
+pub(crate) fn luma(rgb: &[u8]) -> Vec<u8> {
+    rgb.chunks_exact(3)
         .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114 + 500) / 1000) as u8)
         .collect()
 }
