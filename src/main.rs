@@ -1,10 +1,12 @@
 //! sohoa: the command line. Parses arguments, shows progress, prints results for people
 //! (Vietnamese first, `--lang en` for English) or as JSON, and maps outcomes to exit codes.
 
+mod audit_cmd;
 mod ingest_cmd;
 mod inspect_cmd;
 mod ocr_cmd;
 mod progress;
+mod report_cmd;
 mod search_cmd;
 mod verify_cmd;
 
@@ -109,6 +111,10 @@ enum Command {
     },
     /// Search the archive: words (AND), "phrases", codes and prefix*, field:value, -word.
     Search(Box<search_cmd::SearchArgs>),
+    /// Check the archive before an inspection: đúng, đủ, sạch, sống (exit 1 when errors).
+    Audit(Box<audit_cmd::AuditArgs>),
+    /// The Biểu 06/VPCP/KSTT statistics, late cases and apology letters.
+    Report(Box<report_cmd::ReportArgs>),
     /// Rebuild the search index from the bags alone.
     Reindex {
         #[arg(long, default_value = "archive")]
@@ -162,7 +168,7 @@ pub fn load_profile(name: &str, lang: Lang) -> Result<sohoa_pipeline::normalize:
     })
 }
 
-fn default_jobs() -> usize {
+pub fn default_jobs() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -247,6 +253,8 @@ fn main() -> ExitCode {
             lang,
         ),
         Command::Search(args) => search_cmd::run(&args, lang),
+        Command::Audit(args) => audit_cmd::run(&args, default_jobs(), lang),
+        Command::Report(args) => report_cmd::run(&args, lang),
         Command::Reindex { archive, json } => search_cmd::reindex(&archive, json, lang),
     };
     ExitCode::from(code)

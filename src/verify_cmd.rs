@@ -3,9 +3,9 @@
 
 use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
 use serde::Serialize;
+use sohoa_pipeline::bag::fixity_log;
 use sohoa_pipeline::bag::verify::{list_bags, verify_bag, BagReport, FileStatus};
 use sohoa_pipeline::problem::Lang;
-use std::io::Write;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -116,39 +116,14 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
 
 /// One JSON line per bag: the fixity history later audits read ("never re-checked").
 fn log_fixity(archive: &Path, report: &VerifyReport, lang: Lang) {
-    let path = archive.join("logs").join("fixity.jsonl");
-    let mut lines = String::new();
-    for b in &report.bags {
-        let line = serde_json::json!({
-            "checked_at": report.checked_at,
-            "bag": b.path,
-            "case_id": b.id,
-            "valid": b.valid,
-            "ok": b.count(FileStatus::Ok),
-            "changed": b.count(FileStatus::Changed),
-            "missing": b.count(FileStatus::Missing),
-            "unexpected": b.count(FileStatus::Unexpected),
-            "problems": b.problems,
-        });
-        lines.push_str(&line.to_string());
-        lines.push('\n');
-    }
-    let written = std::fs::create_dir_all(archive.join("logs"))
-        .and_then(|()| {
-            std::fs::OpenOptions::new()
-                .create(true)
-                .append(true)
-                .open(&path)
-        })
-        .and_then(|mut f| f.write_all(lines.as_bytes()));
-    if let Err(e) = written {
+    if let Err(e) = fixity_log::append(archive, &report.checked_at, &report.bags) {
         eprintln!(
             "{} {}: {e}",
             lang.pick(
                 "Không ghi được nhật ký kiểm tra",
                 "Cannot write the fixity log"
             ),
-            path.display()
+            fixity_log::path(archive).display()
         );
     }
 }

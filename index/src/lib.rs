@@ -47,6 +47,14 @@ const WRITER_HEAP: usize = 256 * 1024 * 1024;
 /// For full rebuilds: fewer, larger segments, so less merging.
 const REBUILD_HEAP: usize = 1024 * 1024 * 1024;
 
+/// A case as the index knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedCase {
+    pub case_id: String,
+    pub version: u64,
+    pub bundle_sha256: String,
+}
+
 /// An archive's search index.
 pub struct ArchiveIndex {
     pub index: Index,
@@ -253,6 +261,33 @@ impl ArchiveIndex {
             .reader()?
             .searcher()
             .search(&q, &tantivy::collector::Count)? as u64)
+    }
+
+    /// Every case the index holds, with the bag version and bundle digest it was built from
+    /// (for the audit's index-in-sync check), in case-id order.
+    pub fn catalog(&self) -> Result<Vec<IndexedCase>, IndexError> {
+        let q = tantivy::query::TermQuery::new(
+            Term::from_field_text(self.fields.kind, "case"),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let searcher = self.reader()?.searcher();
+        let addresses = searcher.search(&q, &tantivy::collector::DocSetCollector)?;
+        let mut out = Vec::with_capacity(addresses.len());
+        for addr in addresses {
+            let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+            let display = doc
+                .get_first(self.fields.display)
+                .and_then(|v| tantivy::schema::Value::as_str(&v))
+                .and_then(|s| serde_json::from_str::<document::Display>(s).ok());
+            let Some(d) = display else { continue };
+            out.push(IndexedCase {
+                case_id: d.case_id,
+                version: d.version,
+                bundle_sha256: d.bundle_sha256,
+            });
+        }
+        out.sort_by(|a, b| a.case_id.cmp(&b.case_id));
+        Ok(out)
     }
 
     /// Builds an index at `dir` directly from documents (benchmarks, tests).

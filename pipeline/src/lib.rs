@@ -14,6 +14,7 @@ pub mod discover;
 pub mod events;
 pub mod hash;
 pub mod ingest;
+pub mod legacy;
 pub mod normalize;
 pub mod ocr;
 pub mod page;

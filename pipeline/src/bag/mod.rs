@@ -2,6 +2,7 @@
 //! temporary folder on the same file system, fsynced, then renamed into place, so a bag
 //! appears whole or not at all. [`verify`] re-checks them.
 
+pub mod fixity_log;
 pub mod verify;
 
 use crate::hash::{sha256_file, HashingWriter};

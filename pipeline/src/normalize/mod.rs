@@ -6,6 +6,7 @@ pub mod borders;
 pub mod content;
 mod deskew;
 pub mod dpi;
+pub mod phash;
 pub mod profile;
 mod view;
 
@@ -43,6 +44,8 @@ pub struct Normalization {
     pub exif_orientation: Option<u8>,
     /// Text lines run up and down: the page seems scanned sideways (flagged, not turned).
     pub sideways: bool,
+    /// Perceptual (difference) hash of the page after deskew and crop, 256 hex digits.
+    pub phash: Option<String>,
 }
 
 impl Normalization {
@@ -178,6 +181,14 @@ fn measure_with_paper(r: &Raster, p: &Profile) -> (Normalization, Crop, ([u8; 3]
     n.ink = content::ink_score(&v, &p.blank);
     n.blank = n.ink < p.blank.max_ink_fraction;
     n.content = Some(content::classify(&v, &p.colour));
+    // Hashed as stored: turned by the rotation `prepare` will apply.
+    let turn = n.skew.filter(|a| {
+        p.deskew.enabled
+            && a.abs() > p.deskew.min_angle
+            && n.skew_confidence
+                .is_some_and(|c| c >= p.deskew.min_confidence)
+    });
+    n.phash = phash::of(&v, turn.map(|a| -a));
     if !crop.is_empty() {
         n.crop = Some(crop);
     }

@@ -248,3 +248,25 @@ fn sideways_pages_are_flagged_and_upright_ones_are_not() {
     };
     assert!(measure(&turned, &p).0.sideways);
 }
+
+#[test]
+fn perceptual_hash_sees_the_same_sheet_through_skew_and_tells_pages_apart() {
+    let page = text_page([250, 250, 250], [20, 20, 20]);
+    let p = Profile::default();
+    let hash = |r: &Raster| measure(r, &p).0.phash.expect("hash");
+    let straight = hash(&page);
+    for angle in [1.5, -2.0, 0.6] {
+        let d = phash::distance(&straight, &hash(&turned(&page, angle))).expect("comparable");
+        assert!(d < 0.08, "same sheet at {angle} deg: distance {d}");
+    }
+    // Another page: the same kind of text, laid out differently (mirrored).
+    let mut other = page.clone_shape();
+    other.pixels = page.pixels.clone();
+    let w = page.width as usize * 3;
+    for row in other.pixels.chunks_exact_mut(w) {
+        let flipped: Vec<u8> = row.chunks_exact(3).rev().flatten().copied().collect();
+        row.copy_from_slice(&flipped);
+    }
+    let d = phash::distance(&straight, &hash(&other)).expect("comparable");
+    assert!(d > 0.2, "different pages: distance {d}");
+}

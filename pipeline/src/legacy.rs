@@ -1,0 +1,147 @@
+//! Legacy Vietnamese encodings (domain.md §9): recognises text typed in TCVN3 (ABC), VNI-Windows
+//! or VIQR that reached us as Unicode (a register read as Windows-1252/Latin-1), without changing it.
+
+use serde::Serialize;
+
+/// A legacy encoding recognised in a text value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Legacy {
+    /// TCVN 5712:1993 "VN3" (.VnTime fonts): one byte per precomposed letter.
+    Tcvn3,
+    /// VNI-Windows: base letter + a modifier byte.
+    Vni,
+    /// VIQR (RFC 1456): ASCII mnemonics after the letter.
+    Viqr,
+}
+
+impl Legacy {
+    pub fn name(self) -> &'static str {
+        match self {
+            Legacy::Tcvn3 => "TCVN3 (ABC)",
+            Legacy::Vni => "VNI",
+            Legacy::Viqr => "VIQR",
+        }
+    }
+}
+
+/// Bytes TCVN3 uses for letters that show as punctuation in Windows-1252/Latin-1.
+const TCVN3_SYMBOLS: &str = "¸µ¶·¹¨©ª«¬®¯°±²³´½¾¡¢£¤¥¦§»¼¿";
+/// Of those, the ones ordinary text uses after a letter (m², 25°): count only before a letter.
+const UNIT_SYMBOLS: &str = "²³°±";
+/// Latin-1 letters that never occur in Vietnamese: VNI modifiers (ø û ï ä å ë ü), VNI ư/đ
+/// (ö ñ) and TCVN3 letters.
+const NON_VIETNAMESE_LATIN1: &str = "øûïäåëüöñÑÖØÛÏÄÅËÜæçîðþÆÇÎÐÞß";
+
+fn is_vowel(c: char) -> bool {
+    "aeiouyAEIOUYâêôÂÊÔ".contains(c)
+}
+
+/// Letters only Unicode Vietnamese has (not in Latin-1 or Windows-1252): proof of real Unicode.
+fn is_unicode_vietnamese(c: char) -> bool {
+    matches!(c, '\u{1EA0}'..='\u{1EF9}') || "ăđĩũơưĂĐĨŨƠƯ".contains(c)
+}
+
+/// Recognises a legacy encoding in `s`, or `None` for text that is plain ASCII, valid
+/// Unicode Vietnamese, or anything else. Conservative: valid Unicode Vietnamese is never
+/// reported, and one ambiguous sign is not enough for VIQR.
+pub fn detect(s: &str) -> Option<Legacy> {
+    let chars: Vec<char> = s.chars().collect();
+    if chars.iter().any(|&c| is_unicode_vietnamese(c)) {
+        return None;
+    }
+    let (mut tcvn, mut vni, mut viqr_strong, mut viqr_weak) = (0, 0, 0, 0);
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = i.checked_sub(1).map(|j| chars[j]);
+        let next = chars.get(i + 1).copied();
+        let letter_before = prev.is_some_and(char::is_alphabetic);
+        let letter_after = next.is_some_and(char::is_alphabetic);
+        if TCVN3_SYMBOLS.contains(c) {
+            let counts = if UNIT_SYMBOLS.contains(c) {
+                letter_after
+            } else {
+                letter_before || letter_after
+            };
+            if counts {
+                tcvn += 1;
+            }
+        } else if NON_VIETNAMESE_LATIN1.contains(c) && (letter_before || letter_after) {
+            // VNI puts its modifier after a vowel; TCVN3 letters stand alone in the word.
+            if prev.is_some_and(is_vowel) || c == 'ñ' || c == 'Ñ' || c == 'ö' {
+                vni += 1;
+            } else {
+                tcvn += 1;
+            }
+        } else if ('À'..='Þ').contains(&c) && prev.is_some_and(|p| p.is_lowercase()) {
+            // A capital inside a lower-case word: TCVN3 lower-case letters (ViÖt, NguyÔn).
+            tcvn += 1;
+        } else if prev.is_some_and(is_vowel) && c.is_ascii() {
+            if "^(+".contains(c) {
+                viqr_strong += 1;
+            } else if "'`?~.".contains(c) && letter_after {
+                viqr_weak += 1;
+            }
+        }
+        if (c == 'd' || c == 'D')
+            && next == Some(c)
+            && chars.get(i + 2).is_some_and(|&n| is_vowel(n))
+        {
+            viqr_weak += 1;
+        }
+    }
+    if tcvn > 0 && tcvn >= vni {
+        Some(Legacy::Tcvn3)
+    } else if vni > 0 {
+        Some(Legacy::Vni)
+    } else if viqr_strong > 0 || viqr_weak >= 2 {
+        Some(Legacy::Viqr)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_tcvn3() {
+        assert_eq!(detect("ViÖt Nam"), Some(Legacy::Tcvn3));
+        assert_eq!(detect("Hµ Néi"), Some(Legacy::Tcvn3));
+        assert_eq!(detect("NguyÔn V¨n An"), Some(Legacy::Tcvn3));
+    }
+
+    #[test]
+    fn recognises_vni() {
+        assert_eq!(detect("Vieät Nam"), Some(Legacy::Vni));
+        assert_eq!(detect("Nöôùc"), Some(Legacy::Vni));
+        assert_eq!(detect("Ñaêng kyù khai sinh"), Some(Legacy::Vni));
+    }
+
+    #[test]
+    fn recognises_viqr() {
+        assert_eq!(detect("Vie^.t Nam"), Some(Legacy::Viqr));
+        assert_eq!(detect("Thu+ DDu+'c"), Some(Legacy::Viqr));
+        assert_eq!(detect("Ho^`"), Some(Legacy::Viqr));
+    }
+
+    #[test]
+    fn leaves_unicode_and_plain_text_alone() {
+        for s in [
+            "Việt Nam",
+            "Nguyễn Văn An",
+            "Hòa hoà thủy thuỷ Khánh Hòa",
+            "Hồ sơ đăng ký khai sinh.",
+            "Diện tích 120 m², nhiệt độ 25°C",
+            "Có không? Được.",
+            "Ghi chú: (xem trang 2)",
+            "Lê Hoàng Đức",
+            "000.00.15.H12-250701-0001",
+            "José María",
+            "Café",
+            "",
+        ] {
+            assert_eq!(detect(s), None, "{s}");
+        }
+    }
+}

@@ -1,0 +1,410 @@
+//! `sohoa report`: the Biểu 06/VPCP/KSTT figures for a period (optionally by agency, sector or
+//! procedure) as a table, JSON, HTML, XLSX and CSV, the late cases, and one apology letter each.
+
+use crate::{EXIT_CANNOT_RUN, EXIT_OK};
+use clap::Args;
+use sohoa_audit::case::load_archive;
+use sohoa_audit::letter::{Letter, LetterFont};
+use sohoa_audit::stats::{self, GroupBy, Period, StatsReport};
+use sohoa_audit::tables::write_atomic;
+use sohoa_pipeline::problem::Lang;
+use std::path::{Path, PathBuf};
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[arg(long, default_value = "archive")]
+    archive: PathBuf,
+    /// First day of the period (YYYY-MM-DD or DD/MM/YYYY); default: the earliest receipt.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day of the period; default: today.
+    #[arg(long)]
+    to: Option<String>,
+    /// One row per agency, sector or procedure.
+    #[arg(long, value_parser = ["agency", "sector", "procedure"])]
+    by: Option<String>,
+    #[arg(long)]
+    html: Option<PathBuf>,
+    #[arg(long)]
+    xlsx: Option<PathBuf>,
+    /// The form as CSV; the late cases go next to it (`<name>-tre-han.csv`).
+    #[arg(long)]
+    csv: Option<PathBuf>,
+    #[arg(long)]
+    json: bool,
+    /// Procedure rules (time limits) and calendar.toml; built-in ones otherwise.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Write one apology letter (Phiếu xin lỗi và hẹn lại ngày trả kết quả) per late case here.
+    #[arg(long, value_name = "DIR")]
+    apologies: Option<PathBuf>,
+    /// Font for the letters (TrueType, with Vietnamese); Times New Roman, Liberation or DejaVu Serif otherwise.
+    #[arg(long, env = "SOHOA_FONT")]
+    font: Option<PathBuf>,
+    /// Pending late cases get a new appointment this many working days after the letter.
+    #[arg(long, default_value_t = 5)]
+    new_due_days: u32,
+    /// Date of the letters; default: today.
+    #[arg(long)]
+    letter_date: Option<String>,
+    #[arg(long)]
+    jobs: Option<usize>,
+}
+
+fn date_arg(s: Option<&str>, lang: Lang) -> Result<Option<time::Date>, u8> {
+    match s {
+        None => Ok(None),
+        Some(s) => crate::audit_cmd::as_of(Some(s), lang).map(Some),
+    }
+}
+
+pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
+    if !a.archive.join("bags").is_dir() {
+        eprintln!(
+            "{} {}",
+            lang.pick(
+                "Không tìm thấy kho lưu trữ (thiếu thư mục bags/):",
+                "Archive not found (no bags/ folder):"
+            ),
+            a.archive.display()
+        );
+        return EXIT_CANNOT_RUN;
+    }
+    let (from, to, letter_date) = match (
+        date_arg(a.from.as_deref(), lang),
+        date_arg(a.to.as_deref(), lang),
+        date_arg(a.letter_date.as_deref(), lang),
+    ) {
+        (Ok(f), Ok(t), Ok(l)) => (f, t, l),
+        _ => return EXIT_CANNOT_RUN,
+    };
+    let (rules, calendar) = match sohoa_audit::audit::load_rules(a.rules.as_deref()) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                lang.pick("Tệp quy tắc không dùng được", "Unusable rule file")
+            );
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let jobs = a.jobs.unwrap_or_else(crate::default_jobs).max(1);
+    let bags = match load_archive(&a.archive, jobs) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!(
+                "{}: {e}",
+                lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
+            );
+            return EXIT_CANNOT_RUN;
+        }
+    };
+    let records: Vec<(&str, &sohoa_audit::case::Record)> = bags
+        .iter()
+        .filter_map(|b| Some((b.id.as_str(), b.record.as_ref().ok()?)))
+        .collect();
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(sohoa_pipeline::VN_OFFSET)
+        .date();
+    let earliest = records
+        .iter()
+        .filter_map(|(_, r)| {
+            r.case
+                .received_date
+                .as_deref()
+                .and_then(sohoa_audit::calendar::parse_date)
+        })
+        .min()
+        .unwrap_or(today);
+    let period = Period {
+        from: from.unwrap_or(earliest),
+        to: to.unwrap_or(today),
+        group_by: match a.by.as_deref() {
+            Some("agency") => Some(GroupBy::Agency),
+            Some("sector") => Some(GroupBy::Sector),
+            Some("procedure") => Some(GroupBy::Procedure),
+            _ => None,
+        },
+    };
+    if period.to < period.from {
+        eprintln!(
+            "{}",
+            lang.pick("--to phải sau --from", "--to must be after --from")
+        );
+        return EXIT_CANNOT_RUN;
+    }
+    let report = stats::report(&a.archive, &records, &period, &rules, &calendar);
+    let mut failed = false;
+    let mut write = |path: &Path, bytes: Vec<u8>| {
+        if let Err(e) = write_atomic(path, &bytes) {
+            eprintln!(
+                "{} {}: {e}",
+                lang.pick("Không ghi được", "Cannot write"),
+                path.display()
+            );
+            failed = true;
+        }
+    };
+    if let Some(p) = &a.html {
+        write(
+            p,
+            sohoa_audit::html::report_page(&report, lang).into_bytes(),
+        );
+    }
+    if let Some(p) = &a.csv {
+        write(p, sohoa_audit::tables::report_csv(&report));
+        let stem = p
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_else(|| "bao-cao".into());
+        write(
+            &p.with_file_name(format!("{stem}-tre-han.csv")),
+            sohoa_audit::tables::late_csv(&report),
+        );
+    }
+    if let Some(p) = &a.xlsx {
+        match sohoa_audit::tables::report_xlsx(&report) {
+            Ok(bytes) => write(p, bytes),
+            Err(e) => {
+                eprintln!(
+                    "{} {}: {e}",
+                    lang.pick("Không tạo được tệp Excel", "Cannot build the Excel file"),
+                    p.display()
+                );
+                failed = true;
+            }
+        }
+    }
+    let mut letters = 0;
+    if let Some(dir) = &a.apologies {
+        match write_letters(
+            &report,
+            &records,
+            dir,
+            a,
+            letter_date.unwrap_or(today),
+            &calendar,
+            lang,
+        ) {
+            Ok(n) => letters = n,
+            Err(()) => failed = true,
+        }
+    }
+    if a.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else {
+        print_human(&report, lang);
+        if a.apologies.is_some() {
+            println!(
+                "{} {letters}",
+                lang.pick("Phiếu xin lỗi đã tạo:", "Apology letters written:")
+            );
+        }
+    }
+    if failed {
+        EXIT_CANNOT_RUN
+    } else {
+        EXIT_OK
+    }
+}
+
+fn write_letters(
+    report: &StatsReport,
+    records: &[(&str, &sohoa_audit::case::Record)],
+    dir: &Path,
+    a: &ReportArgs,
+    date: time::Date,
+    calendar: &sohoa_audit::calendar::Calendar,
+    lang: Lang,
+) -> Result<usize, ()> {
+    if report.late.is_empty() {
+        return Ok(0);
+    }
+    let font = LetterFont::find(a.font.as_deref()).map_err(|e| {
+        eprintln!(
+            "{}: {e}",
+            lang.pick(
+                "Không có phông chữ tiếng Việt cho phiếu xin lỗi (dùng --font TỆP.ttf)",
+                "No Vietnamese font for the letters (use --font FILE.ttf)"
+            )
+        );
+    })?;
+    let by_id: std::collections::HashMap<&str, &sohoa_audit::case::Record> =
+        records.iter().copied().collect();
+    let mut n = 0;
+    let mut failed = false;
+    for l in &report.late {
+        let r = by_id.get(l.case_id.as_str());
+        let parse = |s: &str| sohoa_audit::calendar::parse_date(s);
+        let (Some(received), Some(due)) = (parse(&l.received), parse(&l.due)) else {
+            continue;
+        };
+        let resolved = l.resolved.as_deref().and_then(parse);
+        let agency = l
+            .agency_name
+            .clone()
+            .unwrap_or_else(|| "Bộ phận Một cửa".into());
+        let letter = Letter {
+            parent_agency: None,
+            place: place_of(&agency),
+            agency_name: agency,
+            date,
+            case_code: l.case_code.clone().unwrap_or_else(|| l.case_id.clone()),
+            applicant_name: l.applicant_name.clone().unwrap_or_else(|| "Ông/Bà".into()),
+            procedure_name: l
+                .procedure_name
+                .clone()
+                .or_else(|| r.and_then(|r| r.hoso.title.clone()))
+                .unwrap_or_default(),
+            received,
+            due,
+            new_due: resolved.unwrap_or_else(|| calendar.add_working_days(date, a.new_due_days)),
+            resolved,
+            working_days_late: l.working_days_late,
+            reason: None,
+        };
+        let path = dir.join(sohoa_audit::letter::file_name(&letter.case_code));
+        let written = sohoa_audit::letter::render(&letter, &font)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| write_atomic(&path, &bytes).map_err(|e| e.to_string()));
+        match written {
+            Ok(()) => n += 1,
+            Err(e) => {
+                eprintln!(
+                    "{} {}: {e}",
+                    lang.pick(
+                        "Không tạo được phiếu xin lỗi",
+                        "Cannot write the apology letter"
+                    ),
+                    path.display()
+                );
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        Err(())
+    } else {
+        Ok(n)
+    }
+}
+
+/// "UBND xã Tân Hòa" -> "Tân Hòa" for the dateline.
+fn place_of(agency: &str) -> String {
+    for marker in [
+        " xã ",
+        " phường ",
+        " thị trấn ",
+        " huyện ",
+        " quận ",
+        " tỉnh ",
+        " thành phố ",
+        " Xã ",
+        " Phường ",
+    ] {
+        if let Some(i) = agency.find(marker) {
+            return agency[i + marker.len()..].trim().to_string();
+        }
+    }
+    agency.to_string()
+}
+
+fn pct(r: Option<f64>, lang: Lang) -> String {
+    match r {
+        Some(v) => {
+            let s = format!("{:.1} %", v * 100.0);
+            if lang == Lang::Vi {
+                s.replace('.', ",")
+            } else {
+                s
+            }
+        }
+        None => "-".into(),
+    }
+}
+
+fn print_human(r: &StatsReport, lang: Lang) {
+    println!(
+        "{} {} – {}",
+        lang.pick("Biểu 06/VPCP/KSTT, kỳ", "Form 06/VPCP/KSTT, period"),
+        r.from,
+        r.to
+    );
+    println!(
+        "{:<32} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7}",
+        lang.pick("Nhóm", "Group"),
+        lang.pick("Nhận", "Recv"),
+        lang.pick("T.tuyến", "Online"),
+        lang.pick("TT/BC", "Offline"),
+        lang.pick("Kỳ trc", "Carried"),
+        lang.pick("Đã GQ", "Done"),
+        lang.pick("Trước", "Early"),
+        lang.pick("Đúng", "OnTime"),
+        lang.pick("Quá", "Late"),
+        lang.pick("Đang", "Pending"),
+        lang.pick("Tr.hạn", "Within"),
+        lang.pick("Quá", "Overdue"),
+    );
+    for row in r.rows.iter().chain(std::iter::once(&r.total)) {
+        let c = &row.counts;
+        let label: String = row.label.chars().take(32).collect();
+        println!(
+            "{label:<32} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7}",
+            c.recv_total,
+            c.recv_online,
+            c.recv_offline,
+            c.carried_over,
+            c.done_total,
+            c.done_early,
+            c.done_ontime,
+            c.done_late,
+            c.pending_total,
+            c.pending_ok,
+            c.pending_late
+        );
+    }
+    let c = &r.total.counts;
+    println!(
+        "{} {} · {} {} · {} {}",
+        lang.pick("Tỷ lệ đúng và trước hạn:", "On-time rate:"),
+        pct(c.ontime_rate, lang),
+        lang.pick("trực tuyến:", "online:"),
+        pct(c.online_rate, lang),
+        lang.pick("bưu chính:", "postal:"),
+        pct(c.postal_rate, lang)
+    );
+    for i in r.invariants.iter().filter(|i| !i.holds) {
+        println!("✗ {}: {}", i.name, i.detail.join("; "));
+    }
+    if !r.late.is_empty() {
+        println!(
+            "{} {}",
+            lang.pick("Hồ sơ trễ hạn:", "Late cases:"),
+            r.late.len()
+        );
+        for l in &r.late {
+            println!(
+                "  {} · {} · {} {} → {} ({} {})",
+                l.case_code.as_deref().unwrap_or(&l.case_id),
+                l.applicant_name.as_deref().unwrap_or("-"),
+                lang.pick("hẹn", "due"),
+                l.due,
+                l.resolved
+                    .as_deref()
+                    .unwrap_or(lang.pick("đang giải quyết", "pending")),
+                l.working_days_late,
+                lang.pick("ngày làm việc trễ", "working days late")
+            );
+        }
+    }
+    if !r.skipped.is_empty() {
+        println!(
+            "{} {}",
+            lang.pick("Hồ sơ không tính được:", "Cases not counted:"),
+            r.skipped.len()
+        );
+    }
+}
