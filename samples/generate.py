@@ -7,8 +7,10 @@ Output is the input contract of sohoa: one folder per case holding page images
 batch register ``hoso.csv`` and, for some cases, a ``hoso.json`` sidecar.
 
     python3 samples/generate.py OUT_DIR [--cases N] [--pages N] [--seed S] [--dpi D] [--force]
+                                [--generic [--defects PLANTED_JSON]]
 
-Only Pillow and numpy are needed.  The output is deterministic: the same seed,
+Only Pillow and numpy are needed (and Python 3.11+, whose tomllib reads samples/rules for
+working days and time limits).  The output is deterministic: the same seed,
 Pillow/FreeType/libjpeg/zlib/libtiff versions and fonts give byte-identical
 files (no timestamps are written anywhere).
 
@@ -17,15 +19,15 @@ Package layout (gen/, each module imports only the ones above it):
   * marks.py ........ draw_signature, draw_round_stamp, draw_rect_stamp
   * words.py ........ vn_num, date_words, ngay, dmy, area_s, filler sentences
   * flow.py ......... Flow (block layout over pages), render_doc
-  * people.py ....... agencies, procedures, Person, make_cccd, add_working_days, Ctx
+  * people.py ....... agencies, procedures, Person, make_cccd, working days (rules/calendar.toml), Ctx
   * drawings.py ..... page_cccd_copy, page_trich_do (whole-page drawings)
   * documents.py .... doc_* builders, DOCS, build_doc, make_certified_copies
   * degrade.py ...... Degrade, pick_degradation, compose, degrade_tone / degrade_bilevel
   * writers.py ...... formats, render_page, write_* and patch_fillorder2 / verify_fillorder2
-  * plan.py ......... CasePlan, curated_cases (the committed batch), generic_case (bulk),
-                      register (hoso.csv) and sidecar (hoso.json) writers
+  * plan.py ......... CasePlan, curated_cases (the committed batch), generic_case (bulk and clean),
+                      number_cases, register (hoso.csv) and sidecar (hoso.json) writers
+  * defects.py ...... planted defects for audit tests (--defects), legacy-encoding tables, double feeds
   * batch.py ........ produce_case and main (the CLI)
-Planted defects would get a module of their own next to plan.py, applied by batch.py.
 """
 
 import importlib

@@ -4,10 +4,16 @@ Ctx gathers everything one case's documents and register row talk about."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import random
+import sys
 from dataclasses import dataclass
 
 from .text import nfc
+
+# samples/rules: the working-day calendar and the procedure rule files sohoa's audit reads too
+RULES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
 
 
 MALE = ["Nguyễn Văn An", "Lê Hoàng Đức", "Trần Quốc Bảo", "Phạm Minh Tuấn", "Hoàng Văn Dũng",
@@ -79,10 +85,47 @@ def make_person(rnd, agency: Agency, name=None, female=None, year=None, province
     return Person(nfc(name), female, birth, make_cccd(rnd, year, female, province), nfc(addr))
 
 
+def _toml(name: str) -> dict:
+    try:
+        import tomllib
+    except ImportError:  # pragma: no cover
+        sys.exit("error: the generator needs Python 3.11 or newer (tomllib) to read samples/rules")
+    with open(os.path.join(RULES_DIR, name), "rb") as fh:
+        return tomllib.load(fh)
+
+
+@dataclass
+class Calendar:
+    weekend: set        # weekday numbers (Monday = 0)
+    holidays: set       # dt.date
+    working: set        # dt.date: weekend days that are working days (làm bù)
+
+
+@functools.lru_cache(maxsize=None)
+def calendar() -> Calendar:
+    """samples/rules/calendar.toml: weekend days, public holidays and make-up working days."""
+    c = _toml("calendar.toml")
+    days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    return Calendar({days.index(w.lower()) for w in c.get("weekend", [])},
+                    {dt.date.fromisoformat(d) for d in c.get("holidays", [])},
+                    {dt.date.fromisoformat(d) for d in c.get("working_days", [])})
+
+
+def is_working_day(d: dt.date) -> bool:
+    c = calendar()
+    return d in c.working or (d.weekday() not in c.weekend and d not in c.holidays)
+
+
 def add_working_days(d: dt.date, n: int) -> dt.date:
+    """The n-th working day after d (n = 0: d itself if it is a working day, else the next one), by
+    calendar.toml: weekends and holidays skipped, make-up days counted, as sohoa's audit counts."""
+    if n == 0:
+        while not is_working_day(d):
+            d += dt.timedelta(days=1)
+        return d
     while n > 0:
         d += dt.timedelta(days=1)
-        if d.weekday() < 5:
+        if is_working_day(d):
             n -= 1
     return d
 
@@ -98,6 +141,14 @@ PROCEDURES = {
     "trich_luc": dict(code="2.000635", name="Cấp bản sao trích lục hộ tịch", field="Hộ tịch", retention="01",
                       mode="02", due_days=1),
 }
+
+
+@functools.lru_cache(maxsize=None)
+def statutory_days(proc: str) -> int:
+    """Time limit in working days from the procedure's rule file (samples/rules/<code>.toml), the
+    limit the audit checks 'Ngày hẹn trả' against; due_days above is what the curated cases use."""
+    code = ".".join(PROCEDURES[proc]["code"].split(".")[:2])
+    return int(_toml(f"{code}.toml").get("time_limit", PROCEDURES[proc]["due_days"]))
 
 
 class Ctx:

@@ -1,5 +1,5 @@
-"""Case planning (the curated cases of the committed batch and random bulk cases) and the metadata
-written from a plan: the hoso.csv register and the hoso.json sidecars."""
+"""Case planning (the curated cases of the committed batch, random bulk cases and clean generic cases)
+and the metadata written from a plan: the hoso.csv register and the hoso.json sidecars."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import random
 import unicodedata
 from dataclasses import dataclass
 
-from .people import AGENCIES, PROCEDURES, Ctx, add_working_days
+from .people import AGENCIES, PROCEDURES, Ctx, add_working_days, is_working_day, statutory_days
 from .text import nfc
 from .words import dmy
 from .writers import BILEVEL_FMTS, EXT
@@ -21,8 +21,10 @@ from .writers import BILEVEL_FMTS, EXT
 class FileSpec:
     name: str                   # file name inside the part folder
     fmt: str
-    pages: list                 # tokens: int = doc page (new sheet), ("back", i) = doc page on the back, "B" = blank back
+    pages: list                 # tokens: int = doc page (new sheet), ("back", i) = doc page on the back, "B" = blank back,
+                                #         ("again", i) = doc page i fed through the scanner a second time (same sheet)
     with_dpi: bool = True
+    copy_from: str | None = None    # byte copy of this file of the batch (path under OUT_DIR) instead of a scan
 
 
 @dataclass
@@ -39,6 +41,10 @@ class CasePlan:
     parts: list
     register: dict | None = None        # extra/overridden register values; None = no metadata at all
     sidecar: dict | None = None         # sidecar options: {"title": ..., "nfd_applicant": bool}
+    naming: str | None = None           # file name pattern of generic cases: "{n}" or "trang_{n}"
+    dpi: int | None = None              # scan resolution of this case when not the batch's
+    code_date: dt.date | None = None    # date in the case code when it is not the receipt date (planted)
+    numbered: bool = True               # number_cases gives it a sequence number (False: code set by hand)
 
 
 def curated_cases(seed: int) -> list[CasePlan]:
@@ -132,6 +138,7 @@ PROFILES = {        # format per page, weighted
     "png_bilevel": [("png_1bit", 1.0)],
     "mixed": [("jpeg_rgb", 0.35), ("jpeg_gray", 0.25), ("png_1bit", 0.15), ("tiff_g4", 0.15),
               ("png_gray", 0.04), ("jpeg_cmyk", 0.03), ("png_gray16", 0.02), ("png_rgb", 0.01)],
+    "clean": [("jpeg_rgb", 0.86), ("png_rgb", 0.08), ("jpeg_cmyk", 0.06)],     # --generic: 24-bit colour only
 }
 PROFILE_WEIGHTS = [("colour", 0.3), ("gray", 0.2), ("tiff", 0.12), ("tiff_multi", 0.08), ("png_bilevel", 0.1),
                    ("mixed", 0.2)]
@@ -146,14 +153,28 @@ def _wchoice(rnd, pairs):
     return pairs[-1][0]
 
 
-def generic_case(seed: int, idx: int, n_pages: int, used: set) -> CasePlan:
-    """A random case of exactly n_pages pages (bulk/benchmark mode)."""
+def generic_case(seed: int, idx: int, n_pages: int, used: set, clean: bool = False, proc: str | None = None,
+                 agency: str | None = None, received: dt.date | None = None, closed: bool | None = None,
+                 late: bool | None = None) -> CasePlan:
+    """A random case of exactly n_pages pages (bulk/benchmark mode).
+
+    clean=True (--generic) makes a fully consistent case: 24-bit colour pages without blank backs,
+    received on a working day, due date from the procedure's rule file and the holiday calendar.
+    proc, agency (AGENCIES key), received, closed and late fix what is otherwise drawn at random."""
     rnd = random.Random(seed * 1_000_003 + idx)
-    proc = _wchoice(rnd, [("khai_sinh", 0.35), ("chung_thuc", 0.25), ("dat_dai", 0.2), ("trich_luc", 0.2)])
-    agency = AGENCIES["vpdkdd"] if proc == "dat_dai" else AGENCIES[rnd.choice(["tanhoa", "hiepthanh", "honggai"])]
+    if proc is None:
+        proc = _wchoice(rnd, [("khai_sinh", 0.35), ("chung_thuc", 0.25), ("dat_dai", 0.2), ("trich_luc", 0.2)])
+    if agency is not None:
+        agency = AGENCIES[agency]
+    elif proc == "dat_dai":
+        agency = AGENCIES["vpdkdd"]
+    else:
+        agency = AGENCIES[rnd.choice(["tanhoa", "hiepthanh", "honggai"])]
     while True:
-        day = dt.date(2025, 7, 1) + dt.timedelta(days=rnd.randint(0, 120))
-        if day.weekday() >= 5:
+        day = received or (dt.date(2025, 7, 1) + dt.timedelta(days=rnd.randint(0, 120)))
+        if (not is_working_day(day)) if clean else day.weekday() >= 5:
+            if received:
+                raise ValueError(f"{received} is not a working day")
             continue
         seq = rnd.randint(1, 60)
         if (agency.code, day, seq) not in used:
@@ -172,6 +193,8 @@ def generic_case(seed: int, idx: int, n_pages: int, used: set) -> CasePlan:
             counts[rnd.randrange(len(counts))] += 1
             extra -= 1
     profile = _wchoice(rnd, PROFILE_WEIGHTS)
+    if clean:               # drawn all the same, so clean cases keep the rest of the random stream
+        profile = "clean"
     naming = rnd.choice(["{n}", "trang_{n}"])
     parts, num = [], 0
     for (folder, doc, _), k in zip(spec, counts):
@@ -205,31 +228,46 @@ def generic_case(seed: int, idx: int, n_pages: int, used: set) -> CasePlan:
         parts.append(Part(folder, doc, files))
     if proc == "chung_thuc":      # 1 or 2 pages left over: receipt, then an ID card copy
         for j, doc in enumerate(["phieu_tiep_nhan", "cccd_copy"][:extra]):
-            parts.append(Part(None, doc, [FileSpec(naming.format(n=num + j + 1) + ".jpg", "jpeg_gray", [0])]))
+            parts.append(Part(None, doc, [FileSpec(naming.format(n=num + j + 1) + ".jpg",
+                                                   "jpeg_rgb" if clean else "jpeg_gray", [0])]))
     status_closed = rnd.random() < 0.75
+    if closed is not None:
+        status_closed = closed
     reg = {"channel": rnd.choice(["Trực tiếp", "Trực tuyến", "Bưu chính công ích"]),
            "note": rnd.choice(["", "", "", "Hồ sơ đầy đủ, hợp lệ", "Đã đối chiếu bản chính",
                                "Người nộp đề nghị nhận kết quả qua bưu điện"])}
-    due = add_working_days(day, PROCEDURES[proc]["due_days"])
+    due_days = statutory_days(proc) if clean else PROCEDURES[proc]["due_days"]
+    due = add_working_days(day, due_days)
+    if clean:
+        reg["due"] = due
     if status_closed:
-        late = rnd.random() < 0.1
-        res = add_working_days(due, rnd.randint(1, 3)) if late else \
-            add_working_days(day, rnd.randint(0, PROCEDURES[proc]["due_days"]))
+        is_late = rnd.random() < 0.1
+        if late is not None:
+            is_late = late
+        res = add_working_days(due, rnd.randint(1, 3)) if is_late else \
+            add_working_days(day, rnd.randint(0, due_days))
         reg.update(resolved=res, returned=add_working_days(res, rnd.randint(0, 2)) if res < due else res)
     else:
         reg.update(resolved=None, returned=None)
-    return CasePlan(x.code, x, parts, register=reg)
+    return CasePlan(x.code, x, parts, register=reg, naming=naming)
 
 
-def plan_batch(seed: int, cases: int | None, pages: int | None) -> list[CasePlan]:
-    curated = curated_cases(seed)
+def plan_batch(seed: int, cases: int | None, pages: int | None, generic: bool = False,
+               first: list | tuple = ()) -> list[CasePlan]:
+    """The batch: curated cases first, then random ones (by count, or up to a total of pages).
+    generic=True: clean generic cases only, numbered by number_cases; first[i] holds generic_case
+    arguments for case i (the cases defects.py turns into planted ones)."""
+    curated = [] if generic else curated_cases(seed)
     used = {(p.ctx.agency.code, p.ctx.received, p.ctx.seq) for p in curated}
     plans: list[CasePlan] = []
     if pages is None:
         plans = curated[:cases]
         rnd = random.Random(seed * 7919)
         for i in range(len(plans), cases):
-            plans.append(generic_case(seed, 100 + i, rnd.randint(3, 8), used))
+            plans.append(generic_case(seed, 100 + i, rnd.randint(3, 8), used, generic,
+                                      **(first[i] if i < len(first) else {})))
+        if generic:
+            number_cases(plans)
         return plans
     total = 0
     for p in curated:
@@ -243,10 +281,26 @@ def plan_batch(seed: int, cases: int | None, pages: int | None) -> list[CasePlan
         n = remaining if remaining <= 12 else rnd.randint(3, 12)
         if 0 < remaining - n < 3:
             n = remaining - 3
-        plans.append(generic_case(seed, 100 + i, n, used))
+        plans.append(generic_case(seed, 100 + i, n, used, generic))
         remaining -= n
         i += 1
+    if generic:
+        number_cases(plans)
     return plans
+
+
+def number_cases(plans: list[CasePlan]):
+    """Generic batches: sequence numbers 1, 2, ... per agency and code date in plan order (no gaps,
+    no duplicates); the case code is rebuilt from them and the case folder is the code."""
+    seqs: dict = {}
+    for p in plans:
+        if not p.numbered:
+            continue
+        x = p.ctx
+        day = p.code_date or x.received
+        seqs[x.agency.code, day] = x.seq = seqs.get((x.agency.code, day), 0) + 1
+        x.code = f"{x.agency.code}-{day:%y%m%d}-{x.seq:04d}"
+        p.folder = x.code
 
 
 def case_page_count(plan: CasePlan) -> int:
@@ -257,18 +311,28 @@ def case_sheet_count(plan: CasePlan) -> int:
     return sum(1 for part in plan.parts for f in part.files for t in f.pages if isinstance(t, int))
 
 
+def case_doc_count(plan: CasePlan) -> int:
+    """Component documents: the component subfolders, or 1 for a flat case."""
+    return len({part.folder for part in plan.parts if part.folder is not None}) or 1
+
+
 # ---- metadata written from a plan: the register row (hoso.csv) and the sidecar (hoso.json)
 
 CSV_HEADERS = ["Mã hồ sơ", "Thư mục", "Mã TTHC", "Tên TTHC", "Lĩnh vực", "Mã cơ quan", "Cơ quan", "Người nộp",
                "Số CCCD", "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả", "Ngày trả kết quả",
                "Hình thức nộp", "Trạng thái", "Tiêu đề hồ sơ", "Thời hạn lưu trữ", "Chế độ sử dụng", "Ngôn ngữ",
                "Số lượng tờ", "Số lượng trang", "Mức độ tin cậy", "Mã hồ sơ giấy", "Ghi chú"]
+# Optional columns (--defects adds them for every row) and their value for a consistent case.
+EXTRA_COLUMNS = {"Tổng số tài liệu": lambda plan: str(case_doc_count(plan)),
+                 "Nộp thay (ủy quyền)": lambda plan: ""}
 
 
-def register_row(plan: CasePlan) -> list[str]:
+def register_row(plan: CasePlan, columns=()) -> list[str]:
+    """The case's hoso.csv row: the 24 headers, then the EXTRA_COLUMNS named in `columns`.
+    register["cells"] ({header: text}) replaces computed values as written, without NFC (planted)."""
     x, r = plan.ctx, plan.register
     p = PROCEDURES[x.proc]
-    due = add_working_days(x.received, p["due_days"])
+    due = r.get("due") or add_working_days(x.received, p["due_days"])
     received = dmy(x.received) + (" " + r["received_time"] if r.get("received_time") else "")
     closed = r.get("returned") is not None
     resolved = r.get("resolved")
@@ -280,18 +344,22 @@ def register_row(plan: CasePlan) -> list[str]:
         r["channel"], "Đã trả kết quả" if closed else "Đang giải quyết", r.get("title") or x.title(),
         p["retention"], p["mode"], "01", str(case_sheet_count(plan)), str(case_page_count(plan)), "02", paper,
         r.get("note", ""),
-    ]
-    return [nfc(v) for v in row]
+    ] + [EXTRA_COLUMNS[c](plan) for c in columns]
+    row = [nfc(v) for v in row]
+    headers = CSV_HEADERS + list(columns)
+    for header, value in r.get("cells", {}).items():
+        row[headers.index(header)] = value
+    return row
 
 
-def write_register(plans: list[CasePlan], out: str) -> str:
+def write_register(plans: list[CasePlan], out: str, columns=()) -> str:
     path = os.path.join(out, "hoso.csv")
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        w.writerow(CSV_HEADERS)
+        w.writerow(CSV_HEADERS + list(columns))
         for p in plans:
             if p.register is not None:
-                w.writerow(register_row(p))
+                w.writerow(register_row(p, columns))
     return path
 
 
