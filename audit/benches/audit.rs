@@ -56,7 +56,7 @@ fn record(i: u64) -> String {
     let seq = i % 10_000;
     let case_code = format!("{agency}-25{month:02}{day:02}-{seq:04}");
     let applicant = NAMES[rnd(8) as usize];
-    let defect = i % 20 == 0;
+    let defect = i.is_multiple_of(20);
     let received = format!("2025-{month:02}-{day:02}T08:{:02}:00+07:00", rnd(60));
     let due = format!("2025-{month:02}-{:02}", (day + 3).min(28));
     let cccd = if defect {

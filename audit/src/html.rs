@@ -4,12 +4,7 @@
 use crate::finding::{AuditReport, Criterion, Finding, Tally};
 use crate::stats::{Counts, LateCase, StatsReport};
 use sohoa_pipeline::problem::{Lang, Severity};
-use std::fmt::{Display, Write};
-
-/// `write!` to a `String`, which cannot fail.
-macro_rules! w {
-    ($o:expr, $($t:tt)*) => {{ let _ = write!($o, $($t)*); }};
-}
+use std::fmt::Display;
 
 const ERR: &str = "#c62828";
 const WARN: &str = "#d98e04";
@@ -18,6 +13,9 @@ const ONTIME: &str = "#1d4ed8";
 const ONLINE: &str = "#0e7490";
 const POSTAL: &str = "#7c3aed";
 const GREY: &str = "#627d98";
+const INK: &str = "#334e68";
+const OK: &str = "<span class=\"ok\">✓</span>";
+const KO: &str = "<span class=\"ko\">✗</span>";
 
 const CSS: &str = r#"
 *{box-sizing:border-box}body{margin:0;background:#f3f5f8;color:#1f2933;font:14px/1.45 "Segoe UI",Roboto,"Noto Sans",Arial,sans-serif}
@@ -46,8 +44,8 @@ table.sortable th{cursor:pointer;user-select:none}th[aria-sort=ascending]::after
 .note{color:#52606d}.inv{list-style:none;padding:12px 16px;background:#fff;border-radius:8px;margin:0}.inv li{margin:4px 0}
 .ok{color:#2e7d32;font-weight:700}.ko{color:#c62828;font-weight:700}footer{margin-top:30px;color:#7b8794;font-size:12px}
 button{float:right;padding:6px 14px;border:1px solid #9fb3c8;background:#fff;border-radius:4px;cursor:pointer}
-@media print{body{background:#fff}main{padding:0}.controls,button{display:none}.card,figure{box-shadow:none;border:1px solid #d9e2ec}
-figure,.card,tr{break-inside:avoid}h2{break-after:avoid}}
+@media print{@page{margin:12mm}body{background:#fff}main{padding:0}.controls,button{display:none}.scroll{overflow:visible}
+.card,figure{box-shadow:none;border:1px solid #d9e2ec}figure,.card,tr{break-inside:avoid}h2{break-after:avoid}.form{font-size:10px}}
 "#;
 
 /// Sorting (click a header; a cell's `data-v` holds its raw value) and filtering (a text box and
@@ -55,9 +53,10 @@ figure,.card,tr{break-inside:avoid}h2{break-after:avoid}}
 const JS: &str = r#"(function(){
 function fold(s){return s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g,'').replace(/đ/g,'d');}
 function key(td){var v=td.getAttribute('data-v');if(v===null)return fold(td.textContent.trim());
-return v!==''&&!isNaN(Number(v))?Number(v):v;}
+return v!==''&&isFinite(v)?Number(v):v;}
 document.querySelectorAll('table.sortable').forEach(function(t){var hs=t.tHead.rows[0].cells;
-Array.prototype.forEach.call(hs,function(th,i){th.tabIndex=0;th.addEventListener('click',function(){
+Array.prototype.forEach.call(hs,function(th,i){th.tabIndex=0;
+th.addEventListener('keydown',function(e){if(e.key==='Enter')th.click();});th.addEventListener('click',function(){
 var asc=th.getAttribute('aria-sort')!=='ascending';
 Array.prototype.forEach.call(hs,function(h){h.removeAttribute('aria-sort');});
 th.setAttribute('aria-sort',asc?'ascending':'descending');
@@ -75,58 +74,30 @@ document.querySelectorAll('[data-filter]').forEach(function(el){var id=el.getAtt
 el.addEventListener('input',function(){run(id);});el.addEventListener('change',function(){run(id);});});
 })();"#;
 
-const CODE_COLS: [&str; 5] = [
-    "Mã|Code",
-    "Tiêu chí|Criterion",
-    "Lỗi|Errors",
-    "Cảnh báo|Warnings",
-    "Số hồ sơ|Cases",
-];
-const FINDING_COLS: [&str; 6] = [
-    "Hồ sơ|Case",
-    "Tiêu chí|Criterion",
-    "Mức độ|Severity",
-    "Mã|Code",
-    "Nội dung|Message",
-    "Vị trí|Location",
-];
-const CASE_COLS: [&str; 8] = [
-    "Mã hồ sơ|Case code",
-    "Mã gói (bag)|Bag id",
-    "Tên hồ sơ|Title",
-    "Cơ quan|Agency",
-    "Thủ tục|Procedure",
-    "Ngày tiếp nhận|Received",
-    "Lỗi|Errors",
-    "Cảnh báo|Warnings",
-];
-const LATE_COLS: [&str; 8] = [
-    "Mã hồ sơ|Case code",
-    "Người nộp|Applicant",
-    "Thủ tục|Procedure",
-    "Cơ quan|Agency",
-    "Ngày tiếp nhận|Received",
-    "Hạn trả|Due",
-    "Ngày giải quyết|Resolved",
-    "Số ngày làm việc trễ|Working days late",
-];
-/// Biểu 06's column groups and the columns under "Trong đó" (domain.md §6.1).
-const FORM_HEADS: [(&str, &[&str]); 3] = [
+/// Column heads: `vietnamese|english` labels separated by `;`.
+const CODE_COLS: &str = "Mã|Code;Tiêu chí|Criterion;Lỗi|Errors;Cảnh báo|Warnings;Số hồ sơ|Cases";
+const FINDING_COLS: &str = "Hồ sơ|Case;Tiêu chí|Criterion;Mức độ|Severity;Mã|Code;\
+                            Nội dung|Message;Vị trí|Location";
+const CASE_COLS: &str = "Mã hồ sơ|Case code;Mã gói (bag)|Bag id;Tên hồ sơ|Title;Cơ quan|Agency;\
+                         Thủ tục|Procedure;Ngày tiếp nhận|Received;Lỗi|Errors;Cảnh báo|Warnings";
+const LATE_COLS: &str = "Mã hồ sơ|Case code;Người nộp|Applicant;Thủ tục|Procedure;Cơ quan|Agency;\
+                         Ngày tiếp nhận|Received;Hạn trả|Due;Ngày giải quyết|Resolved;\
+                         Số ngày làm việc trễ|Working days late";
+/// Biểu 06's column groups, each with the columns under its "Trong đó" (domain.md §6.1).
+const FORM_HEADS: [(&str, &str); 3] = [
     (
         "Số hồ sơ nhận giải quyết|Cases received for handling",
-        &[
-            "Số mới tiếp nhận trực tuyến|New, online",
-            "Số mới tiếp nhận trực tiếp, dịch vụ bưu chính|New, in person or by post",
-            "Số kỳ trước chuyển qua|Carried over",
-        ],
+        "Số mới tiếp nhận trực tuyến|New, online;\
+         Số mới tiếp nhận trực tiếp, dịch vụ bưu chính|New, in person or by post;\
+         Số kỳ trước chuyển qua|Carried over",
     ),
     (
         "Số hồ sơ đã giải quyết|Cases resolved",
-        &["Trước hạn|Early", "Đúng hạn|On time", "Quá hạn|Late"],
+        "Trước hạn|Early;Đúng hạn|On time;Quá hạn|Late",
     ),
     (
         "Số hồ sơ đang giải quyết|Cases pending",
-        &["Trong hạn|Within the time limit", "Quá hạn|Overdue"],
+        "Trong hạn|Within the time limit;Quá hạn|Overdue",
     ),
 ];
 
@@ -178,34 +149,27 @@ fn pct(r: Option<f64>, lang: Lang) -> String {
 /// `YYYY-MM-DD[Thh:mm…]` as `DD/MM/YYYY[ hh:mm]`, `YYYY-MM` as `MM/YYYY`; anything else unchanged.
 fn dmy(s: &str) -> String {
     let b = s.as_bytes();
-    let digits = |a: usize, z: usize| {
-        b.get(a..z)
-            .is_some_and(|x| x.iter().all(u8::is_ascii_digit))
-    };
+    let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
     let dash = |i: usize| b.get(i) == Some(&b'-');
-    if !(digits(0, 4) && dash(4) && digits(5, 7)) {
+    if !((0..4).all(digit) && dash(4) && (5..7).all(digit)) {
         return s.to_string();
     }
     if s.len() == 7 {
         return format!("{}/{}", &s[5..7], &s[0..4]);
     }
-    if !(dash(7) && digits(8, 10)) {
+    if !(dash(7) && (8..10).all(digit)) {
         return s.to_string();
     }
-    let mut o = format!("{}/{}/{}", &s[8..10], &s[5..7], &s[0..4]);
-    if let (Some(b'T' | b' '), Some(time)) = (b.get(10), s.get(11..16)) {
-        o = o + " " + time;
+    let date = format!("{}/{}/{}", &s[8..10], &s[5..7], &s[0..4]);
+    match (b.get(10), s.get(11..16)) {
+        (Some(b'T' | b' '), Some(time)) => format!("{date} {time}"),
+        _ => date,
     }
-    o
 }
 
 /// A number for an SVG attribute: never NaN or infinite.
 fn f(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v:.1}")
-    } else {
-        "0".to_string()
-    }
+    format!("{:.1}", if v.is_finite() { v } else { 0.0 })
 }
 
 fn short(s: &str, max: usize) -> String {
@@ -224,45 +188,43 @@ fn crit_color(c: Criterion) -> &'static str {
     }
 }
 
-// --- SVG -------------------------------------------------------------------------------------
+// --- SVG charts ------------------------------------------------------------------------------
 
 /// SVG text; `class` combines `m` (centred), `e` (right-aligned), `b` (bold), `w` (white).
 fn text(x: f64, y: f64, class: &str, body: &str) -> String {
-    format!(
-        "<text x=\"{}\" y=\"{}\" class=\"{class}\">{body}</text>",
-        f(x),
-        f(y)
-    )
+    let (x, y) = (f(x), f(y));
+    format!("<text x=\"{x}\" y=\"{y}\" class=\"{class}\">{body}</text>")
 }
 
+/// A rectangle with a tooltip (`tip` is HTML).
 fn rect(x: f64, y: f64, w: f64, h: f64, fill: &str, tip: &str) -> String {
     let (x, y, w, h) = (f(x), f(y), f(w.max(0.0)), f(h.max(0.0)));
-    format!("<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"{fill}\"><title>{tip}</title></rect>")
+    format!(
+        "<rect x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\" fill=\"{fill}\">\
+         <title>{tip}</title></rect>"
+    )
 }
 
 fn tip(label: &str, series: &str, v: u64, lang: Lang) -> String {
     format!("{} — {}: {}", esc(label), esc(series), num(v, lang))
 }
 
+/// Items of a stacked chart: a label and one value per series.
+type Stacks = [(String, Vec<u64>)];
+
 /// The largest stacked total, at least 1 (so that scales never divide by zero).
-fn peak(items: &[(String, Vec<u64>)]) -> f64 {
-    items
-        .iter()
-        .map(|(_, v)| v.iter().sum::<u64>())
-        .max()
-        .unwrap_or(0)
-        .max(1) as f64
+fn peak(items: &Stacks) -> f64 {
+    let max = items.iter().map(|(_, v)| v.iter().sum::<u64>()).max();
+    max.unwrap_or(0).max(1) as f64
 }
 
 fn no_data(lang: Lang) -> String {
-    format!(
-        "<p class=\"note\">{}</p>",
-        tr("Chưa có dữ liệu.|No data.", lang)
-    )
+    let none = tr("Chưa có dữ liệu.|No data.", lang);
+    format!("<p class=\"note\">{none}</p>")
 }
 
-/// Stacked columns, one per item and a value per series, with the total on top.
-fn columns(items: &[(String, Vec<u64>)], series: &[(&str, &str)], lang: Lang) -> String {
+/// Stacked columns, one per item, with the total on top.
+fn columns(items: &Stacks, series: &[(&str, &str)], lang: Lang) -> String {
     if items.is_empty() {
         return no_data(lang);
     }
@@ -270,14 +232,10 @@ fn columns(items: &[(String, Vec<u64>)], series: &[(&str, &str)], lang: Lang) ->
     let slot = 460.0 / items.len() as f64;
     let bw = (slot * 0.6).min(70.0);
     let mut o = String::from("<svg viewBox=\"0 0 480 250\" role=\"img\">");
-    w!(
-        o,
-        "<line x1=\"10\" x2=\"470\" y1=\"{base}\" y2=\"{base}\" stroke=\"#9fb3c8\"/>"
-    );
+    o += &format!("<line x1=\"10\" x2=\"470\" y1=\"{base}\" y2=\"{base}\" stroke=\"#9fb3c8\"/>");
     for (i, (label, vals)) in items.iter().enumerate() {
         let x = 10.0 + slot * i as f64 + (slot - bw) / 2.0;
-        let mid = x + bw / 2.0;
-        let mut y = base;
+        let (mid, mut y) = (x + bw / 2.0, base);
         for (&v, (name, color)) in vals.iter().zip(series) {
             let h = v as f64 / max * (base - top);
             y -= h;
@@ -293,18 +251,16 @@ fn columns(items: &[(String, Vec<u64>)], series: &[(&str, &str)], lang: Lang) ->
 }
 
 /// Stacked horizontal bars, one line per item: scales to many items and long labels.
-fn hbars(items: &[(String, Vec<u64>)], series: &[(&str, &str)], lang: Lang) -> String {
+fn hbars(items: &Stacks, series: &[(&str, &str)], lang: Lang) -> String {
     if items.is_empty() {
         return no_data(lang);
     }
-    let max = peak(items);
-    let mut o = format!(
-        "<svg viewBox=\"0 0 640 {}\" role=\"img\">",
-        items.len() * 24 + 8
-    );
+    let (max, h) = (peak(items), items.len() * 24 + 8);
+    let mut o = format!("<svg viewBox=\"0 0 640 {h}\" role=\"img\">");
     for (i, (label, vals)) in items.iter().enumerate() {
         let y = 4.0 + 24.0 * i as f64;
-        let name = format!("<title>{}</title>{}", esc(label), esc(&short(label, 32)));
+        let name = format!("<title>{}</title>{}", esc(label), esc(&short(label, 30)));
+
         o += &text(202.0, y + 15.0, "e", &name);
         let mut x = 210.0;
         for (&v, (series, color)) in vals.iter().zip(series) {
@@ -317,51 +273,43 @@ fn hbars(items: &[(String, Vec<u64>)], series: &[(&str, &str)], lang: Lang) -> S
     o + "</svg>"
 }
 
-/// A line of rates (0..1) with points and values; `None` breaks the line. One point is centred.
+/// A line of rates (0..1) with points and values; `None` breaks the line; one point is centred.
 fn line_chart(points: &[(String, Option<f64>)], lang: Lang) -> String {
     if points.is_empty() {
         return no_data(lang);
     }
     let n = points.len();
     let x = |i: usize| match n {
-        1 => 332.0,
-        _ => 48.0 + 568.0 * i as f64 / (n - 1) as f64,
+        1 => 318.0,
+        _ => 48.0 + 540.0 * i as f64 / (n - 1) as f64,
     };
     let y = |r: f64| 20.0 + (1.0 - r.clamp(0.0, 1.0)) * 198.0;
     let mut o = String::from("<svg viewBox=\"0 0 640 250\" role=\"img\">");
     for k in 0..=4 {
-        let gy = f(y(k as f64 / 4.0));
-        w!(
-            o,
-            "<line x1=\"48\" x2=\"616\" y1=\"{gy}\" y2=\"{gy}\" stroke=\"#e4e7eb\"/>"
-        );
-        o += &text(
-            42.0,
-            y(k as f64 / 4.0) + 4.0,
-            "e",
-            &format!("{}{}", k * 25, lang.pick(" %", "%")),
-        );
+        let gy = y(k as f64 / 4.0);
+        let (line, label) = (f(gy), format!("{}{}", k * 25, lang.pick(" %", "%")));
+
+        o += &format!("<line x1=\"48\" x2=\"600\" y1=\"{line}\" y2=\"{line}\" stroke=\"#ddd\"/>");
+        o += &text(42.0, gy + 4.0, "e", &label);
     }
     let (mut d, mut pen) = (String::new(), false);
     for (i, (_, r)) in points.iter().enumerate() {
         let r = r.filter(|r| r.is_finite());
         if let Some(r) = r {
-            w!(d, "{}{} {} ", if pen { "L" } else { "M" }, f(x(i)), f(y(r)));
+            d += &format!("{}{} {} ", if pen { "L" } else { "M" }, f(x(i)), f(y(r)));
         }
         pen = r.is_some();
     }
-    if !d.is_empty() {
-        w!(
-            o,
-            "<path d=\"{}\" fill=\"none\" stroke=\"{ONTIME}\" stroke-width=\"2.5\"/>",
-            d.trim_end()
-        );
-    }
+    let d = d.trim_end();
+    o += &format!("<path d=\"{d}\" fill=\"none\" stroke=\"{ONTIME}\" stroke-width=\"2.5\"/>");
     let step = n.div_ceil(12);
     for (i, (label, r)) in points.iter().enumerate() {
         if let Some(r) = r.filter(|r| r.is_finite()) {
-            let (cx, cy, p) = (f(x(i)), f(y(r)), pct(Some(r), lang));
-            w!(o, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"4\" fill=\"{ONTIME}\"><title>{}: {p}</title></circle>", esc(label));
+            let (cx, cy, p, label) = (f(x(i)), f(y(r)), pct(Some(r), lang), esc(label));
+            o += &format!(
+                "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"4\" fill=\"{ONTIME}\">\
+                 <title>{label}: {p}</title></circle>"
+            );
             if n <= 24 {
                 o += &text(x(i), y(r) - 9.0, "m b", &p);
             }
@@ -379,25 +327,24 @@ fn donut(slices: &[(&str, u64, &str)], lang: Lang) -> String {
     let c = 2.0 * std::f64::consts::PI * 70.0;
     let ring = "cx=\"100\" cy=\"100\" r=\"70\" fill=\"none\" stroke-width=\"30\"";
     let mut o =
-        format!("<svg viewBox=\"0 0 440 200\" role=\"img\"><circle {ring} stroke=\"#e4e7eb\"/>");
+        format!("<svg viewBox=\"0 0 440 200\" role=\"img\"><circle {ring} stroke=\"#eee\"/>");
     let mut off = 0.0;
     for (i, &(label, v, color)) in slices.iter().enumerate() {
         let share = (total > 0).then(|| v as f64 / total as f64);
-        let len = share.unwrap_or(0.0) * c;
+        let (len, label) = (share.unwrap_or(0.0) * c, esc(label));
         if v > 0 {
             let (dash, gap, start) = (f(len), f(c), f(-off));
-            w!(o, "<circle {ring} stroke=\"{color}\" stroke-dasharray=\"{dash} {gap}\" stroke-dashoffset=\"{start}\" transform=\"rotate(-90 100 100)\"><title>{}</title></circle>", esc(label));
+            o += &format!(
+                "<circle {ring} stroke=\"{color}\" stroke-dasharray=\"{dash} {gap}\" \
+                 stroke-dashoffset=\"{start}\" transform=\"rotate(-90 100 100)\">\
+                 <title>{label}</title></circle>"
+            );
         }
         off += len;
-        let y = 60.0 + 34.0 * i as f64;
-        o += &rect(210.0, y, 14.0, 14.0, color, &esc(label));
-        let (v, p) = (num(v, lang), pct(share, lang));
-        o += &text(
-            232.0,
-            y + 12.0,
-            "",
-            &format!("{}: <tspan class=\"b\">{v}</tspan> ({p})", esc(label)),
-        );
+        let (y, v, p) = (60.0 + 34.0 * i as f64, num(v, lang), pct(share, lang));
+        o += &rect(210.0, y, 14.0, 14.0, color, &label);
+        let legend = format!("{label}: <tspan class=\"b\">{v}</tspan> ({p})");
+        o += &text(232.0, y + 12.0, "", &legend);
     }
     o + &text(100.0, 107.0, "m b big", &num(total, lang)) + "</svg>"
 }
@@ -405,11 +352,8 @@ fn donut(slices: &[(&str, u64, &str)], lang: Lang) -> String {
 // --- HTML ------------------------------------------------------------------------------------
 
 fn document(lang: Lang, title: &str, body: &str) -> String {
-    let (code, print, title) = (
-        lang.pick("vi", "en"),
-        tr("In báo cáo|Print", lang),
-        esc(title),
-    );
+    let (code, title) = (lang.pick("vi", "en"), esc(title));
+    let print = tr("In báo cáo|Print", lang);
     format!(
         "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
@@ -423,32 +367,34 @@ fn document(lang: Lang, title: &str, body: &str) -> String {
 fn header(title: &str, sub: &str, meta: &[(&str, String)]) -> String {
     let mut o = format!("<header><h1>{}</h1>{sub}<dl class=\"meta\">", esc(title));
     for (k, v) in meta {
-        w!(o, "<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
+        o += &format!("<dt>{}</dt><dd>{}</dd>", esc(k), esc(v));
     }
     o + "</dl></header>\n"
 }
 
-/// Cards: (value, label, colour, small line under the label as HTML).
-fn cards(list: &[(String, &str, &str, String)]) -> String {
+/// Cards: labels (`vi|en;…`) with (value, colour, a small line under the label as HTML).
+fn cards(labels: &'static str, cards: &[(String, &str, String)], lang: Lang) -> String {
     let mut o = String::from("<section class=\"cards\">");
-    for (value, label, color, sub) in list {
-        let label = esc(label);
-        w!(o, "<div class=\"card\" style=\"--c:{color}\"><div class=\"v\">{value}</div><div class=\"l\">{label}</div><div class=\"s\">{sub}</div></div>");
+    for (label, (value, color, sub)) in labels.split(';').zip(cards) {
+        o += &card(value, tr(label, lang), color, sub);
     }
-    o + "</section>\n"
+    o + "</section>"
+}
+
+fn card(value: &str, label: &str, color: &str, sub: &str) -> String {
+    let label = esc(label);
+    format!(
+        "<div class=\"card\" style=\"--c:{color}\"><div class=\"v\">{value}</div>\
+         <div class=\"l\">{label}</div><div class=\"s\">{sub}</div></div>"
+    )
 }
 
 fn figure(caption: &str, series: &[(&str, &str)], chart: &str) -> String {
-    let mut o = format!(
-        "<figure><figcaption>{}</figcaption><div class=\"legend\">",
-        esc(caption)
-    );
+    let caption = esc(caption);
+    let mut o = format!("<figure><figcaption>{caption}</figcaption><div class=\"legend\">");
     for (label, color) in series {
-        w!(
-            o,
-            "<span><i style=\"background:{color}\"></i>{}</span>",
-            esc(label)
-        );
+        let label = esc(label);
+        o += &format!("<span><i style=\"background:{color}\"></i>{label}</span>");
     }
     o + "</div>" + chart + "</figure>"
 }
@@ -461,12 +407,12 @@ fn empty(message: &str) -> String {
     format!("<div class=\"empty\">✓ {}</div>", esc(message))
 }
 
-/// A sortable table named `id`; the columns from `first_num` on hold numbers.
-fn table(id: &str, heads: &[&'static str], first_num: usize, body: &str, lang: Lang) -> String {
+/// A sortable table named `id` (heads: `vi|en;…`); the columns from `first_num` on are numbers.
+fn table(id: &str, heads: &'static str, first_num: usize, body: &str, lang: Lang) -> String {
     let mut o = format!("<div class=\"scroll\"><table id=\"{id}\" class=\"sortable\"><thead><tr>");
-    for (i, h) in heads.iter().enumerate() {
+    for (i, h) in heads.split(';').enumerate() {
         let class = if i >= first_num { " class=\"n\"" } else { "" };
-        w!(o, "<th{class}>{}</th>", esc(tr(h, lang)));
+        o += &format!("<th{class}>{}</th>", esc(tr(h, lang)));
     }
     o + "</tr></thead><tbody>" + body + "</tbody></table></div>"
 }
@@ -489,63 +435,53 @@ fn tdd(s: &str) -> String {
 fn controls(id: &str, total: usize, selects: &str, lang: Lang) -> String {
     let hint = tr("Lọc (gõ không dấu cũng được)…|Filter…", lang);
     let showing = tr("Đang hiển thị|Showing", lang);
-    format!("<div class=\"controls\"><input type=\"search\" data-filter=\"{id}\" placeholder=\"{hint}\">{selects}<span class=\"note\">{showing} <b id=\"{id}-count\">{total}</b> / {total}</span></div>")
+    format!(
+        "<div class=\"controls\"><input type=\"search\" data-filter=\"{id}\" placeholder=\"{hint}\">\
+         {selects}<span class=\"note\">{showing} <b id=\"{id}-count\">{total}</b> / {total}</span>\
+         </div>"
+    )
 }
 
 fn select(id: &str, key: &str, all: &str, options: &[(&str, &str)]) -> String {
-    let mut o = format!(
-        "<select data-filter=\"{id}\" data-key=\"{key}\"><option value=\"\">{all}</option>"
-    );
+    let mut o = format!("<select data-filter=\"{id}\" data-key=\"{key}\">");
+    o += &format!("<option value=\"\">{all}</option>");
     for (value, label) in options {
-        w!(o, "<option value=\"{value}\">{}</option>", esc(label));
+        o += &format!("<option value=\"{value}\">{}</option>", esc(label));
     }
     o + "</select>"
 }
 
 fn finding_row(x: &Finding, report: &AuditReport, lang: Lang) -> String {
     let t = |s| tr(s, lang);
-    let case = match &x.case_id {
-        Some(id) => report
-            .cases
-            .iter()
-            .find(|c| &c.case_id == id)
-            .and_then(|c| c.case_code.clone()),
-        None => Some(t("(toàn kho)|(archive)").to_string()),
+    let id = x.case_id.as_deref().unwrap_or("");
+    let line = report.cases.iter().find(|c| c.case_id == id);
+    let case = match line.and_then(|c| c.case_code.as_deref()) {
+        _ if x.case_id.is_none() => t("(toàn kho)|(archive)"),
+        Some(code) => code,
+        None => id,
     };
-    let (id, case) = (
-        esc(x.case_id.as_deref().unwrap_or("")),
-        case.or(x.case_id.clone()),
-    );
     let (sev, severity) = match x.severity {
         Severity::Error => ("error", t("Lỗi|Error")),
         Severity::Warning => ("warning", t("Cảnh báo|Warning")),
     };
-    let mut place: Vec<String> = x
-        .page
-        .iter()
-        .map(|p| format!("{} {p}", t("trang|page")))
-        .collect();
-    place.extend(x.file.iter().chain(&x.field).cloned());
+    let page = x.page.map(|p| format!("{} {p}", t("trang|page")));
+    let place = [page, x.file.clone(), x.field.clone()];
+    let place: Vec<String> = place.into_iter().flatten().collect();
     let mut msg = esc(x.text(lang));
     if !x.related.is_empty() {
-        w!(
-            msg,
-            "<br><small>{}: {}</small>",
-            t("Liên quan|Related"),
-            esc(&x.related.join(", "))
-        );
+        let (label, related) = (t("Liên quan|Related"), esc(&x.related.join(", ")));
+        msg += &format!("<br><small>{label}: {related}</small>");
     }
-    let (key, word, color) = (
-        x.criterion.key(),
-        x.criterion.word(),
-        crit_color(x.criterion),
-    );
-    let (case, code, place) = (
-        esc(&case.unwrap_or_default()),
-        esc(&x.code),
-        td(&place.join(" · ")),
-    );
-    format!("<tr data-crit=\"{key}\" data-sev=\"{sev}\"><td title=\"{id}\">{case}</td><td><span class=\"badge\" style=\"--c:{color}\">{word}</span></td><td class=\"{sev}\">{severity}</td><td><code>{code}</code></td><td>{msg}</td>{place}</tr>")
+    let c = x.criterion;
+    let (key, word, color) = (c.key(), c.word(), crit_color(c));
+    let (id, case, code) = (esc(id), esc(case), esc(&x.code));
+    let place = esc(&place.join(" · "));
+    format!(
+        "<tr data-crit=\"{key}\" data-sev=\"{sev}\"><td title=\"{id}\">{case}</td><td>\
+         <span class=\"badge\" style=\"--c:{color}\">{word}</span></td>\
+         <td class=\"{sev}\">{severity}</td><td><code>{code}</code></td><td>{msg}</td>\
+         <td>{place}</td></tr>"
+    )
 }
 
 /// The audit report: summary, the four criteria, charts, findings by code, findings, cases, rules.
@@ -553,77 +489,60 @@ pub fn audit_page(report: &AuditReport, lang: Lang) -> String {
     let t = |s| tr(s, lang);
     let n = |v: usize| num(v, lang);
     let (s, fx) = (&report.summary, &report.fixity);
+    let percent = pct(fx.percent.map(|p| p / 100.0), lang);
     let mode = match fx.mode.as_str() {
         "all" => t("toàn bộ|all").to_string(),
-        "sample" => format!(
-            "{} {}",
-            t("lấy mẫu|sample"),
-            pct(fx.percent.map(|p| p / 100.0), lang)
-        ),
+        "sample" => format!("{} {percent}", t("lấy mẫu|sample")),
         "none" => t("không kiểm tra|not checked").to_string(),
         m => m.to_string(),
     };
-    let (bags, files, mb) = (
-        n(fx.bags_checked),
-        n(fx.files_checked),
-        num(fx.bytes_checked / 1_000_000, lang),
-    );
+    let (bags, files) = (n(fx.bags_checked), n(fx.files_checked));
     let (lb, lf) = (t("gói|bags"), t("tệp|files"));
+    let mb = num(fx.bytes_checked / 1_000_000, lang);
+
+    let fixity = format!("{mode} — {bags} {lb}, {files} {lf}, {mb} MB");
     let meta = [
         (t("Kho lưu trữ|Archive"), report.archive.clone()),
         (t("Thời điểm kiểm tra|Audited at"), dmy(&report.audited_at)),
         (t("Tính hạn đến ngày|Deadlines as of"), dmy(&report.as_of)),
-        (
-            t("Kiểm tra toàn vẹn (fixity)|Fixity check"),
-            format!("{mode} — {bags} {lb}, {files} {lf}, {mb} MB"),
-        ),
+        (t("Kiểm tra toàn vẹn (fixity)|Fixity check"), fixity),
     ];
     let title = t("Báo cáo kiểm tra kho hồ sơ số — Đúng, Đủ, Sạch, Sống|\
                    Digital case-file archive audit — Correct, Complete, Clean, Alive");
     let mut o = header(title, "", &meta);
     let share = |v: usize| pct((s.cases > 0).then(|| v as f64 / s.cases as f64), lang);
-    o += &cards(&[
-        (
-            n(s.cases),
-            t("Hồ sơ đã kiểm tra|Cases audited"),
-            "#334e68",
-            String::new(),
-        ),
-        (
-            n(s.cases_clean),
-            t("Hồ sơ không có phát hiện|Clean cases"),
-            EARLY,
-            share(s.cases_clean),
-        ),
-        (
-            n(s.cases_with_errors),
-            t("Hồ sơ có lỗi|Cases with errors"),
-            ERR,
-            share(s.cases_with_errors),
-        ),
-        (n(s.errors), t("Lỗi|Errors"), ERR, String::new()),
-        (n(s.warnings), t("Cảnh báo|Warnings"), WARN, String::new()),
-    ]);
+    let labels = "Hồ sơ đã kiểm tra|Cases audited;Hồ sơ không có phát hiện|Clean cases;\
+                  Hồ sơ có lỗi|Cases with errors;Lỗi|Errors;Cảnh báo|Warnings";
+    let values = [
+        (n(s.cases), INK, String::new()),
+        (n(s.cases_clean), EARLY, share(s.cases_clean)),
+        (n(s.cases_with_errors), ERR, share(s.cases_with_errors)),
+        (n(s.errors), ERR, String::new()),
+        (n(s.warnings), WARN, String::new()),
+    ];
+    o += &cards(labels, &values, lang);
+
     let zero = Tally::default();
     let tally = |c: Criterion| s.by_criterion.get(&c).unwrap_or(&zero);
     let (le, lw, lc) = (t("lỗi|errors"), t("cảnh báo|warnings"), t("hồ sơ|cases"));
-    let crit_cards: Vec<_> = Criterion::ALL
-        .iter()
-        .map(|&c| {
-            let (e, wn, cs) = (n(tally(c).errors), n(tally(c).warnings), n(tally(c).cases));
-            let sub = format!("<span class=\"error\">{e} {le}</span> · <span class=\"warning\">{wn} {lw}</span> · {cs} {lc}");
-            (c.word().to_string(), c.meaning(lang), crit_color(c), sub)
-        })
-        .collect();
     o += &h2(t("Bốn tiêu chí|The four criteria"));
-    o += &cards(&crit_cards);
+    o += "<section class=\"cards\">";
+    for c in Criterion::ALL {
+        let (e, wn, cs) = (n(tally(c).errors), n(tally(c).warnings), n(tally(c).cases));
+        let sub = format!(
+            "<span class=\"error\">{e} {le}</span> · \
+             <span class=\"warning\">{wn} {lw}</span> · {cs} {lc}"
+        );
+
+        o += &card(c.word(), c.meaning(lang), crit_color(c), &sub);
+    }
+    o += "</section>";
 
     let ew = [(t("Lỗi|Errors"), ERR), (t("Cảnh báo|Warnings"), WARN)];
     let pair = |k: &Tally| vec![k.errors as u64, k.warnings as u64];
     let by_crit: Vec<_> = Criterion::ALL
-        .iter()
-        .map(|&c| (c.word().to_string(), pair(tally(c))))
-        .collect();
+        .map(|c| (c.word().to_string(), pair(tally(c))))
+        .into();
     let mut agencies: Vec<_> = s
         .by_agency
         .iter()
@@ -631,52 +550,43 @@ pub fn audit_page(report: &AuditReport, lang: Lang) -> String {
         .collect();
     agencies.sort_by_key(|(_, v)| std::cmp::Reverse(v[0] + v[1]));
     agencies.truncate(15);
-    o += &h2(t("Biểu đồ|Charts"));
-    o += "<section class=\"charts\">";
-    o += &figure(
+    let by_crit = figure(
         t("Lỗi và cảnh báo theo tiêu chí|Errors and warnings by criterion"),
         &ew,
         &columns(&by_crit, &ew, lang),
     );
-    o += &figure(
+    let by_agency = figure(
         t("Theo cơ quan (15 cơ quan nhiều phát hiện nhất)|By agency (top 15)"),
         &ew,
         &hbars(&agencies, &ew, lang),
     );
-    o += "</section>";
+    o += &h2(t("Biểu đồ|Charts"));
+    o += &format!("<section class=\"charts\">{by_crit}{by_agency}</section>");
 
     let none = t("Không có phát hiện nào|No findings");
     let nd = |v: usize| tdn(v, lang);
     o += &h2(t("Phát hiện theo mã|Findings by code"));
     let mut rows = String::new();
     for (code, k) in &s.by_code {
-        let crit = Criterion::ALL
-            .into_iter()
-            .find(|c| code.split('.').next() == Some(c.key()));
+        let prefix = code.split('.').next();
+        let crit = Criterion::ALL.into_iter().find(|c| Some(c.key()) == prefix);
         let (code, word) = (esc(code), td(crit.map_or("", |c| c.word())));
-        w!(
-            rows,
-            "<tr><td><code>{code}</code></td>{word}{}{}{}</tr>",
-            nd(k.errors),
-            nd(k.warnings),
-            nd(k.cases)
-        );
+        let (e, wn, cs) = (nd(k.errors), nd(k.warnings), nd(k.cases));
+        rows += &format!("<tr><td><code>{code}</code></td>{word}{e}{wn}{cs}</tr>");
     }
     o += &if rows.is_empty() {
         empty(none)
     } else {
-        table("codes", &CODE_COLS, 2, &rows, lang)
+        table("codes", CODE_COLS, 2, &rows, lang)
     };
 
     o += &h2(t("Danh sách phát hiện|Findings"));
     if report.findings.is_empty() {
         o += &empty(none);
     } else {
-        let crits: Vec<_> = Criterion::ALL.iter().map(|c| (c.key(), c.word())).collect();
-        let sevs = [
-            ("error", t("Lỗi|Error")),
-            ("warning", t("Cảnh báo|Warning")),
-        ];
+        let crits = Criterion::ALL.map(|c| (c.key(), c.word()));
+        let (error, warning) = (t("Lỗi|Error"), t("Cảnh báo|Warning"));
+        let sevs = [("error", error), ("warning", warning)];
         let sel = select("findings", "crit", t("Mọi tiêu chí|All criteria"), &crits)
             + &select("findings", "sev", t("Mọi mức độ|All severities"), &sevs);
         let rows: String = report
@@ -685,7 +595,7 @@ pub fn audit_page(report: &AuditReport, lang: Lang) -> String {
             .map(|x| finding_row(x, report, lang))
             .collect();
         o += &controls("findings", report.findings.len(), &sel, lang);
-        o += &table("findings", &FINDING_COLS, 6, &rows, lang);
+        o += &table("findings", FINDING_COLS, 6, &rows, lang);
     }
 
     o += &h2(t("Hồ sơ đã kiểm tra|Cases audited"));
@@ -693,60 +603,39 @@ pub fn audit_page(report: &AuditReport, lang: Lang) -> String {
     let mut rows = String::new();
     for c in &report.cases {
         let (code, id, title) = (opt(&c.case_code), td(&c.case_id), opt(&c.title));
+        let (agency, procedure) = (opt(&c.agency), opt(&c.procedure_code));
         let received = tdd(c.received_date.as_deref().unwrap_or(""));
-        w!(
-            rows,
-            "<tr>{code}{id}{title}{}{}{received}{}{}</tr>",
-            opt(&c.agency),
-            opt(&c.procedure_code),
-            nd(c.errors),
-            nd(c.warnings)
-        );
+        let (e, wn) = (nd(c.errors), nd(c.warnings));
+        rows += &format!("<tr>{code}{id}{title}{agency}{procedure}{received}{e}{wn}</tr>");
     }
     if report.cases.is_empty() {
         o += &no_data(lang);
     } else {
         o += &controls("cases", report.cases.len(), "", lang);
-        o += &table("cases", &CASE_COLS, 6, &rows, lang);
+        o += &table("cases", CASE_COLS, 6, &rows, lang);
     }
 
     o += &h2(t("Quy tắc thủ tục đã áp dụng|Procedure rules used"));
     o += "<ul>";
     for r in &report.rules {
         let (p, name, source) = (esc(&r.procedure), esc(&r.name), esc(&r.source));
-        w!(
-            o,
-            "<li><b>{p}</b> — {name} <span class=\"note\">({source})</span></li>"
-        );
+        o += &format!("<li><b>{p}</b> — {name} <span class=\"note\">({source})</span></li>");
     }
     if report.rules.is_empty() {
-        w!(o, "<li class=\"note\">{}</li>", t("Không có|None"));
+        o += &format!("<li class=\"note\">{}</li>", t("Không có|None"));
     }
-    w!(
-        o,
-        "</ul>\n<footer>sohoa audit · {} v{}</footer>\n",
-        esc(&report.schema),
-        report.schema_version
-    );
+    let (schema, version) = (esc(&report.schema), report.schema_version);
+    o += &format!("</ul>\n<footer>sohoa audit · {schema} v{version}</footer>\n");
     document(lang, title, &o)
 }
 
 /// One line of Biểu 06: number, label (HTML) and the eleven counters in the form's order.
 fn form_line(no: &str, label: &str, c: &Counts, attrs: &str, lang: Lang) -> String {
     let mut o = format!("<tr{attrs}><td class=\"n\">{no}</td><td>{label}</td>");
-    for v in [
-        c.recv_total,
-        c.recv_online,
-        c.recv_offline,
-        c.carried_over,
-        c.done_total,
-        c.done_early,
-        c.done_ontime,
-        c.done_late,
-        c.pending_total,
-        c.pending_ok,
-        c.pending_late,
-    ] {
+    let received = [c.recv_total, c.recv_online, c.recv_offline, c.carried_over];
+    let done = [c.done_total, c.done_early, c.done_ontime, c.done_late];
+    let pending = [c.pending_total, c.pending_ok, c.pending_late];
+    for v in received.into_iter().chain(done).chain(pending) {
         o += &tdn(v, lang);
     }
     o + "</tr>"
@@ -756,64 +645,58 @@ fn form_line(no: &str, label: &str, c: &Counts, attrs: &str, lang: Lang) -> Stri
 fn form(report: &StatsReport, group: &str, lang: Lang) -> String {
     let t = |s| tr(s, lang);
     let (total, of, no) = (t("Tổng số|Total"), t("Trong đó|Of which"), t("STT|No."));
-    let mut o = format!("<div class=\"scroll\"><table class=\"form\"><thead><tr><th rowspan=\"3\">{no}</th><th rowspan=\"3\">{}</th>", esc(group));
+    let group = esc(group);
+    let mut o = format!(
+        "<div class=\"scroll\"><table class=\"form\"><thead><tr>\
+         <th rowspan=\"3\">{no}</th><th rowspan=\"3\">{group}</th>"
+    );
     for (head, subs) in FORM_HEADS {
-        w!(o, "<th colspan=\"{}\">{}</th>", subs.len() + 1, t(head));
+        let (span, head) = (subs.split(';').count() + 1, t(head));
+        o += &format!("<th colspan=\"{span}\">{head}</th>");
     }
     o += "</tr><tr>";
     for (_, subs) in FORM_HEADS {
-        w!(
-            o,
-            "<th rowspan=\"2\">{total}</th><th colspan=\"{}\">{of}</th>",
-            subs.len()
-        );
+        let span = subs.split(';').count();
+        o += &format!("<th rowspan=\"2\">{total}</th><th colspan=\"{span}\">{of}</th>");
     }
     o += "</tr><tr>";
-    for sub in FORM_HEADS.iter().flat_map(|h| h.1) {
-        w!(o, "<th>{}</th>", t(sub));
+    for sub in FORM_HEADS.iter().flat_map(|h| h.1.split(';')) {
+        o += &format!("<th>{}</th>", t(sub));
     }
     o += "</tr><tr class=\"no\">";
     for i in 1..=13 {
-        w!(o, "<th>({i})</th>");
+        o += &format!("<th>({i})</th>");
     }
     o += "</tr></thead><tbody>";
     for (i, r) in report.rows.iter().enumerate() {
         o += &form_line(&(i + 1).to_string(), &esc(&r.label), &r.counts, "", lang);
     }
-    o += &form_line(
-        "",
-        t("Tổng cộng|Total"),
-        &report.total.counts,
-        " class=\"total\"",
-        lang,
-    );
+    let total = t("Tổng cộng|Total");
+    o += &form_line("", total, &report.total.counts, " class=\"total\"", lang);
     o + "</tbody></table></div>"
 }
 
 fn late_row(l: &LateCase, lang: Lang) -> String {
-    let either =
-        |a: &Option<String>, b: &Option<String>| td(a.as_deref().or(b.as_deref()).unwrap_or(""));
+    let or =
+        |a: &Option<String>, b: &Option<String>| td(a.as_ref().or(b.as_ref()).map_or("", |s| s));
+    let pending = tr("đang giải quyết|pending", lang);
     let resolved = match &l.resolved {
         Some(d) => tdd(d),
-        None => format!(
-            "<td data-v=\"~\" class=\"warning\">{}</td>",
-            tr("đang giải quyết|pending", lang)
-        ),
+        None => format!("<td data-v=\"9999-12-31\" class=\"warning\">{pending}</td>"),
     };
-    let (code, who) = (
-        td(l.case_code.as_deref().unwrap_or(&l.case_id)),
-        td(l.applicant_name.as_deref().unwrap_or("")),
-    );
-    let (procedure, agency) = (
-        either(&l.procedure_name, &l.procedure_code),
-        either(&l.agency_name, &l.agency_code),
-    );
+    let code = td(l.case_code.as_deref().unwrap_or(&l.case_id));
+    let who = td(l.applicant_name.as_deref().unwrap_or(""));
+    let procedure = or(&l.procedure_name, &l.procedure_code);
+    let agency = or(&l.agency_name, &l.agency_code);
     let (received, due, days) = (tdd(&l.received), tdd(&l.due), l.working_days_late);
     let late = num(days, lang);
-    format!("<tr>{code}{who}{procedure}{agency}{received}{due}{resolved}<td class=\"n late\" data-v=\"{days}\">{late}</td></tr>")
+    format!(
+        "<tr>{code}{who}{procedure}{agency}{received}{due}{resolved}\
+         <td class=\"n late\" data-v=\"{days}\">{late}</td></tr>"
+    )
 }
 
-/// The Biểu 06/VPCP/KSTT statistics: summary, the form, its invariants, charts, late and skipped cases.
+/// The Biểu 06/VPCP/KSTT statistics: summary, the form and its invariants, charts, late cases.
 pub fn report_page(report: &StatsReport, lang: Lang) -> String {
     let t = |s| tr(s, lang);
     let n = |v: u64| num(v, lang);
@@ -828,90 +711,59 @@ pub fn report_page(report: &StatsReport, lang: Lang) -> String {
                    Handling of administrative procedures (Form 06/VPCP/KSTT)");
     let (from, to) = (esc(&dmy(&report.from)), esc(&dmy(&report.to)));
     let (lf, lt) = (t("Kỳ báo cáo: từ ngày|Period: from"), t("đến ngày|to"));
-    let basis = t("Ban hành theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020|Per Circular 01/2020/TT-VPCP of 21/10/2020");
+    let basis = t("Ban hành theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020|\
+                   Form of Circular 01/2020/TT-VPCP of 21/10/2020");
     let sub = format!("<p class=\"sub\">{lf} <b>{from}</b> {lt} <b>{to}</b> · {basis}</p>");
+    let generated = (t("Lập lúc|Generated at"), dmy(&report.generated_at));
     let meta = [
         (t("Kho lưu trữ|Archive"), report.archive.clone()),
-        (t("Lập lúc|Generated at"), dmy(&report.generated_at)),
+        generated,
     ];
     let mut o = header(title, &sub, &meta);
     let with = |v: u64, what: &str| format!("{} {what}", n(v));
-    let (rate_color, late_color) = match (c.ontime_rate, c.done_late, c.pending_late) {
-        (None, _, p) => (GREY, if p > 0 { ERR } else { EARLY }),
-        (Some(_), d, p) => (
-            if d > 0 { WARN } else { EARLY },
-            if p > 0 { ERR } else { EARLY },
-        ),
+    let carried = with(c.carried_over, t("kỳ trước chuyển qua|carried over"));
+    let done_late = with(c.done_late, t("quá hạn|late"));
+    let pending = with(c.pending_total, t("đang giải quyết|pending"));
+    let rate_color = match c.ontime_rate {
+        None => GREY,
+        Some(_) if c.done_late > 0 => WARN,
+        Some(_) => EARLY,
     };
-    o += &cards(&[
-        (
-            n(c.recv_total),
-            t("Hồ sơ nhận giải quyết|Cases received"),
-            "#334e68",
-            with(c.carried_over, t("kỳ trước chuyển qua|carried over")),
-        ),
-        (
-            n(c.done_total),
-            t("Đã giải quyết|Resolved"),
-            ONTIME,
-            with(c.done_late, t("quá hạn|late")),
-        ),
-        (
-            pct(c.ontime_rate, lang),
-            t("Tỷ lệ giải quyết đúng và trước hạn|Resolved on time or early"),
-            rate_color,
-            String::new(),
-        ),
-        (
-            n(c.pending_late),
-            t("Đang giải quyết quá hạn|Pending, overdue"),
-            late_color,
-            with(c.pending_total, t("đang giải quyết|pending")),
-        ),
-        (
-            pct(c.online_rate, lang),
-            t("Tiếp nhận trực tuyến|Received online"),
-            ONLINE,
-            String::new(),
-        ),
-        (
-            pct(c.postal_rate, lang),
-            t("Tiếp nhận qua bưu chính|Received by post"),
-            POSTAL,
-            String::new(),
-        ),
-    ]);
+    let late_color = if c.pending_late > 0 { ERR } else { EARLY };
+    let labels = "Hồ sơ nhận giải quyết|Cases received;Đã giải quyết|Resolved;\
+                  Tỷ lệ giải quyết đúng và trước hạn|Resolved on time or early;\
+                  Đang giải quyết quá hạn|Pending, overdue;Tiếp nhận trực tuyến|Received online;\
+                  Tiếp nhận qua bưu chính|Received by post";
+    let values = [
+        (n(c.recv_total), INK, carried),
+        (n(c.done_total), ONTIME, done_late),
+        (pct(c.ontime_rate, lang), rate_color, String::new()),
+        (n(c.pending_late), late_color, pending),
+        (pct(c.online_rate, lang), ONLINE, String::new()),
+        (pct(c.postal_rate, lang), POSTAL, String::new()),
+    ];
+    o += &cards(labels, &values, lang);
+
     o += &h2(t("Biểu số 06/VPCP/KSTT|Form 06/VPCP/KSTT"));
-    w!(
-        o,
-        "<p class=\"note\">{}</p>",
-        t("Đơn vị tính: số hồ sơ TTHC|Unit: number of cases")
-    );
-    o += &form(report, group, lang);
+    let unit = t("Đơn vị tính: số hồ sơ TTHC|Unit: number of cases");
     let withdrawn =
         t("Hồ sơ rút, trả lại (không thuộc biểu)|Withdrawn or returned (not in the form)");
-    w!(
-        o,
-        "<p class=\"note\">{withdrawn}: <b>{}</b></p>",
-        n(c.withdrawn)
-    );
+    let count = n(c.withdrawn);
+    o += &format!("<p class=\"note\">{unit}</p>{}", form(report, group, lang));
+    o += &format!("<p class=\"note\">{withdrawn}: <b>{count}</b></p>");
 
     o += &h2(t("Kiểm tra tính nhất quán của số liệu|Consistency checks"));
     o += "<ul class=\"inv\">";
     for inv in &report.invariants {
-        let mark = if inv.holds {
-            "<span class=\"ok\">✓</span>"
-        } else {
-            "<span class=\"ko\">✗</span>"
-        };
-        w!(o, "<li>{mark} <code>{}</code>", esc(&inv.name));
+        let (mark, name) = (if inv.holds { OK } else { KO }, esc(&inv.name));
+        o += &format!("<li>{mark} <code>{name}</code>");
         for d in &inv.detail {
-            w!(o, "<br><small class=\"ko\">{}</small>", esc(d));
+            o += &format!("<br><small class=\"ko\">{}</small>", esc(d));
         }
         o += "</li>";
     }
     if report.invariants.is_empty() {
-        w!(o, "<li class=\"note\">{}</li>", t("Không có|None"));
+        o += &format!("<li class=\"note\">{}</li>", t("Không có|None"));
     }
     o += "</ul>";
 
@@ -923,20 +775,12 @@ pub fn report_page(report: &StatsReport, lang: Lang) -> String {
     let rows = if report.rows.is_empty() {
         std::slice::from_ref(&report.total)
     } else {
-        &report.rows[..]
+        &report.rows
     };
+    let three = |c: &Counts| vec![c.done_early, c.done_ontime, c.done_late];
     let bars: Vec<_> = rows
         .iter()
-        .map(|r| {
-            (
-                r.label.clone(),
-                vec![
-                    r.counts.done_early,
-                    r.counts.done_ontime,
-                    r.counts.done_late,
-                ],
-            )
-        })
+        .map(|r| (r.label.clone(), three(&r.counts)))
         .collect();
     let trend: Vec<_> = report
         .trend
@@ -948,24 +792,14 @@ pub fn report_page(report: &StatsReport, lang: Lang) -> String {
         (t("Trực tiếp|In person"), c.recv_direct, GREY),
         (t("Bưu chính|Postal"), c.recv_postal, POSTAL),
     ];
+    let caption = format!("{} — {group}", t("Kết quả giải quyết|Resolved cases"));
+    let resolved = figure(&caption, &eol, &hbars(&bars, &eol, lang));
+    let caption = t("Tỷ lệ giải quyết đúng và trước hạn theo tháng|On-time or early rate by month");
+    let trend = figure(caption, &[], &line_chart(&trend, lang));
+    let caption = t("Kênh tiếp nhận hồ sơ mới|Channels of newly received cases");
+    let channels = figure(caption, &[], &donut(&channels, lang));
     o += &h2(t("Biểu đồ|Charts"));
-    o += "<section class=\"charts\">";
-    o += &figure(
-        &format!("{} — {group}", t("Kết quả giải quyết|Resolved cases")),
-        &eol,
-        &hbars(&bars, &eol, lang),
-    );
-    o += &figure(
-        t("Tỷ lệ giải quyết đúng và trước hạn theo tháng|On-time or early rate by month"),
-        &[],
-        &line_chart(&trend, lang),
-    );
-    o += &figure(
-        t("Kênh tiếp nhận hồ sơ mới|Channels of newly received cases"),
-        &[],
-        &donut(&channels, lang),
-    );
-    o += "</section>";
+    o += &format!("<section class=\"charts\">{resolved}{trend}{channels}</section>");
 
     o += &h2(t("Hồ sơ giải quyết quá hạn|Late cases"));
     if report.late.is_empty() {
@@ -973,30 +807,273 @@ pub fn report_page(report: &StatsReport, lang: Lang) -> String {
     } else {
         let rows: String = report.late.iter().map(|l| late_row(l, lang)).collect();
         o += &controls("late", report.late.len(), "", lang);
-        o += &table("late", &LATE_COLS, 7, &rows, lang);
+        o += &table("late", LATE_COLS, 7, &rows, lang);
     }
     if !report.skipped.is_empty() {
-        w!(
-            o,
-            "{} ({})<ul>",
-            h2(t("Hồ sơ không thống kê được|Cases not counted")),
-            n(report.skipped.len() as u64)
+        let (title, count) = (
+            t("Hồ sơ không thống kê được|Cases not counted"),
+            n(report.skipped.len() as u64),
         );
+        o += &h2(&format!("{title} ({count})"));
+        o += "<ul>";
         for s in &report.skipped {
-            w!(
-                o,
-                "<li><b>{}</b> — {}</li>",
-                esc(&s.case_id),
-                esc(lang.pick(&s.reason, &s.reason_en))
-            );
+            let (id, why) = (esc(&s.case_id), esc(lang.pick(&s.reason, &s.reason_en)));
+            o += &format!("<li><b>{id}</b> — {why}</li>");
         }
         o += "</ul>";
     }
-    w!(
-        o,
-        "\n<footer>sohoa report · {} v{}</footer>\n",
-        esc(&report.schema),
-        report.schema_version
-    );
+    let (schema, version) = (esc(&report.schema), report.schema_version);
+    o += &format!("\n<footer>sohoa report · {schema} v{version}</footer>\n");
+
     document(lang, title, &o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    fn audit(findings: Vec<Finding>) -> AuditReport {
+        let tally = |e: usize, w: usize| json!({"errors": e, "warnings": w, "cases": e + w});
+        let mut r: AuditReport = serde_json::from_value(json!({
+            "schema": "sohoa/audit", "schema_version": 1, "archive": "/kho/2025 & cũ",
+            "audited_at": "2025-06-30T14:05:00+07:00", "as_of": "2025-06-30",
+            "rules": [{"procedure": "1.001193", "name": "Đăng ký khai sinh",
+                       "source": "built-in:ks.toml"}],
+            "fixity": {"mode": "sample", "percent": 10.0, "bags_checked": 124,
+                       "files_checked": 1500, "bytes_checked": 2_500_000_000u64, "seconds": 3.5},
+            "summary": {"cases": 1234, "cases_with_errors": 30, "cases_with_warnings": 10,
+                        "cases_clean": 1200, "errors": 0, "warnings": 0,
+                        "by_criterion": {}, "by_code": {},
+                        "by_agency": {"UBND xã Tân Phú": tally(2, 1), "Không xác định": tally(0, 0)}},
+            "cases": [{"case_id": "bag-001", "case_code": "H12-250101-0001",
+                       "title": "Khai sinh — Nguyễn Thị Hoà", "agency": "UBND xã Tân Phú",
+                       "procedure_code": "1.001193", "received_date": "2025-01-01",
+                       "errors": 1, "warnings": 1}],
+            "findings": []
+        }))
+        .unwrap();
+        for x in &findings {
+            let (e, w) = if x.is_error() { (1, 0) } else { (0, 1) };
+            let s = &mut r.summary;
+            (s.errors, s.warnings) = (s.errors + e, s.warnings + w);
+            let by_code = s.by_code.entry(x.code.clone()).or_default();
+            for k in [s.by_criterion.entry(x.criterion).or_default(), by_code] {
+                (k.errors, k.warnings, k.cases) = (k.errors + e, k.warnings + w, k.cases + 1);
+            }
+        }
+        r.findings = findings;
+        r
+    }
+
+    fn findings() -> Vec<Finding> {
+        let bad = "Ngày <script>alert(1)</script> & sai";
+        let related = vec!["bag-002".to_string()];
+        vec![
+            Finding::error(Criterion::Dung, "dung.date", bad, "Bad <script> & date")
+                .case("bag-001"),
+            Finding::warning(Criterion::Du, "du.pages", "Thiếu trang", "Missing pages").page(3),
+            Finding::error(Criterion::Sach, "sach.dup", "Trùng", "Duplicate").related(related),
+            Finding::warning(Criterion::Song, "song.index", "Chưa có chỉ mục", "No index"),
+        ]
+    }
+
+    fn counts(early: u64, ontime: u64, late: u64) -> Value {
+        let done = early + ontime + late;
+        let rate = (done > 0).then(|| (early + ontime) as f64 / done as f64);
+        json!({"recv_total": done + 5, "recv_online": 3, "recv_offline": done + 2,
+               "recv_direct": done + 1, "recv_postal": 1, "carried_over": 0,
+               "done_total": done, "done_early": early, "done_ontime": ontime, "done_late": late,
+               "pending_total": 5, "pending_ok": 4, "pending_late": 1, "withdrawn": 2,
+               "online_rate": 0.25, "postal_rate": 0.05, "ontime_rate": rate})
+    }
+
+    /// A report with two rows, a late case, a skipped case and the given (month, on-time rate).
+    fn stats(c: Value, trend: &[(&str, Option<f64>)]) -> StatsReport {
+        let month = |(m, r): &(&str, Option<f64>)| {
+            json!({"month": m, "received": 1, "done": 1, "early": 1, "ontime": 0, "late": 0,
+                   "ontime_rate": r})
+        };
+        serde_json::from_value(json!({
+            "schema": "sohoa/report", "schema_version": 1, "archive": "/kho",
+            "generated_at": "2025-07-01T08:00:00+07:00", "from": "2025-01-01", "to": "2025-06-30",
+            "group_by": "agency",
+            "rows": [{"key": "H12.1", "label": "UBND xã Tân Phú", "counts": c},
+                     {"key": "H12.2", "label": "UBND phường <b>Đông</b>", "counts": counts(0, 0, 0)}],
+            "total": {"key": "total", "label": "Tổng", "counts": c},
+            "invariants": [{"name": "done_total = done_early + done_ontime + done_late",
+                            "holds": true, "detail": []},
+                           {"name": "recv_total = done_total + pending_total + withdrawn",
+                            "holds": false, "detail": ["H12.1: 10 ≠ 9"]}],
+            "late": [{"case_id": "bag-009", "case_code": "H12-250110-0009",
+                      "applicant_name": "Trần Văn Đức", "procedure_code": "1.001193",
+                      "procedure_name": "Đăng ký khai sinh", "agency_code": "H12.1",
+                      "agency_name": null, "sector": null, "received": "2025-01-10",
+                      "due": "2025-01-15", "due_source": "computed", "resolved": null,
+                      "state": "pending", "working_days_late": 1234, "days_late": 1500}],
+            "trend": trend.iter().map(month).collect::<Vec<_>>(),
+            "skipped": [{"case_id": "bag-010", "reason": "không có ngày tiếp nhận",
+                         "reason_en": "no received date"}]
+        }))
+        .unwrap()
+    }
+
+    /// Asserts the page is one self-contained document containing each line of `want` (trimmed).
+    fn check(doc: &str, want: &str) {
+        assert!(doc.starts_with("<!DOCTYPE html>") && doc.trim_end().ends_with("</html>"));
+        assert!(!doc.contains("http://") && !doc.contains("https://"));
+        assert!(!doc.contains("NaN") && !doc.contains("\"inf") && !doc.contains("\"-inf"));
+        assert_eq!(
+            doc.matches("<script>").count(),
+            1,
+            "only the page's own script"
+        );
+        for part in want
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .chain(["<svg"])
+        {
+            assert!(doc.contains(part), "missing {part}");
+        }
+    }
+
+    #[test]
+    fn audit_page_shows_escaped_findings_and_formatted_numbers() {
+        let doc = audit_page(&audit(findings()), Lang::Vi);
+        check(
+            &doc,
+            r#"<html lang="vi">
+            <title>Báo cáo kiểm tra kho hồ sơ số — Đúng, Đủ, Sạch, Sống</title>
+            /kho/2025 &amp; cũ
+            30/06/2025 14:05
+            lấy mẫu 10,0 % — 124 gói, 1.500 tệp, 2.500 MB
+            >1.234<
+            97,2 %
+            Ngày &lt;script&gt;alert(1)&lt;/script&gt; &amp; sai
+            data-sev="error"
+            data-sev="warning"
+            <select data-filter="findings" data-key="crit">
+            H12-250101-0001
+            trang 3
+            bag-002
+            (toàn kho)
+            built-in:ks.toml"#,
+        );
+        for c in Criterion::ALL {
+            let key = format!("data-crit=\"{}\"", c.key());
+            check(&doc, &[c.word(), c.meaning(Lang::Vi), &key].join("\n"));
+        }
+        assert!(!doc.contains("Không có phát hiện nào"));
+    }
+
+    #[test]
+    fn audit_without_findings_shows_the_empty_state() {
+        let mut r = audit(Vec::new());
+        (r.summary, r.cases) = (Default::default(), Vec::new());
+        check(
+            &audit_page(&r, Lang::Vi),
+            "Không có phát hiện nào\nChưa có dữ liệu.",
+        );
+    }
+
+    #[test]
+    fn english_audit_page_has_english_labels() {
+        let doc = audit_page(&audit(findings()), Lang::En);
+        check(
+            &doc,
+            r#"<html lang="en">
+            Digital case-file archive audit
+            >1,234<
+            Cases with errors
+            Bad &lt;script&gt; &amp; date
+            All severities"#,
+        );
+        assert!(!doc.contains("Cảnh báo") && !doc.contains("Lỗi"));
+    }
+
+    #[test]
+    fn report_page_lays_out_form_06_with_rates_and_late_cases() {
+        let trend = [
+            ("2025-01", Some(1.0)),
+            ("2025-02", None),
+            ("2025-03", Some(0.9)),
+        ];
+        let doc = report_page(&stats(counts(1100, 770, 130), &trend), Lang::Vi);
+        check(
+            &doc,
+            r#"Tình hình, kết quả giải quyết TTHC (Biểu số 06/VPCP/KSTT)
+            từ ngày <b>01/01/2025</b> đến ngày <b>30/06/2025</b>
+            93,5 %
+            >2.005<
+            <th colspan="4">Số hồ sơ nhận giải quyết</th>
+            <th>Số kỳ trước chuyển qua</th>
+            <th>Trong hạn</th>
+            <th>(13)</th>
+            <tr class="total"><td class="n"></td><td>Tổng cộng</td>
+            UBND phường &lt;b&gt;Đông&lt;/b&gt;
+            ✓
+            ✗
+            H12.1: 10 ≠ 9
+            Trần Văn Đức
+            10/01/2025
+            đang giải quyết
+            >1.234<
+            <path d="M48.0 20.0 M588.0
+            90,0 %
+            không có ngày tiếp nhận"#,
+        );
+    }
+
+    #[test]
+    fn report_without_resolved_cases_or_months_has_no_nan() {
+        let mut r = stats(counts(0, 0, 0), &[]);
+        (r.total.counts, r.rows) = (Counts::default(), Vec::new());
+        check(
+            &report_page(&r, Lang::Vi),
+            "<div class=\"v\">—</div>\nChưa có dữ liệu.",
+        );
+        let one = report_page(&stats(counts(1, 0, 0), &[("2025-01", Some(1.0))]), Lang::En);
+        check(
+            &one,
+            "<circle cx=\"318.0\"\n100.0%\nCases resolved\nWorking days late",
+        );
+    }
+
+    #[test]
+    fn charts_scale_to_many_items_and_zero_values() {
+        let items: Vec<_> = (0..40)
+            .map(|i| (format!("Cơ quan {i}"), vec![0, i]))
+            .collect();
+        let series = [("a", ERR), ("b", WARN)];
+        let many = hbars(&items, &series, Lang::Vi);
+        assert!(many.contains("viewBox=\"0 0 640 968\""));
+        for svg in [
+            many,
+            columns(&items[..1], &series, Lang::Vi),
+            donut(&[], Lang::Vi),
+        ] {
+            assert!(svg.starts_with("<svg") && !svg.contains("NaN") && !svg.contains("inf"));
+        }
+    }
+
+    #[test]
+    fn numbers_dates_and_text_follow_the_language() {
+        assert_eq!(num(1234567u64, Lang::Vi), "1.234.567");
+        assert_eq!(num(1234567u64, Lang::En), "1,234,567");
+        assert_eq!(
+            [num(-1234, Lang::Vi), num(999, Lang::Vi)],
+            ["-1.234", "999"]
+        );
+        assert_eq!(
+            [pct(Some(0.935), Lang::Vi), pct(Some(f64::NAN), Lang::Vi)],
+            ["93,5 %", "—"]
+        );
+        assert_eq!(
+            [dmy("2025-03-07"), dmy("2025-03"), dmy("?")],
+            ["07/03/2025", "03/2025", "?"]
+        );
+        let escaped = "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;";
+        assert_eq!(esc("<a href='x'>&\"</a>"), escaped);
+    }
 }
