@@ -65,6 +65,10 @@ pub fn detect(s: &str) -> Option<Legacy> {
             if counts {
                 tcvn += 1;
             }
+        } else if ('À'..='Þ').contains(&c) && prev.is_some_and(|p| p.is_lowercase()) {
+            // A capital inside a lower-case word: TCVN3 lower-case letters (ViÖt, NguyÔn);
+            // VNI writes capital modifiers only after capital letters.
+            tcvn += 1;
         } else if NON_VIETNAMESE_LATIN1.contains(c) && (letter_before || letter_after) {
             // VNI puts its modifier after a vowel; TCVN3 letters stand alone in the word.
             if prev.is_some_and(is_vowel) || c == 'ñ' || c == 'Ñ' || c == 'ö' {
@@ -72,9 +76,6 @@ pub fn detect(s: &str) -> Option<Legacy> {
             } else {
                 tcvn += 1;
             }
-        } else if ('À'..='Þ').contains(&c) && prev.is_some_and(|p| p.is_lowercase()) {
-            // A capital inside a lower-case word: TCVN3 lower-case letters (ViÖt, NguyÔn).
-            tcvn += 1;
         } else if prev.is_some_and(is_vowel) && c.is_ascii() {
             if "^(+".contains(c) {
                 viqr_strong += 1;
@@ -123,6 +124,16 @@ mod tests {
         assert_eq!(detect("Vie^.t Nam"), Some(Legacy::Viqr));
         assert_eq!(detect("Thu+ DDu+'c"), Some(Legacy::Viqr));
         assert_eq!(detect("Ho^`"), Some(Legacy::Viqr));
+    }
+
+    proptest::proptest! {
+        /// Text made of Vietnamese letters (NFC, with or without any diacritic), spaces and
+        /// punctuation is never taken for a legacy encoding.
+        #[test]
+        fn never_flags_vietnamese_unicode(words in proptest::collection::vec("[a-zA-ZàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĐÀÁÂÊÔƠƯ]{1,7}[,.?!:]?", 1..8)) {
+            let text = words.join(" ");
+            proptest::prop_assert_eq!(detect(&text), None, "{}", text);
+        }
     }
 
     #[test]
