@@ -3,7 +3,8 @@
 # PDFBox Preflight), qpdf --check, and page-by-page byte/pixel exactness (scripts/conformance.py).
 #
 # usage: scripts/conformance.sh [ARCHIVE] [--scans DIR] [--no-preflight]
-#   no ARCHIVE: build target/debug/sohoa, ingest samples/batch into a fresh temp archive, check it.
+#   no ARCHIVE: build target/debug/sohoa, ingest samples/batch into a fresh temp archive, check it, then
+#   check `sohoa audit`/`sohoa report` outputs on it (scripts/conformance_reports.py: `reports: N passed, M failed`).
 # Installs missing validators (apt-get, pip) on first use. Ends with `conformance: N passed, M failed`.
 set -euo pipefail
 
@@ -17,7 +18,7 @@ while [ $# -gt 0 ]; do
              scans=$2; shift 2 ;;
     --scans=*) scans=${1#--scans=}; shift ;;
     --no-preflight) extra+=(--no-preflight); shift ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "conformance.sh: unknown option $1" >&2; exit 2 ;;
     *) [ -z "$archive" ] || { echo "conformance.sh: only one ARCHIVE" >&2; exit 2; }
        archive=$1; shift ;;
@@ -84,6 +85,10 @@ if [ -z "$archive" ]; then
   set +e
   python3 "$root/scripts/conformance.py" "$archive" --scans "$scans" ${extra[@]+"${extra[@]}"}
   status=$?
+  echo "== audit/report checks"
+  python3 "$root/scripts/conformance_reports.py" "$archive" --bin "$bin"
+  reports_status=$?
+  [ "$status" != 0 ] || status=$reports_status
   set -e
   [ "$status" != 0 ] || keep=0
   exit "$status"
