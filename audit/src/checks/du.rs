@@ -294,12 +294,17 @@ pub fn sequence_gaps(records: &[(&str, &Record)]) -> Vec<Finding> {
         seqs.sort_unstable();
         let have: Vec<u32> = seqs.iter().map(|s| s.0).collect();
         let max = have.last().copied().unwrap_or(0);
+        // Count the numbers below the day's highest that are absent before listing them.
+        let mut distinct = have.clone();
+        distinct.dedup();
+        let present = distinct.iter().filter(|s| **s >= 1 && **s < max).count();
+        let absent = (max.saturating_sub(1) as usize).saturating_sub(present);
+        if absent == 0 || absent > 500 {
+            continue;
+        }
         let missing: Vec<u32> = (1..max)
             .filter(|s| have.binary_search(s).is_err())
             .collect();
-        if missing.is_empty() || missing.len() > 500 {
-            continue;
-        }
         let shown: Vec<String> = missing.iter().take(15).map(|s| format!("{s:04}")).collect();
         let more = if missing.len() > 15 {
             format!(" (+{})", missing.len() - 15)
@@ -324,6 +329,31 @@ pub fn sequence_gaps(records: &[(&str, &Record)]) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sequence_gaps_per_agency_day() {
+        let rec = |code: &str| {
+            let mut r = crate::case::Record::default();
+            r.case.case_code = Some(code.into());
+            r
+        };
+        let rs = [
+            rec("000.00.15.H12-250701-0001"),
+            rec("000.00.15.H12-250701-0002"),
+            rec("000.00.15.H12-250701-0005"),
+            rec("000.00.15.H12-250702-0001"),
+            rec("000.00.15.H12-250703-0300"),
+            rec("000.00.15.H12-250704-0900"),
+        ];
+        let ids = ["a", "b", "c", "d", "e", "f"];
+        let refs: Vec<(&str, &crate::case::Record)> = ids.iter().copied().zip(rs.iter()).collect();
+        let f = super::sequence_gaps(&refs);
+        // 899 numbers missing on 4/7 is not a daily sequence: not reported.
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].case_id.as_deref(), Some("c"));
+        assert!(f[0].message.contains("0003, 0004"), "{}", f[0].message);
+        assert!(f[1].message.contains("(+284)"), "{}", f[1].message);
+    }
+
     #[test]
     fn trailing_numbers() {
         assert_eq!(super::trailing_number("01 To khai/trang_3.jpg"), Some(3));
