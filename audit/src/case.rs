@@ -5,26 +5,8 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// TTHC facts of the case (`case` in metadata.json).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default)]
-pub struct CaseInfo {
-    pub case_code: Option<String>,
-    pub procedure_code: Option<String>,
-    pub procedure_name: Option<String>,
-    pub sector: Option<String>,
-    pub agency_code: Option<String>,
-    pub agency_name: Option<String>,
-    pub applicant_name: Option<String>,
-    pub applicant_id: Option<String>,
-    pub received_date: Option<String>,
-    pub due_date: Option<String>,
-    pub resolved_date: Option<String>,
-    pub returned_date: Option<String>,
-    pub channel: Option<String>,
-    pub channel_label: Option<String>,
-    pub status: Option<String>,
-}
+/// TTHC facts of the case (`case` in metadata.json), the type ingest writes.
+pub use sohoa_pipeline::record::CaseInfo;
 
 /// The TT 05/2025 hồ sơ fields (`hoso`).
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -5,7 +5,7 @@
 use crate::problem::Problem;
 use crate::register::{ComponentMeta, Fields};
 use crate::text::{fold, safe_id};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// Schema name and version of `metadata.json` (documented in docs/archive-format.md).
@@ -20,8 +20,10 @@ pub const REQUIRED: &[&str] = &[
     "received_date",
 ];
 
-/// TTHC case facts (one-stop register fields), dates as ISO 8601.
-#[derive(Debug, Clone, Default, Serialize)]
+/// TTHC case facts (one-stop register fields), dates as ISO 8601. Read back leniently (the
+/// audit): every field optional.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct CaseInfo {
     pub case_code: Option<String>,
     pub procedure_code: Option<String>,
