@@ -6,9 +6,8 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sohoa_audit::audit::{self, Fixity, Options};
 use sohoa_audit::finding::{AuditReport, Criterion};
-use sohoa_audit::tables::write_atomic;
 use sohoa_pipeline::problem::Lang;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct AuditArgs {
@@ -83,15 +82,7 @@ fn percent(s: &str) -> Option<f64> {
 }
 
 pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
-    if !a.archive.join("bags").is_dir() {
-        eprintln!(
-            "{} {}",
-            lang.pick(
-                "Không tìm thấy kho lưu trữ (thiếu thư mục bags/):",
-                "Archive not found (no bags/ folder):"
-            ),
-            a.archive.display()
-        );
+    if !crate::outputs::archive_present(&a.archive, lang) {
         return EXIT_CANNOT_RUN;
     }
     let fixity = match (&a.sample, a.no_fixity) {
@@ -157,24 +148,14 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
         }
     };
     bar.finish_and_clear();
-    let mut failed = false;
-    let mut write = |path: &Path, bytes: Vec<u8>| {
-        if let Err(e) = write_atomic(path, &bytes) {
-            eprintln!(
-                "{} {}: {e}",
-                lang.pick("Không ghi được", "Cannot write"),
-                path.display()
-            );
-            failed = true;
-        }
-    };
+    let mut out = crate::outputs::Outputs::new(lang);
     if let Some(p) = &a.html {
-        write(p, sohoa_audit::html::audit_page(&report, lang).into_bytes());
+        out.write(p, sohoa_audit::html::audit_page(&report, lang).into_bytes());
     }
     if let Some(p) = &a.csv {
-        write(p, sohoa_audit::tables::audit_csv(&report));
+        out.write(p, sohoa_audit::tables::audit_csv(&report));
     }
-    if failed {
+    if out.failed {
         return EXIT_CANNOT_RUN;
     }
     if a.json {

@@ -5,6 +5,7 @@ mod audit_cmd;
 mod ingest_cmd;
 mod inspect_cmd;
 mod ocr_cmd;
+mod outputs;
 mod progress;
 mod report_cmd;
 mod search_cmd;

@@ -59,15 +59,7 @@ fn date_arg(s: Option<&str>, lang: Lang) -> Result<Option<time::Date>, u8> {
 }
 
 pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
-    if !a.archive.join("bags").is_dir() {
-        eprintln!(
-            "{} {}",
-            lang.pick(
-                "Không tìm thấy kho lưu trữ (thiếu thư mục bags/):",
-                "Archive not found (no bags/ folder):"
-            ),
-            a.archive.display()
-        );
+    if !crate::outputs::archive_present(&a.archive, lang) {
         return EXIT_CANNOT_RUN;
     }
     let (from, to, letter_date) = match (
@@ -134,44 +126,34 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
         return EXIT_CANNOT_RUN;
     }
     let report = stats::report(&a.archive, &records, &period, &rules, &calendar);
-    let mut failed = false;
-    let mut write = |path: &Path, bytes: Vec<u8>| {
-        if let Err(e) = write_atomic(path, &bytes) {
-            eprintln!(
-                "{} {}: {e}",
-                lang.pick("Không ghi được", "Cannot write"),
-                path.display()
-            );
-            failed = true;
-        }
-    };
+    let mut out = crate::outputs::Outputs::new(lang);
     if let Some(p) = &a.html {
-        write(
+        out.write(
             p,
             sohoa_audit::html::report_page(&report, lang).into_bytes(),
         );
     }
     if let Some(p) = &a.csv {
-        write(p, sohoa_audit::tables::report_csv(&report));
+        out.write(p, sohoa_audit::tables::report_csv(&report));
         let stem = p
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_else(|| "bao-cao".into());
-        write(
+        out.write(
             &p.with_file_name(format!("{stem}-tre-han.csv")),
             sohoa_audit::tables::late_csv(&report),
         );
     }
     if let Some(p) = &a.xlsx {
         match sohoa_audit::tables::report_xlsx(&report) {
-            Ok(bytes) => write(p, bytes),
+            Ok(bytes) => out.write(p, bytes),
             Err(e) => {
                 eprintln!(
                     "{} {}: {e}",
                     lang.pick("Không tạo được tệp Excel", "Cannot build the Excel file"),
                     p.display()
                 );
-                failed = true;
+                out.failed = true;
             }
         }
     }
@@ -187,7 +169,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
             lang,
         ) {
             Ok(n) => letters = n,
-            Err(()) => failed = true,
+            Err(()) => out.failed = true,
         }
     }
     if a.json {
@@ -204,7 +186,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
             );
         }
     }
-    if failed {
+    if out.failed {
         EXIT_CANNOT_RUN
     } else {
         EXIT_OK
@@ -349,21 +331,20 @@ fn print_human(r: &StatsReport, lang: Lang) {
         lang.pick("Quá", "Overdue"),
     );
     for row in r.rows.iter().chain(std::iter::once(&r.total)) {
-        let c = &row.counts;
         let label: String = row.label.chars().take(32).collect();
+        let v = sohoa_audit::tables::values(&row.counts);
+        let cols = |range: std::ops::Range<usize>| {
+            v[range]
+                .iter()
+                .map(|n| format!("{n:>7}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         println!(
-            "{label:<32} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7}",
-            c.recv_total,
-            c.recv_online,
-            c.recv_offline,
-            c.carried_over,
-            c.done_total,
-            c.done_early,
-            c.done_ontime,
-            c.done_late,
-            c.pending_total,
-            c.pending_ok,
-            c.pending_late
+            "{label:<32} {} | {} | {}",
+            cols(0..4),
+            cols(4..8),
+            cols(8..11)
         );
     }
     let c = &r.total.counts;

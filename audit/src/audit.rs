@@ -125,12 +125,8 @@ pub fn run(
         checked_now.extend(reports.iter().map(|r| r.id.clone()));
         progress("fixity", chosen.len(), chosen.len());
     }
-    let unchecked: Vec<LoadedBag> = bags
-        .iter()
-        .filter(|b| !checked_now.contains(&b.id))
-        .cloned()
-        .collect();
-    findings.extend(song::recheck(&unchecked, &last, o.as_of, o.recheck_years));
+    let unchecked = bags.iter().filter(|b| !checked_now.contains(&b.id));
+    findings.extend(song::recheck(unchecked, &last, o.as_of, o.recheck_years));
     if o.check_index {
         findings.extend(song::index_sync(archive, &bags));
     }

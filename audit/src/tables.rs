@@ -101,7 +101,8 @@ const COLUMNS: [(&str, &str); 11] = [
     ("pending_late", "Quá hạn (đang giải quyết)"),
 ];
 
-fn values(c: &Counts) -> [u64; 11] {
+/// The form's eleven counters in column order (COLUMNS).
+pub fn values(c: &Counts) -> [u64; 11] {
     [
         c.recv_total,
         c.recv_online,

@@ -1,9 +1,9 @@
 //! ĐỦ (complete): required metadata and conditional fields, the procedure's required components
 //! (rule files), page sequence gaps, declared against measured counts, gaps in case numbers.
 
-use super::Context;
 use crate::case::Record;
 use crate::finding::{Criterion::Du, Finding};
+use crate::rules::Rule;
 use sohoa_pipeline::problem::Severity;
 use sohoa_pipeline::text::fold;
 use std::collections::BTreeMap;
@@ -23,9 +23,9 @@ fn field_label(f: &str) -> (&str, &str) {
     }
 }
 
-pub fn check(r: &Record, bag: Option<&Path>, ctx: &Context, out: &mut Vec<Finding>) {
+pub fn check(r: &Record, rule: Option<&Rule>, bag: Option<&Path>, out: &mut Vec<Finding>) {
     metadata(r, out);
-    if let Some(rule) = ctx.rules.for_case(r) {
+    if let Some(rule) = rule {
         components(r, rule, bag, out);
     }
     page_gaps(r, out);
@@ -95,7 +95,7 @@ fn loose_text(r: &Record, bag: Option<&Path>) -> Option<String> {
     (!text.trim().is_empty()).then_some(text)
 }
 
-fn components(r: &Record, rule: &crate::rules::Rule, bag: Option<&Path>, out: &mut Vec<Finding>) {
+fn components(r: &Record, rule: &Rule, bag: Option<&Path>, out: &mut Vec<Finding>) {
     let names: Vec<String> = r
         .components
         .iter()

@@ -6,6 +6,7 @@ use crate::calendar::parse_date;
 use crate::case::Record;
 use crate::codes::{self, CaseNumberError, CccdError, CodeCheck, CodeList};
 use crate::finding::{Criterion::Dung, Finding};
+use crate::rules::Rule;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
@@ -33,14 +34,14 @@ pub fn mask_id(id: &str) -> String {
         .collect()
 }
 
-pub fn check(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
-    identifiers(r, ctx, out);
-    dates(r, ctx, out);
+pub fn check(r: &Record, rule: Option<&Rule>, ctx: &Context, out: &mut Vec<Finding>) {
+    identifiers(r, rule, ctx, out);
+    dates(r, rule, ctx, out);
     citizen_id(r, ctx, out);
     code_lists(r, out);
 }
 
-fn identifiers(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
+fn identifiers(r: &Record, rule: Option<&Rule>, ctx: &Context, out: &mut Vec<Finding>) {
     let c = &r.case;
     let agency_valid = match c.agency_code.as_deref() {
         Some(a) if !codes::agency_ok(a) => {
@@ -135,10 +136,7 @@ fn identifiers(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
             known_rule = true; // already reported
         }
     }
-    if !known_rule
-        && (c.procedure_code.is_some() || c.procedure_name.is_some())
-        && ctx.rules.for_case(r).is_none()
-    {
+    if !known_rule && (c.procedure_code.is_some() || c.procedure_name.is_some()) && rule.is_none() {
         let what = c
             .procedure_code
             .as_deref()
@@ -169,7 +167,7 @@ fn identifiers(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
     }
 }
 
-fn dates(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
+fn dates(r: &Record, rule: Option<&Rule>, ctx: &Context, out: &mut Vec<Finding>) {
     let c = &r.case;
     let fields = [
         (
@@ -263,9 +261,7 @@ fn dates(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     // Recorded due date against the procedure's time limit and the holiday calendar.
-    if let (Some(rule), Some(received), Some(due)) =
-        (ctx.rules.for_case(r), c.received_date.as_deref(), parsed[1])
-    {
+    if let (Some(rule), Some(received), Some(due)) = (rule, c.received_date.as_deref(), parsed[1]) {
         if let Some((days, working)) = rule.time_limit {
             if let Some(computed) = ctx.calendar.due(received, days, working) {
                 if computed != due && parsed[0].is_some() {

@@ -9,7 +9,7 @@ pub mod song;
 use crate::calendar::Calendar;
 use crate::case::{LoadedBag, Record};
 use crate::finding::{Criterion, Finding};
-use crate::rules::RuleSet;
+use crate::rules::{Rule, RuleSet};
 use std::path::Path;
 
 /// What the checks measure against.
@@ -36,11 +36,8 @@ pub fn case_findings(bag: &LoadedBag, ctx: &Context) -> Vec<Finding> {
             .file("data/metadata.json"),
         ),
         Ok(r) => {
-            dung::check(r, ctx, &mut out);
+            per_record(r, Some(&bag.path), ctx, &mut out);
             dung::check_bag(&bag.path, r, &mut out);
-            du::check(r, Some(&bag.path), ctx, &mut out);
-            sach::check(r, ctx, &mut out);
-            song::retention(r, ctx, &mut out);
         }
     }
     for f in &mut out {
@@ -52,14 +49,20 @@ pub fn case_findings(bag: &LoadedBag, ctx: &Context) -> Vec<Finding> {
 /// Per-case checks on a record alone (no bag on disk): what the metadata benchmark measures.
 pub fn record_findings(id: &str, r: &Record, ctx: &Context) -> Vec<Finding> {
     let mut out = Vec::new();
-    dung::check(r, ctx, &mut out);
-    du::check(r, None, ctx, &mut out);
-    sach::check(r, ctx, &mut out);
-    song::retention(r, ctx, &mut out);
+    per_record(r, None, ctx, &mut out);
     for f in &mut out {
         f.case_id = Some(id.to_string());
     }
     out
+}
+
+/// The checks of one record, its procedure's rule looked up once.
+fn per_record(r: &Record, bag: Option<&Path>, ctx: &Context, out: &mut Vec<Finding>) {
+    let rule: Option<&Rule> = ctx.rules.for_case(r);
+    dung::check(r, rule, ctx, out);
+    du::check(r, rule, bag, out);
+    sach::check(r, rule, out);
+    song::retention(r, ctx, out);
 }
 
 /// Checks across cases: duplicate codes, files and pages; gaps in the day's case numbers.

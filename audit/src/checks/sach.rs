@@ -1,9 +1,9 @@
 //! SẠCH (clean): duplicate case and archival codes, the same file in two places, double-fed
 //! (near-identical) pages, blank, low-resolution or non-colour pages, text not NFC or legacy-encoded.
 
-use super::Context;
 use crate::case::Record;
 use crate::finding::{Criterion::Sach, Finding};
+use crate::rules::Rule;
 use sohoa_pipeline::legacy;
 use sohoa_pipeline::normalize::phash;
 use sohoa_pipeline::text::is_nfc;
@@ -23,12 +23,12 @@ fn pages_list(pages: &[u32]) -> String {
     }
 }
 
-pub fn check(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
-    pages(r, ctx, out);
+pub fn check(r: &Record, rule: Option<&Rule>, out: &mut Vec<Finding>) {
+    pages(r, rule, out);
     texts(r, out);
 }
 
-fn pages(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
+fn pages(r: &Record, rule: Option<&Rule>, out: &mut Vec<Finding>) {
     let blank: Vec<u32> = r
         .pages
         .iter()
@@ -92,7 +92,7 @@ fn pages(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
         }
     }
     // Double-fed sheets: near-identical consecutive or repeated pages in the case.
-    let similar_ok = ctx.rules.for_case(r).is_some_and(|rule| rule.similar_pages);
+    let similar_ok = rule.is_some_and(|rule| rule.similar_pages);
     if !similar_ok {
         let hashed: Vec<(u32, &str)> = r
             .pages

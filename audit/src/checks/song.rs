@@ -122,8 +122,8 @@ pub fn verify_all(bags: &[&LoadedBag], jobs: usize) -> Vec<BagReport> {
 }
 
 /// Bags whose last fixity check (or ingest, if never checked) is older than `years`.
-pub fn recheck(
-    bags: &[LoadedBag],
+pub fn recheck<'a>(
+    bags: impl Iterator<Item = &'a LoadedBag>,
     last: &HashMap<String, String>,
     as_of: time::Date,
     years: u32,
