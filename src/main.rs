@@ -7,6 +7,7 @@ mod inspect_cmd;
 mod ocr_cmd;
 mod outputs;
 mod progress;
+mod register_cmd;
 mod report_cmd;
 mod search_cmd;
 mod verify_cmd;
@@ -39,7 +40,7 @@ struct Cli {
 enum Command {
     /// Ingest a folder of scanned case files: one PDF/A-2b bundle per case in a BagIt bag.
     Ingest {
-        /// Scan folder: one subfolder per case, optional hoso.csv register.
+        /// Scan folder: one subfolder per case, optional register (hoso.xlsx, hoso.csv, ...).
         scans: PathBuf,
         /// Archive folder (bags in ARCHIVE/bags/<case id>/).
         #[arg(long, default_value = "archive")]
@@ -61,6 +62,12 @@ enum Command {
         drop_blank: bool,
         #[command(flatten)]
         ocr: OcrArgs,
+        /// Batch register (XLSX, XLS, ODS or CSV) instead of the one in the scan folder.
+        #[arg(long)]
+        register: Option<PathBuf>,
+        /// Column mapping file (TOML) for the register (default: hoso.mapping.toml in the scan folder).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
         /// Print the ingest report as JSON on standard output.
         #[arg(long)]
         json: bool,
@@ -116,6 +123,9 @@ enum Command {
     Audit(Box<audit_cmd::AuditArgs>),
     /// The Biểu 06/VPCP/KSTT statistics, late cases and apology letters.
     Report(Box<report_cmd::ReportArgs>),
+    /// Registers (XLSX/CSV exports, old TCVN3/VNI/VIQR registers): check how they are read.
+    #[command(subcommand)]
+    Register(RegisterCommand),
     /// Rebuild the search index from the bags alone.
     Reindex {
         #[arg(long, default_value = "archive")]
@@ -124,6 +134,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum RegisterCommand {
+    /// Show how each column is mapped, which rows fail and why, and legacy text converted.
+    Check(register_cmd::CheckArgs),
 }
 
 /// OCR options shared by `ingest` and `ocr`.
@@ -190,6 +206,20 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let lang = if cli.lang == "en" { Lang::En } else { Lang::Vi };
+    if matches!(
+        cli.command,
+        Command::Search(_) | Command::Register(_) | Command::Inspect { .. }
+    ) {
+        // Commands that only read: stop quietly, like other command-line tools, when the
+        // reader of the output goes away (`sohoa search ... | head`) instead of panicking.
+        // Commands that write the archive keep Rust's default so a closed pipe never cuts
+        // a batch short.
+        #[cfg(unix)]
+        // SAFETY: setting a signal disposition before any thread is started.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let code = match cli.command {
         Command::Ingest {
             scans,
@@ -200,6 +230,8 @@ fn main() -> ExitCode {
             profile,
             drop_blank,
             ocr,
+            register,
+            mapping,
             json,
         } => match load_profile(&profile, lang) {
             Ok(profile) => {
@@ -211,6 +243,8 @@ fn main() -> ExitCode {
                     profile,
                     drop_blank,
                     ocr: ocr.settings(),
+                    register,
+                    mapping,
                 };
                 ingest_cmd::run(&scans, &opts, json, lang)
             }
@@ -256,6 +290,7 @@ fn main() -> ExitCode {
         Command::Search(args) => search_cmd::run(&args, lang),
         Command::Audit(args) => audit_cmd::run(&args, default_jobs(), lang),
         Command::Report(args) => report_cmd::run(&args, lang),
+        Command::Register(RegisterCommand::Check(args)) => register_cmd::check(&args, lang),
         Command::Reindex { archive, json } => search_cmd::reindex(&archive, json, lang),
     };
     ExitCode::from(code)

@@ -6,8 +6,6 @@ use crate::text::{natural_cmp, nfc};
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
-/// File name of the batch register at the top of the scan folder.
-pub const REGISTER_CSV: &str = "hoso.csv";
 /// File name of a per-case metadata sidecar inside a case folder.
 pub const SIDECAR: &str = "hoso.json";
 
@@ -51,7 +49,10 @@ pub struct CaseSource {
 #[derive(Debug)]
 pub struct ScanBatch {
     pub root: PathBuf,
+    /// The batch register (`hoso.xlsx`, `hoso.csv`, ... see `register::REGISTER_NAMES`).
     pub register: Option<PathBuf>,
+    /// The register's column mapping file (`hoso.mapping.toml`).
+    pub mapping: Option<PathBuf>,
     pub cases: Vec<CaseSource>,
     pub problems: Vec<Problem>,
 }
@@ -74,16 +75,19 @@ fn extension(name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Walks `root`: every subfolder is a case; `hoso.csv` at the top is the register.
+/// Walks `root`: every subfolder is a case; `hoso.xlsx`/`hoso.csv`/... at the top is the
+/// register, `hoso.mapping.toml` its column mapping.
 pub fn discover(root: &Path) -> std::io::Result<ScanBatch> {
     let mut batch = ScanBatch {
         root: root.to_path_buf(),
         register: None,
+        mapping: None,
         cases: Vec::new(),
         problems: Vec::new(),
     };
     let mut entries: Vec<_> = std::fs::read_dir(root)?.collect::<Result<_, _>>()?;
     entries.sort_by(|a, b| natural_cmp(&name_of(&a.path()), &name_of(&b.path())));
+    let mut registers = Vec::new();
     for entry in entries {
         let path = entry.path();
         let name = name_of(&path);
@@ -92,8 +96,10 @@ pub fn discover(root: &Path) -> std::io::Result<ScanBatch> {
         }
         if path.is_dir() {
             batch.cases.push(discover_case(&path));
-        } else if name.eq_ignore_ascii_case(REGISTER_CSV) {
-            batch.register = Some(path);
+        } else if let Some(rank) = register_rank(&name) {
+            registers.push((rank, path));
+        } else if name.eq_ignore_ascii_case(crate::register::MAPPING_NAME) {
+            batch.mapping = Some(path);
         } else {
             batch.problems.push(
                 Problem::warning(
@@ -105,7 +111,33 @@ pub fn discover(root: &Path) -> std::io::Result<ScanBatch> {
             );
         }
     }
+    registers.sort();
+    let mut registers = registers.into_iter().map(|(_, p)| p);
+    batch.register = registers.next();
+    for other in registers {
+        batch.problems.push(
+            Problem::warning(
+                "scan.several_registers",
+                format!(
+                    "Có nhiều sổ đăng ký: dùng {}, bỏ qua tệp này",
+                    batch.register.as_deref().map(name_of).unwrap_or_default()
+                ),
+                format!(
+                    "Several registers: using {}, this one is ignored",
+                    batch.register.as_deref().map(name_of).unwrap_or_default()
+                ),
+            )
+            .in_file(name_of(&other)),
+        );
+    }
     Ok(batch)
+}
+
+/// Preference of a register file name (lower first), or None when it is not one.
+fn register_rank(name: &str) -> Option<usize> {
+    crate::register::REGISTER_NAMES
+        .iter()
+        .position(|r| name.eq_ignore_ascii_case(r))
 }
 
 /// Walks one case folder (two levels: pages, or component subfolders of pages).

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 pub mod kind {
     pub const INGESTION: (&str, &str) = ("ing", "ingestion");
     pub const METADATA_EXTRACTION: (&str, &str) = ("mee", "metadata extraction");
+    pub const METADATA_MODIFICATION: (&str, &str) = ("mem", "metadata modification");
     pub const DIGEST: (&str, &str) = ("mes", "message digest calculation");
     pub const VALIDATION: (&str, &str) = ("val", "validation");
     pub const NORMALIZATION: (&str, &str) = ("nor", "normalization");

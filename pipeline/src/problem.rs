@@ -24,9 +24,15 @@ pub struct Problem {
     /// 1-based page inside a multi-page file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
-    /// 1-based data row of a register (header excluded).
+    /// Worksheet of a spreadsheet register.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Row of a register as a spreadsheet shows it (1-based, the header row counted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<u64>,
+    /// Column of a register: its letter and header, e.g. `C "Ngày tiếp nhận"`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
     /// Message for people, in Vietnamese.
     pub message: String,
     /// The same message in English.
@@ -40,7 +46,9 @@ impl Problem {
             code: code.to_string(),
             file: None,
             page: None,
+            sheet: None,
             row: None,
+            column: None,
             message: vi.into(),
             message_en: en.into(),
         }
@@ -68,6 +76,16 @@ impl Problem {
         self
     }
 
+    pub fn in_sheet(mut self, sheet: impl Into<String>) -> Self {
+        self.sheet = Some(sheet.into());
+        self
+    }
+
+    pub fn in_column(mut self, column: impl Into<String>) -> Self {
+        self.column = Some(column.into());
+        self
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -85,10 +103,22 @@ impl Problem {
                 Lang::En => format!(" (page {p})"),
             });
         }
+        if let Some(sh) = &self.sheet {
+            loc.push_str(&match lang {
+                Lang::Vi => format!(" (trang tính \"{sh}\")"),
+                Lang::En => format!(" (sheet \"{sh}\")"),
+            });
+        }
         if let Some(r) = self.row {
             loc.push_str(&match lang {
                 Lang::Vi => format!(" (dòng {r})"),
                 Lang::En => format!(" (row {r})"),
+            });
+        }
+        if let Some(c) = &self.column {
+            loc.push_str(&match lang {
+                Lang::Vi => format!(" (cột {c})"),
+                Lang::En => format!(" (column {c})"),
             });
         }
         let msg = match lang {

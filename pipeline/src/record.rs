@@ -134,6 +134,10 @@ pub struct SourceRecord {
 pub struct MetadataSource {
     pub kind: &'static str,
     pub path: String,
+    /// Worksheet of a workbook register.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Row as a spreadsheet shows it (1-based, header and title rows counted).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub row: Option<u64>,
     pub sha256: String,
@@ -189,6 +193,10 @@ pub struct CaseRecord {
     pub metadata_sources: Vec<MetadataSource>,
     /// Register/sidecar columns sohoa does not know, kept verbatim.
     pub extra: BTreeMap<String, String>,
+    /// Values typed in a legacy encoding (TCVN3, VNI, VIQR), converted to Unicode: the original
+    /// value, the text used and where it came from.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub text_conversions: Vec<crate::register::TextConversion>,
     pub warnings: Vec<Problem>,
     pub ingest: IngestInfo,
 }
@@ -200,51 +208,11 @@ pub struct IngestInfo {
     pub keep_originals: bool,
 }
 
-/// Parses the date forms people type into ISO 8601: `dd/mm/yyyy`, `d/m/yyyy`, `dd-mm-yyyy`,
-/// `dd.mm.yyyy`, `yyyy-mm-dd`, each optionally followed by `HH:MM[:SS]` (Vietnam time).
+/// Parses the date forms people type into ISO 8601 (see [`crate::register::values::date`]):
+/// `dd/mm/yyyy`, `d/m/yy`, `yyyy-mm-dd`, "ngày 5 tháng 7 năm 2025", Excel serial numbers, each
+/// optionally with a time (Vietnam time).
 pub fn parse_date(s: &str) -> Option<String> {
-    let s = s.trim();
-    let (date, time) = match s.split_once([' ', 'T']) {
-        Some((d, t)) => (d, Some(t.trim())),
-        None => (s, None),
-    };
-    let parts: Vec<&str> = date.split(['/', '-', '.']).collect();
-    if parts.len() != 3
-        || parts
-            .iter()
-            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
-    {
-        return None;
-    }
-    let n: Vec<i32> = parts
-        .iter()
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let (y, m, d) = if parts[0].len() == 4 {
-        (n[0], n[1], n[2])
-    } else if parts[2].len() == 4 {
-        (n[2], n[1], n[0])
-    } else {
-        return None;
-    };
-    let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
-    let day = time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
-    let iso = format!("{:04}-{:02}-{:02}", day.year(), m, d);
-    match time {
-        None => Some(iso),
-        Some(t) => {
-            let t = t.trim_end_matches("+07:00");
-            let hms: Vec<&str> = t.split(':').collect();
-            let nums: Vec<u8> = hms.iter().map(|p| p.parse().ok()).collect::<Option<_>>()?;
-            let (h, mi, sec) = match nums.as_slice() {
-                [h, m] => (*h, *m, 0),
-                [h, m, s] => (*h, *m, *s),
-                _ => return None,
-            };
-            time::Time::from_hms(h, mi, sec).ok()?;
-            Some(format!("{iso}T{h:02}:{mi:02}:{sec:02}+07:00"))
-        }
-    }
+    crate::register::values::date(s)
 }
 
 /// Maps how people write the submission channel to `direct`, `online` or `postal`.
@@ -371,7 +339,7 @@ pub fn normalize(
 }
 
 fn number(v: Option<&str>) -> Option<u64> {
-    v.and_then(|s| s.trim().replace(['.', ','], "").parse().ok())
+    v.and_then(|s| crate::register::values::count(s).ok())
 }
 
 /// The TT 05/2025 hồ sơ record: declared values where given, measured or standard

@@ -9,6 +9,11 @@ pub fn nfc(s: &str) -> String {
     s.nfc().collect::<String>().trim().to_string()
 }
 
+/// NFC-normalizes text, keeping surrounding whitespace (whole files).
+pub fn nfc_keep_space(s: &str) -> String {
+    s.nfc().collect()
+}
+
 /// True when the text is already in Unicode NFC.
 pub fn is_nfc(s: &str) -> bool {
     unicode_normalization::is_nfc(s)

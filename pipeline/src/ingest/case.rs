@@ -268,6 +268,30 @@ fn build(
             .map(|m| events::source(m.path.clone()))
             .collect(),
     );
+    let conversions = &normalized.fields.conversions;
+    if !conversions.is_empty() {
+        let mut sources: Vec<String> = conversions.iter().map(|c| c.source.clone()).collect();
+        sources.dedup();
+        log.add(
+            kind::METADATA_MODIFICATION,
+            events::detail("legacy encoding conversion"),
+            Outcome::Success,
+            format!(
+                "{} value(s) converted to Unicode NFC: {}; originals kept in metadata.json text_conversions",
+                conversions.len(),
+                conversions
+                    .iter()
+                    .map(|c| format!("{} from {}", c.field, c.encoding.name()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            sources
+                .into_iter()
+                .map(events::source)
+                .chain([events::outcome("data/metadata.json")])
+                .collect(),
+        );
+    }
 
     // 3. Pages, streamed into the bundle.
     let pdf_rel = format!("{id}.pdf");
@@ -474,6 +498,7 @@ fn build(
         }),
         metadata_sources: plan.metadata_sources.clone(),
         extra: normalized.fields.extra.clone(),
+        text_conversions: normalized.fields.conversions.clone(),
         warnings: warnings.clone(),
         ingest: IngestInfo {
             software: crate::pdfa::producer(),

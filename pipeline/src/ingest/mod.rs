@@ -37,6 +37,10 @@ pub struct Options {
     pub drop_blank: bool,
     /// OCR of every page (text layer, page texts in the bag).
     pub ocr: crate::ocr::Settings,
+    /// Batch register to use instead of the one found in the scan folder.
+    pub register: Option<PathBuf>,
+    /// Column mapping file for the register (else `hoso.mapping.toml` next to it, if any).
+    pub mapping: Option<PathBuf>,
 }
 
 /// Callbacks for showing progress; all methods may be called from worker threads.
@@ -211,7 +215,23 @@ pub fn ingest(
         )
     })?;
     let mut batch_problems = batch.problems.clone();
-    let plans = plan(batch.cases, batch.register.as_deref(), &mut batch_problems);
+    let register = opts.register.clone().or(batch.register);
+    if let Some(r) = &opts.register {
+        if !r.is_file() {
+            return Err(fatal(
+                "ingest.no_register",
+                format!("Không tìm thấy sổ đăng ký {}", r.display()),
+                format!("Register {} not found", r.display()),
+            ));
+        }
+    }
+    let mapping_path = opts.mapping.clone().or(batch.mapping);
+    let mapping = match &mapping_path {
+        Some(p) => crate::register::Mapping::load(p)?,
+        None => crate::register::Mapping::default(),
+    };
+    let register = register.map(|p| read_register(&p, &mapping));
+    let plans = plan(batch.cases, register, &mut batch_problems);
     let total_files: u64 = plans.iter().map(|p| p.source.files.len() as u64).sum();
     progress.start(plans.len(), total_files);
 
@@ -296,10 +316,9 @@ pub fn ingest(
 /// Resolves each case's metadata and identifier; flags duplicate identifiers.
 fn plan(
     cases: Vec<CaseSource>,
-    register: Option<&Path>,
+    register: Option<crate::register::Register>,
     batch_problems: &mut Vec<Problem>,
 ) -> Vec<Plan> {
-    let register = register.map(read_register);
     let folders: Vec<String> = cases.iter().map(|c| c.folder.clone()).collect();
     let matched = match &register {
         Some(reg) => {
@@ -323,7 +342,8 @@ fn plan(
                 fields = reg.rows[i].fields.clone();
                 metadata_sources.push(crate::record::MetadataSource {
                     kind: "register",
-                    path: crate::discover::REGISTER_CSV.into(),
+                    path: reg.file_name(),
+                    sheet: reg.rows[i].sheet.clone(),
                     row: Some(reg.rows[i].row),
                     sha256: reg.sha256.clone(),
                 });
@@ -332,7 +352,8 @@ fn plan(
                 let rel = format!("{}/{}", source.folder, crate::discover::SIDECAR);
                 match read_sidecar(p, &rel) {
                     Ok(s) => {
-                        metadata_sources.push(crate::record::MetadataSource { kind: "sidecar", path: rel, row: None, sha256: s.sha256.clone() });
+                        metadata_sources.push(crate::record::MetadataSource { kind: "sidecar", path: rel, sheet: None, row: None, sha256: s.sha256.clone() });
+                        problems.extend(s.warnings.iter().cloned());
                         fields.overlay(&s.fields);
                         Some(s)
                     }

@@ -1,59 +1,60 @@
-//! The batch register as CSV: UTF-8 with or without BOM, delimiter sniffed, rows matched to
-//! case folders by the `Thư mục` column or the case code. Problems carry file and row.
+//! The batch register as CSV: any common encoding (see [`super::decode`]), the delimiter sniffed
+//! (or Excel's `sep=` line, or the mapping file's), quoted cells, title rows above the header.
 
-use super::{lookup, Fields, CASE_FIELDS};
+use super::decode::decode;
+use super::table::{self, Grid, GridRow};
+use super::{file_name, Mapping, Register};
 use crate::problem::Problem;
-use crate::text::nfc;
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 
-/// One register row.
-#[derive(Debug, Clone)]
-pub struct RegisterRow {
-    /// 1-based data row number (the header is row 0), as people count rows after the header.
-    pub row: u64,
-    pub fields: Fields,
+const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// Counts `d` outside double quotes on each of the first lines.
+fn counts(text: &str, d: u8) -> Vec<usize> {
+    let mut out = Vec::new();
+    let (mut n, mut quoted) = (0, false);
+    for b in text.bytes().take(64 * 1024) {
+        match b {
+            b'"' => quoted = !quoted,
+            b'\n' if !quoted => {
+                out.push(n);
+                n = 0;
+                if out.len() == 50 {
+                    return out;
+                }
+            }
+            b if b == d && !quoted => n += 1,
+            _ => {}
+        }
+    }
+    out.push(n);
+    out
 }
 
-/// How one column of the register was understood.
-#[derive(Debug, Clone)]
-pub struct ColumnMapping {
-    pub header: String,
-    pub field: Option<&'static str>,
+/// The delimiter that splits the most lines into the same number of cells.
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
+    let mut best = (0usize, b',');
+    for d in DELIMITERS {
+        let mut freq: std::collections::BTreeMap<usize, usize> = Default::default();
+        for c in counts(text, d).into_iter().filter(|&c| c > 0) {
+            *freq.entry(c).or_default() += 1;
+        }
+        // Lines agreeing on a count, weighted a little by the count (more columns, more evidence).
+        let score = freq
+            .iter()
+            .map(|(&c, &n)| n * 4 + c.min(8))
+            .max()
+            .unwrap_or(0);
+        if score > best.0 {
+            best = (score, d);
+        }
+    }
+    best.1
 }
 
-/// A parsed batch register.
-#[derive(Debug, Clone)]
-pub struct Register {
-    pub path: PathBuf,
-    pub columns: Vec<ColumnMapping>,
-    pub rows: Vec<RegisterRow>,
-    pub problems: Vec<Problem>,
-    /// SHA-256 of the register file.
-    pub sha256: String,
-}
-
-fn sniff_delimiter(first_line: &str) -> u8 {
-    [b',', b';', b'\t', b'|']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',')
-}
-
-/// Reads a CSV register. Never fails: problems are returned inside the register, and a
-/// register that cannot be read at all has no rows.
-pub fn read_register(path: &Path) -> Register {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    let mut reg = Register {
-        path: path.to_path_buf(),
-        columns: Vec::new(),
-        rows: Vec::new(),
-        problems: Vec::new(),
-        sha256: String::new(),
-    };
+/// Reads a CSV register. Never fails: problems are returned inside the register.
+pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
+    let name = file_name(path);
+    let mut reg = Register::empty(path, "csv");
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
@@ -69,167 +70,79 @@ pub fn read_register(path: &Path) -> Register {
         }
     };
     reg.sha256 = crate::hash::sha256_hex(&bytes);
-    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let text = match std::str::from_utf8(body) {
-        Ok(t) => t,
+    let decoded = match decode(&bytes, mapping.encoding) {
+        Ok(d) => d,
         Err(e) => {
-            reg.problems.push(
-                Problem::error(
-                    "register.not_utf8",
-                    format!(
-                        "Sổ đăng ký không phải UTF-8 (byte {}): hãy lưu lại dưới dạng CSV UTF-8",
-                        e.valid_up_to()
-                    ),
-                    format!(
-                        "The register is not UTF-8 (byte {}): save it again as CSV UTF-8",
-                        e.valid_up_to()
-                    ),
-                )
-                .in_file(name),
-            );
+            reg.problems
+                .push(Problem::error("register.bad_encoding", e.vi, e.en).in_file(name));
             return reg;
         }
     };
-    let delimiter = sniff_delimiter(text.lines().next().unwrap_or(""));
+    reg.encoding = Some(decoded.encoding);
+    let mut text = decoded.text.as_str();
+    // Excel does not show the sep= line: rows count from the next one.
+    let first_row = 1u64;
+    let mut delimiter = mapping.delimiter;
+    // Excel writes "sep=;" as the first line of some exports.
+    if let Some(rest) = text.strip_prefix("sep=") {
+        let mut chars = rest.chars();
+        if let (Some(d), Some('\r' | '\n')) = (chars.next(), chars.next()) {
+            if d.is_ascii() {
+                delimiter = delimiter.or(Some(d as u8));
+            }
+            text = rest[d.len_utf8()..].trim_start_matches(['\r', '\n']);
+        }
+    }
+    let delimiter = delimiter.unwrap_or_else(|| sniff_delimiter(text));
+    reg.delimiter = Some(delimiter as char);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
+        .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let headers = match reader.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            reg.problems.push(
-                Problem::error(
-                    "register.bad_header",
-                    format!("Dòng tiêu đề hỏng: {e}"),
-                    format!("Broken header line: {e}"),
-                )
-                .in_file(name),
-            );
-            return reg;
-        }
+    let mut grid = Grid {
+        sheet: None,
+        rows: Vec::new(),
     };
-    reg.columns = headers
-        .iter()
-        .map(|h| ColumnMapping {
-            header: nfc(h),
-            field: lookup(CASE_FIELDS, h),
-        })
-        .collect();
     for (i, record) in reader.records().enumerate() {
-        let row = i as u64 + 1;
-        let record = match record {
-            Ok(r) => r,
-            Err(e) => {
-                reg.problems.push(
-                    Problem::warning(
-                        "register.bad_row",
-                        format!("Dòng không đọc được, bỏ qua: {e}"),
-                        format!("Unreadable row skipped: {e}"),
-                    )
-                    .in_file(name.clone())
-                    .at_row(row),
-                );
-                continue;
-            }
-        };
-        if record.iter().all(|v| v.trim().is_empty()) {
-            continue;
-        }
-        if record.len() != headers.len() {
-            reg.problems.push(
+        let number = first_row + i as u64;
+        match record {
+            Ok(r) => grid.rows.push(GridRow {
+                number,
+                cells: r.iter().map(str::to_string).collect(),
+            }),
+            Err(e) => reg.problems.push(
                 Problem::warning(
-                    "register.row_length",
-                    format!(
-                        "Dòng có {} cột, tiêu đề có {} cột",
-                        record.len(),
-                        headers.len()
-                    ),
-                    format!(
-                        "Row has {} columns, the header has {}",
-                        record.len(),
-                        headers.len()
-                    ),
+                    "register.bad_row",
+                    format!("Dòng không đọc được, bỏ qua: {e}"),
+                    format!("Unreadable row skipped: {e}"),
                 )
                 .in_file(name.clone())
-                .at_row(row),
-            );
+                .at_row(number),
+            ),
         }
-        let mut fields = Fields::default();
-        for (h, v) in headers.iter().zip(record.iter()) {
-            fields.set(CASE_FIELDS, h, v);
-        }
-        reg.rows.push(RegisterRow { row, fields });
+    }
+    if !table::read(&grid, mapping, &name, decoded.hint, &mut reg) {
+        reg.problems.push(no_header(&name, mapping));
     }
     reg
 }
 
-impl Register {
-    /// Finds the register row for each case folder: by the `folder` column when filled,
-    /// otherwise by a case code equal to the folder name. Returns one entry per folder, and
-    /// problems for duplicate and unmatched rows.
-    pub fn match_folders(&self, folders: &[String]) -> (Vec<Option<usize>>, Vec<Problem>) {
-        let name = self
-            .path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (i, r) in self.rows.iter().enumerate() {
-            let key = r
-                .fields
-                .get("folder")
-                .or_else(|| r.fields.get("case_code"))
-                .unwrap_or("");
-            if !key.is_empty() {
-                by_key.entry(key.to_string()).or_default().push(i);
-            }
-        }
-        let mut problems = Vec::new();
-        let mut used = vec![false; self.rows.len()];
-        let matched = folders
-            .iter()
-            .map(|f| {
-                let hits = by_key.get(f.as_str())?;
-                if hits.len() > 1 {
-                    let rows: Vec<String> =
-                        hits.iter().map(|&i| self.rows[i].row.to_string()).collect();
-                    problems.push(
-                        Problem::warning(
-                            "register.duplicate_rows",
-                            format!(
-                                "Nhiều dòng cho thư mục {f} (dòng {}): dùng dòng đầu",
-                                rows.join(", ")
-                            ),
-                            format!(
-                                "Several rows for folder {f} (rows {}): using the first",
-                                rows.join(", ")
-                            ),
-                        )
-                        .in_file(name.clone()),
-                    );
-                }
-                for &i in hits {
-                    used[i] = true;
-                }
-                Some(hits[0])
-            })
-            .collect();
-        for (i, r) in self.rows.iter().enumerate() {
-            if !used[i] {
-                problems.push(
-                    Problem::warning(
-                        "register.no_folder",
-                        "Dòng sổ đăng ký không có thư mục hồ sơ tương ứng",
-                        "Register row has no matching case folder",
-                    )
-                    .in_file(name.clone())
-                    .at_row(r.row),
-                );
-            }
-        }
-        (matched, problems)
+/// The register has no row of recognisable column headers.
+pub(crate) fn no_header(name: &str, mapping: &Mapping) -> Problem {
+    match mapping.header_row {
+        Some(n) => Problem::error(
+            "register.no_header",
+            format!("Không có dòng {n} (header_row trong tệp ánh xạ)"),
+            format!("There is no row {n} (header_row in the mapping file)"),
+        ),
+        None => Problem::error(
+            "register.no_header",
+            "Không tìm thấy dòng tiêu đề cột: không nhận ra cột nào (cần ít nhất cột Mã hồ sơ hoặc Thư mục); hãy dùng tệp ánh xạ cột (--mapping)",
+            "No column header row found: no column was recognised (at least Mã hồ sơ or Thư mục is needed); use a column mapping file (--mapping)",
+        ),
     }
+    .in_file(name)
 }
 
 #[cfg(test)]
@@ -238,43 +151,14 @@ mod tests {
     use proptest::prelude::*;
 
     #[test]
-    fn reads_bom_semicolons_and_nfd_text() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("hoso.csv");
-        let nfd_name: String =
-            unicode_normalization::UnicodeNormalization::nfd("Nguyễn Văn An").collect();
-        std::fs::write(
-            &p,
-            format!("\u{feff}Mã hồ sơ;Người nộp;Cột lạ\nA-1;{nfd_name};x\n;;\nB-2;Lê Thị Hoa;y\n"),
-        )
-        .unwrap();
-        let reg = read_register(&p);
-        assert!(reg.problems.is_empty(), "{:?}", reg.problems);
-        assert_eq!(reg.rows.len(), 2);
+    fn sniffs_delimiters_past_title_lines() {
         assert_eq!(
-            reg.rows[0].fields.get("applicant_name"),
-            Some("Nguyễn Văn An")
+            sniff_delimiter("DANH SÁCH\nMã hồ sơ;Người nộp;Ngày\nA;B;C\n"),
+            b';'
         );
-        assert!(reg.rows[0].fields.renormalized);
-        assert_eq!(reg.rows[1].row, 3);
-        assert_eq!(
-            reg.rows[1].fields.extra.get("Cột lạ").map(String::as_str),
-            Some("y")
-        );
-        let (m, probs) = reg.match_folders(&["B-2".into(), "C".into()]);
-        assert_eq!(m, vec![Some(1), None]);
-        assert_eq!(probs.len(), 1);
-        assert_eq!(probs[0].row, Some(1));
-    }
-
-    #[test]
-    fn latin1_register_is_a_clear_error() {
-        let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("hoso.csv");
-        std::fs::write(&p, b"Ma ho so\nA\xe0\n").unwrap();
-        let reg = read_register(&p);
-        assert_eq!(reg.problems[0].code, "register.not_utf8");
-        assert!(reg.rows.is_empty());
+        assert_eq!(sniff_delimiter("a\tb\tc\n1\t2\t3\n"), b'\t');
+        assert_eq!(sniff_delimiter("a,b\n\"x;y\",2\n"), b',');
+        assert_eq!(sniff_delimiter("Mã hồ sơ|Tên\nA|\"Lê, Văn\"\n"), b'|');
     }
 
     proptest! {
@@ -283,7 +167,7 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let p = dir.path().join("hoso.csv");
             std::fs::write(&p, &bytes).unwrap();
-            let reg = read_register(&p);
+            let reg = super::super::read_register(&p, &Mapping::default());
             for r in &reg.rows {
                 for v in r.fields.known.values() {
                     prop_assert!(crate::text::is_nfc(v));

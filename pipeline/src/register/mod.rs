@@ -1,265 +1,59 @@
-//! Step 2: case metadata from the batch register (`hoso.csv`, [`csv`]) and per-case sidecars
-//! (`hoso.json`, [`sidecar`]): headers in Vietnamese or English map to canonical field names; all text NFC.
+//! Step 2: case metadata from the batch register (CSV in any common encoding, or a workbook:
+//! XLSX/XLS/ODS) and per-case `hoso.json` sidecars; values cleaned, legacy Vietnamese converted.
 
 mod csv;
+mod decode;
+mod fields;
+pub mod mapping;
 mod sidecar;
+mod table;
+pub mod values;
+mod xlsx;
 
-pub use self::csv::{read_register, ColumnMapping, Register, RegisterRow};
+pub use self::decode::FileEncoding;
+pub use self::fields::{case_field, field_label, is_case_field, kind, Kind};
+pub(crate) use self::fields::{lookup, CASE_FIELDS, COMPONENT_FIELDS};
+pub use self::mapping::Mapping;
 pub use self::sidecar::{read_sidecar, ComponentMeta, Sidecar};
 
-use crate::text::{header_key, is_nfc, nfc};
+use crate::legacy::{self, Legacy};
+use crate::problem::Problem;
+use crate::text::{is_nfc, nfc, safe_id};
+use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
-/// Canonical case-level fields and the header keys (see [`header_key`]) that name them.
-const CASE_FIELDS: &[(&str, &[&str])] = &[
-    (
-        "case_code",
-        &[
-            "ma_ho_so",
-            "so_ho_so",
-            "ma_so_ho_so",
-            "ma_hs",
-            "case_code",
-            "casecode",
-        ],
-    ),
-    ("folder", &["thu_muc", "ten_thu_muc", "folder"]),
-    (
-        "procedure_code",
-        &[
-            "ma_tthc",
-            "ma_thu_tuc",
-            "ma_thu_tuc_hanh_chinh",
-            "procedure_code",
-        ],
-    ),
-    (
-        "procedure_name",
-        &[
-            "ten_tthc",
-            "ten_thu_tuc",
-            "thu_tuc",
-            "ten_thu_tuc_hanh_chinh",
-            "procedure_name",
-        ],
-    ),
-    ("sector", &["linh_vuc", "sector"]),
-    ("agency_code", &["ma_co_quan", "ma_don_vi", "agency_code"]),
-    (
-        "agency_name",
-        &[
-            "co_quan",
-            "co_quan_giai_quyet",
-            "don_vi",
-            "ten_co_quan",
-            "agency",
-            "agency_name",
-        ],
-    ),
-    (
-        "applicant_name",
-        &[
-            "nguoi_nop",
-            "chu_ho_so",
-            "ten_nguoi_nop",
-            "ho_ten",
-            "applicant",
-            "applicant_name",
-        ],
-    ),
-    (
-        "applicant_id",
-        &[
-            "so_cccd",
-            "cccd",
-            "so_dinh_danh",
-            "so_dinh_danh_ca_nhan",
-            "applicant_id",
-        ],
-    ),
-    (
-        "received_date",
-        &["ngay_tiep_nhan", "ngay_nhan", "received", "received_date"],
-    ),
-    (
-        "due_date",
-        &[
-            "ngay_hen_tra",
-            "han_giai_quyet",
-            "ngay_hen_tra_ket_qua",
-            "due",
-            "due_date",
-        ],
-    ),
-    (
-        "resolved_date",
-        &[
-            "ngay_co_ket_qua",
-            "ngay_giai_quyet",
-            "resolved",
-            "resolved_date",
-        ],
-    ),
-    (
-        "returned_date",
-        &["ngay_tra_ket_qua", "ngay_tra", "returned", "returned_date"],
-    ),
-    (
-        "channel",
-        &[
-            "hinh_thuc_nop",
-            "kenh_nop",
-            "hinh_thuc_tiep_nhan",
-            "channel",
-        ],
-    ),
-    ("status", &["trang_thai", "tinh_trang_ho_so", "status"]),
-    // TT 05/2025 hồ sơ fields.
-    (
-        "file_code",
-        &[
-            "ma_ho_so_luu_tru",
-            "arcfilecode",
-            "arc_file_code",
-            "filecode",
-            "file_code",
-        ],
-    ),
-    ("title", &["tieu_de_ho_so", "tieu_de", "title"]),
-    (
-        "maintenance",
-        &["thoi_han_luu_tru", "thoi_han_bao_quan", "maintenance"],
-    ),
-    ("mode", &["che_do_su_dung", "muc_do_tiep_can", "mode"]),
-    ("language", &["ngon_ngu", "language"]),
-    (
-        "start_date",
-        &["thoi_gian_bat_dau", "startdate", "start_date"],
-    ),
-    ("end_date", &["thoi_gian_ket_thuc", "enddate", "end_date"]),
-    ("keyword", &["tu_khoa", "keyword"]),
-    (
-        "total_doc",
-        &[
-            "tong_so_tai_lieu",
-            "tong_so_van_ban",
-            "totaldoc",
-            "total_doc",
-        ],
-    ),
-    (
-        "number_of_paper",
-        &["so_luong_to", "numberofpaper", "number_of_paper"],
-    ),
-    (
-        "number_of_page",
-        &["so_luong_trang", "numberofpage", "number_of_page"],
-    ),
-    ("format", &["tinh_trang_vat_ly", "format"]),
-    (
-        "infor_sign",
-        &["ky_hieu_thong_tin", "inforsign", "infor_sign"],
-    ),
-    (
-        "confidence_level",
-        &["muc_do_tin_cay", "confidencelevel", "confidence_level"],
-    ),
-    (
-        "paper_file_code",
-        &[
-            "ma_ho_so_giay",
-            "ma_ho_so_goc_giay",
-            "paperfilecode",
-            "paper_file_code",
-        ],
-    ),
-    (
-        "risk_recovery",
-        &["che_do_du_phong", "riskrecovery", "risk_recovery"],
-    ),
-    (
-        "risk_recovery_status",
-        &[
-            "tinh_trang_du_phong",
-            "riskrecoverystatus",
-            "risk_recovery_status",
-        ],
-    ),
-    ("description", &["ghi_chu", "description"]),
+/// File names sohoa takes as the batch register at the top of a scan folder, in order of preference.
+pub const REGISTER_NAMES: &[&str] = &[
+    "hoso.xlsx",
+    "hoso.xls",
+    "hoso.xlsb",
+    "hoso.ods",
+    "hoso.csv",
+    "hoso.tsv",
+    "hoso.txt",
 ];
+/// The column mapping file sohoa uses when it sits next to the register.
+pub const MAPPING_NAME: &str = "hoso.mapping.toml";
 
-/// Canonical component-document fields (TT 05/2025 document level) and their header keys.
-const COMPONENT_FIELDS: &[(&str, &[&str])] = &[
-    ("folder", &["thu_muc", "folder"]),
-    (
-        "label",
-        &["ten_thanh_phan", "thanh_phan", "ten", "label", "name"],
-    ),
-    (
-        "type_name",
-        &[
-            "ten_loai",
-            "loai_van_ban",
-            "ten_loai_tai_lieu",
-            "typename",
-            "type_name",
-        ],
-    ),
-    (
-        "code_number",
-        &["so", "so_van_ban", "codenumber", "code_number"],
-    ),
-    (
-        "code_notation",
-        &[
-            "ky_hieu",
-            "ky_hieu_van_ban",
-            "codenotation",
-            "code_notation",
-        ],
-    ),
-    (
-        "issued_date",
-        &[
-            "ngay_van_ban",
-            "ngay_ban_hanh",
-            "ngay_cap",
-            "issueddate",
-            "issued_date",
-        ],
-    ),
-    (
-        "organ_name",
-        &["co_quan_ban_hanh", "noi_cap", "organname", "organ_name"],
-    ),
-    ("subject", &["trich_yeu", "trich_yeu_noi_dung", "subject"]),
-    ("language", &["ngon_ngu", "language"]),
-    ("mode", &["che_do_su_dung", "mode"]),
-    (
-        "confidence_level",
-        &["muc_do_tin_cay", "confidencelevel", "confidence_level"],
-    ),
-    ("keyword", &["tu_khoa", "keyword"]),
-    (
-        "infor_sign",
-        &["ky_hieu_thong_tin", "inforsign", "infor_sign"],
-    ),
-    ("autograph", &["but_tich", "autograph"]),
-    ("format", &["tinh_trang_vat_ly", "format"]),
-    ("description", &["ghi_chu", "description"]),
-];
-
-fn lookup(table: &[(&'static str, &[&str])], raw_header: &str) -> Option<&'static str> {
-    let key = header_key(raw_header);
-    table
-        .iter()
-        .find(|(_, aliases)| aliases.contains(&key.as_str()))
-        .map(|(name, _)| *name)
-}
-
-/// The canonical case field a register header maps to, if any.
-pub fn case_field(raw_header: &str) -> Option<&'static str> {
-    lookup(CASE_FIELDS, raw_header)
+/// A text value converted from a legacy encoding (TCVN3, VNI, VIQR) to Unicode; the original is kept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TextConversion {
+    /// Canonical field, or the column header for a column sohoa does not know.
+    pub field: String,
+    pub encoding: Legacy,
+    /// The value as it was in the register or sidecar.
+    pub original: String,
+    /// The Unicode NFC value used.
+    pub text: String,
+    /// Register or sidecar file, sheet, row and column the value came from.
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub row: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 /// Named values: canonical fields, plus anything unrecognised kept under its original name.
@@ -269,24 +63,132 @@ pub struct Fields {
     pub extra: BTreeMap<String, String>,
     /// True when some value was not NFC on input and was normalized.
     pub renormalized: bool,
+    /// Values converted from a legacy encoding.
+    pub conversions: Vec<TextConversion>,
+}
+
+/// Where a value comes from, for conversions and problems.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin<'a> {
+    pub source: &'a str,
+    pub sheet: Option<&'a str>,
+    pub row: Option<u64>,
+    pub column: Option<&'a str>,
+}
+
+/// Something wrong with one value, before it is located.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Issue {
+    pub code: &'static str,
+    pub vi: String,
+    pub en: String,
+}
+
+/// What is known of a value's legacy encoding before looking at the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Hint {
+    #[default]
+    None,
+    /// Most values of the file look typed in this encoding.
+    Likely(Legacy),
+    /// The file's bytes are in this encoding (8-bit legacy file), or the mapping file says so.
+    Certain(Legacy),
+}
+
+/// How legacy-encoded text is handled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LegacyMode {
+    /// Detect per value (with a hint from the whole file) and convert.
+    #[default]
+    Auto,
+    /// Convert every value from this encoding (when the result is valid Vietnamese).
+    Force(Legacy),
+    /// Leave values as they are (flagged, not converted).
+    Off,
 }
 
 impl Fields {
-    pub(crate) fn set(&mut self, table: &[(&'static str, &[&str])], name: &str, value: &str) {
+    /// Sets a field named by a header or key (looked up in `table`), cleaning the value.
+    pub(crate) fn set(
+        &mut self,
+        table: &[(&'static str, &[&str])],
+        name: &str,
+        value: &str,
+        origin: Origin,
+    ) -> Vec<Issue> {
+        let field = lookup(table, name);
+        self.put(field, name, value, origin, Hint::None, LegacyMode::Auto)
+    }
+
+    /// Stores `value` under `field` (or under `header` among the extras when `field` is None),
+    /// cleaned for its kind; legacy text is converted and the conversion kept.
+    pub(crate) fn put(
+        &mut self,
+        field: Option<&'static str>,
+        header: &str,
+        value: &str,
+        origin: Origin,
+        hint: Hint,
+        mode: LegacyMode,
+    ) -> Vec<Issue> {
         if !is_nfc(value) {
             self.renormalized = true;
         }
-        let v = nfc(value);
-        match lookup(table, name) {
-            Some(field) => {
+        let mut v = nfc(value);
+        let mut issues = Vec::new();
+        let k = field.map(kind).unwrap_or(Kind::Text);
+        if !v.is_empty() && !matches!(k, Kind::Count | Kind::IdNumber) {
+            let converted = match (mode, hint) {
+                (LegacyMode::Off, _) => None,
+                (LegacyMode::Force(enc), _) | (LegacyMode::Auto, Hint::Certain(enc)) => {
+                    legacy::convert_known(&v, enc)
+                }
+                (LegacyMode::Auto, Hint::Likely(enc)) => {
+                    legacy::convert_as(&v, enc).or_else(|| legacy::convert(&v))
+                }
+                (LegacyMode::Auto, Hint::None) => legacy::convert(&v),
+            };
+            if let Some(c) = converted {
+                self.conversions.push(TextConversion {
+                    field: field.map(str::to_string).unwrap_or_else(|| nfc(header)),
+                    encoding: c.encoding,
+                    original: v.clone(),
+                    text: c.text.clone(),
+                    source: origin.source.to_string(),
+                    sheet: origin.sheet.map(str::to_string),
+                    row: origin.row,
+                    column: origin.column.map(str::to_string),
+                });
+                v = c.text;
+            } else if let Some(enc) = legacy::detect(&v) {
+                issues.push(Issue {
+                    code: "register.legacy_text",
+                    vi: format!(
+                        "Giá trị \"{v}\" có vẻ gõ bằng bảng mã {} nhưng không chuyển được thành tiếng Việt hợp lệ: giữ nguyên",
+                        enc.name()
+                    ),
+                    en: format!(
+                        "Value \"{v}\" looks typed in {} but does not convert to valid Vietnamese: kept as given",
+                        enc.name()
+                    ),
+                });
+            }
+        }
+        let v = match field {
+            Some(f) if !v.is_empty() => clean(f, k, v, &mut issues),
+            _ => v,
+        };
+        match field {
+            Some(f) => {
                 if !v.is_empty() {
-                    self.known.insert(field.to_string(), v);
+                    self.known.insert(f.to_string(), v);
                 }
             }
             None => {
-                self.extra.insert(nfc(name), v);
+                self.extra.insert(nfc(header), v);
             }
         }
+        issues
     }
 
     pub fn get(&self, field: &str) -> Option<&str> {
@@ -303,20 +205,310 @@ impl Fields {
         self.extra
             .extend(other.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.renormalized |= other.renormalized;
+        self.conversions.extend(other.conversions.iter().cloned());
+    }
+}
+
+/// Cleans a value of a known field: dates to ISO 8601, counts to plain numbers, codes without
+/// stray spaces, identity numbers as digits, code lists as two-digit codes. A value that cannot
+/// be read is kept as given, with an issue.
+fn clean(field: &str, k: Kind, v: String, issues: &mut Vec<Issue>) -> String {
+    match k {
+        Kind::Text => v,
+        Kind::Date | Kind::LooseDate => match values::date(&v) {
+            Some(iso) => iso,
+            None if k == Kind::LooseDate && is_month_or_year(&v) => v,
+            None => {
+                issues.push(Issue {
+                    code: "register.bad_date",
+                    vi: format!("Ngày không đọc được ở trường {field}: \"{v}\" (giữ nguyên)"),
+                    en: format!("Unreadable date in {field}: \"{v}\" (kept as given)"),
+                });
+                v
+            }
+        },
+        Kind::Count => match values::count(&v) {
+            Ok(n) => n.to_string(),
+            Err(e) => {
+                issues.push(Issue {
+                    code: "register.bad_number",
+                    vi: format!("Số không đọc được ở trường {field}: \"{v}\" ({})", e.vi()),
+                    en: format!("Unreadable number in {field}: \"{v}\" ({})", e.en()),
+                });
+                v
+            }
+        },
+        Kind::Code => values::code(&v),
+        Kind::CodeList => values::code_list(&v),
+        Kind::IdNumber => {
+            let t = v.trim();
+            if is_scientific(t) {
+                issues.push(Issue {
+                    code: "register.id_lost",
+                    vi: format!("Số định danh \"{t}\" bị bảng tính ghi dạng số mũ: các chữ số cuối đã mất, cần nhập lại"),
+                    en: format!("Identity number \"{t}\" was written by a spreadsheet in exponent form: its last digits are lost, re-enter it"),
+                });
+                return v;
+            }
+            // An Excel number exported as text: "79085012345.0".
+            let t = t
+                .strip_suffix(".0")
+                .filter(|d| d.bytes().all(|b| b.is_ascii_digit()))
+                .unwrap_or(t);
+            let id = values::id_number(t);
+            // A CCCD starts with its province code 001-096: a spreadsheet that took it for a
+            // number dropped the leading zeros.
+            let padded = format!("{id:0>12}");
+            let province = padded.get(..3).and_then(|p| p.parse::<u32>().ok());
+            if matches!(id.len(), 10 | 11)
+                && id.bytes().all(|b| b.is_ascii_digit())
+                && matches!(province, Some(1..=96))
+            {
+                issues.push(Issue {
+                    code: "register.id_leading_zero",
+                    vi: format!("Số định danh \"{id}\" có {} chữ số: bảng tính đã bỏ số 0 ở đầu, đã thêm lại thành {padded}", id.len()),
+                    en: format!("Identity number \"{id}\" has {} digits: the spreadsheet dropped its leading zeros, restored as {padded}", id.len()),
+                });
+                padded
+            } else {
+                id
+            }
+        }
+    }
+}
+
+/// A number in exponent form, as spreadsheets show long numbers: `1.23457E+11`, `7,9085E+10`.
+fn is_scientific(v: &str) -> bool {
+    let Some((m, e)) = v
+        .to_ascii_uppercase()
+        .split_once("E+")
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+    else {
+        return false;
+    };
+    !m.is_empty()
+        && m.bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        && !e.is_empty()
+        && e.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `MM/YYYY` or `YYYY`, which TT 05/2025 accepts for a hồ sơ's start and end.
+fn is_month_or_year(v: &str) -> bool {
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    match v.split_once(['/', '-', '.']) {
+        Some((m, y)) => {
+            digits(m, 1..=2) && digits(y, 4..=4) && matches!(m.parse::<u8>(), Ok(1..=12))
+        }
+        None => digits(v, 4..=4),
+    }
+}
+
+/// One register row.
+#[derive(Debug, Clone)]
+pub struct RegisterRow {
+    /// Worksheet the row is on (workbooks only).
+    pub sheet: Option<String>,
+    /// Row number as a spreadsheet shows it (1-based, title and header rows counted).
+    pub row: u64,
+    pub fields: Fields,
+}
+
+/// How a column was given its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MappedBy {
+    /// Recognised from the header.
+    Auto,
+    /// Named in the mapping file.
+    Mapping,
+    /// The mapping file says to leave it out.
+    Ignored,
+    /// Another column already fills this field: kept under its header.
+    Duplicate,
+    /// Not recognised: kept under its header.
+    Unknown,
+}
+
+/// How one column of the register was understood.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnMapping {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    /// Column letter as a spreadsheet shows it (A, B, ... AA).
+    pub column: String,
+    pub header: String,
+    pub field: Option<&'static str>,
+    pub mapped_by: MappedBy,
+}
+
+/// A worksheet (or the CSV file) and whether it was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct SheetInfo {
+    pub name: Option<String>,
+    /// Row holding the column headers, as a spreadsheet shows it.
+    pub header_row: Option<u64>,
+    pub rows: usize,
+    pub used: bool,
+}
+
+/// A parsed batch register.
+#[derive(Debug, Clone)]
+pub struct Register {
+    pub path: PathBuf,
+    /// `csv`, `xlsx`, `xls`, `xlsb` or `ods`.
+    pub format: &'static str,
+    /// Character encoding of a CSV register.
+    pub encoding: Option<FileEncoding>,
+    /// Delimiter of a CSV register.
+    pub delimiter: Option<char>,
+    /// Legacy encoding most of the register's text is typed in, if any.
+    pub legacy_hint: Option<Legacy>,
+    pub sheets: Vec<SheetInfo>,
+    pub columns: Vec<ColumnMapping>,
+    pub rows: Vec<RegisterRow>,
+    pub problems: Vec<Problem>,
+    /// SHA-256 of the register file.
+    pub sha256: String,
+}
+
+impl Register {
+    fn empty(path: &Path, format: &'static str) -> Register {
+        Register {
+            path: path.to_path_buf(),
+            format,
+            encoding: None,
+            delimiter: None,
+            legacy_hint: None,
+            sheets: Vec::new(),
+            columns: Vec::new(),
+            rows: Vec::new(),
+            problems: Vec::new(),
+            sha256: String::new(),
+        }
+    }
+
+    /// The register's file name, as problems name it.
+    pub fn file_name(&self) -> String {
+        file_name(&self.path)
+    }
+
+    /// Number of register rows with at least one problem.
+    pub fn rows_with_problems(&self) -> usize {
+        let mut rows: Vec<(Option<&str>, u64)> = self
+            .problems
+            .iter()
+            .filter_map(|p| p.row.map(|r| (p.sheet.as_deref(), r)))
+            .collect();
+        rows.sort_unstable();
+        rows.dedup();
+        rows.len()
+    }
+
+    /// Every legacy-text conversion in the register.
+    pub fn conversions(&self) -> impl Iterator<Item = &TextConversion> {
+        self.rows.iter().flat_map(|r| r.fields.conversions.iter())
+    }
+}
+
+pub(crate) fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default()
+}
+
+/// Reads a register (CSV, or a workbook by its extension). Never fails: problems are returned
+/// inside the register, and a register that cannot be read at all has no rows.
+pub fn read_register(path: &Path, mapping: &Mapping) -> Register {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => xlsx::read(path, mapping),
+        _ => csv::read(path, mapping),
+    }
+}
+
+impl Register {
+    /// Finds the register row for each case folder: by the `folder` column when filled,
+    /// otherwise by a case code equal to the folder name (or to it once both are made
+    /// file-name safe: "123/HS" matches folder "123_HS"). Returns one entry per folder, and
+    /// problems for duplicate and unmatched rows.
+    pub fn match_folders(&self, folders: &[String]) -> (Vec<Option<usize>>, Vec<Problem>) {
+        let name = self.file_name();
+        let mut by_key: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_safe: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, r) in self.rows.iter().enumerate() {
+            let key = r
+                .fields
+                .get("folder")
+                .or_else(|| r.fields.get("case_code"))
+                .unwrap_or("");
+            if !key.is_empty() {
+                by_key.entry(key.to_string()).or_default().push(i);
+                by_safe.entry(safe_id(key)).or_default().push(i);
+            }
+        }
+        let mut problems = Vec::new();
+        let mut used = vec![false; self.rows.len()];
+        let matched = folders
+            .iter()
+            .map(|f| {
+                let hits = by_key
+                    .get(f.as_str())
+                    .or_else(|| by_safe.get(&safe_id(f)))?;
+                if hits.len() > 1 {
+                    let rows: Vec<String> = hits.iter().map(|&i| self.row_label(i)).collect();
+                    problems.push(
+                        Problem::warning(
+                            "register.duplicate_rows",
+                            format!(
+                                "Nhiều dòng cho thư mục {f} (dòng {}): dùng dòng đầu",
+                                rows.join(", ")
+                            ),
+                            format!(
+                                "Several rows for folder {f} (rows {}): using the first",
+                                rows.join(", ")
+                            ),
+                        )
+                        .in_file(name.clone()),
+                    );
+                }
+                for &i in hits {
+                    used[i] = true;
+                }
+                Some(hits[0])
+            })
+            .collect();
+        for (i, r) in self.rows.iter().enumerate() {
+            if !used[i] {
+                let mut p = Problem::warning(
+                    "register.no_folder",
+                    "Dòng sổ đăng ký không có thư mục hồ sơ tương ứng",
+                    "Register row has no matching case folder",
+                )
+                .in_file(name.clone())
+                .at_row(r.row);
+                if let Some(s) = &r.sheet {
+                    p = p.in_sheet(s.clone());
+                }
+                problems.push(p);
+            }
+        }
+        (matched, problems)
+    }
+
+    fn row_label(&self, i: usize) -> String {
+        let r = &self.rows[i];
+        match &r.sheet {
+            Some(s) => format!("{s}!{}", r.row),
+            None => r.row.to_string(),
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn vietnamese_and_english_headers_map_to_the_same_fields() {
-        for h in ["Mã hồ sơ", "MA HO SO", "ma_ho_so", "Số hồ sơ", "case_code"] {
-            assert_eq!(case_field(h), Some("case_code"), "{h}");
-        }
-        assert_eq!(case_field("Mã hồ sơ lưu trữ"), Some("file_code"));
-        assert_eq!(case_field("Ngày tiếp nhận"), Some("received_date"));
-        assert_eq!(case_field("Cột lạ"), None);
-    }
-}
+mod tests;

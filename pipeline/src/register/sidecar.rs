@@ -1,7 +1,7 @@
 //! Per-case sidecars (`hoso.json`): case fields that override the register, and the
 //! component documents' TT 05/2025 fields, matched to component folders by name.
 
-use super::{Fields, CASE_FIELDS, COMPONENT_FIELDS};
+use super::{Fields, Origin, CASE_FIELDS, COMPONENT_FIELDS};
 use crate::problem::Problem;
 use crate::text::header_key;
 use serde_json::Value;
@@ -19,6 +19,21 @@ pub struct Sidecar {
     pub fields: Fields,
     pub components: Vec<ComponentMeta>,
     pub sha256: String,
+    /// Values that could not be read as their field needs (kept as given).
+    pub warnings: Vec<Problem>,
+}
+
+impl Sidecar {
+    fn note(&mut self, rel: &str, key: &str, issues: Vec<super::Issue>) {
+        // Case dates are checked again, with the same words, when the record is built.
+        for i in issues.into_iter().filter(|i| i.code != "register.bad_date") {
+            self.warnings.push(
+                Problem::warning(i.code, i.vi, i.en)
+                    .in_file(rel)
+                    .in_column(key),
+            );
+        }
+    }
 }
 
 fn value_text(v: &Value) -> Option<String> {
@@ -31,7 +46,16 @@ fn value_text(v: &Value) -> Option<String> {
     }
 }
 
-/// Reads a sidecar; an unreadable or malformed one is an error naming the file.
+fn origin<'a>(rel: &'a str, key: &'a str) -> Origin<'a> {
+    Origin {
+        source: rel,
+        sheet: None,
+        row: None,
+        column: Some(key),
+    }
+}
+
+/// Reads a sidecar (values cleaned like the register's, legacy text converted); an unreadable or malformed one is an error naming the file.
 pub fn read_sidecar(path: &Path, rel: &str) -> Result<Sidecar, Problem> {
     let bytes = std::fs::read(path).map_err(|e| {
         Problem::error(
@@ -92,13 +116,15 @@ pub fn read_sidecar(path: &Path, rel: &str) -> Result<Sidecar, Problem> {
                 let mut c = ComponentMeta::default();
                 for (ck, cv) in obj {
                     if let Some(t) = value_text(cv) {
-                        c.fields.set(COMPONENT_FIELDS, ck, &t);
+                        let issues = c.fields.set(COMPONENT_FIELDS, ck, &t, origin(rel, ck));
+                        sidecar.note(rel, ck, issues);
                     }
                 }
                 sidecar.components.push(c);
             }
         } else if let Some(t) = value_text(v) {
-            sidecar.fields.set(CASE_FIELDS, k, &t);
+            let issues = sidecar.fields.set(CASE_FIELDS, k, &t, origin(rel, k));
+            sidecar.note(rel, k, issues);
         }
     }
     Ok(sidecar)

@@ -1,7 +1,21 @@
 //! Legacy Vietnamese encodings (domain.md §9): recognises text typed in TCVN3 (ABC), VNI-Windows
-//! or VIQR that reached us as Unicode (a register read as Windows-1252/Latin-1), without changing it.
+//! or VIQR that reached us as Unicode (a register read as Windows-1252/Latin-1), and converts it.
 
 use serde::Serialize;
+
+mod convert;
+mod syllable;
+mod tables;
+
+pub use convert::{convert, convert_as, convert_known, decode, encode};
+pub use syllable::{is_vietnamese_syllable, vietnamese_score};
+
+/// A value converted from a legacy encoding.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Converted {
+    pub encoding: Legacy,
+    pub text: String,
+}
 
 /// A legacy encoding recognised in a text value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -153,6 +167,66 @@ mod tests {
             "",
         ] {
             assert_eq!(detect(s), None, "{s}");
+        }
+    }
+
+    #[test]
+    fn converts_known_strings() {
+        for (legacy, encoding, text) in [
+            ("ViÖt Nam", Legacy::Tcvn3, "Việt Nam"),
+            ("Hµ Néi", Legacy::Tcvn3, "Hà Nội"),
+            ("NguyÔn V¨n An", Legacy::Tcvn3, "Nguyễn Văn An"),
+            ("Vieät Nam", Legacy::Vni, "Việt Nam"),
+            ("Nöôùc", Legacy::Vni, "Nước"),
+            ("Ñaêng kyù khai sinh", Legacy::Vni, "Đăng ký khai sinh"),
+            ("Vie^.t Nam", Legacy::Viqr, "Việt Nam"),
+            ("Thu+ DDu+'c", Legacy::Viqr, "Thư Đức"),
+            ("Ho^`", Legacy::Viqr, "Hồ"),
+        ] {
+            let text = text.to_string();
+            assert_eq!(
+                convert(legacy),
+                Some(Converted { encoding, text }),
+                "{legacy}"
+            );
+        }
+    }
+
+    #[test]
+    fn leaves_plain_and_latin1_text_alone() {
+        for s in [
+            "Ho so so 12",
+            "000.00.15.H12-250701-0001",
+            "nguyen.van.an@gmail.com, le.thi.b@ubnd.hanoi.gov.vn",
+            "Q.1, TP.HCM",
+            "e.g. i.e. a.m. Mr. Brown?",
+            "Tel: 0912 345 678 (ext. 12)",
+            "José María",
+            "Café",
+            "Müller",
+            "Ñandú",
+            "Señor Müller",
+            "Façade, naïve, Ærø",
+            "Diện tích 120 m², nhiệt độ 25°C",
+            "Vie\u{323}\u{302}t Nam",
+        ] {
+            assert_eq!(convert(s), None, "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Valid Unicode Vietnamese is never converted: the text of `never_flags_vietnamese_unicode`,
+        /// and generated syllables (also in NFD).
+        #[test]
+        fn never_converts_vietnamese_unicode(
+            words in proptest::collection::vec("[a-zA-ZàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĐÀÁÂÊÔƠƯ]{1,7}[,.?!:]?", 1..8),
+            text in syllable::gen::text(),
+        ) {
+            let mixed = words.join(" ");
+            proptest::prop_assert_eq!(convert(&mixed), None, "{}", mixed);
+            proptest::prop_assert_eq!(convert(&text), None, "{}", text);
+            let nfd: String = unicode_normalization::UnicodeNormalization::nfd(text.as_str()).collect();
+            proptest::prop_assert_eq!(convert(&nfd), None, "{}", nfd);
         }
     }
 }

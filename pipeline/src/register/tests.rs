@@ -1,0 +1,534 @@
+//! Registers as archivists have them, generated here: CSV in every encoding and header style,
+//! workbooks with titles, several sheets, typed dates and numbers, legacy-encoded names.
+
+use super::*;
+use crate::legacy::{encode, Legacy};
+use encoding_rs::WINDOWS_1252;
+
+/// (case code as typed, applicant, procedure, received as typed, ISO, pages as typed, pages)
+const ROWS: &[(&str, &str, &str, &str, &str, &str, &str)] = &[
+    (
+        "000.00.15.H12-250701-0001",
+        "Nguyễn Văn Đức",
+        "Đăng ký khai sinh",
+        "01/07/2025",
+        "2025-07-01",
+        "12",
+        "12",
+    ),
+    (
+        " 000.00.15.H12 - 250702 - 0002 ",
+        "Trần Thị Hương",
+        "Chứng thực bản sao từ bản chính",
+        "2/7/25",
+        "2025-07-02",
+        "1.234",
+        "1234",
+    ),
+    (
+        "000.00.15.H12-250703-0003",
+        "Lê Hoàng Quỳnh",
+        "Đăng ký kết hôn",
+        "2025-07-03 14:30",
+        "2025-07-03T14:30:00+07:00",
+        "3 trang",
+        "3",
+    ),
+    (
+        "000.00.15.H12-250704-0004",
+        "Phạm Thị Ngọc Hà",
+        "Cấp giấy chứng nhận quyền sử dụng đất",
+        "45842",
+        "2025-07-04",
+        "7",
+        "7",
+    ),
+    (
+        "000.00.15.H12-250705-0005",
+        "Đặng Quốc Việt",
+        "Đăng ký thường trú",
+        "ngày 5 tháng 7 năm 2025",
+        "2025-07-05",
+        "12,0",
+        "12",
+    ),
+];
+const AGENCY: &str = "UBND xã An Bình";
+
+const HEADERS: [[&str; 7]; 3] = [
+    [
+        "Mã hồ sơ",
+        "Người nộp",
+        "Tên thủ tục",
+        "Mã TTHC",
+        "Ngày tiếp nhận",
+        "Số lượng trang",
+        "Cơ quan",
+    ],
+    [
+        "MA HO SO",
+        "NGUOI NOP",
+        "TEN THU TUC",
+        "MA TTHC",
+        "NGAY TIEP NHAN",
+        "SO LUONG TRANG",
+        "CO QUAN",
+    ],
+    [
+        "Số hồ sơ",
+        "Họ và tên",
+        "Thủ tục hành chính",
+        "Mã thủ tục",
+        "Ngày nhận hồ sơ (dd/mm/yyyy)",
+        "Số trang",
+        "Đơn vị tiếp nhận",
+    ],
+];
+
+fn csv_text(headers: &[&str; 7], delimiter: char) -> String {
+    let d = delimiter.to_string();
+    let mut out = format!(
+        "DANH SÁCH HỒ SƠ TIẾP NHẬN THÁNG 7/2025\n{}\n",
+        headers.join(&d)
+    );
+    for (code, name, proc_, received, _, pages, _) in ROWS {
+        let cells: Vec<String> = [*code, name, proc_, "1.001193", received, pages, AGENCY]
+            .iter()
+            .map(|c| {
+                if c.contains(delimiter) {
+                    format!("\"{c}\"")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(&d));
+        out.push('\n');
+    }
+    out
+}
+
+fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
+    let mut out = Vec::new();
+    if bom {
+        out.extend(if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
+    }
+    for u in s.encode_utf16() {
+        out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+    }
+    out
+}
+
+fn cp1252(s: &str) -> Vec<u8> {
+    let (b, _, unmappable) = WINDOWS_1252.encode(s);
+    assert!(!unmappable, "{s}");
+    b.into_owned()
+}
+
+fn read_bytes(name: &str, bytes: &[u8], mapping: &Mapping) -> Register {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    read_register(&p, mapping)
+}
+
+fn assert_rows(reg: &Register, what: &str) {
+    assert!(reg.problems.is_empty(), "{what}: {:#?}", reg.problems);
+    assert_eq!(reg.rows.len(), ROWS.len(), "{what}");
+    for (r, (_, name, proc_, _, iso, _, pages)) in reg.rows.iter().zip(ROWS) {
+        let f = &r.fields;
+        assert_eq!(
+            f.get("case_code"),
+            Some(format!("000.00.15.H12-25070{}-000{}", r.row - 2, r.row - 2).as_str()),
+            "{what}"
+        );
+        assert_eq!(f.get("applicant_name"), Some(*name), "{what}");
+        assert_eq!(f.get("procedure_name"), Some(*proc_), "{what}");
+        assert_eq!(f.get("procedure_code"), Some("1.001193"), "{what}");
+        assert_eq!(f.get("received_date"), Some(*iso), "{what}");
+        assert_eq!(f.get("number_of_page"), Some(*pages), "{what}");
+        assert_eq!(f.get("agency_name"), Some(AGENCY), "{what}");
+    }
+}
+
+#[test]
+fn csv_registers_in_every_encoding_and_header_style() {
+    let mut combos = 0;
+    for (h, headers) in HEADERS.iter().enumerate() {
+        for (k, delimiter) in [',', ';', '\t'].into_iter().enumerate() {
+            let text = csv_text(headers, delimiter);
+            let encodings: Vec<(&str, Vec<u8>, FileEncoding, bool)> = vec![
+                ("utf-8", text.as_bytes().to_vec(), FileEncoding::Utf8, false),
+                (
+                    "utf-8 bom",
+                    [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+                    FileEncoding::Utf8Bom,
+                    false,
+                ),
+                (
+                    "utf-16le bom",
+                    utf16(&text, true, true),
+                    FileEncoding::Utf16le,
+                    false,
+                ),
+                (
+                    "utf-16be",
+                    utf16(&text, false, false),
+                    FileEncoding::Utf16be,
+                    false,
+                ),
+                (
+                    "windows-1258",
+                    super::decode::tests::windows_1258(&text),
+                    FileEncoding::Windows1258,
+                    false,
+                ),
+                (
+                    "tcvn3 bytes",
+                    cp1252(&encode(&text, Legacy::Tcvn3)),
+                    FileEncoding::Tcvn3,
+                    true,
+                ),
+                (
+                    "vni bytes",
+                    cp1252(&encode(&text, Legacy::Vni)),
+                    FileEncoding::Vni,
+                    true,
+                ),
+            ];
+            for (label, bytes, enc, legacy) in encodings {
+                let what = format!("headers {h}, delimiter {k}, {label}");
+                let reg = read_bytes("hoso.csv", &bytes, &Mapping::default());
+                assert_eq!(reg.encoding, Some(enc), "{what}");
+                assert_eq!(reg.delimiter, Some(delimiter), "{what}");
+                assert_eq!(reg.sheets[0].header_row, Some(2), "{what}");
+                assert_rows(&reg, &what);
+                let converted = reg.conversions().count();
+                if legacy {
+                    // Every value with a Vietnamese letter: name, procedure and agency on each
+                    // row, and the date written in words.
+                    assert_eq!(converted, 3 * ROWS.len() + 1, "{what}");
+                    let c = reg.conversions().next().unwrap();
+                    assert_eq!(c.row, Some(3));
+                    assert!(c.column.is_some() && c.original != c.text, "{what}");
+                } else {
+                    assert_eq!(
+                        converted, 0,
+                        "{what}: valid Unicode must never be converted"
+                    );
+                }
+                combos += 1;
+            }
+        }
+    }
+    assert_eq!(combos, 3 * 3 * 7);
+}
+
+#[test]
+fn legacy_values_in_a_unicode_file_are_converted_and_kept() {
+    // An old register's names pasted into a UTF-8 export: one per legacy encoding, and real Unicode.
+    let mut text = String::from("Mã hồ sơ,Người nộp,Ghi chú\n");
+    let names = [
+        (encode("Nguyễn Văn Đức", Legacy::Tcvn3), Some(Legacy::Tcvn3)),
+        (encode("Trần Thị Hương", Legacy::Vni), Some(Legacy::Vni)),
+        (encode("Lê Hoàng Quỳnh", Legacy::Viqr), Some(Legacy::Viqr)),
+        ("Phạm Thị Ngọc Hà".to_string(), None),
+    ];
+    for (i, (n, _)) in names.iter().enumerate() {
+        text.push_str(&format!("A-{i},\"{n}\",Café José\n"));
+    }
+    let reg = read_bytes("hoso.csv", text.as_bytes(), &Mapping::default());
+    let expect = [
+        "Nguyễn Văn Đức",
+        "Trần Thị Hương",
+        "Lê Hoàng Quỳnh",
+        "Phạm Thị Ngọc Hà",
+    ];
+    for (r, ((n, enc), want)) in reg.rows.iter().zip(names.iter().zip(expect)) {
+        assert_eq!(r.fields.get("applicant_name"), Some(want));
+        assert_eq!(r.fields.get("description"), Some("Café José"));
+        match enc {
+            Some(e) => {
+                let c = &r.fields.conversions[0];
+                assert_eq!(
+                    (c.encoding, c.original.as_str(), c.text.as_str()),
+                    (*e, n.as_str(), want)
+                );
+                assert_eq!(c.field, "applicant_name");
+                assert_eq!(c.column.as_deref(), Some("B \"Người nộp\""));
+            }
+            None => assert!(r.fields.conversions.is_empty()),
+        }
+    }
+}
+
+#[test]
+fn unreadable_values_are_located_by_row_and_column() {
+    let text = "Mã hồ sơ;Người nộp;Ngày tiếp nhận;Số lượng trang;Số CCCD\n\
+                A-1;An;31/02/2025;12,5;79085012345\n\
+                ;Bình;01/07/2025;3;001085012345\n\
+                A-1;Chi;01/07/2025;3;001085012345\n\
+                A-4;Dũng;01/07/2025;3;7,9085E+10\n";
+    let reg = read_bytes("hoso.csv", text.as_bytes(), &Mapping::default());
+    let find = |code: &str| {
+        reg.problems
+            .iter()
+            .find(|p| p.code == code)
+            .unwrap_or_else(|| panic!("{code}: {:#?}", reg.problems))
+    };
+    let p = find("register.bad_date");
+    assert_eq!(
+        (p.row, p.column.as_deref()),
+        (Some(2), Some("C \"Ngày tiếp nhận\""))
+    );
+    assert!(p.message.contains("31/02/2025"));
+    let p = find("register.bad_number");
+    assert_eq!(
+        (p.row, p.column.as_deref()),
+        (Some(2), Some("D \"Số lượng trang\""))
+    );
+    let zeros = find("register.id_leading_zero");
+    assert_eq!(zeros.row, Some(2));
+    assert_eq!(reg.rows[0].fields.get("applicant_id"), Some("079085012345"));
+    assert_eq!(find("register.no_key").row, Some(3));
+    assert_eq!(find("register.duplicate_code").row, Some(4));
+    let p = find("register.id_lost");
+    assert_eq!(
+        (p.row, p.column.as_deref()),
+        (Some(5), Some("E \"Số CCCD\""))
+    );
+    assert_eq!(reg.rows.len(), 3);
+    assert_eq!(reg.rows_with_problems(), 4);
+    let shown = zeros.render(crate::problem::Lang::Vi);
+    assert!(
+        shown.starts_with("hoso.csv (dòng 2) (cột E \"Số CCCD\")"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn a_mapping_file_names_the_columns_sohoa_does_not_know() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("hoso.mapping.toml");
+    std::fs::write(
+        &m,
+        "[columns]\n\"Số BN\" = \"case_code\"\n\"Tên công dân\" = \"applicant_name\"\n\"Ghi chú nội bộ\" = \"\"\n\"Người nộp\" = \"description\"\n",
+    )
+    .unwrap();
+    let mapping = Mapping::load(&m).unwrap();
+    let reg = read_bytes(
+        "hoso.csv",
+        "Số BN,Tên công dân,Ghi chú nội bộ,Người nộp\nX-1,Ngô Bảo Châu,bí mật,nhờ nộp hộ\n"
+            .as_bytes(),
+        &mapping,
+    );
+    let f = &reg.rows[0].fields;
+    assert_eq!(f.get("case_code"), Some("X-1"));
+    assert_eq!(f.get("applicant_name"), Some("Ngô Bảo Châu"));
+    assert_eq!(f.get("description"), Some("nhờ nộp hộ"));
+    assert!(!f.extra.contains_key("Ghi chú nội bộ") && !f.known.values().any(|v| v == "bí mật"));
+    let by: Vec<MappedBy> = reg.columns.iter().map(|c| c.mapped_by).collect();
+    assert_eq!(
+        by,
+        [
+            MappedBy::Mapping,
+            MappedBy::Mapping,
+            MappedBy::Ignored,
+            MappedBy::Mapping
+        ]
+    );
+}
+
+mod workbook {
+    use super::*;
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+    /// A one-stop export: titles, the header on row 4, typed dates, numbers, legacy names; a
+    /// second month on its own sheet; a notes sheet without a header.
+    fn export() -> Vec<u8> {
+        let mut wb = Workbook::new();
+        let date = Format::new().set_num_format("dd/mm/yyyy");
+        let datetime = Format::new().set_num_format("dd/mm/yyyy hh:mm");
+        let ws = wb.add_worksheet();
+        ws.set_name("Tháng 7").unwrap();
+        ws.write_string(0, 0, "UBND XÃ AN BÌNH").unwrap();
+        ws.write_string(1, 0, "SỔ THEO DÕI HỒ SƠ").unwrap();
+        let headers = [
+            "STT",
+            "Số hồ sơ",
+            "Họ và tên",
+            "Mã TTHC",
+            "Ngày tiếp nhận",
+            "Ngày hẹn trả",
+            "Số trang",
+            "Số CCCD",
+            "Cơ quan",
+            "Thời hạn lưu trữ",
+        ];
+        for (j, h) in headers.iter().enumerate() {
+            ws.write_string(3, j as u16, *h).unwrap();
+        }
+        let names = [
+            encode("Nguyễn Văn Đức", Legacy::Tcvn3),
+            encode("Trần Thị Hương", Legacy::Vni),
+            encode("Lê Hoàng Quỳnh", Legacy::Viqr),
+            "Phạm Thị Ngọc Hà".to_string(),
+        ];
+        for (i, name) in names.iter().enumerate() {
+            let r = 4 + i as u32;
+            ws.write_number(r, 0, (i + 1) as f64).unwrap();
+            ws.write_string(
+                r,
+                1,
+                format!(" 000.00.15.H12 - 25070{} - 000{} ", i + 1, i + 1),
+            )
+            .unwrap();
+            ws.write_string(r, 2, name).unwrap();
+            ws.write_string(r, 3, "1.001193").unwrap();
+            let received = ExcelDateTime::from_ymd(2025, 7, i as u8 + 1)
+                .unwrap()
+                .and_hms(8, 30, 0)
+                .unwrap();
+            ws.write_datetime_with_format(r, 4, &received, &datetime)
+                .unwrap();
+            match i {
+                0 => ws
+                    .write_datetime_with_format(
+                        r,
+                        5,
+                        &ExcelDateTime::from_ymd(2025, 7, 8).unwrap(),
+                        &date,
+                    )
+                    .map(|_| ()),
+                1 => ws.write_number(r, 5, 45847.0).map(|_| ()), // a serial without a date format
+                2 => ws.write_string(r, 5, "10/7/25").map(|_| ()),
+                _ => ws.write_string(r, 5, "31/02/2025").map(|_| ()),
+            }
+            .unwrap();
+            ws.write_number(r, 6, 12.0).unwrap();
+            ws.write_number(r, 7, 79085012345.0).unwrap();
+            ws.write_string(r, 8, AGENCY).unwrap();
+            ws.write_number(r, 9, 6.0).unwrap();
+        }
+        let ws = wb.add_worksheet();
+        ws.set_name("Ghi chú").unwrap();
+        ws.write_string(0, 0, "Sổ này nhập lại từ sổ giấy năm 1998.")
+            .unwrap();
+        let ws = wb.add_worksheet();
+        ws.set_name("Tháng 8").unwrap();
+        for (j, h) in ["Mã hồ sơ", "Người nộp", "Ngày nhận"].iter().enumerate() {
+            ws.write_string(0, j as u16 + 1, *h).unwrap();
+        }
+        ws.write_string(1, 1, "000.00.15.H12-250801-0001").unwrap();
+        ws.write_string(1, 2, "Hoàng Thị Thu").unwrap();
+        ws.write_string(1, 3, "1/8/2025").unwrap();
+        wb.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn reads_every_sheet_with_a_header_and_cleans_values() {
+        let reg = read_bytes("hoso.xlsx", &export(), &Mapping::default());
+        assert_eq!(reg.format, "xlsx");
+        let used: Vec<(Option<&str>, Option<u64>, usize, bool)> = reg
+            .sheets
+            .iter()
+            .map(|s| (s.name.as_deref(), s.header_row, s.rows, s.used))
+            .collect();
+        assert_eq!(
+            used,
+            [
+                (Some("Tháng 7"), Some(4), 4, true),
+                (Some("Ghi chú"), None, 0, false),
+                (Some("Tháng 8"), Some(1), 1, true)
+            ]
+        );
+        let names = [
+            "Nguyễn Văn Đức",
+            "Trần Thị Hương",
+            "Lê Hoàng Quỳnh",
+            "Phạm Thị Ngọc Hà",
+        ];
+        let dues = [
+            Some("2025-07-08"),
+            Some("2025-07-09"),
+            Some("2025-07-10"),
+            Some("31/02/2025"),
+        ];
+        for (i, r) in reg.rows.iter().take(4).enumerate() {
+            let f = &r.fields;
+            assert_eq!((r.sheet.as_deref(), r.row), (Some("Tháng 7"), 5 + i as u64));
+            assert_eq!(
+                f.get("case_code"),
+                Some(format!("000.00.15.H12-25070{}-000{}", i + 1, i + 1).as_str())
+            );
+            assert_eq!(f.get("applicant_name"), Some(names[i]));
+            assert_eq!(
+                f.get("received_date"),
+                Some(format!("2025-07-0{}T08:30:00+07:00", i + 1).as_str())
+            );
+            assert_eq!(f.get("due_date"), dues[i]);
+            assert_eq!(f.get("number_of_page"), Some("12"));
+            assert_eq!(f.get("applicant_id"), Some("079085012345"));
+            assert_eq!(f.get("maintenance"), Some("06"));
+            assert_eq!(
+                f.extra.get("STT").map(String::as_str),
+                Some(&*(i + 1).to_string())
+            );
+            assert_eq!(f.conversions.len(), usize::from(i < 3), "row {i}");
+        }
+        let aug = &reg.rows[4];
+        assert_eq!((aug.sheet.as_deref(), aug.row), (Some("Tháng 8"), 2));
+        assert_eq!(aug.fields.get("received_date"), Some("2025-08-01"));
+        let bad = reg
+            .problems
+            .iter()
+            .find(|p| p.code == "register.bad_date")
+            .unwrap();
+        assert_eq!(
+            (bad.sheet.as_deref(), bad.row, bad.column.as_deref()),
+            (Some("Tháng 7"), Some(8), Some("F \"Ngày hẹn trả\""))
+        );
+        assert_eq!(
+            reg.columns
+                .iter()
+                .find(|c| c.field == Some("case_code"))
+                .map(|c| c.column.as_str()),
+            Some("B")
+        );
+    }
+
+    #[test]
+    fn the_mapping_file_picks_a_sheet_and_its_header_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("m.toml");
+        std::fs::write(&m, "sheet = \"Tháng 8\"\nheader_row = 1\n").unwrap();
+        let reg = read_bytes("hoso.xlsx", &export(), &Mapping::load(&m).unwrap());
+        assert_eq!(reg.rows.len(), 1);
+        std::fs::write(&m, "sheet = \"Tháng 9\"\n").unwrap();
+        let reg = read_bytes("hoso.xlsx", &export(), &Mapping::load(&m).unwrap());
+        assert_eq!(reg.problems[0].code, "register.no_sheet");
+        assert!(reg.problems[0]
+            .message
+            .contains("Tháng 7, Ghi chú, Tháng 8"));
+    }
+}
+
+#[test]
+fn every_case_field_has_a_vietnamese_label() {
+    for (f, _) in CASE_FIELDS {
+        assert!(!field_label(f).is_empty(), "{f}");
+    }
+}
+
+proptest::proptest! {
+    /// Valid Vietnamese Unicode in a register cell comes out exactly as it went in (NFC).
+    #[test]
+    fn unicode_values_are_never_changed(name in "[A-Za-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĐƯƠ]{1,8}( [a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]{1,7}){0,3}") {
+        // Plain ASCII is another matter: "Dda ddo" is VIQR for "Đa đo".
+        proptest::prop_assume!(!name.is_ascii());
+        let text = format!("Mã hồ sơ;Người nộp\nA-1;{name}\n");
+        let reg = read_bytes("hoso.csv", text.as_bytes(), &Mapping::default());
+        proptest::prop_assert_eq!(reg.rows[0].fields.get("applicant_name"), Some(name.as_str()));
+        proptest::prop_assert!(reg.rows[0].fields.conversions.is_empty());
+    }
+}
