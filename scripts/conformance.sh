@@ -4,7 +4,8 @@
 #
 # usage: scripts/conformance.sh [ARCHIVE] [--scans DIR] [--no-preflight]
 #   no ARCHIVE: build target/debug/sohoa, ingest samples/batch into a fresh temp archive, check it, then
-#   check `sohoa audit`/`sohoa report` outputs on it (scripts/conformance_reports.py: `reports: N passed, M failed`).
+#   check `sohoa audit`/`sohoa report` outputs on it (scripts/conformance_reports.py: `reports: N passed, M failed`),
+#   and how `sohoa register check` reads samples/registers (scripts/conformance_registers.py: `registers: N passed, M failed`).
 # Installs missing validators (apt-get, pip) on first use. Ends with `conformance: N passed, M failed`.
 set -euo pipefail
 
@@ -89,6 +90,10 @@ if [ -z "$archive" ]; then
   python3 "$root/scripts/conformance_reports.py" "$archive" --bin "$bin"
   reports_status=$?
   [ "$status" != 0 ] || status=$reports_status
+  echo "== register checks (samples/registers against iconv and Python's codecs)"
+  python3 "$root/scripts/conformance_registers.py" --bin "$bin"
+  registers_status=$?
+  [ "$status" != 0 ] || status=$registers_status
   set -e
   [ "$status" != 0 ] || keep=0
   exit "$status"

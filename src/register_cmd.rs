@@ -19,6 +19,9 @@ pub struct CheckArgs {
     /// Print the result as JSON on standard output (schema sohoa/register-check, docs/cli.md).
     #[arg(long)]
     json: bool,
+    /// With --json: also every row as read (cleaned fields and extra columns).
+    #[arg(long, requires = "json")]
+    rows: bool,
 }
 
 const SHOWN: usize = 50;
@@ -49,7 +52,7 @@ pub fn check(args: &CheckArgs, lang: Lang) -> u8 {
     let reg = register::read_register(&args.file, &mapping);
     let unreadable = reg.rows.is_empty() && reg.problems.iter().any(|p| p.is_error());
     if args.json {
-        print_json(&reg, &mapping);
+        print_json(&reg, &mapping, args.rows);
     } else {
         print_human(&reg, &mapping, args.all, lang);
     }
@@ -62,8 +65,8 @@ pub fn check(args: &CheckArgs, lang: Lang) -> u8 {
     }
 }
 
-fn print_json(reg: &Register, mapping: &Mapping) {
-    let doc = serde_json::json!({
+fn print_json(reg: &Register, mapping: &Mapping, rows: bool) {
+    let mut doc = serde_json::json!({
         "schema": "sohoa/register-check",
         "schema_version": 1,
         "file": reg.path.display().to_string(),
@@ -80,6 +83,20 @@ fn print_json(reg: &Register, mapping: &Mapping) {
         "problems": reg.problems,
         "conversions": reg.conversions().collect::<Vec<_>>(),
     });
+    if rows {
+        doc["records"] = reg
+            .rows
+            .iter()
+            .map(|r| {
+                serde_json::json!({
+                    "sheet": r.sheet,
+                    "row": r.row,
+                    "fields": r.fields.known,
+                    "extra": r.fields.extra,
+                })
+            })
+            .collect();
+    }
     println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
 }
 

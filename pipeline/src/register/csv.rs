@@ -104,8 +104,12 @@ pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
         sheet: None,
         rows: Vec::new(),
     };
+    let numbers = record_rows(text);
     for (i, record) in reader.records().enumerate() {
-        let number = first_row + i as u64;
+        let number = numbers
+            .get(i)
+            .copied()
+            .unwrap_or(first_row + numbers.len() as u64 + i as u64);
         match record {
             Ok(r) => grid.rows.push(GridRow {
                 number,
@@ -126,6 +130,34 @@ pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
         reg.problems.push(no_header(&name, mapping));
     }
     reg
+}
+
+/// The spreadsheet row of each record the CSV reader yields: a spreadsheet shows every line as a
+/// row, blank ones too (which the reader skips), and a quoted cell's line breaks stay in its row.
+fn record_rows(text: &str) -> Vec<u64> {
+    let mut rows = Vec::new();
+    let (mut row, mut quoted, mut empty) = (1u64, false, true);
+    for b in text.bytes() {
+        match b {
+            b'"' => {
+                quoted = !quoted;
+                empty = false;
+            }
+            b'\n' if !quoted => {
+                if !empty {
+                    rows.push(row);
+                }
+                row += 1;
+                empty = true;
+            }
+            b'\r' if !quoted => {}
+            _ => empty = false,
+        }
+    }
+    if !empty {
+        rows.push(row);
+    }
+    rows
 }
 
 /// The register has no row of recognisable column headers.
@@ -149,6 +181,18 @@ pub(crate) fn no_header(name: &str, mapping: &Mapping) -> Problem {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn rows_are_numbered_as_a_spreadsheet_shows_them() {
+        let text = "a\r\nb\r\n\r\nh;h2\r\n\"x\ny\";2\r\n1;2";
+        assert_eq!(record_rows(text), [1, 2, 4, 5, 6]);
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        assert_eq!(r.records().count(), 5);
+    }
 
     #[test]
     fn sniffs_delimiters_past_title_lines() {

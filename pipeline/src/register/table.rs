@@ -106,11 +106,11 @@ fn legacy_hint(rows: &[GridRow]) -> Option<Legacy> {
 }
 
 /// A footer such as "Tổng cộng: 120 hồ sơ": not a case.
-fn is_total_row(cells: &[String]) -> bool {
+fn is_total_row(cells: &[String], hint: Hint) -> bool {
     let filled: Vec<&String> = cells.iter().filter(|c| !c.trim().is_empty()).collect();
     filled.len() <= 3
         && filled.iter().any(|c| {
-            let f = fold(c);
+            let f = fold(&header_text(c, hint));
             f.starts_with("tong cong") || f.starts_with("tong so") || f.starts_with("cong:")
         })
 }
@@ -209,7 +209,7 @@ pub(crate) fn read(
     let mut rows_read = 0;
     let mut codes: BTreeMap<String, u64> = BTreeMap::new();
     for r in data {
-        if r.cells.iter().all(|c| c.trim().is_empty()) || is_total_row(&r.cells) {
+        if r.cells.iter().all(|c| c.trim().is_empty()) || is_total_row(&r.cells, hint) {
             continue;
         }
         let at = |p: Problem| locate(p.at_row(r.number));

@@ -532,3 +532,12 @@ proptest::proptest! {
         proptest::prop_assert!(reg.rows[0].fields.conversions.is_empty());
     }
 }
+
+#[test]
+fn the_example_mapping_file_loads() {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../samples/registers/hoso.mapping.example.toml");
+    let m = Mapping::load(&p).unwrap();
+    assert_eq!(m.column("so bn"), Some(Some("case_code")));
+    assert_eq!(m.column("Ngày hẹn trả KQ"), Some(Some("due_date")));
+}
