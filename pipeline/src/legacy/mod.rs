@@ -117,7 +117,10 @@ pub fn detect(s: &str) -> Option<Legacy> {
 
 #[cfg(test)]
 mod tests {
+    use super::syllable::gen::WORDS;
     use super::*;
+
+    const ALL: [Legacy; 3] = [Legacy::Tcvn3, Legacy::Vni, Legacy::Viqr];
 
     #[test]
     fn recognises_tcvn3() {
@@ -141,10 +144,11 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// Text made of Vietnamese letters (NFC, with or without any diacritic), spaces and
-        /// punctuation is never taken for a legacy encoding.
+        /// Text made of Vietnamese words (NFC, with or without any diacritic, a capital only
+        /// first, as Vietnamese is written: a capital inside a lower-case word is the TCVN3 sign
+        /// `detect` looks for, "ViÖt"), spaces and punctuation is never taken for a legacy encoding.
         #[test]
-        fn never_flags_vietnamese_unicode(words in proptest::collection::vec("[a-zA-ZàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵĐÀÁÂÊÔƠƯ]{1,7}[,.?!:]?", 1..8)) {
+        fn never_flags_vietnamese_unicode(words in proptest::collection::vec("[A-ZĐÀÁÂÊÔƠƯ]?[a-zàáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]{1,7}[,.?!:]?", 1..8)) {
             let text = words.join(" ");
             proptest::prop_assert_eq!(detect(&text), None, "{}", text);
         }
@@ -212,6 +216,86 @@ mod tests {
         ] {
             assert_eq!(convert(s), None, "{s}");
         }
+    }
+
+    /// `convert` gives the words back from every encoding `detect` recognises, and nothing
+    /// when `detect` does not recognise the text or it may be Unicode (TCVN3 "chÌ xanh").
+    #[test]
+    fn words_convert() {
+        for enc in ALL {
+            let mut converted = 0;
+            for w in WORDS {
+                let legacy = encode(w, enc);
+                let got = convert(&legacy);
+                match detect(&legacy) {
+                    _ if convert::could_be_unicode(&legacy) => {
+                        assert_eq!(got, None, "{enc:?} {legacy:?}")
+                    }
+                    None => assert_eq!(got, None, "{enc:?} {legacy:?}"),
+                    Some(found) => {
+                        let got = got.unwrap_or_else(|| panic!("{enc:?} {legacy:?}"));
+                        assert_eq!(got.text, w, "{enc:?} {legacy:?}");
+                        if found == enc {
+                            assert_eq!(got.encoding, enc, "{legacy:?}");
+                        }
+                        converted += 1;
+                    }
+                }
+            }
+            // Of 58: TCVN3 misses "chè xanh" ("chÌ xanh", may be Unicode) and one `detect` does
+            // not see; VNI and VIQR miss the ones whose marks `detect` does not count alone.
+            let least = match enc {
+                Legacy::Tcvn3 => 56,
+                Legacy::Vni => 50,
+                Legacy::Viqr => 48,
+            };
+            assert!(converted >= least, "{enc:?}: only {converted} converted");
+        }
+    }
+
+    /// `detect` takes these TCVN3 texts for VNI (ë, ö after a vowel or alone); `convert` still
+    /// reads them right: VNI changes nothing in the first, and leaves "á" unexplained in the second.
+    #[test]
+    fn converts_what_detect_misjudges() {
+        assert_eq!(detect("thuë nhá"), Some(Legacy::Vni));
+        let want = Converted {
+            encoding: Legacy::Tcvn3,
+            text: "thuở nhỏ".into(),
+        };
+        assert_eq!(convert("thuë nhá"), Some(want));
+        assert_eq!(detect("sö dông nhá"), Some(Legacy::Vni));
+        assert_eq!(decode("sö dông nhá", Legacy::Vni), "sư dơng nhá");
+        let want = Converted {
+            encoding: Legacy::Tcvn3,
+            text: "sử dụng nhỏ".into(),
+        };
+        assert_eq!(convert("sö dông nhá"), Some(want));
+    }
+
+    /// Text that reads as valid Vietnamese as it stands, with only letters Latin-1 shares with
+    /// Unicode, stays as it is; with any word that is not valid it is converted.
+    #[test]
+    fn leaves_what_may_be_unicode() {
+        for s in ["bÔ", "chÌ xanh", "Hòa Bình", "cà phê"] {
+            assert!(convert::could_be_unicode(s), "{s}");
+            assert_eq!(convert(s), None, "{s}");
+        }
+        assert!(!convert::could_be_unicode("khuyÕn khÝch"));
+        let got = convert("khuyÕn khÝch").map(|c| c.text);
+        assert_eq!(got.as_deref(), Some("khuyến khích"));
+        // Readable as Unicode letter by letter: one changed word is not enough.
+        for s in ["kÊc", "NguyÔn"] {
+            assert!(
+                convert::latin1_only(s) && !convert::could_be_unicode(s),
+                "{s}"
+            );
+            assert_eq!(convert(s), None, "{s}");
+        }
+        let got = convert("NguyÔn ViÕt").map(|c| c.text);
+        assert_eq!(got.as_deref(), Some("Nguyễn Viết"));
+        // Mixed case after decoding is no word: VNI would read "ùÔ" as "ùƠ".
+        assert_eq!(decode("ùÔ", Legacy::Vni), "ùƠ");
+        assert_eq!(convert("ùÔ"), None);
     }
 
     proptest::proptest! {

@@ -64,7 +64,7 @@ pub fn is_vietnamese_syllable(word: &str) -> bool {
         && std::iter::once("")
             .chain(ONSETS)
             .filter_map(|onset| bare.strip_prefix(onset).map(|rhyme| (onset, rhyme)))
-            // After qu the u is the glide of the rhyme: quynh, quang (u-ynh, u-ang).
+            // After qu the u is the glide of the rhyme: quỳnh is qu + (u)ynh, like huỳnh.
             .any(|(onset, rhyme)| {
                 valid_rhyme(rhyme, tone)
                     || (onset == "qu" && valid_rhyme(&format!("u{rhyme}"), tone))
@@ -108,11 +108,28 @@ pub fn vietnamese_score(s: &str) -> (usize, usize) {
     (good, bad)
 }
 
-/// Random valid syllables, for the property tests of this module and its siblings.
+/// Test data for this module and its siblings: real words, random valid syllables.
 #[cfg(test)]
 pub(crate) mod gen {
     use super::*;
     use proptest::prelude::*;
+
+    /// Real words and names: together every toned vowel letter, ă â ê ô ơ ư and đ Đ. Their only
+    /// capitals are ASCII letters or Đ, so TCVN3 keeps them too.
+    #[rustfmt::skip]
+    pub(crate) const WORDS: [&str; 58] = [
+        "Nguyễn Văn Đức", "Việt Nam", "Hà Nội", "Thừa Thiên Huế", "khuyến khích", "người",
+        "đăng ký khai sinh", "ủy ban nhân dân", "quyết định", "giấy chứng nhận quyền sử dụng đất",
+        "Cộng hòa xã hội chủ nghĩa Việt Nam", "Độc lập - Tự do - Hạnh phúc",
+        "Thành phố Hồ Chí Minh", "tỉnh Bắc Ninh", "Đặng Thị Thuỷ", "Trần Thị Thủy",
+        "Phạm Ngọc Thạch", "Lê Thị Hồng Nhung", "hợp đồng mua bán", "trẻ em", "chè xanh",
+        "vẽ bản đồ", "xét duyệt", "mẹ và con", "để lại", "tỉnh Phú Yên", "thị trấn",
+        "nhỏ và rõ ràng", "có học", "chỗ ở", "số nhà", "giúp đỡ", "nước sạch", "cù lao",
+        "hồ sơ cũ", "thực hiện", "giữ gìn", "kỳ họp", "khuỷu tay", "Mỹ Tho", "Thuỵ Khuê",
+        "lẵng hoa", "chẳng hạn", "thẩm quyền", "hướng dẫn", "cần thiết", "đường Điện Biên Phủ",
+        "Bình Dương", "khoẻ mạnh", "hoặc", "thuở nhỏ", "Đồng Tháp", "Quảng Ngãi", "Đà Nẵng",
+        "Cần Thơ", "bằng tốt nghiệp", "tổ dân phố", "có không",
+    ];
 
     /// Every (nucleus, coda) pair the rules allow.
     fn rhymes() -> Vec<(&'static str, &'static str)> {
@@ -192,7 +209,7 @@ mod tests {
         for w in [
             "nghiêng", "khuỷu", "người", "quyển", "giữ", "hoà", "hòa", "thuỷ", "thủy", "Đức",
             "ĐỨC", "Việt", "Nam", "khuya", "xoong", "chuyện", "gì", "giếng", "ăn", "ý", "oẳn",
-            "rượu", "quốc", "học", "tiếp", "Nguyễn",
+            "rượu", "quốc", "học", "tiếp", "Nguyễn", "Quỳnh", "huỳnh", "quýt",
         ] {
             assert!(is_vietnamese_syllable(w), "{w}");
         }
@@ -225,6 +242,13 @@ mod tests {
             "hóà",
         ] {
             assert!(!is_vietnamese_syllable(w), "{w}");
+        }
+    }
+
+    #[test]
+    fn real_words_are_syllables() {
+        for word in gen::WORDS.iter().flat_map(|w| w.split([' ', '-'])) {
+            assert!(word.is_empty() || is_vietnamese_syllable(word), "{word}");
         }
     }
 

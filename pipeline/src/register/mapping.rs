@@ -118,17 +118,20 @@ impl Mapping {
             });
         }
         if let Some(d) = file.delimiter {
-            let byte = match d.as_str() {
-                "\\t" | "tab" | "\t" => b'\t',
-                s if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
-                _ => return Err(err(
-                    "mapping.bad_value",
-                    format!("delimiter = \"{d}\" phải là một ký tự (\",\", \";\", \"tab\", \"|\")"),
-                    format!(
+            let byte =
+                match d.as_str() {
+                    "\\t" | "tab" | "\t" => b'\t',
+                    s if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
+                    _ => return Err(err(
+                        "mapping.bad_value",
+                        format!(
+                            "delimiter = \"{d}\" phải là một ký tự (\",\", \";\", \"tab\", \"|\")"
+                        ),
+                        format!(
                         "delimiter = \"{d}\" must be one character (\",\", \";\", \"tab\", \"|\")"
                     ),
-                )),
-            };
+                    )),
+                };
             m.delimiter = Some(byte);
         }
         if let Some(l) = file.legacy {
