@@ -65,7 +65,7 @@ enum Command {
         /// Batch register (XLSX, XLS, ODS or CSV) instead of the one in the scan folder.
         #[arg(long)]
         register: Option<PathBuf>,
-        /// Column mapping file (TOML) for the register (default: hoso.mapping.toml in the scan folder).
+        /// Column mapping file (TOML) for the register (default: hoso.mapping.toml next to the register).
         #[arg(long)]
         mapping: Option<PathBuf>,
         /// Print the ingest report as JSON on standard output.

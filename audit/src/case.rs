@@ -136,8 +136,20 @@ pub struct Record {
     pub sources: Vec<Source>,
     pub bundle: Option<Bundle>,
     pub extra: BTreeMap<String, String>,
+    /// Values converted from TCVN3/VNI/VIQR at ingest, with their originals.
+    pub text_conversions: Vec<TextConversion>,
     pub warnings: Vec<Warning>,
     pub ingest: Ingest,
+}
+
+/// A value typed in a legacy encoding and converted at ingest.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct TextConversion {
+    pub field: String,
+    pub encoding: String,
+    pub original: String,
+    pub text: String,
 }
 
 impl Record {

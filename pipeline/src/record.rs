@@ -366,14 +366,14 @@ pub fn hoso(n: &Normalized, folder: &str, pages: u64, documents: u64) -> HoSo {
             n.case
                 .received_date
                 .as_ref()
-                .map(|d| d[..d.len().min(10)].to_string())
+                .map(|d| d.get(..10).unwrap_or(d).to_string())
         }),
         end_date: date("end_date").or_else(|| {
             n.case
                 .returned_date
                 .clone()
                 .or_else(|| n.case.resolved_date.clone())
-                .map(|d| d[..d.len().min(10)].to_string())
+                .map(|d| d.get(..10).unwrap_or(&d).to_string())
         }),
         keyword: get("keyword"),
         total_doc: number(f.get("total_doc")).unwrap_or(documents.max(1)),

@@ -120,6 +120,31 @@ fn pages(r: &Record, rule: Option<&Rule>, out: &mut Vec<Finding>) {
 }
 
 fn texts(r: &Record, out: &mut Vec<Finding>) {
+    // Typed in a legacy encoding and converted at ingest: the source text was not Unicode; a
+    // person should confirm the conversion (the original is kept in metadata.json).
+    for c in &r.text_conversions {
+        let enc = match c.encoding.as_str() {
+            "tcvn3" => "TCVN3 (ABC)",
+            "vni" => "VNI",
+            "viqr" => "VIQR",
+            other => other,
+        };
+        out.push(
+            Finding::warning(
+                Sach,
+                "sach.legacy_encoding",
+                format!(
+                    "Giá trị {} gốc gõ bằng bảng mã cũ {enc} (\"{}\"), đã chuyển sang Unicode khi nhập: \"{}\" — cần đối chiếu",
+                    c.field, c.original, c.text
+                ),
+                format!(
+                    "The value of {} was typed in legacy {enc} (\"{}\") and converted to Unicode at ingest: \"{}\" — to confirm",
+                    c.field, c.original, c.text
+                ),
+            )
+            .field(&c.field),
+        );
+    }
     if r.warnings
         .iter()
         .any(|w| w.code == "metadata.nfc_normalized")

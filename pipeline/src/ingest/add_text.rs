@@ -621,8 +621,8 @@ fn bundle_info(m: &Value, id: &str, now: OffsetDateTime, document_id: &str) -> B
         ]
         .iter()
         .filter_map(|k| s(&c[*k]))
-        .filter(|d| crate::record::parse_date(&d[..d.len().min(10)]).is_some())
-        .map(|d| d[..10].to_string())
+        .filter_map(|d| crate::record::parse_date(d.get(..10).unwrap_or(&d)))
+        .map(|d| d.get(..10).unwrap_or(&d).to_string())
         .collect(),
         publisher: s(&c["agency_name"]),
         created: now,

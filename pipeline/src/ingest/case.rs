@@ -371,8 +371,8 @@ fn build(
         ]
         .into_iter()
         .flatten()
-        .filter(|d| record::parse_date(&d[..d.len().min(10)]).is_some())
-        .map(|d| d[..10].to_string())
+        .filter_map(|d| record::parse_date(d.get(..10).unwrap_or(d)))
+        .map(|d| d.get(..10).unwrap_or(&d).to_string())
         .collect(),
         publisher: case.agency_name.clone(),
         created: started,

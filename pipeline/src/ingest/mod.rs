@@ -225,7 +225,13 @@ pub fn ingest(
             ));
         }
     }
-    let mapping_path = opts.mapping.clone().or(batch.mapping);
+    // The mapping file goes with the register: given, or hoso.mapping.toml next to it.
+    let mapping_path = opts.mapping.clone().or_else(|| {
+        register
+            .as_ref()
+            .map(|r| r.with_file_name(crate::register::MAPPING_NAME))
+            .filter(|p| p.is_file())
+    });
     let mapping = match &mapping_path {
         Some(p) => crate::register::Mapping::load(p)?,
         None => crate::register::Mapping::default(),

@@ -79,6 +79,17 @@ pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
         }
     };
     reg.encoding = Some(decoded.encoding);
+    if let Some((count, line)) = decoded.damaged {
+        reg.problems.push(
+            Problem::warning(
+                "register.bad_bytes",
+                format!("Tệp UTF-8 có {count} chỗ hỏng (byte không hợp lệ), đã thay bằng ký tự �: kiểm tra các ô đó"),
+                format!("The UTF-8 file has {count} damaged spot(s) (invalid bytes), replaced by �: check those cells"),
+            )
+            .in_file(name.clone())
+            .at_row(line),
+        );
+    }
     let mut text = decoded.text.as_str();
     // Excel does not show the sep= line: rows count from the next one.
     let first_row = 1u64;
@@ -104,7 +115,7 @@ pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
         sheet: None,
         rows: Vec::new(),
     };
-    let numbers = record_rows(text);
+    let numbers = record_rows(text, delimiter);
     for (i, record) in reader.records().enumerate() {
         let number = numbers
             .get(i)
@@ -134,25 +145,52 @@ pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
 
 /// The spreadsheet row of each record the CSV reader yields: a spreadsheet shows every line as a
 /// row, blank ones too (which the reader skips), and a quoted cell's line breaks stay in its row.
-fn record_rows(text: &str) -> Vec<u64> {
+/// Quotes and line ends are read as the `csv` crate reads them: a quote opens a quoted cell only
+/// at the start of a cell (`""` inside is a quote), and `\r\n`, `\n` or a lone `\r` ends a line.
+fn record_rows(text: &str, delimiter: u8) -> Vec<u64> {
     let mut rows = Vec::new();
-    let (mut row, mut quoted, mut empty) = (1u64, false, true);
+    let mut row = 1u64;
+    let (mut quoted, mut just_closed, mut at_start, mut empty, mut after_cr) =
+        (false, false, true, true, false);
     for b in text.bytes() {
+        if quoted {
+            if b == b'"' {
+                quoted = false;
+                just_closed = true;
+            }
+            continue;
+        }
+        if b == b'\n' && after_cr {
+            after_cr = false;
+            continue;
+        }
+        after_cr = false;
         match b {
-            b'"' => {
-                quoted = !quoted;
+            b'"' if at_start || just_closed => {
+                quoted = true;
                 empty = false;
             }
-            b'\n' if !quoted => {
+            b'\r' | b'\n' => {
                 if !empty {
                     rows.push(row);
                 }
                 row += 1;
                 empty = true;
+                at_start = true;
+                after_cr = b == b'\r';
+                just_closed = false;
+                continue;
             }
-            b'\r' if !quoted => {}
+            d if d == delimiter => {
+                empty = false;
+                at_start = true;
+                just_closed = false;
+                continue;
+            }
             _ => empty = false,
         }
+        at_start = false;
+        just_closed = false;
     }
     if !empty {
         rows.push(row);
@@ -184,14 +222,27 @@ mod tests {
 
     #[test]
     fn rows_are_numbered_as_a_spreadsheet_shows_them() {
-        let text = "a\r\nb\r\n\r\nh;h2\r\n\"x\ny\";2\r\n1;2";
-        assert_eq!(record_rows(text), [1, 2, 4, 5, 6]);
-        let mut r = csv::ReaderBuilder::new()
-            .delimiter(b';')
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        assert_eq!(r.records().count(), 5);
+        for (text, rows) in [
+            (
+                "a\r\nb\r\n\r\nh;h2\r\n\"x\ny\";2\r\n1;2",
+                vec![1, 2, 4, 5, 6],
+            ),
+            // A quote inside an unquoted cell is a character; "" inside a quoted one a quote.
+            (
+                "h;h2\nNhà 5\" Lê Lợi;2\n\"a \"\"b\"\"\nc\";3\nx;4\n",
+                vec![1, 2, 3, 4],
+            ),
+            // Old Mac line ends.
+            ("h;h2\r1;2\r\r3;4\r", vec![1, 2, 4]),
+        ] {
+            assert_eq!(record_rows(text, b';'), rows, "{text:?}");
+            let mut r = csv::ReaderBuilder::new()
+                .delimiter(b';')
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(text.as_bytes());
+            assert_eq!(r.records().count(), rows.len(), "{text:?}");
+        }
     }
 
     #[test]

@@ -52,6 +52,8 @@ pub struct Decoded {
     pub encoding: FileEncoding,
     /// Legacy encoding of the values, for 8-bit legacy files (values still to convert).
     pub hint: Option<Legacy>,
+    /// UTF-8 with a few invalid bytes: how many were replaced by U+FFFD, and the line of the first.
+    pub damaged: Option<(usize, u64)>,
 }
 
 /// Why the bytes could not be read.
@@ -67,6 +69,7 @@ fn utf8(body: &[u8], encoding: FileEncoding) -> Result<Decoded, DecodeError> {
             text: t.to_string(),
             encoding,
             hint: None,
+            damaged: None,
         }),
         Err(e) => Err(DecodeError {
             vi: format!(
@@ -97,6 +100,7 @@ fn utf16(body: &[u8], enc: &'static Encoding) -> Result<Decoded, DecodeError> {
             FileEncoding::Utf16be
         },
         hint: None,
+        damaged: None,
     })
 }
 
@@ -151,18 +155,44 @@ fn eight_bit(body: &[u8]) -> Decoded {
             text: w1252,
             encoding: FileEncoding::Tcvn3,
             hint: Some(Legacy::Tcvn3),
+            damaged: None,
         },
         FileEncoding::Vni => Decoded {
             text: w1252,
             encoding: FileEncoding::Vni,
             hint: Some(Legacy::Vni),
+            damaged: None,
         },
         _ => Decoded {
             text: w1258,
             encoding: FileEncoding::Windows1258,
             hint: None,
+            damaged: None,
         },
     }
+}
+
+/// UTF-8 with a few broken bytes (a file cut and pasted together, one cell from elsewhere):
+/// mostly valid multi-byte letters and at most one broken sequence per ten of them. Reading it as
+/// 8-bit text would garble every letter; the broken bytes become U+FFFD and are reported.
+fn damaged_utf8(bytes: &[u8]) -> Option<Decoded> {
+    let text = String::from_utf8_lossy(bytes);
+    let bad = text.matches('\u{FFFD}').count();
+    let good = text
+        .chars()
+        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+        .count();
+    if good == 0 || bad * 10 > good {
+        return None;
+    }
+    let first = text.find('\u{FFFD}').unwrap_or(0);
+    let line = 1 + text[..first].matches('\n').count() as u64;
+    Some(Decoded {
+        text: text.into_owned(),
+        encoding: FileEncoding::Utf8,
+        hint: None,
+        damaged: Some((bad, line)),
+    })
 }
 
 /// Decodes a register file's bytes, as forced by the mapping file or detected.
@@ -188,11 +218,13 @@ pub fn decode(bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Decoded, D
             text: nfc_keep_space(&single_byte(bytes, WINDOWS_1258)),
             encoding: FileEncoding::Windows1258,
             hint: None,
+            damaged: None,
         }),
         Some(ForcedEncoding::Windows1252) => Ok(Decoded {
             text: single_byte(bytes, WINDOWS_1252),
             encoding: FileEncoding::Windows1252,
             hint: None,
+            damaged: None,
         }),
         Some(ForcedEncoding::Legacy(enc)) => Ok(Decoded {
             text: single_byte(bytes, WINDOWS_1252),
@@ -201,6 +233,7 @@ pub fn decode(bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Decoded, D
                 _ => FileEncoding::Tcvn3,
             },
             hint: Some(enc),
+            damaged: None,
         }),
         None => {
             if let Some(b) = bom8 {
@@ -217,8 +250,9 @@ pub fn decode(bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Decoded, D
                     text: t.to_string(),
                     encoding: FileEncoding::Utf8,
                     hint: None,
+                    damaged: None,
                 }),
-                Err(_) => Ok(eight_bit(bytes)),
+                Err(_) => Ok(damaged_utf8(bytes).unwrap_or_else(|| eight_bit(bytes))),
             }
         }
     }
@@ -294,6 +328,17 @@ pub(crate) mod tests {
             assert_eq!(d.hint, Some(enc), "{typed}");
             assert_eq!(d.text, typed);
         }
+    }
+
+    #[test]
+    fn a_few_broken_bytes_do_not_make_utf8_eight_bit() {
+        let mut bytes = TEXT.as_bytes().to_vec();
+        let at = TEXT.find("A-2").unwrap();
+        bytes.insert(at, 0xE0);
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!(d.encoding, FileEncoding::Utf8);
+        assert_eq!(d.damaged, Some((1, 3)));
+        assert!(d.text.contains("Nguyễn Văn Đức") && d.text.contains("\u{FFFD}A-2"));
     }
 
     #[test]

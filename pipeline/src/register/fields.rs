@@ -16,7 +16,6 @@ pub(crate) const CASE_FIELDS: &[(&str, &[&str])] = &[
             "ma_bien_nhan",
             "so_bien_nhan_ho_so",
             "ma_ho_so_tthc",
-            "ma_so",
             "case_code",
             "casecode",
         ],
@@ -61,7 +60,6 @@ pub(crate) const CASE_FIELDS: &[(&str, &[&str])] = &[
             "ma_co_quan",
             "ma_don_vi",
             "ma_dinh_danh_co_quan",
-            "ma_dinh_danh",
             "agency_code",
         ],
     ),
@@ -111,6 +109,9 @@ pub(crate) const CASE_FIELDS: &[(&str, &[&str])] = &[
             "so_cmnd",
             "cmnd",
             "so_giay_to_tuy_than",
+            "ma_dinh_danh_ca_nhan",
+            "ma_dinh_danh_cong_dan",
+            "so_dinh_danh_cong_dan",
             "applicant_id",
         ],
     ),
@@ -159,6 +160,8 @@ pub(crate) const CASE_FIELDS: &[(&str, &[&str])] = &[
             "ngay_tra",
             "ngay_tra_kq",
             "ngay_tra_ho_so",
+            "ngay_nhan_ket_qua",
+            "ngay_nhan_kq",
             "returned",
             "returned_date",
         ],
@@ -368,8 +371,9 @@ pub fn kind(field: &str) -> Kind {
     }
 }
 
-/// The field `raw_header` names in `table`: an exact spelling, else the longest spelling the
-/// header starts with ("Ngày tiếp nhận hồ sơ" -> `received_date`); notes in brackets are ignored
+/// The field `raw_header` names in `table`: an exact spelling, else the longest spelling of three
+/// words or more the header starts with ("Ngày tiếp nhận hồ sơ" -> `received_date`); notes in
+/// brackets are ignored
 /// ("Ngày hẹn trả (dd/mm/yyyy)").
 pub(crate) fn lookup(table: &[(&'static str, &[&str])], raw_header: &str) -> Option<&'static str> {
     let key = header_key(&strip_notes(raw_header));
@@ -385,8 +389,11 @@ pub(crate) fn lookup(table: &[(&'static str, &[&str])], raw_header: &str) -> Opt
     table
         .iter()
         .flat_map(|(name, aliases)| aliases.iter().map(move |a| (*name, *a)))
+        // Only spellings of three words or more: "Ngày nhận kết quả" is not "Ngày nhận".
         .filter(|(_, a)| {
-            a.contains('_') && key.starts_with(a) && key.as_bytes().get(a.len()) == Some(&b'_')
+            a.matches('_').count() >= 2
+                && key.starts_with(a)
+                && key.as_bytes().get(a.len()) == Some(&b'_')
         })
         .max_by_key(|(_, a)| a.len())
         .map(|(name, _)| name)
@@ -486,6 +493,12 @@ mod tests {
         assert_eq!(case_field("Số CMND/CCCD"), Some("applicant_id"));
         assert_eq!(case_field("Mã hồ sơ giấy"), Some("paper_file_code"));
         assert_eq!(case_field("Cột lạ"), None);
+        // Look-alikes that are other things.
+        assert_eq!(case_field("Mã định danh cá nhân"), Some("applicant_id"));
+        assert_eq!(case_field("Mã số thuế"), None);
+        assert_eq!(case_field("Ngày nhận kết quả"), Some("returned_date"));
+        assert_eq!(case_field("Ngày nhận (dự kiến)"), Some("received_date"));
+        assert_eq!(case_field("Ngày nhận tiền"), None);
         assert_eq!(case_field("STT"), None);
         assert_eq!(case_field(""), None);
     }

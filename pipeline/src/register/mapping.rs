@@ -118,11 +118,11 @@ impl Mapping {
             });
         }
         if let Some(d) = file.delimiter {
-            let byte =
-                match d.as_str() {
-                    "\\t" | "tab" | "\t" => b'\t',
-                    s if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
-                    _ => return Err(err(
+            let byte = match d.as_str() {
+                "\\t" | "tab" | "\t" => b'\t',
+                s if s.len() == 1 && s.is_ascii() => s.as_bytes()[0],
+                _ => {
+                    return Err(err(
                         "mapping.bad_value",
                         format!(
                             "delimiter = \"{d}\" phải là một ký tự (\",\", \";\", \"tab\", \"|\")"
@@ -130,8 +130,9 @@ impl Mapping {
                         format!(
                         "delimiter = \"{d}\" must be one character (\",\", \";\", \"tab\", \"|\")"
                     ),
-                    )),
-                };
+                    ))
+                }
+            };
             m.delimiter = Some(byte);
         }
         if let Some(l) = file.legacy {

@@ -44,7 +44,8 @@ pub struct TextConversion {
     pub encoding: Legacy,
     /// The value as it was in the register or sidecar.
     pub original: String,
-    /// The Unicode NFC value used.
+    /// The converted Unicode NFC text (dates, counts and code lists are then put in their
+    /// standard form like any other value).
     pub text: String,
     /// Register or sidecar file, sheet, row and column the value came from.
     pub source: String,
@@ -137,12 +138,16 @@ impl Fields {
         let mut v = nfc(value);
         let mut issues = Vec::new();
         let k = field.map(kind).unwrap_or(Kind::Text);
-        if !v.is_empty() && !matches!(k, Kind::Count | Kind::IdNumber) {
+        // Codes and folder names are ASCII by rule: a VIQR reading would turn "HA.01" into "HẠ01".
+        let convertible =
+            !matches!(k, Kind::Count | Kind::IdNumber | Kind::Code) && field != Some("folder");
+        if !v.is_empty() && convertible {
             let converted = match (mode, hint) {
                 (LegacyMode::Off, _) => None,
-                (LegacyMode::Force(enc), _) | (LegacyMode::Auto, Hint::Certain(enc)) => {
-                    legacy::convert_known(&v, enc)
-                }
+                (LegacyMode::Force(enc), Hint::Certain(_))
+                | (LegacyMode::Auto, Hint::Certain(enc)) => legacy::convert_known(&v, enc),
+                // Forced on Unicode text (a workbook): text that reads as Unicode stays.
+                (LegacyMode::Force(enc), _) => legacy::convert_as(&v, enc),
                 (LegacyMode::Auto, Hint::Likely(enc)) => {
                     legacy::convert_as(&v, enc).or_else(|| legacy::convert(&v))
                 }
@@ -205,6 +210,9 @@ impl Fields {
         self.extra
             .extend(other.extra.iter().map(|(k, v)| (k.clone(), v.clone())));
         self.renormalized |= other.renormalized;
+        // A conversion describes a value used: drop those of the values `other` replaces.
+        self.conversions
+            .retain(|c| !other.known.contains_key(&c.field) && !other.extra.contains_key(&c.field));
         self.conversions.extend(other.conversions.iter().cloned());
     }
 }
@@ -260,7 +268,9 @@ fn clean(field: &str, k: Kind, v: String, issues: &mut Vec<Issue>) -> String {
             // number dropped the leading zeros.
             let padded = format!("{id:0>12}");
             let province = padded.get(..3).and_then(|p| p.parse::<u32>().ok());
+            // A number never starts with 0: "038085012345" cut to 11 digits is a typo, not this.
             if matches!(id.len(), 10 | 11)
+                && !id.starts_with('0')
                 && id.bytes().all(|b| b.is_ascii_digit())
                 && matches!(province, Some(1..=96))
             {
@@ -372,6 +382,8 @@ pub struct Register {
     pub problems: Vec<Problem>,
     /// SHA-256 of the register file.
     pub sha256: String,
+    /// Case codes seen (upper case, no spaces) and the row that has them (`Sheet!row`).
+    codes: BTreeMap<String, String>,
 }
 
 impl Register {
@@ -387,6 +399,7 @@ impl Register {
             rows: Vec::new(),
             problems: Vec::new(),
             sha256: String::new(),
+            codes: BTreeMap::new(),
         }
     }
 

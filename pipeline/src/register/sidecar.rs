@@ -24,9 +24,13 @@ pub struct Sidecar {
 }
 
 impl Sidecar {
-    fn note(&mut self, rel: &str, key: &str, issues: Vec<super::Issue>) {
-        // Case dates are checked again, with the same words, when the record is built.
-        for i in issues.into_iter().filter(|i| i.code != "register.bad_date") {
+    fn note(&mut self, rel: &str, key: &str, issues: Vec<super::Issue>, component: bool) {
+        // Case dates are checked again, with the same words, when the record is built;
+        // component dates are not.
+        for i in issues
+            .into_iter()
+            .filter(|i| component || i.code != "register.bad_date")
+        {
             self.warnings.push(
                 Problem::warning(i.code, i.vi, i.en)
                     .in_file(rel)
@@ -117,14 +121,14 @@ pub fn read_sidecar(path: &Path, rel: &str) -> Result<Sidecar, Problem> {
                 for (ck, cv) in obj {
                     if let Some(t) = value_text(cv) {
                         let issues = c.fields.set(COMPONENT_FIELDS, ck, &t, origin(rel, ck));
-                        sidecar.note(rel, ck, issues);
+                        sidecar.note(rel, ck, issues, true);
                     }
                 }
                 sidecar.components.push(c);
             }
         } else if let Some(t) = value_text(v) {
             let issues = sidecar.fields.set(CASE_FIELDS, k, &t, origin(rel, k));
-            sidecar.note(rel, k, issues);
+            sidecar.note(rel, k, issues, false);
         }
     }
     Ok(sidecar)

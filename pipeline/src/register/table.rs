@@ -2,8 +2,8 @@
 //! columns to fields (mapping file first, then header spellings), cleans values, locates problems.
 
 use super::{
-    case_field, ColumnMapping, Fields, Hint, Issue, LegacyMode, MappedBy, Mapping, Origin,
-    Register, RegisterRow, SheetInfo,
+    case_field, kind, ColumnMapping, Fields, Hint, Issue, Kind, LegacyMode, MappedBy, Mapping,
+    Origin, Register, RegisterRow, SheetInfo,
 };
 use crate::legacy::{self, Legacy};
 use crate::problem::Problem;
@@ -123,9 +123,10 @@ pub(crate) fn read(
     file_legacy: Option<Legacy>,
     reg: &mut Register,
 ) -> bool {
+    // Certain only for 8-bit legacy bytes; a forced encoding on Unicode text is a strong hint.
     let file_hint = match (mapping.legacy, file_legacy) {
-        (LegacyMode::Force(e), _) => Hint::Certain(e),
-        (_, Some(e)) => Hint::Certain(e),
+        (LegacyMode::Force(e), Some(_)) | (LegacyMode::Auto, Some(e)) => Hint::Certain(e),
+        (LegacyMode::Force(e), None) => Hint::Likely(e),
         _ => Hint::None,
     };
     let Some(h) = find_header(grid, mapping, file_hint) else {
@@ -143,35 +144,72 @@ pub(crate) fn read(
         None => p.in_file(source),
     };
     let header = &grid.rows[h];
-    let mut taken: BTreeMap<&'static str, String> = BTreeMap::new();
-    let mut columns = Vec::new();
+    let data = &grid.rows[h + 1..];
     let headers: Vec<String> = header
         .cells
         .iter()
         .map(|c| header_text(c, file_hint))
         .collect();
-    for (j, raw) in headers.iter().enumerate() {
-        let letter = column_letter(j);
-        let (mut field, mut by) = map_header(raw, mapping);
-        if let Some(f) = field {
+    // The mapping file's columns take their fields first, then those recognised by name.
+    let recognised: Vec<(Option<&'static str>, MappedBy)> =
+        headers.iter().map(|h| map_header(h, mapping)).collect();
+    let mut assigned = recognised.clone();
+    let mut taken: BTreeMap<&'static str, String> = BTreeMap::new();
+    for pass in [MappedBy::Mapping, MappedBy::Auto] {
+        for (j, (field, by)) in recognised.iter().enumerate() {
+            let (Some(f), true) = (field, *by == pass) else {
+                continue;
+            };
+            let letter = column_letter(j);
             if let Some(other) = taken.get(f) {
+                let raw = &headers[j];
                 reg.problems.push(locate(Problem::warning(
                     "register.duplicate_column",
                     format!("Cột {letter} \"{raw}\" trùng trường {f} với cột {other}: giữ riêng theo tên cột"),
                     format!("Column {letter} \"{raw}\" maps to {f} like column {other}: kept under its own header"),
                 )));
-                (field, by) = (None, MappedBy::Duplicate);
+                assigned[j] = (None, MappedBy::Duplicate);
             } else {
-                taken.insert(f, letter.clone());
+                taken.insert(f, letter);
             }
         }
-        if raw.trim().is_empty() && field.is_none() {
+    }
+    // Every column with a name or with data is kept; names are made unique ("Ghi chú (K)").
+    let mut columns: Vec<ColumnMapping> = Vec::new();
+    let mut index: Vec<Option<usize>> = Vec::new();
+    // Columns whose header names a code, count or identity number (even when another column
+    // fills that field): their values are never read as legacy text.
+    let mut plain: Vec<bool> = Vec::new();
+    for (j, raw) in headers.iter().enumerate() {
+        let letter = column_letter(j);
+        let has_data = data
+            .iter()
+            .any(|r| r.cells.get(j).is_some_and(|c| !c.trim().is_empty()));
+        let (field, by) = assigned[j];
+        if raw.trim().is_empty() && field.is_none() && !has_data {
+            index.push(None);
             continue;
         }
+        let mut name = nfc(raw);
+        if name.is_empty() {
+            name = format!("Cột {letter}");
+            reg.problems.push(locate(Problem::warning(
+                "register.unnamed_column",
+                format!("Cột {letter} có dữ liệu nhưng không có tên: giữ với tên \"{name}\""),
+                format!("Column {letter} holds data but has no header: kept as \"{name}\""),
+            )));
+        }
+        if columns.iter().any(|c| c.header == name) {
+            name = format!("{name} ({letter})");
+        }
+        index.push(Some(columns.len()));
+        plain.push(recognised[j].0.is_some_and(|f| {
+            f == "folder" || matches!(kind(f), Kind::Code | Kind::Count | Kind::IdNumber)
+        }));
         columns.push(ColumnMapping {
             sheet: grid.sheet.clone(),
             column: letter,
-            header: nfc(raw),
+            header: name,
             field,
             mapped_by: by,
         });
@@ -197,7 +235,6 @@ pub(crate) fn read(
             "No case code or folder column: rows cannot be matched to case folders",
         )));
     }
-    let data = &grid.rows[h + 1..];
     let hint = match file_hint {
         Hint::None => legacy_hint(data).map_or(Hint::None, Hint::Likely),
         certain => certain,
@@ -207,7 +244,6 @@ pub(crate) fn read(
     }
     let width = header.cells.len();
     let mut rows_read = 0;
-    let mut codes: BTreeMap<String, u64> = BTreeMap::new();
     for r in data {
         if r.cells.iter().all(|c| c.trim().is_empty()) || is_total_row(&r.cells, hint) {
             continue;
@@ -228,27 +264,27 @@ pub(crate) fn read(
         }
         let mut fields = Fields::default();
         for (j, value) in r.cells.iter().enumerate().take(width) {
-            let raw_header = &headers[j];
-            let letter = column_letter(j);
-            let col = columns.iter().find(|c| c.column == letter);
-            let Some(col) = col else { continue };
+            let Some(k) = index[j] else {
+                continue;
+            };
+            let col = &columns[k];
+            let mode = if plain[k] {
+                LegacyMode::Off
+            } else {
+                mapping.legacy
+            };
             if col.mapped_by == MappedBy::Ignored {
                 continue;
             }
-            let label = format!("{letter} \"{}\"", col.header);
-            let name = if raw_header.trim().is_empty() {
-                format!("Cột {letter}")
-            } else {
-                raw_header.clone()
-            };
+            let label = format!("{} \"{}\"", col.column, col.header);
+            let name = col.header.clone();
             let origin = Origin {
                 source,
                 sheet,
                 row: Some(r.number),
                 column: Some(&label),
             };
-            let issues: Vec<Issue> =
-                fields.put(col.field, &name, value, origin, hint, mapping.legacy);
+            let issues: Vec<Issue> = fields.put(col.field, &name, value, origin, hint, mode);
             for i in issues {
                 reg.problems.push(at(
                     Problem::warning(i.code, i.vi, i.en).in_column(label.clone())
@@ -282,14 +318,18 @@ pub(crate) fn read(
                 .filter(|c| !c.is_whitespace())
                 .flat_map(char::to_uppercase)
                 .collect();
-            if let Some(first) = codes.get(&key) {
+            if let Some(first) = reg.codes.get(&key) {
                 reg.problems.push(at(Problem::warning(
                     "register.duplicate_code",
                     format!("Mã hồ sơ {code} đã có ở dòng {first}"),
                     format!("Case code {code} is already on row {first}"),
                 )));
             } else {
-                codes.insert(key, r.number);
+                let here = match sheet {
+                    Some(s) => format!("{s}!{}", r.number),
+                    None => r.number.to_string(),
+                };
+                reg.codes.insert(key, here);
             }
         }
         rows_read += 1;

@@ -541,3 +541,112 @@ fn the_example_mapping_file_loads() {
     assert_eq!(m.column("so bn"), Some(Some("case_code")));
     assert_eq!(m.column("Ngày hẹn trả KQ"), Some(Some("due_date")));
 }
+
+#[test]
+fn unnamed_and_same_named_columns_keep_their_values() {
+    let text = "Mã hồ sơ,Người nộp,,Ghi chú,Ghi chú,Điện thoại,Điện thoại\n\
+                A-1,An,ô trống tên,một,hai,0901,0902\n";
+    let reg = read_bytes("hoso.csv", text.as_bytes(), &Mapping::default());
+    let f = &reg.rows[0].fields;
+    assert_eq!(
+        f.extra.get("Cột C").map(String::as_str),
+        Some("ô trống tên")
+    );
+    assert_eq!(f.get("description"), Some("một"));
+    assert_eq!(f.extra.get("Ghi chú (E)").map(String::as_str), Some("hai"));
+    assert_eq!(f.extra.get("Điện thoại").map(String::as_str), Some("0901"));
+    assert_eq!(
+        f.extra.get("Điện thoại (G)").map(String::as_str),
+        Some("0902")
+    );
+    let codes: Vec<&str> = reg.problems.iter().map(|p| p.code.as_str()).collect();
+    assert!(codes.contains(&"register.unnamed_column"), "{codes:?}");
+    assert!(codes.contains(&"register.duplicate_column"), "{codes:?}");
+}
+
+#[test]
+fn the_mapping_file_wins_over_recognised_headers_and_codes_stay_ascii() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("m.toml");
+    std::fs::write(
+        &m,
+        "legacy = \"viqr\"\n[columns]\n\"Số BN\" = \"case_code\"\n",
+    )
+    .unwrap();
+    let text = "Mã hồ sơ,Người nộp,Số BN\nHA.01,Nguye^~n Va(n A,HA.02\n";
+    let reg = read_bytes("hoso.csv", text.as_bytes(), &Mapping::load(&m).unwrap());
+    let f = &reg.rows[0].fields;
+    assert_eq!(
+        f.get("case_code"),
+        Some("HA.02"),
+        "the mapped column fills the field"
+    );
+    assert_eq!(f.extra.get("Mã hồ sơ").map(String::as_str), Some("HA.01"));
+    assert_eq!(f.get("applicant_name"), Some("Nguyễn Văn A"));
+    assert_eq!(reg.columns[0].mapped_by, MappedBy::Duplicate);
+}
+
+#[test]
+fn a_sidecar_value_drops_the_register_conversion_it_replaces() {
+    let origin = Origin {
+        source: "hoso.csv",
+        sheet: None,
+        row: Some(2),
+        column: None,
+    };
+    let mut reg = Fields::default();
+    reg.put(
+        Some("applicant_name"),
+        "Người nộp",
+        &encode("Nguyễn Văn Đức", Legacy::Tcvn3),
+        origin,
+        Hint::None,
+        LegacyMode::Auto,
+    );
+    reg.put(
+        Some("procedure_name"),
+        "Tên thủ tục",
+        &encode("Đăng ký khai sinh", Legacy::Tcvn3),
+        origin,
+        Hint::None,
+        LegacyMode::Auto,
+    );
+    assert_eq!(reg.conversions.len(), 2);
+    let mut sidecar = Fields::default();
+    sidecar.put(
+        Some("applicant_name"),
+        "applicant_name",
+        "Nguyễn Văn Đức",
+        origin,
+        Hint::None,
+        LegacyMode::Auto,
+    );
+    reg.overlay(&sidecar);
+    let fields: Vec<&str> = reg.conversions.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(fields, ["procedure_name"]);
+}
+
+#[test]
+fn a_case_code_twice_across_sheets_is_flagged() {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for name in ["Tháng 7", "Tháng 8"] {
+        let ws = wb.add_worksheet();
+        ws.set_name(name).unwrap();
+        ws.write_string(0, 0, "Mã hồ sơ").unwrap();
+        ws.write_string(0, 1, "Người nộp").unwrap();
+        ws.write_string(1, 0, "A-1").unwrap();
+        ws.write_string(1, 1, "An").unwrap();
+    }
+    let reg = read_bytes(
+        "hoso.xlsx",
+        &wb.save_to_buffer().unwrap(),
+        &Mapping::default(),
+    );
+    let dup = reg
+        .problems
+        .iter()
+        .find(|p| p.code == "register.duplicate_code")
+        .unwrap();
+    assert_eq!((dup.sheet.as_deref(), dup.row), (Some("Tháng 8"), Some(2)));
+    assert!(dup.message.contains("Tháng 7!2"), "{}", dup.message);
+}
