@@ -6,17 +6,6 @@ mod common;
 use common::*;
 use std::path::Path;
 
-fn jpeg_bytes() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(400, 560, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 200])
-    });
-    let mut out = Vec::new();
-    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
-    enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(200));
-    enc.encode_image(&img).unwrap();
-    out
-}
-
 fn png_bytes() -> Vec<u8> {
     let img = image::GrayImage::from_fn(400, 560, |x, y| image::Luma([((x + y) % 256) as u8]));
     let mut out = std::io::Cursor::new(Vec::new());

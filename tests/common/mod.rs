@@ -142,3 +142,15 @@ pub fn tree_digest(dir: &Path) -> std::collections::BTreeMap<String, String> {
     walk(dir, dir, &mut out);
     out
 }
+
+/// A 400 x 560 colour JPEG page at 200 dpi.
+pub fn jpeg_bytes() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(400, 560, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 200])
+    });
+    let mut out = Vec::new();
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85);
+    enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(200));
+    enc.encode_image(&img).unwrap();
+    out
+}

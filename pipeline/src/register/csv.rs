@@ -55,21 +55,9 @@ pub(crate) fn sniff_delimiter(text: &str) -> u8 {
 pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
     let name = file_name(path);
     let mut reg = Register::empty(path, "csv");
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            reg.problems.push(
-                Problem::error(
-                    "register.unreadable",
-                    format!("Không đọc được sổ đăng ký: {e}"),
-                    format!("Cannot read the register: {e}"),
-                )
-                .in_file(name),
-            );
-            return reg;
-        }
+    let Some(bytes) = super::read_file(path, &mut reg) else {
+        return reg;
     };
-    reg.sha256 = crate::hash::sha256_hex(&bytes);
     let decoded = match decode(&bytes, mapping.encoding) {
         Ok(d) => d,
         Err(e) => {

@@ -264,7 +264,7 @@ pub(crate) mod tests {
 
     const TEXT: &str = "Mã hồ sơ;Người nộp;Địa chỉ\nA-1;Nguyễn Văn Đức;Xã Quỳnh Lưu, tỉnh Nghệ An\nA-2;Trần Thị Hương;phường Bến Nghé\n";
 
-    fn utf16_bytes(s: &str, le: bool, bom: bool) -> Vec<u8> {
+    pub(crate) fn utf16_bytes(s: &str, le: bool, bom: bool) -> Vec<u8> {
         let mut out = Vec::new();
         if bom {
             out.extend(if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] });

@@ -426,6 +426,27 @@ impl Register {
     }
 }
 
+/// The register file's bytes, its SHA-256 recorded; None (and an error in `reg`) when unreadable.
+pub(crate) fn read_file(path: &Path, reg: &mut Register) -> Option<Vec<u8>> {
+    match std::fs::read(path) {
+        Ok(b) => {
+            reg.sha256 = crate::hash::sha256_hex(&b);
+            Some(b)
+        }
+        Err(e) => {
+            reg.problems.push(
+                Problem::error(
+                    "register.unreadable",
+                    format!("Không đọc được sổ đăng ký: {e}"),
+                    format!("Cannot read the register: {e}"),
+                )
+                .in_file(file_name(path)),
+            );
+            None
+        }
+    }
+}
+
 pub(crate) fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().to_string())

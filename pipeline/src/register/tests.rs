@@ -108,17 +108,6 @@ fn csv_text(headers: &[&str; 7], delimiter: char) -> String {
     out
 }
 
-fn utf16(s: &str, le: bool, bom: bool) -> Vec<u8> {
-    let mut out = Vec::new();
-    if bom {
-        out.extend(if le { [0xFF, 0xFE] } else { [0xFE, 0xFF] });
-    }
-    for u in s.encode_utf16() {
-        out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
-    }
-    out
-}
-
 fn cp1252(s: &str) -> Vec<u8> {
     let (b, _, unmappable) = WINDOWS_1252.encode(s);
     assert!(!unmappable, "{s}");
@@ -167,13 +156,13 @@ fn csv_registers_in_every_encoding_and_header_style() {
                 ),
                 (
                     "utf-16le bom",
-                    utf16(&text, true, true),
+                    super::decode::tests::utf16_bytes(&text, true, true),
                     FileEncoding::Utf16le,
                     false,
                 ),
                 (
                     "utf-16be",
-                    utf16(&text, false, false),
+                    super::decode::tests::utf16_bytes(&text, false, false),
                     FileEncoding::Utf16be,
                     false,
                 ),

@@ -52,21 +52,9 @@ pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
         _ => "xlsx",
     };
     let mut reg = Register::empty(path, format);
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            reg.problems.push(
-                Problem::error(
-                    "register.unreadable",
-                    format!("Không đọc được sổ đăng ký: {e}"),
-                    format!("Cannot read the register: {e}"),
-                )
-                .in_file(name),
-            );
-            return reg;
-        }
+    let Some(bytes) = super::read_file(path, &mut reg) else {
+        return reg;
     };
-    reg.sha256 = crate::hash::sha256_hex(&bytes);
     let mut book = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
         Ok(b) => b,
         Err(e) => {
