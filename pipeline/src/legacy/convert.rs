@@ -199,8 +199,7 @@ pub(super) fn could_be_unicode(s: &str) -> bool {
 ///   ([`vietnamese_score`]) wins, the earlier one on a tie: TCVN3 "nghèp cuî" ("nghốp cuợ",
 ///   which `detect` takes for VNI) is not read as VNI "nghèp cuỵ".
 pub fn convert(s: &str) -> Option<Converted> {
-    let combining = s.chars().any(|c| ('\u{300}'..='\u{36F}').contains(&c));
-    if combining || s.nfc().any(is_unicode_vietnamese) || could_be_unicode(s) {
+    if is_unicode_text(s) || could_be_unicode(s) {
         return None;
     }
     let least = if latin1_only(s) { 2 } else { 1 };
@@ -232,14 +231,19 @@ pub fn convert(s: &str) -> Option<Converted> {
     best.map(|(_, converted)| converted)
 }
 
+/// Text that is Unicode beyond doubt: combining marks (decomposed Unicode) or a letter only
+/// Unicode Vietnamese has.
+fn is_unicode_text(s: &str) -> bool {
+    s.chars().any(|c| ('\u{300}'..='\u{36F}').contains(&c)) || s.nfc().any(is_unicode_vietnamese)
+}
+
 /// Converts one value from an encoding known for certain (an 8-bit file in that encoding, or
 /// the mapping file says so): text that would also read as Unicode Vietnamese ("Maõ hoà sô") is
 /// converted too, since the bytes cannot be Unicode; letters only Unicode has, or combining
 /// marks, still mean Unicode. None when the decoding changes nothing or a changed word is not a
 /// valid Vietnamese syllable.
 pub fn convert_known(s: &str, encoding: Legacy) -> Option<Converted> {
-    let combining = s.chars().any(|c| ('\u{300}'..='\u{36F}').contains(&c));
-    if combining || s.nfc().any(is_unicode_vietnamese) {
+    if is_unicode_text(s) {
         return None;
     }
     converted_if_valid(s, encoding, 1)
@@ -248,8 +252,7 @@ pub fn convert_known(s: &str, encoding: Legacy) -> Option<Converted> {
 /// Converts one value from the encoding most of its file is in (a hint, not a certainty): as
 /// [`convert`] without detection, so text that may be Unicode is left alone.
 pub fn convert_as(s: &str, encoding: Legacy) -> Option<Converted> {
-    let combining = s.chars().any(|c| ('\u{300}'..='\u{36F}').contains(&c));
-    if combining || s.nfc().any(is_unicode_vietnamese) || could_be_unicode(s) {
+    if is_unicode_text(s) || could_be_unicode(s) {
         return None;
     }
     converted_if_valid(s, encoding, if latin1_only(s) { 2 } else { 1 })

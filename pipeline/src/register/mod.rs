@@ -142,18 +142,7 @@ impl Fields {
         let convertible =
             !matches!(k, Kind::Count | Kind::IdNumber | Kind::Code) && field != Some("folder");
         if !v.is_empty() && convertible {
-            let converted = match (mode, hint) {
-                (LegacyMode::Off, _) => None,
-                (LegacyMode::Force(enc), Hint::Certain(_))
-                | (LegacyMode::Auto, Hint::Certain(enc)) => legacy::convert_known(&v, enc),
-                // Forced on Unicode text (a workbook): text that reads as Unicode stays.
-                (LegacyMode::Force(enc), _) => legacy::convert_as(&v, enc),
-                (LegacyMode::Auto, Hint::Likely(enc)) => {
-                    legacy::convert_as(&v, enc).or_else(|| legacy::convert(&v))
-                }
-                (LegacyMode::Auto, Hint::None) => legacy::convert(&v),
-            };
-            if let Some(c) = converted {
+            if let Some(c) = convert_legacy(&v, hint, mode) {
                 self.conversions.push(TextConversion {
                     field: field.map(str::to_string).unwrap_or_else(|| nfc(header)),
                     encoding: c.encoding,
@@ -214,6 +203,22 @@ impl Fields {
         self.conversions
             .retain(|c| !other.known.contains_key(&c.field) && !other.extra.contains_key(&c.field));
         self.conversions.extend(other.conversions.iter().cloned());
+    }
+}
+
+/// The value read from its legacy encoding, as far as the hint and mode allow (None: leave it).
+pub(crate) fn convert_legacy(v: &str, hint: Hint, mode: LegacyMode) -> Option<legacy::Converted> {
+    match (mode, hint) {
+        (LegacyMode::Off, _) => None,
+        (LegacyMode::Force(enc), Hint::Certain(_)) | (LegacyMode::Auto, Hint::Certain(enc)) => {
+            legacy::convert_known(v, enc)
+        }
+        // Forced on Unicode text (a workbook): text that reads as Unicode stays.
+        (LegacyMode::Force(enc), _) => legacy::convert_as(v, enc),
+        (LegacyMode::Auto, Hint::Likely(enc)) => {
+            legacy::convert_as(v, enc).or_else(|| legacy::convert(v))
+        }
+        (LegacyMode::Auto, Hint::None) => legacy::convert(v),
     }
 }
 

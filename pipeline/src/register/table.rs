@@ -2,8 +2,8 @@
 //! columns to fields (mapping file first, then header spellings), cleans values, locates problems.
 
 use super::{
-    case_field, kind, ColumnMapping, Fields, Hint, Issue, Kind, LegacyMode, MappedBy, Mapping,
-    Origin, Register, RegisterRow, SheetInfo,
+    case_field, convert_legacy, kind, ColumnMapping, Fields, Hint, Issue, Kind, LegacyMode,
+    MappedBy, Mapping, Origin, Register, RegisterRow, SheetInfo,
 };
 use crate::legacy::{self, Legacy};
 use crate::problem::Problem;
@@ -42,13 +42,9 @@ pub(crate) fn column_letter(mut i: usize) -> String {
 /// A header as people read it: typed in a legacy encoding, converted to Unicode.
 fn header_text(h: &str, hint: Hint) -> String {
     let h = nfc(h);
-    match hint {
-        Hint::Certain(e) => legacy::convert_known(&h, e),
-        Hint::Likely(e) => legacy::convert_as(&h, e).or_else(|| legacy::convert(&h)),
-        Hint::None => legacy::convert(&h),
-    }
-    .map(|c| c.text)
-    .unwrap_or(h)
+    convert_legacy(&h, hint, LegacyMode::Auto)
+        .map(|c| c.text)
+        .unwrap_or(h)
 }
 
 fn map_header(h: &str, mapping: &Mapping) -> (Option<&'static str>, MappedBy) {
