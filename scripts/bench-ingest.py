@@ -2,6 +2,9 @@
 """Ingest benchmark: sohoa (--jobs 1 and --jobs 2) against img2pdf on the same synthetic corpus.
 
 usage: python3 scripts/bench-ingest.py [--pages 200] [--runs 3] [--seed 7] [--out bench-out]
+                                      [--sohoa BIN] [--previous BIN]
+
+--previous BIN runs an earlier sohoa build on the same corpus in the same runs (before/after ratios).
 
 Generates a corpus with samples/generate.py, builds target/release/sohoa, then per run ingests the corpus
 into a fresh archive with each tool and measures wall time and peak RSS of every child process
@@ -161,6 +164,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", type=Path, default=ROOT / "bench-out", help="work dir (default bench-out/)")
     ap.add_argument("--sohoa", type=Path, help="use this sohoa binary instead of building target/release/sohoa")
+    ap.add_argument("--previous", type=Path, help="an earlier sohoa binary, run alongside for before/after ratios")
     args = ap.parse_args()
     out: Path = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -190,12 +194,13 @@ def main() -> int:
         r["rss"].append(rss_kib)
         r["pages"].append(pages)
 
+    builds = [("sohoa", sohoa)] + ([("previous", args.previous.resolve())] if args.previous else [])
     for run in range(1, args.runs + 1):
-        for jobs in (1, 2):
-            tool = f"sohoa --jobs {jobs}"
+        for (name, binary), jobs in [(b, j) for j in (1, 2) for b in builds]:
+            tool = f"{name} --jobs {jobs}"
             archive = out / f"archive-j{jobs}"
             shutil.rmtree(archive, ignore_errors=True)
-            rc, secs, rss = run_measured([str(sohoa), "ingest", str(corpus), "--archive", str(archive),
+            rc, secs, rss = run_measured([str(binary), "ingest", str(corpus), "--archive", str(archive),
                                           "--jobs", str(jobs)], log)
             if rc not in (0, 1):
                 print(f"{tool}: exit {rc}; see {log}", file=sys.stderr)
@@ -259,6 +264,10 @@ def main() -> int:
             if base and tool in summary:
                 pps, rss = summary[tool]
                 print(f"{tool} / {baseline}: pages/s x{pps / base[0]:.2f}, peak RSS x{rss / base[1]:.2f}")
+    for jobs in (1, 2):
+        new, old = summary.get(f"sohoa --jobs {jobs}"), summary.get(f"previous --jobs {jobs}")
+        if new and old:
+            print(f"sohoa --jobs {jobs} / previous: pages/s x{new[0] / old[0]:.3f}, peak RSS x{new[1] / old[1]:.2f}")
     skipped_pages = sum(n for _, n, _ in refused)
     print()
     print(f"img2pdf skipped {len(refused)} file(s), {skipped_pages} page(s) it refuses"

@@ -50,6 +50,7 @@ def main() -> int:
                     help="runs of ocrmypdf (default: --runs; it takes minutes per run)")
     ap.add_argument("--out", type=Path, default=ROOT / "bench-out-norm")
     ap.add_argument("--sohoa", type=Path, help="use this sohoa binary instead of building target/release/sohoa")
+    ap.add_argument("--previous", type=Path, help="an earlier sohoa binary, run alongside for before/after ratios")
     args = ap.parse_args()
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
@@ -67,9 +68,14 @@ def main() -> int:
     every = [str(f) for _, files in plan for f in files]
     joined = out / "all-pages.pdf"
     subprocess.run([sys.executable, "-m", "img2pdf", *every, "-o", str(joined)], check=True, stderr=subprocess.DEVNULL)
+    previous = args.previous.resolve() if args.previous else None
     tools = {
         "sohoa default": lambda a: [str(sohoa), "ingest", str(corpus), "--archive", str(a), "--jobs", "2"],
         "sohoa compact": lambda a: [str(sohoa), "ingest", str(corpus), "--archive", str(a), "--jobs", "2", "--profile", "compact"],
+        **({
+            "previous default": lambda a: [str(previous), "ingest", str(corpus), "--archive", str(a), "--jobs", "2"],
+            "previous compact": lambda a: [str(previous), "ingest", str(corpus), "--archive", str(a), "--jobs", "2", "--profile", "compact"],
+        } if previous else {}),
         "ocrmypdf --deskew": lambda a: ["ocrmypdf", "--output-type", "pdfa", "--deskew", "--tesseract-timeout", "0",
                                         "-j", "2", "-q", str(joined), str(a) + ".pdf"],
     }
@@ -83,7 +89,7 @@ def main() -> int:
             shutil.rmtree(target, ignore_errors=True)
             Path(str(target) + ".pdf").unlink(missing_ok=True)
             rc, secs, rss = bench.run_measured(cmd(target), log)
-            if tool.startswith("sohoa"):
+            if tool.startswith(("sohoa", "previous")):
                 pages, _ = bench.count_sohoa_pages(target)
                 size = sum(p.stat().st_size for p in (target / "bags").glob("*/data/*.pdf"))
                 rotated = sum(1 for m in (target / "bags").glob("*/data/metadata.json")
@@ -119,6 +125,10 @@ def main() -> int:
     for tool in ("sohoa default", "sohoa compact") if base else ():
         pps, rss = summary[tool]
         print(f"{tool} / ocrmypdf --deskew: pages/s x{pps / base[0]:.2f}, peak RSS x{rss / base[1]:.2f}")
+    for profile in ("default", "compact"):
+        new, old = summary.get(f"sohoa {profile}"), summary.get(f"previous {profile}")
+        if new and old:
+            print(f"sohoa {profile} / previous: pages/s x{new[0] / old[0]:.3f}, peak RSS x{new[1] / old[1]:.2f}")
     print("(sohoa also decodes and validates every page, hashes, writes BagIt bags with metadata and events, "
           "and updates the search index; ocrmypdf with OCR disabled; both use 2 jobs)")
     if refused:

@@ -59,7 +59,7 @@ pub fn as_of(given: Option<&str>, lang: Lang) -> Result<time::Date, u8> {
                     .and_then(|d| sohoa_audit::calendar::parse_date(&d))
             })
             .ok_or_else(|| {
-                eprintln!(
+                warn!(
                     "{}: \"{s}\"",
                     lang.pick(
                         "Ngày không hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY)",
@@ -92,7 +92,7 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
             Some(p) if p >= 100.0 => Fixity::All,
             Some(p) => Fixity::Sample(p),
             None => {
-                eprintln!(
+                warn!(
                     "{}: \"{s}\"",
                     lang.pick(
                         "--sample cần một tỷ lệ từ 0 đến 100 (ví dụ 10%)",
@@ -143,7 +143,7 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
         Ok(r) => r,
         Err(e) => {
             bar.finish_and_clear();
-            eprintln!("{}: {e}", lang.pick("Không kiểm tra được", "Cannot audit"));
+            warn!("{}: {e}", lang.pick("Không kiểm tra được", "Cannot audit"));
             return EXIT_CANNOT_RUN;
         }
     };
@@ -175,7 +175,7 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
 
 fn print_human(r: &AuditReport, lang: Lang) {
     let s = &r.summary;
-    println!(
+    say!(
         "{} {} · {} {} · {} {} · {} {}",
         lang.pick("Hồ sơ:", "Cases:"),
         s.cases,
@@ -188,7 +188,7 @@ fn print_human(r: &AuditReport, lang: Lang) {
     );
     for c in Criterion::ALL {
         if let Some(t) = s.by_criterion.get(&c) {
-            println!(
+            say!(
                 "  {:<5} ({}): {} {}, {} {}, {} {}",
                 c.word(),
                 c.meaning(lang),
@@ -202,7 +202,7 @@ fn print_human(r: &AuditReport, lang: Lang) {
         }
     }
     if r.fixity.mode != "none" {
-        println!(
+        say!(
             "{} {} {} ({:.1} MB, {:.1} s)",
             lang.pick("Kiểm tra toàn vẹn:", "Fixity re-checked:"),
             r.fixity.bags_checked,
@@ -215,8 +215,8 @@ fn print_human(r: &AuditReport, lang: Lang) {
     for f in &r.findings {
         let case = f.case_id.as_deref().unwrap_or("");
         if current != Some(case) {
-            println!();
-            println!(
+            say!();
+            say!(
                 "{}",
                 if case.is_empty() {
                     lang.pick("Toàn kho", "Whole archive")
@@ -235,7 +235,7 @@ fn print_human(r: &AuditReport, lang: Lang) {
             .page
             .map(|p| format!(" [{} {p}]", lang.pick("trang", "page")))
             .unwrap_or_default();
-        println!(
+        say!(
             "  {} {:<8} {}{page}: {}",
             f.criterion.word(),
             sev,

@@ -2,19 +2,26 @@
 //! or the report (JSON). Exit 0 when every case is stored or unchanged, 1 when some failed.
 
 use crate::progress::Bar;
-use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
-use sohoa_pipeline::ingest::{ingest, CaseStatus, Options};
+use crate::{EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL};
+use sohoa_pipeline::ingest::{ingest, CaseStatus, NoCatalog, Options, SourceCatalog};
 use sohoa_pipeline::problem::Lang;
 use std::path::Path;
 
 pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
     let bar = Bar::new(lang, json);
-    let result = ingest(scans, opts, &bar);
+    // What the index knows of stored scans, to name likely duplicates (none when no index yet).
+    let index = sohoa_index::ArchiveIndex::open(&opts.archive).ok();
+    let catalog: &dyn SourceCatalog = match &index {
+        Some(i) => i,
+        None => &NoCatalog,
+    };
+    let result = ingest(scans, opts, &bar, catalog);
+    drop(index);
     bar.finish();
     let report = match result {
         Ok(r) => r,
         Err(problem) => {
-            eprintln!(
+            warn!(
                 "{}: {}",
                 lang.pick("Không thể chạy", "Cannot run"),
                 problem.render(lang)
@@ -29,7 +36,14 @@ pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
         .filter(|c| c.status == CaseStatus::Ingested)
         .map(|c| c.case_id.clone())
         .collect();
-    let index = crate::search_cmd::update_index(&opts.archive, &stored);
+    // Unchanged cases are checked too: the index may have missed them (a killed run, a restore).
+    let known: Vec<(String, u64)> = report
+        .cases
+        .iter()
+        .filter(|c| c.status == CaseStatus::Skipped)
+        .filter_map(|c| Some((c.case_id.clone(), u64::from(c.version?))))
+        .collect();
+    let index = crate::search_cmd::update_index(&opts.archive, &stored, &known);
     if json {
         let mut value = serde_json::to_value(&report).unwrap_or_default();
         value["index"] = index.to_json();
@@ -41,10 +55,10 @@ pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
         print_summary(&report, lang);
         index.print(lang);
     }
-    if report.exit_code() == 0 {
-        EXIT_OK
-    } else {
-        EXIT_PARTIAL
+    match report.exit_code() {
+        0 => EXIT_OK,
+        130 => EXIT_INTERRUPTED,
+        _ => EXIT_PARTIAL,
     }
 }
 
@@ -72,8 +86,20 @@ fn print_summary(r: &sohoa_pipeline::ingest::BatchReport, lang: Lang) {
             (CaseStatus::Failed, Lang::En) => {
                 format!("  ✗ {} ({}): failed, not stored", c.case_id, c.folder)
             }
+            (CaseStatus::Interrupted, Lang::Vi) => {
+                format!(
+                    "  ■ {} ({}): dừng theo yêu cầu, chưa lưu",
+                    c.case_id, c.folder
+                )
+            }
+            (CaseStatus::Interrupted, Lang::En) => {
+                format!(
+                    "  ■ {} ({}): stopped on request, not stored",
+                    c.case_id, c.folder
+                )
+            }
         };
-        println!("{line}");
+        say!("{line}");
         if !c.normalized.is_empty() {
             let n = c.normalized;
             let parts: Vec<String> = [
@@ -94,29 +120,29 @@ fn print_summary(r: &sohoa_pipeline::ingest::BatchReport, lang: Lang) {
             .filter(|(k, _)| *k > 0)
             .map(|(k, label)| format!("{label} {k}"))
             .collect();
-            println!(
+            say!(
                 "      {}: {}",
                 lang.pick("chuẩn hóa trang", "pages normalized"),
                 parts.join(", ")
             );
         }
         if let Some(prev) = &c.previous_version {
-            println!(
+            say!(
                 "      {} {prev}",
                 lang.pick("phiên bản cũ giữ tại", "previous version kept at")
             );
         }
         if c.metadata_status == Some("incomplete") {
-            println!(
+            say!(
                 "      {}",
                 lang.pick("thông tin hồ sơ chưa đủ", "case metadata incomplete")
             );
         }
         for e in &c.errors {
-            println!("      {} {}", lang.pick("LỖI", "ERROR"), e.render(lang));
+            say!("      {} {}", lang.pick("LỖI", "ERROR"), e.render(lang));
         }
         for w in &c.warnings {
-            println!(
+            say!(
                 "      {} {}",
                 lang.pick("Cảnh báo", "Warning"),
                 w.render(lang)
@@ -124,19 +150,31 @@ fn print_summary(r: &sohoa_pipeline::ingest::BatchReport, lang: Lang) {
         }
     }
     let s = &r.summary;
-    println!();
+    say!();
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => say!(
             "Hồ sơ: {} ({} đã lưu, {} không đổi, {} lỗi) · Trang: {} · Dung lượng: {} · {:.1} giây · Cảnh báo: {} · Lỗi: {}",
             s.cases, s.ingested, s.skipped, s.failed, s.pages, mb(s.bytes), s.seconds, s.warnings, s.errors
         ),
-        Lang::En => println!(
+        Lang::En => say!(
             "Cases: {} ({} stored, {} unchanged, {} failed) · Pages: {} · Size: {} · {:.1} s · Warnings: {} · Errors: {}",
             s.cases, s.ingested, s.skipped, s.failed, s.pages, mb(s.bytes), s.seconds, s.warnings, s.errors
         ),
     }
+    if r.interrupted {
+        match lang {
+            Lang::Vi => say!(
+                "DỪNG THEO YÊU CẦU: {} hồ sơ chưa được lưu (không có gói dở dang); chạy lại lệnh để lưu tiếp.",
+                s.interrupted
+            ),
+            Lang::En => say!(
+                "STOPPED ON REQUEST: {} case(s) not stored (no partial bag left); run the command again to go on.",
+                s.interrupted
+            ),
+        }
+    }
     for p in &r.batch_problems {
-        println!(
+        say!(
             "  {} {}",
             if p.is_error() {
                 lang.pick("LỖI", "ERROR")
@@ -147,7 +185,7 @@ fn print_summary(r: &sohoa_pipeline::ingest::BatchReport, lang: Lang) {
         );
     }
     if let Some(path) = &r.report_path {
-        println!(
+        say!(
             "{}: {}",
             lang.pick("Báo cáo chi tiết", "Full report"),
             Path::new(&r.archive).join(path).display()

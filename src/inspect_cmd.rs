@@ -28,7 +28,7 @@ pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> u8 {
             Err(e) => {
                 failed = true;
                 if !json {
-                    println!("{name}: {} {e}", lang.pick("LỖI", "ERROR"));
+                    say!("{name}: {} {e}", lang.pick("LỖI", "ERROR"));
                 }
                 results.push(serde_json::json!({ "file": name, "error": e }));
             }
@@ -46,7 +46,7 @@ pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> u8 {
 }
 
 fn print_file(name: &str, pages: &[sohoa_pipeline::normalize::Inspection], lang: Lang) {
-    println!("{name}");
+    say!("{name}");
     for p in pages {
         let n = p.normalization.clone().unwrap_or_default();
         let skew = n
@@ -73,17 +73,17 @@ fn print_file(name: &str, pages: &[sohoa_pipeline::normalize::Inspection], lang:
             .and_then(|v| v.as_str().map(str::to_string))
             .unwrap_or_default();
         match lang {
-            Lang::Vi => println!(
+            Lang::Vi => say!(
                 "  trang {}: {}x{} px, {:.0} dpi ({:?}), nghiêng {skew} → {action}, viền cắt (trái/trên/phải/dưới) {crop}, mực {:.5}{}, nội dung {content}, lưu {stored}",
                 p.page, p.width, p.height, p.dpi_x, p.dpi_source, n.ink, if n.blank { " (TRANG TRẮNG)" } else { "" }
             ),
-            Lang::En => println!(
+            Lang::En => say!(
                 "  page {}: {}x{} px, {:.0} dpi ({:?}), skew {skew} → {action}, borders cropped (l/t/r/b) {crop}, ink {:.5}{}, content {content}, stored as {stored}",
                 p.page, p.width, p.height, p.dpi_x, p.dpi_source, n.ink, if n.blank { " (BLANK)" } else { "" }
             ),
         }
         for w in &p.warnings {
-            println!(
+            say!(
                 "    {} {}",
                 lang.pick("Cảnh báo", "Warning"),
                 w.render(lang)

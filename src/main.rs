@@ -1,6 +1,8 @@
 //! sohoa: the command line. Parses arguments, shows progress, prints results for people
 //! (Vietnamese first, `--lang en` for English) or as JSON, and maps outcomes to exit codes.
 
+#[macro_use]
+mod term;
 mod audit_cmd;
 mod ingest_cmd;
 mod inspect_cmd;
@@ -11,6 +13,7 @@ mod register_cmd;
 mod report_cmd;
 mod search_cmd;
 mod verify_cmd;
+mod withdraw_cmd;
 
 use clap::{Parser, Subcommand};
 use sohoa_pipeline::problem::Lang;
@@ -21,6 +24,8 @@ use std::process::ExitCode;
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_PARTIAL: u8 = 1;
 pub const EXIT_CANNOT_RUN: u8 = 2;
+/// Stopped on request (Ctrl-C, SIGTERM) after reporting what was stored: 128 + SIGINT.
+pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Parser)]
 #[command(
@@ -32,6 +37,10 @@ struct Cli {
     /// Language of messages for people: vi (default) or en.
     #[arg(long, global = true, env = "SOHOA_LANG", default_value = "vi", value_parser = ["vi", "en"])]
     lang: String,
+    /// File of the key that hashes identity numbers in the index (default
+    /// ~/.config/sohoa/identifier-hmac.key, outside every archive; made by ingest or reindex).
+    #[arg(long, global = true, env = "SOHOA_ID_KEY")]
+    id_key: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -68,7 +77,31 @@ enum Command {
         /// Column mapping file (TOML) for the register (default: hoso.mapping.toml next to the register).
         #[arg(long)]
         mapping: Option<PathBuf>,
+        /// Follow symbolic links in the scan folder (refused otherwise); special files are never read.
+        #[arg(long)]
+        follow_symlinks: bool,
+        /// Replace a case code already stored from another source (the old version is kept in
+        /// versions/ and the replacement recorded); give the reason with --reason.
+        #[arg(long)]
+        replace: bool,
+        /// Why the cases are replaced (with --replace), kept in the preservation events.
+        #[arg(long, requires = "replace")]
+        reason: Option<String>,
         /// Print the ingest report as JSON on standard output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a case out of the archive without deleting anything: the bag goes to withdrawn/ with
+    /// a deaccession event and the reason, its previous version to versions/, search forgets it.
+    Withdraw {
+        /// Case id (the bag folder name in ARCHIVE/bags/).
+        case: String,
+        #[arg(long, default_value = "archive")]
+        archive: PathBuf,
+        /// Why the case is withdrawn (kept in the preservation events).
+        #[arg(long)]
+        reason: String,
+        /// Print the result as JSON on standard output.
         #[arg(long)]
         json: bool,
     },
@@ -185,6 +218,22 @@ pub fn load_profile(name: &str, lang: Lang) -> Result<sohoa_pipeline::normalize:
     })
 }
 
+/// Ctrl-C and SIGTERM ask a long run to stop: the flag is set, the run drops the case in
+/// flight, reports what was stored and exits 130. A second Ctrl-C ends the process at once.
+pub fn stop_on_signals() -> std::sync::Arc<std::sync::atomic::AtomicBool> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM] {
+        // Order matters: the conditional exit is checked before the flag is set.
+        let exit = signal_hook::flag::register_conditional_shutdown(sig, 130, flag.clone());
+        let set = signal_hook::flag::register(sig, flag.clone());
+        if let Err(e) = exit.and(set) {
+            tracing::warn!("cannot handle signal {sig}: {e}");
+        }
+    }
+    flag
+}
+
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism()
         .map(|n| n.get())
@@ -206,6 +255,10 @@ fn main() -> ExitCode {
         .init();
     let cli = Cli::parse();
     let lang = if cli.lang == "en" { Lang::En } else { Lang::Vi };
+    if let Some(key) = &cli.id_key {
+        // Read by the library (`privacy::default_key_path`); set before any thread starts.
+        std::env::set_var("SOHOA_ID_KEY", key);
+    }
     if matches!(
         cli.command,
         Command::Search(_) | Command::Register(_) | Command::Inspect { .. }
@@ -232,6 +285,9 @@ fn main() -> ExitCode {
             ocr,
             register,
             mapping,
+            follow_symlinks,
+            replace,
+            reason,
             json,
         } => match load_profile(&profile, lang) {
             Ok(profile) => {
@@ -245,6 +301,11 @@ fn main() -> ExitCode {
                     ocr: ocr.settings(),
                     register,
                     mapping,
+                    follow_symlinks,
+                    replace: replace.then(|| {
+                        reason.unwrap_or_else(|| "--replace (no reason given)".to_string())
+                    }),
+                    cancel: Some(stop_on_signals()),
                 };
                 ingest_cmd::run(&scans, &opts, json, lang)
             }
@@ -267,6 +328,7 @@ fn main() -> ExitCode {
                 settings,
                 force,
                 cases,
+                cancel: Some(stop_on_signals()),
             };
             ocr_cmd::run(&opts, json, lang)
         }
@@ -292,6 +354,12 @@ fn main() -> ExitCode {
         Command::Report(args) => report_cmd::run(&args, lang),
         Command::Register(RegisterCommand::Check(args)) => register_cmd::check(&args, lang),
         Command::Reindex { archive, json } => search_cmd::reindex(&archive, json, lang),
+        Command::Withdraw {
+            case,
+            archive,
+            reason,
+            json,
+        } => withdraw_cmd::run(&archive, &case, &reason, json, lang),
     };
     ExitCode::from(code)
 }

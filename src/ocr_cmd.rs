@@ -39,9 +39,12 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
             (_, _) => format!("  ✗ {}", c.case_id),
         };
         if !json {
-            bar.println(line);
+            bar.println(sohoa_pipeline::neutralize::for_terminal(&line));
             for p in c.errors.iter().chain(&c.warnings) {
-                bar.println(format!("      {}", p.render(lang)));
+                bar.println(sohoa_pipeline::neutralize::for_terminal(&format!(
+                    "      {}",
+                    p.render(lang)
+                )));
             }
         }
     });
@@ -49,7 +52,7 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
     let report = match report {
         Ok(r) => r,
         Err(p) => {
-            eprintln!("{}", p.render(lang));
+            warn!("{}", p.render(lang));
             return EXIT_CANNOT_RUN;
         }
     };
@@ -59,14 +62,14 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
         .filter(|c| c.status == "added")
         .map(|c| c.case_id.clone())
         .collect();
-    let index = crate::search_cmd::update_index(&opts.archive, &changed);
+    let index = crate::search_cmd::update_index(&opts.archive, &changed, &[]);
     if json {
         let mut v = serde_json::to_value(&report).unwrap_or_default();
         v["index"] = index.to_json();
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         match lang {
-            Lang::Vi => println!(
+            Lang::Vi => say!(
                 "{} ({}): {} hồ sơ thêm lớp chữ, {} giữ nguyên, {} lỗi · {:.1} giây",
                 report.engine,
                 report.languages,
@@ -75,7 +78,7 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
                 report.failed,
                 report.seconds
             ),
-            Lang::En => println!(
+            Lang::En => say!(
                 "{} ({}): {} cases got text, {} unchanged, {} failed · {:.1} s",
                 report.engine,
                 report.languages,

@@ -9,7 +9,7 @@ use std::path::Path;
 pub fn archive_present(archive: &Path, lang: Lang) -> bool {
     let ok = archive.join("bags").is_dir();
     if !ok {
-        eprintln!(
+        warn!(
             "{} {}",
             lang.pick(
                 "Không tìm thấy kho lưu trữ (thiếu thư mục bags/):",
@@ -37,7 +37,7 @@ impl Outputs {
 
     pub fn write(&mut self, path: &Path, bytes: impl AsRef<[u8]>) {
         if let Err(e) = write_atomic(path, bytes.as_ref()) {
-            eprintln!(
+            warn!(
                 "{} {}: {e}",
                 self.lang.pick("Không ghi được", "Cannot write"),
                 path.display()

@@ -45,7 +45,8 @@ impl Progress for Bar {
     }
 
     fn file_done(&self, folder: &str) {
-        self.bar.set_message(folder.to_string());
+        self.bar
+            .set_message(sohoa_pipeline::neutralize::for_terminal(folder).into_owned());
         self.bar.inc(1);
     }
 
@@ -60,8 +61,20 @@ impl Progress for Bar {
             (CaseStatus::Failed, Lang::En) => {
                 format!("✗ {} ({}): failed, not stored", r.case_id, r.folder)
             }
+            (CaseStatus::Interrupted, Lang::Vi) => {
+                format!(
+                    "■ {} ({}): dừng theo yêu cầu, không lưu",
+                    r.case_id, r.folder
+                )
+            }
+            (CaseStatus::Interrupted, Lang::En) => {
+                format!(
+                    "■ {} ({}): stopped on request, not stored",
+                    r.case_id, r.folder
+                )
+            }
             _ => return,
         };
-        self.bar.suspend(|| eprintln!("{line}"));
+        self.bar.suspend(|| crate::warn!("{line}"));
     }
 }

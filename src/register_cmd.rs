@@ -28,7 +28,7 @@ const SHOWN: usize = 50;
 
 pub fn check(args: &CheckArgs, lang: Lang) -> u8 {
     if !args.file.is_file() {
-        eprintln!(
+        warn!(
             "{} {}",
             lang.pick("Không tìm thấy tệp", "File not found:"),
             args.file.display()
@@ -43,13 +43,13 @@ pub fn check(args: &CheckArgs, lang: Lang) -> u8 {
         Some(p) => match Mapping::load(p) {
             Ok(m) => m,
             Err(e) => {
-                eprintln!("{}", e.render(lang));
+                warn!("{}", e.render(lang));
                 return EXIT_CANNOT_RUN;
             }
         },
         None => Mapping::default(),
     };
-    let reg = register::read_register(&args.file, &mapping);
+    let reg = register::read_register(&args.file, &mapping, &register::Limits::default());
     let unreadable = reg.rows.is_empty() && reg.problems.iter().any(|p| p.is_error());
     if args.json {
         print_json(&reg, &mapping, args.rows);
@@ -88,11 +88,25 @@ fn print_json(reg: &Register, mapping: &Mapping, rows: bool) {
             .rows
             .iter()
             .map(|r| {
+                // Identity numbers masked, as everywhere sohoa prints: the applicant's whole
+                // (also when a spreadsheet cut it), any other value where it quotes one.
+                let masked = |m: &std::collections::BTreeMap<String, String>| {
+                    m.iter()
+                        .map(|(k, v)| {
+                            let v = if k == "applicant_id" {
+                                sohoa_pipeline::privacy::mask(v)
+                            } else {
+                                sohoa_pipeline::privacy::mask_ids(v).into_owned()
+                            };
+                            (k.clone(), v)
+                        })
+                        .collect::<std::collections::BTreeMap<_, _>>()
+                };
                 serde_json::json!({
                     "sheet": r.sheet,
                     "row": r.row,
-                    "fields": r.fields.known,
-                    "extra": r.fields.extra,
+                    "fields": masked(&r.fields.known),
+                    "extra": masked(&r.fields.extra),
                 })
             })
             .collect();
@@ -102,7 +116,7 @@ fn print_json(reg: &Register, mapping: &Mapping, rows: bool) {
 
 fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
     let pick = |vi: &'static str, en: &'static str| lang.pick(vi, en);
-    println!(
+    say!(
         "{} {} ({})",
         pick("Sổ đăng ký:", "Register:"),
         reg.path.display(),
@@ -114,7 +128,7 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
             Some(d) => format!("\"{d}\""),
             None => "–".into(),
         };
-        println!(
+        say!(
             "  {} {}; {} {delim}",
             pick("Mã hóa ký tự:", "Encoding:"),
             e.label(),
@@ -122,7 +136,7 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
         );
     }
     if let Some(p) = &mapping.path {
-        println!(
+        say!(
             "  {} {} ({} {})",
             pick("Tệp ánh xạ cột:", "Column mapping file:"),
             p.display(),
@@ -134,32 +148,32 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
         let Some(name) = s.name.as_deref().map(|n| format!("\"{n}\"")) else {
             if let Some(h) = s.header_row {
                 match lang {
-                    Lang::Vi => println!("  Dòng tiêu đề {h}, {} dòng hồ sơ", s.rows),
-                    Lang::En => println!("  Header row {h}, {} case rows", s.rows),
+                    Lang::Vi => say!("  Dòng tiêu đề {h}, {} dòng hồ sơ", s.rows),
+                    Lang::En => say!("  Header row {h}, {} case rows", s.rows),
                 }
             }
             continue;
         };
         match (s.used, lang) {
-            (true, Lang::Vi) => println!(
+            (true, Lang::Vi) => say!(
                 "  Trang tính {name}: dòng tiêu đề {}, {} dòng hồ sơ",
                 s.header_row.unwrap_or(0),
                 s.rows
             ),
-            (true, Lang::En) => println!(
+            (true, Lang::En) => say!(
                 "  Sheet {name}: header row {}, {} case rows",
                 s.header_row.unwrap_or(0),
                 s.rows
             ),
             (false, Lang::Vi) => {
-                println!("  Trang tính {name}: không có dòng tiêu đề nhận ra được, bỏ qua")
+                say!("  Trang tính {name}: không có dòng tiêu đề nhận ra được, bỏ qua")
             }
-            (false, Lang::En) => println!("  Sheet {name}: no recognisable header row, skipped"),
+            (false, Lang::En) => say!("  Sheet {name}: no recognisable header row, skipped"),
         }
     }
     let conversions: Vec<_> = reg.conversions().collect();
     if let Some(h) = reg.legacy_hint {
-        println!(
+        say!(
             "  {} {} ({} {})",
             pick(
                 "Chữ gõ bằng bảng mã cũ:",
@@ -174,7 +188,7 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
         );
     }
     if !reg.columns.is_empty() {
-        println!("{}", pick("Ánh xạ cột:", "Column mapping:"));
+        say!("{}", pick("Ánh xạ cột:", "Column mapping:"));
         let width = reg
             .columns
             .iter()
@@ -207,14 +221,14 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
                 (MappedBy::Unknown, Lang::En) => "not recognised: kept as is under its header",
             };
             let header = format!("\"{}\"", c.header);
-            println!(
+            say!(
                 "  {sheet}{:<4} {header:<w$} -> {target} [{how}]",
                 c.column,
                 w = width + 2
             );
         }
     }
-    println!(
+    say!(
         "{} {}; {} {}",
         pick("Dòng hồ sơ đọc được:", "Case rows read:"),
         reg.rows.len(),
@@ -223,22 +237,22 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
     );
     let limit = if all { usize::MAX } else { SHOWN };
     for p in reg.problems.iter().take(limit) {
-        println!("  {}", p.render(lang));
+        say!("  {}", p.render(lang));
     }
     if reg.problems.len() > limit {
         match lang {
-            Lang::Vi => println!(
+            Lang::Vi => say!(
                 "  ... và {} vấn đề khác (--all để xem hết)",
                 reg.problems.len() - limit
             ),
-            Lang::En => println!(
+            Lang::En => say!(
                 "  ... and {} more problems (--all to see them all)",
                 reg.problems.len() - limit
             ),
         }
     }
     if !conversions.is_empty() {
-        println!(
+        say!(
             "{}",
             pick(
                 "Giá trị đã chuyển sang Unicode (giữ bản gốc trong hồ sơ):",
@@ -256,7 +270,7 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
             if let Some(col) = &c.column {
                 at.push_str(&format!("{}{col}", pick("cột ", "column ")));
             }
-            println!(
+            say!(
                 "  {at}: \"{}\" -> \"{}\" ({})",
                 c.original,
                 c.text,
@@ -265,8 +279,8 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
         }
         if conversions.len() > limit {
             match lang {
-                Lang::Vi => println!("  ... và {} giá trị khác", conversions.len() - limit),
-                Lang::En => println!("  ... and {} more values", conversions.len() - limit),
+                Lang::Vi => say!("  ... và {} giá trị khác", conversions.len() - limit),
+                Lang::En => say!("  ... and {} more values", conversions.len() - limit),
             }
         }
     }

@@ -73,7 +73,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
     let (rules, calendar) = match sohoa_audit::audit::load_rules(a.rules.as_deref()) {
         Ok(x) => x,
         Err(e) => {
-            eprintln!(
+            warn!(
                 "{}: {e}",
                 lang.pick("Tệp quy tắc không dùng được", "Unusable rule file")
             );
@@ -84,7 +84,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
     let bags = match load_archive(&a.archive, jobs) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!(
+            warn!(
                 "{}: {e}",
                 lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
             );
@@ -119,7 +119,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
         },
     };
     if period.to < period.from {
-        eprintln!(
+        warn!(
             "{}",
             lang.pick("--to phải sau --from", "--to must be after --from")
         );
@@ -148,7 +148,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
         match sohoa_audit::tables::report_xlsx(&report) {
             Ok(bytes) => out.write(p, bytes),
             Err(e) => {
-                eprintln!(
+                warn!(
                     "{} {}: {e}",
                     lang.pick("Không tạo được tệp Excel", "Cannot build the Excel file"),
                     p.display()
@@ -180,7 +180,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
     } else {
         print_human(&report, lang);
         if a.apologies.is_some() {
-            println!(
+            say!(
                 "{} {letters}",
                 lang.pick("Phiếu xin lỗi đã tạo:", "Apology letters written:")
             );
@@ -206,7 +206,7 @@ fn write_letters(
         return Ok(0);
     }
     let font = LetterFont::find(a.font.as_deref()).map_err(|e| {
-        eprintln!(
+        warn!(
             "{}: {e}",
             lang.pick(
                 "Không có phông chữ tiếng Việt cho phiếu xin lỗi (dùng --font TỆP.ttf)",
@@ -255,7 +255,7 @@ fn write_letters(
         match written {
             Ok(()) => n += 1,
             Err(e) => {
-                eprintln!(
+                warn!(
                     "{} {}: {e}",
                     lang.pick(
                         "Không tạo được phiếu xin lỗi",
@@ -309,13 +309,13 @@ fn pct(r: Option<f64>, lang: Lang) -> String {
 }
 
 fn print_human(r: &StatsReport, lang: Lang) {
-    println!(
+    say!(
         "{} {} – {}",
         lang.pick("Biểu 06/VPCP/KSTT, kỳ", "Form 06/VPCP/KSTT, period"),
         r.from,
         r.to
     );
-    println!(
+    say!(
         "{:<32} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7}",
         lang.pick("Nhóm", "Group"),
         lang.pick("Nhận", "Recv"),
@@ -340,7 +340,7 @@ fn print_human(r: &StatsReport, lang: Lang) {
                 .collect::<Vec<_>>()
                 .join(" ")
         };
-        println!(
+        say!(
             "{label:<32} {} | {} | {}",
             cols(0..4),
             cols(4..8),
@@ -348,7 +348,7 @@ fn print_human(r: &StatsReport, lang: Lang) {
         );
     }
     let c = &r.total.counts;
-    println!(
+    say!(
         "{} {} · {} {} · {} {}",
         lang.pick("Tỷ lệ đúng và trước hạn:", "On-time rate:"),
         pct(c.ontime_rate, lang),
@@ -358,16 +358,16 @@ fn print_human(r: &StatsReport, lang: Lang) {
         pct(c.postal_rate, lang)
     );
     for i in r.invariants.iter().filter(|i| !i.holds) {
-        println!("✗ {}: {}", i.name, i.detail.join("; "));
+        say!("✗ {}: {}", i.name, i.detail.join("; "));
     }
     if !r.late.is_empty() {
-        println!(
+        say!(
             "{} {}",
             lang.pick("Hồ sơ trễ hạn:", "Late cases:"),
             r.late.len()
         );
         for l in &r.late {
-            println!(
+            say!(
                 "  {} · {} · {} {} → {} ({} {})",
                 l.case_code.as_deref().unwrap_or(&l.case_id),
                 l.applicant_name.as_deref().unwrap_or("-"),
@@ -382,7 +382,7 @@ fn print_human(r: &StatsReport, lang: Lang) {
         }
     }
     if !r.skipped.is_empty() {
-        println!(
+        say!(
             "{} {}",
             lang.pick("Hồ sơ không tính được:", "Cases not counted:"),
             r.skipped.len()

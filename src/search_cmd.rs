@@ -78,13 +78,13 @@ impl IndexUpdate {
 
     pub fn print(&self, lang: Lang) {
         match &self.error {
-            None => println!(
+            None => say!(
                 "{}: {} ({:.1} s)",
                 lang.pick("Chỉ mục tìm kiếm đã cập nhật", "Search index updated"),
                 self.updated,
                 self.seconds
             ),
-            Some(e) => eprintln!(
+            Some(e) => warn!(
                 "{}: {e}\n{}",
                 lang.pick(
                     "Cảnh báo: chưa cập nhật được chỉ mục tìm kiếm (các gói đã lưu vẫn nguyên vẹn)",
@@ -99,10 +99,11 @@ impl IndexUpdate {
     }
 }
 
-/// Updates the index for the cases just stored (rebuilding it when missing).
-pub fn update_index(archive: &Path, case_ids: &[String]) -> IndexUpdate {
+/// Updates the index for the cases just stored, the cases the index journal lists and the
+/// `known` (id, version) pairs it does not have (rebuilding it when missing).
+pub fn update_index(archive: &Path, case_ids: &[String], known: &[(String, u64)]) -> IndexUpdate {
     let clock = Instant::now();
-    let result = ArchiveIndex::update(archive, case_ids);
+    let result = ArchiveIndex::update(archive, case_ids, known);
     let seconds = clock.elapsed().as_secs_f64();
     match result {
         Ok(n) => IndexUpdate {
@@ -120,7 +121,7 @@ pub fn update_index(archive: &Path, case_ids: &[String]) -> IndexUpdate {
 
 pub fn reindex(archive: &Path, json: bool, lang: Lang) -> u8 {
     if !archive.join("bags").is_dir() {
-        eprintln!(
+        warn!(
             "{} {}",
             lang.pick("Không tìm thấy kho lưu trữ", "Archive not found:"),
             archive.display()
@@ -137,7 +138,7 @@ pub fn reindex(archive: &Path, json: bool, lang: Lang) -> u8 {
                     serde_json::json!({ "schema": "sohoa/reindex", "schema_version": 1, "cases": n, "seconds": secs })
                 );
             } else {
-                println!(
+                say!(
                     "{}: {n} ({secs:.1} s)",
                     lang.pick("Đã dựng lại chỉ mục, số hồ sơ", "Index rebuilt, cases")
                 );
@@ -145,7 +146,7 @@ pub fn reindex(archive: &Path, json: bool, lang: Lang) -> u8 {
             EXIT_OK
         }
         Err(e) => {
-            eprintln!(
+            warn!(
                 "{}: {e}",
                 lang.pick("Không dựng lại được chỉ mục", "Cannot rebuild the index")
             );
@@ -154,11 +155,38 @@ pub fn reindex(archive: &Path, json: bool, lang: Lang) -> u8 {
     }
 }
 
+/// Before a search: bags changed by a run that was killed before its index update (the index
+/// journal) are brought into the index when the archive can be written and no other sohoa is
+/// writing; otherwise the search goes on and says how many cases it may miss. Returns that number.
+fn catch_up(archive: &Path, lang: Lang, json: bool) -> usize {
+    let pending = ArchiveIndex::pending(archive);
+    if pending.is_empty() {
+        return 0;
+    }
+    let caught = sohoa_pipeline::ingest::lock::acquire_and_recover(archive)
+        .ok()
+        .map(|_lock| ArchiveIndex::update(archive, &[], &[]));
+    if let Some(Ok(_)) = caught {
+        return 0;
+    }
+    if !json {
+        warn!(
+            "{}",
+            match lang {
+                Lang::Vi => format!("Cảnh báo: chỉ mục chưa cập nhật {} hồ sơ vừa thay đổi (kho đang được ghi hoặc chỉ đọc); kết quả có thể thiếu. Chạy `sohoa reindex` trên kho ghi được.", pending.len()),
+                Lang::En => format!("Warning: the index has not caught up with {} changed case(s) (the archive is being written or is read-only); results may miss them. Run `sohoa reindex` on a writable archive.", pending.len()),
+            }
+        );
+    }
+    pending.len()
+}
+
 pub fn run(a: &SearchArgs, lang: Lang) -> u8 {
+    let behind = catch_up(&a.archive, lang, a.json);
     let idx = match ArchiveIndex::open(&a.archive) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!(
+            warn!(
                 "{}: {e}",
                 lang.pick(
                     "Không mở được chỉ mục tìm kiếm",
@@ -198,7 +226,7 @@ pub fn run(a: &SearchArgs, lang: Lang) -> u8 {
     let results = match idx.search(&req) {
         Ok(r) => r,
         Err(e) => {
-            eprintln!(
+            warn!(
                 "{}: {e}",
                 lang.pick("Tìm kiếm không thực hiện được", "Search failed")
             );
@@ -211,6 +239,7 @@ pub fn run(a: &SearchArgs, lang: Lang) -> u8 {
         v["schema"] = "sohoa/search-results".into();
         v["schema_version"] = 1.into();
         v["milliseconds"] = ms.into();
+        v["index_behind"] = behind.into();
         println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         print_table(&results, ms, lang);
@@ -240,24 +269,36 @@ fn plain_snippet(s: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// `YYYY-MM-DD…` as `DD/MM/YYYY`; anything else (a date kept as typed, "Đợt 1/2025") as it is.
 fn dmy(iso: &Option<String>) -> String {
-    match iso.as_deref().and_then(|d| d.get(..10)) {
-        Some(d) if d.len() == 10 => format!("{}/{}/{}", &d[8..10], &d[5..7], &d[..4]),
-        _ => String::new(),
+    let Some(d) = iso.as_deref() else {
+        return String::new();
+    };
+    let b = d.as_bytes();
+    let iso_date = b.len() >= 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && [0, 1, 2, 3, 5, 6, 8, 9]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit());
+    if iso_date {
+        format!("{}/{}/{}", &d[8..10], &d[5..7], &d[..4])
+    } else {
+        d.to_string()
     }
 }
 
 fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
     let shown = r.hits.len();
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => say!(
             "Tìm thấy {} kết quả (hồ sơ và trang) ({:.0} ms); hiển thị {}–{}",
             r.total,
             ms,
             r.offset + usize::from(shown > 0),
             r.offset + shown
         ),
-        Lang::En => println!(
+        Lang::En => say!(
             "{} hits (cases and pages) found ({:.0} ms); showing {}–{}",
             r.total,
             ms,
@@ -286,7 +327,7 @@ fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
                 "Found in",
             ],
         };
-        println!(
+        say!(
             "{} {} {} {} {} {} {}",
             cell(head[0], 3),
             cell(head[1], 28),
@@ -298,7 +339,7 @@ fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
         );
         for (i, h) in r.hits.iter().enumerate() {
             let c = &h.case;
-            println!(
+            say!(
                 "{} {} {} {} {} {} {}",
                 cell(&(r.offset + i + 1).to_string(), 3),
                 cell(c.case_code.as_deref().unwrap_or(&c.case_id), 28),
@@ -317,7 +358,7 @@ fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
                 0 => h.bag.clone(),
                 p => format!("{}/data/{}.pdf#page={p}", h.bag, c.case_id),
             };
-            println!("    {}  [{at}]", plain_snippet(&h.snippet));
+            say!("    {}  [{at}]", plain_snippet(&h.snippet));
         }
     }
     for (name, values) in &r.facets {
@@ -338,6 +379,6 @@ fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
             .take(10)
             .map(|(v, n)| format!("{v} ({n})"))
             .collect();
-        println!("{label}: {}", items.join(" · "));
+        say!("{label}: {}", items.join(" · "));
     }
 }

@@ -16,6 +16,7 @@ struct FileCounts {
     changed: usize,
     missing: usize,
     unexpected: usize,
+    not_regular: usize,
 }
 
 #[derive(Serialize)]
@@ -38,7 +39,7 @@ struct VerifyReport {
 
 pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang) -> u8 {
     if !archive.is_dir() {
-        eprintln!(
+        warn!(
             "{} {}",
             lang.pick("Không tìm thấy kho lưu trữ", "Archive not found:"),
             archive.display()
@@ -48,7 +49,7 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
     let bags = match list_bags(archive) {
         Ok(b) => b,
         Err(e) => {
-            eprintln!(
+            warn!(
                 "{}: {e}",
                 lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
             );
@@ -64,10 +65,10 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
         for _ in 0..jobs.min(bags.len().max(1)) {
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some((_, path, rel)) = bags.get(i) else {
+                let Some((_, _, rel)) = bags.get(i) else {
                     break;
                 };
-                let report = verify_bag(path, rel);
+                let report = verify_bag(archive, rel);
                 if let Ok(mut r) = results.lock() {
                     r.push((i, report));
                 }
@@ -83,6 +84,7 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
         files.changed += r.count(FileStatus::Changed);
         files.missing += r.count(FileStatus::Missing);
         files.unexpected += r.count(FileStatus::Unexpected);
+        files.not_regular += r.count(FileStatus::NotRegular);
     }
     let valid = reports.iter().filter(|r| r.valid).count();
     let report = VerifyReport {
@@ -117,7 +119,7 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
 /// One JSON line per bag: the fixity history later audits read ("never re-checked").
 fn log_fixity(archive: &Path, report: &VerifyReport, lang: Lang) {
     if let Err(e) = fixity_log::append(archive, &report.checked_at, &report.bags) {
-        eprintln!(
+        warn!(
             "{} {}: {e}",
             lang.pick(
                 "Không ghi được nhật ký kiểm tra",
@@ -134,10 +136,14 @@ fn status_label(s: FileStatus, lang: Lang) -> &'static str {
         (FileStatus::Changed, Lang::Vi) => "BỊ THAY ĐỔI",
         (FileStatus::Missing, Lang::Vi) => "BỊ MẤT",
         (FileStatus::Unexpected, Lang::Vi) => "THỪA (không có trong manifest)",
+        (FileStatus::NotRegular, Lang::Vi) => {
+            "KHÔNG PHẢI TỆP (liên kết, FIFO, thiết bị: không đọc)"
+        }
         (FileStatus::Ok, Lang::En) => "ok",
         (FileStatus::Changed, Lang::En) => "CHANGED",
         (FileStatus::Missing, Lang::En) => "MISSING",
         (FileStatus::Unexpected, Lang::En) => "UNEXPECTED (not in a manifest)",
+        (FileStatus::NotRegular, Lang::En) => "NOT A FILE (link, FIFO, device: not read)",
     }
 }
 
@@ -148,7 +154,7 @@ fn print_human(report: &VerifyReport, all_files: bool, lang: Lang) {
         } else {
             lang.pick("KHÔNG HỢP LỆ", "INVALID")
         };
-        println!(
+        say!(
             "{}: {state} ({} {})",
             b.path,
             b.files.len(),
@@ -156,20 +162,20 @@ fn print_human(report: &VerifyReport, all_files: bool, lang: Lang) {
         );
         for f in &b.files {
             if all_files || f.status != FileStatus::Ok {
-                println!("    {:<12} {}", status_label(f.status, lang), f.path);
+                say!("    {:<12} {}", status_label(f.status, lang), f.path);
             }
         }
         for p in &b.problems {
-            println!("    ! {p}");
+            say!("    ! {p}");
         }
     }
     let s = &report.summary;
     match lang {
-        Lang::Vi => println!(
+        Lang::Vi => say!(
             "\nGói: {} ({} hợp lệ, {} không hợp lệ) · Tệp: {} nguyên vẹn, {} bị thay đổi, {} bị mất, {} thừa",
             s.bags, s.valid, s.invalid, s.files.ok, s.files.changed, s.files.missing, s.files.unexpected
         ),
-        Lang::En => println!(
+        Lang::En => say!(
             "\nBags: {} ({} valid, {} invalid) · Files: {} ok, {} changed, {} missing, {} unexpected",
             s.bags, s.valid, s.invalid, s.files.ok, s.files.changed, s.files.missing, s.files.unexpected
         ),

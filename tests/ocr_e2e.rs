@@ -233,3 +233,48 @@ fn missing_language_or_timeout_never_stops_the_batch() {
     assert_eq!(w.metadata(CASE)["pages"][0]["ocr"]["status"], "timeout");
     assert!(!w.bag(CASE).join("data/text/page-0001.txt").exists());
 }
+
+#[test]
+fn ocr_never_rewraps_a_damaged_bag_nor_replaces_unreadable_events() {
+    let w = ocr_work();
+    let (code, _) = w.ingest(&["--ocr", "off"]);
+    assert_eq!(code, 0);
+    let archive = w.archive();
+    let run = || {
+        let out = w.sohoa(&["ocr", "--archive", archive.to_str().unwrap(), "--json"]);
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code(), r)
+    };
+    // A flipped byte in the bundle: the bag is not intact, no new version is made from it.
+    let pdf = w.bag(CASE).join(format!("data/{CASE}.pdf"));
+    let good = std::fs::read(&pdf).unwrap();
+    let mut bad = good.clone();
+    let mid = bad.len() / 2;
+    bad[mid] ^= 0x01;
+    std::fs::write(&pdf, &bad).unwrap();
+    let (code, r) = run();
+    assert_eq!(code, Some(1), "{r:#}");
+    assert_eq!(
+        r["cases"][0]["errors"][0]["code"], "ocr.bag_damaged",
+        "{r:#}"
+    );
+    assert_eq!(w.metadata(CASE)["version"], 1);
+    assert!(!archive.join("versions").join(CASE).exists());
+    std::fs::write(&pdf, &good).unwrap();
+
+    // An events.json that cannot be read is never silently replaced by a new one.
+    let events = w.bag(CASE).join("data/events.json");
+    std::fs::write(&events, b"{ not json").unwrap();
+    // The bag is made valid again: only the content is at fault, not a digest.
+    common::rebag(&w.bag(CASE));
+    let (vcode, v) = w.verify();
+    assert_eq!(vcode, 0, "{v:#}");
+    let (code, r) = run();
+    assert_eq!(code, Some(1), "{r:#}");
+    assert_eq!(
+        r["cases"][0]["errors"][0]["code"], "ocr.events_unreadable",
+        "{r:#}"
+    );
+    assert_eq!(std::fs::read(&events).unwrap(), b"{ not json");
+    assert_eq!(w.metadata(CASE)["version"], 1);
+}

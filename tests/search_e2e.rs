@@ -149,9 +149,11 @@ fn reindex_from_the_bags_gives_the_same_results_as_incremental_updates() {
 #[test]
 fn an_index_failure_never_blocks_archiving() {
     let w = Work::with_samples();
-    std::fs::create_dir_all(w.archive()).unwrap();
-    // The key folder is unusable (a file in its place), so the index cannot be written.
-    std::fs::write(w.archive().join("keys"), b"not a folder").unwrap();
+    // The identifier key's folder is unusable (a file in its place), so the index cannot be
+    // written.
+    let key_dir = w.key_file().parent().unwrap().to_path_buf();
+    std::fs::create_dir_all(key_dir.parent().unwrap()).unwrap();
+    std::fs::write(&key_dir, b"not a folder").unwrap();
     let (code, report) = w.ingest(&[]);
     assert_eq!(code, 0, "{report:#}");
     assert!(report["index"]["error"].is_string());
@@ -162,7 +164,7 @@ fn an_index_failure_never_blocks_archiving() {
     let (code, _) = w.verify();
     assert_eq!(code, 0);
     // Once the obstacle is gone, the index is rebuilt from the bags.
-    std::fs::remove_file(w.archive().join("keys")).unwrap();
+    std::fs::remove_file(&key_dir).unwrap();
     let archive = w.archive();
     assert_eq!(
         w.sohoa(&["reindex", "--archive", archive.to_str().unwrap()])

@@ -111,7 +111,7 @@ pub fn run(
     let mut checked_now = std::collections::HashSet::new();
     if !chosen.is_empty() {
         progress("fixity", 0, chosen.len());
-        let reports = song::verify_all(&chosen, o.jobs);
+        let reports = song::verify_all(archive, &chosen, o.jobs);
         fixity_run.seconds = started.elapsed().as_secs_f64();
         fixity_run.files_checked = reports.iter().map(|r| r.files.len()).sum();
         fixity_run.bytes_checked = chosen.iter().map(|b| payload_bytes(&b.path)).sum();

@@ -2,6 +2,7 @@
 //! old or damaged records still load), and loading every current bag of an archive in parallel.
 
 use serde::Deserialize;
+use sohoa_pipeline::bag::reader::{Bag, TAG_FILE_LIMIT};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -210,6 +211,8 @@ pub struct LoadedBag {
     /// The bag folder name (the case id).
     pub id: String,
     pub path: PathBuf,
+    /// The bag, opened through the path-safe reader (None when it cannot be opened: a link).
+    pub bag: Option<Bag>,
     pub record: Result<Record, String>,
 }
 
@@ -219,19 +222,26 @@ pub fn parse(bytes: &[u8]) -> Result<Record, String> {
 }
 
 /// Loads every current bag of the archive (`bags/*`, hidden folders skipped), `jobs` at a time,
-/// in bag-id order.
+/// in bag-id order. Bags are read through the path-safe reader only.
 pub fn load_archive(archive: &Path, jobs: usize) -> std::io::Result<Vec<LoadedBag>> {
     let ids = sohoa_index::bag_ids(archive)?;
     let bags = archive.join("bags");
     let load = |id: &String| {
         let path = bags.join(id);
-        let record = match std::fs::read(path.join("data/metadata.json")) {
-            Ok(bytes) => parse(&bytes),
-            Err(e) => Err(format!("data/metadata.json: {e}")),
+        let (bag, record) = match Bag::open(archive, &format!("bags/{id}")) {
+            Ok(bag) => {
+                let record = match bag.read("data/metadata.json", TAG_FILE_LIMIT) {
+                    Ok(bytes) => parse(&bytes),
+                    Err(e) => Err(format!("data/metadata.json: {}", e.en())),
+                };
+                (Some(bag), record)
+            }
+            Err(e) => (None, Err(format!("bags/{id}: {}", e.en()))),
         };
         LoadedBag {
             id: id.clone(),
             path,
+            bag,
             record,
         }
     };

@@ -100,8 +100,9 @@ impl Finding {
             criterion,
             severity,
             code: code.to_string(),
-            message: vi.into(),
-            message_en: en.into(),
+            // Values quoted in messages never show an identity number in clear.
+            message: sohoa_pipeline::privacy::mask_ids(&vi.into()).into_owned(),
+            message_en: sohoa_pipeline::privacy::mask_ids(&en.into()).into_owned(),
             field: None,
             page: None,
             file: None,

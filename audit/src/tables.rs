@@ -4,6 +4,7 @@
 use crate::finding::AuditReport;
 use crate::stats::{Counts, StatsReport};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
+use sohoa_pipeline::privacy::mask_ids;
 use std::io::Write;
 use std::path::Path;
 
@@ -36,8 +37,12 @@ fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
         .terminator(csv::Terminator::CRLF)
         .from_writer(vec![0xEF, 0xBB, 0xBF]);
     for r in rows {
-        // Writing to memory cannot fail.
-        let _ = w.write_record(&r);
+        // Writing to memory cannot fail. Cells that a spreadsheet would run as formulas are
+        // written as text; identity numbers masked.
+        let _ = w.write_record(
+            r.iter()
+                .map(|c| sohoa_pipeline::neutralize::csv_cell(c).into_owned()),
+        );
     }
     w.into_inner().unwrap_or_default()
 }
@@ -271,9 +276,11 @@ pub fn report_xlsx(r: &StatsReport) -> Result<Vec<u8>, XlsxError> {
             0,
             l.case_code.clone().unwrap_or_else(|| l.case_id.clone()),
         )?;
-        late.write_string(y, 1, l.applicant_name.clone().unwrap_or_default())?;
-        late.write_string(y, 2, l.procedure_name.clone().unwrap_or_default())?;
-        late.write_string(y, 3, l.agency_name.clone().unwrap_or_default())?;
+        // Register text, identity numbers masked (written as strings: never a formula).
+        let text = |v: &Option<String>| mask_ids(v.as_deref().unwrap_or_default()).into_owned();
+        late.write_string(y, 1, text(&l.applicant_name))?;
+        late.write_string(y, 2, text(&l.procedure_name))?;
+        late.write_string(y, 3, text(&l.agency_name))?;
         late.write_string(y, 4, &l.received)?;
         late.write_string(y, 5, &l.due)?;
         late.write_string(

@@ -182,6 +182,9 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
+/// Makes one query of a shape from the random source.
+type QueryShape<'a> = Box<dyn Fn(&mut Rng) -> SearchRequest + 'a>;
+
 fn main() {
     let n: u64 = std::env::var("SOHOA_BENCH_CASES")
         .ok()
@@ -206,9 +209,12 @@ fn main() {
         .map(|c| c.applicant_name.clone().unwrap_or_default())
         .collect();
     let start = Instant::now();
-    let (idx, count) =
-        ArchiveIndex::build_from(&dir.path().join("index"), dir.path(), cases.into_iter())
-            .expect("index");
+    let (idx, count) = ArchiveIndex::build_from(
+        &dir.path().join("index"),
+        sohoa_index::privacy::IdKey::fixed(1),
+        cases.into_iter(),
+    )
+    .expect("index");
     let secs = start.elapsed().as_secs_f64();
     let size = dir_size(&dir.path().join("index"));
     println!("cases: {count} (generated in {gen_secs:.1} s, not counted)");
@@ -223,7 +229,7 @@ fn main() {
     );
 
     let mut qrng = Rng(7);
-    let shapes: Vec<(&str, Box<dyn Fn(&mut Rng) -> SearchRequest>)> = vec![
+    let shapes: Vec<(&str, QueryShape)> = vec![
         (
             "code lookup",
             Box::new(|r: &mut Rng| SearchRequest {

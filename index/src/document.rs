@@ -1,7 +1,8 @@
 //! From a bag's `metadata.json` to index documents: the case document with its texts,
-//! codes, filters, facets and dates; the personal identifier only as a keyed hash and masked.
+//! codes, filters, facets and dates; identity numbers (the applicant's, and any in a text or
+//! on a page) only as keyed hashes, the texts and what hits show only masked.
 
-use crate::privacy::{mask, IdKey};
+use crate::privacy::{mask, mask_ids, masked_text, IdKey};
 use crate::schema::{filter_term, Fields};
 use serde::Serialize;
 use serde_json::Value;
@@ -57,6 +58,8 @@ pub struct CaseDoc {
     pub components: Vec<ComponentDoc>,
     /// OCR text of each page that has some: (page number, NFC text).
     pub pages: Vec<(u64, String)>,
+    /// SHA-256 of each scan file the case was made from.
+    pub source_sha256: Vec<String>,
 }
 
 fn s(v: &Value) -> Option<String> {
@@ -129,6 +132,13 @@ impl CaseDoc {
             description: s(&h["description"]),
             components,
             pages: Vec::new(),
+            source_sha256: m["sources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|x| s(&x["sha256"]))
+                .map(|d| d.to_ascii_lowercase())
+                .collect(),
         })
     }
 }
@@ -214,8 +224,13 @@ impl CaseDoc {
             let mut doc = TantivyDocument::default();
             doc.add_text(f.kind, "page");
             doc.add_u64(f.page, *n);
-            doc.add_text(f.all, text);
-            doc.add_text(f.text_f, text);
+            let mut hashes = Vec::new();
+            let text = masked_text(text, key, &mut hashes);
+            doc.add_text(f.all, &text);
+            doc.add_text(f.text_f, &text);
+            for h in hashes {
+                doc.add_text(f.id_hash, h);
+            }
             self.add_shared(&mut doc, f);
             docs.push(doc);
         }
@@ -250,10 +265,12 @@ impl CaseDoc {
             (&self.keyword, f.misc_f),
             (&self.description, f.misc_f),
         ];
+        let mut hashes = Vec::new();
         for (value, field) in texts {
             if let Some(v) = value {
-                doc.add_text(f.all, v);
-                doc.add_text(field, v);
+                let v = masked_text(v, key, &mut hashes);
+                doc.add_text(f.all, &v);
+                doc.add_text(field, &v);
             }
         }
         for c in &self.components {
@@ -267,7 +284,7 @@ impl CaseDoc {
             .flatten()
             {
                 // Folded only: exact-diacritic ranking comes from titles and names.
-                doc.add_text(f.docs_f, v);
+                doc.add_text(f.docs_f, masked_text(v, key, &mut hashes));
             }
             for code in [&c.code_number, &c.code_notation].into_iter().flatten() {
                 doc.add_text(f.codes, code);
@@ -277,7 +294,15 @@ impl CaseDoc {
             }
         }
         if let Some(id) = &self.applicant_id {
-            doc.add_text(f.id_hash, key.hash(id));
+            hashes.push(key.hash(id));
+        }
+        hashes.sort();
+        hashes.dedup();
+        for h in hashes {
+            doc.add_text(f.id_hash, h);
+        }
+        for sha in &self.source_sha256 {
+            doc.add_text(f.source_sha256, sha);
         }
         self.add_shared(&mut doc, f);
         doc
@@ -343,18 +368,20 @@ impl CaseDoc {
             .unwrap_or(DateTime::from_timestamp_secs(OPEN_END));
         doc.add_date(f.period_end, end);
         doc.add_u64(f.page_count, self.page_count);
+        let m = |s: &str| mask_ids(s).into_owned();
+        let mo = |s: &Option<String>| s.as_deref().map(m);
         let display = Display {
             case_id: self.case_id.clone(),
             case_code: self.case_code.clone(),
-            title: self.title.clone(),
-            applicant_name: self.applicant_name.clone(),
+            title: m(&self.title),
+            applicant_name: mo(&self.applicant_name),
             applicant_id_masked: self.applicant_id.as_deref().map(mask),
             procedure_code: self.procedure_code.clone(),
-            procedure_name: self.procedure_name.clone(),
-            sector: self.sector.clone(),
-            agency_name: self.agency_name.clone(),
+            procedure_name: mo(&self.procedure_name),
+            sector: mo(&self.sector),
+            agency_name: mo(&self.agency_name),
             channel: self.channel.clone(),
-            status: self.status.clone(),
+            status: mo(&self.status),
             received: self.received.clone(),
             due: self.due.clone(),
             resolved: self.resolved.clone(),
@@ -368,8 +395,8 @@ impl CaseDoc {
                 .components
                 .iter()
                 .map(|c| match &c.subject {
-                    Some(sub) if sub != &c.label => format!("{}: {sub}", c.label),
-                    _ => c.label.clone(),
+                    Some(sub) if sub != &c.label => m(&format!("{}: {sub}", c.label)),
+                    _ => m(&c.label),
                 })
                 .collect(),
         };

@@ -4,9 +4,12 @@
 //! rebuilt from them ([`ArchiveIndex::rebuild`]); it is never a source of truth. Vietnamese
 //! text is indexed exact and diacritic-folded ([`analyzer`]), personal identifiers only as
 //! keyed hashes ([`privacy`]). [`ArchiveIndex::update`] adds the cases of an ingest in one
-//! commit; [`ArchiveIndex::search`] answers queries ([`query`] has the query language).
+//! commit and catches up with the index journal (bags changed by a run that was killed);
+//! [`ArchiveIndex::search`] answers queries ([`query`] has the query language), also on a
+//! read-only archive.
 
 pub mod analyzer;
+pub mod directory;
 pub mod document;
 pub mod privacy;
 pub mod query;
@@ -18,6 +21,8 @@ pub use search::{Filters, Hit, SearchRequest, SearchResults, Sort};
 
 use privacy::IdKey;
 use schema::{Fields, SCHEMA_VERSION};
+use sohoa_pipeline::bag::reader::{Bag, TEXT_LIMIT};
+use sohoa_pipeline::safe_fs::{self, EntryKind};
 use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Term};
 
@@ -28,6 +33,8 @@ pub fn fold(s: &str) -> String {
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
+    #[error("{0}")]
+    Key(#[from] sohoa_pipeline::privacy::KeyError),
     #[error("search index: {0}")]
     Tantivy(#[from] tantivy::TantivyError),
     #[error("search index I/O: {0}")]
@@ -59,35 +66,62 @@ pub struct IndexedCase {
 pub struct ArchiveIndex {
     pub index: Index,
     pub fields: Fields,
-    key: IdKey,
+    /// The identifier key, when it is at hand (readers work without it, except for searches by
+    /// identity number).
+    key: Option<IdKey>,
+    /// The key the index was built with differs from the one at hand.
+    key_mismatch: bool,
+}
+
+/// The marker file next to tantivy's: schema version and the id of the identifier key.
+fn version_file(dir: &Path) -> Option<serde_json::Value> {
+    safe_fs::read_limited(&dir.join(VERSION_FILE), 64 * 1024, safe_fs::Follow::No)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
 }
 
 fn version_ok(dir: &Path) -> bool {
-    std::fs::read(dir.join(VERSION_FILE))
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|v| v["schema_version"].as_u64())
-        == Some(SCHEMA_VERSION as u64)
+    version_file(dir).and_then(|v| v["schema_version"].as_u64()) == Some(SCHEMA_VERSION as u64)
 }
 
-/// Reads the current bag of a case as an index document.
+/// The identifier key's file: `SOHOA_ID_KEY`, else the user's configuration folder.
+fn key_path() -> Result<std::path::PathBuf, IndexError> {
+    sohoa_pipeline::privacy::default_key_path()
+        .ok_or(IndexError::Key(sohoa_pipeline::privacy::KeyError::NoPlace))
+}
+
+/// The index folder: a real folder of the archive (never a link), holding a tantivy index of
+/// this schema version.
+fn index_dir(archive: &Path) -> Result<std::path::PathBuf, IndexError> {
+    let dir = archive.join(INDEX_DIR);
+    match safe_fs::entry_kind(&dir) {
+        EntryKind::Dir => {}
+        EntryKind::Missing => return Err(IndexError::Missing(dir)),
+        _ => {
+            return Err(IndexError::BadRequest(format!(
+                "{} is a link or a file, not the index folder: sohoa does not follow links inside the archive",
+                dir.display()
+            )))
+        }
+    }
+    if safe_fs::entry_kind(&dir.join("meta.json")) != EntryKind::File || !version_ok(&dir) {
+        return Err(IndexError::Missing(dir));
+    }
+    Ok(dir)
+}
+
+/// Reads the current bag of a case as an index document, through the path-safe bag reader.
 pub fn read_case(archive: &Path, case_id: &str) -> Option<CaseDoc> {
-    let bytes = std::fs::read(
-        archive
-            .join("bags")
-            .join(case_id)
-            .join("data/metadata.json"),
-    )
-    .ok()?;
-    let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+    let bag = Bag::open(archive, &format!("bags/{case_id}")).ok()?;
+    let v = bag.metadata_json().ok()?;
     let mut case = CaseDoc::from_metadata(&v, &format!("bags/{case_id}"))?;
-    case.pages = page_texts(&archive.join("bags").join(case_id), &v);
+    case.pages = page_texts(&bag, &v);
     Some(case)
 }
 
 /// The OCR text of every page that has one, from the files `metadata.json` names
 /// (`data/text/...` inside the bag only).
-fn page_texts(bag: &Path, meta: &serde_json::Value) -> Vec<(u64, String)> {
+fn page_texts(bag: &Bag, meta: &serde_json::Value) -> Vec<(u64, String)> {
     let Some(pages) = meta["pages"].as_array() else {
         return Vec::new();
     };
@@ -96,25 +130,33 @@ fn page_texts(bag: &Path, meta: &serde_json::Value) -> Vec<(u64, String)> {
         .filter_map(|p| {
             let n = p["number"].as_u64()?;
             let rel = p["ocr"]["text"].as_str()?;
-            if !rel.starts_with("data/text/") || rel.contains("..") {
+            if !rel.starts_with("data/text/") {
                 return None;
             }
-            let text = std::fs::read_to_string(bag.join(rel)).ok()?;
+            let text = bag.read_text(rel, TEXT_LIMIT).ok()?;
             let text = sohoa_pipeline::text::nfc(text.trim());
             (!text.is_empty()).then_some((n, text))
         })
         .collect()
 }
 
-/// The case ids of every current bag.
+/// The case ids of every current bag (real folders of `bags/`; links are not bags). An
+/// archive whose `bags/` is a link is refused.
 pub fn bag_ids(archive: &Path) -> std::io::Result<Vec<String>> {
     let dir = archive.join("bags");
-    if !dir.is_dir() {
-        return Ok(Vec::new());
+    match safe_fs::entry_kind(&dir) {
+        EntryKind::Missing => return Ok(Vec::new()),
+        EntryKind::Dir => {}
+        _ => {
+            return Err(std::io::Error::other(format!(
+            "{} is a link or a file, not a folder: sohoa does not follow links inside the archive",
+            dir.display()
+        )))
+        }
     }
     let mut ids: Vec<String> = std::fs::read_dir(dir)?
         .filter_map(Result::ok)
-        .filter(|e| e.path().is_dir())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .map(|e| e.file_name().to_string_lossy().to_string())
         .filter(|n| !n.starts_with('.'))
         .collect();
@@ -132,18 +174,23 @@ impl ArchiveIndex {
         index.set_default_multithread_executor()?;
         std::fs::write(
             dir.join(VERSION_FILE),
-            serde_json::json!({ "schema_version": SCHEMA_VERSION }).to_string(),
+            serde_json::json!({ "schema_version": SCHEMA_VERSION, "key_id": key.id() }).to_string(),
         )?;
-        Ok(ArchiveIndex { index, fields, key })
+        Ok(ArchiveIndex {
+            index,
+            fields,
+            key: Some(key),
+            key_mismatch: false,
+        })
     }
 
-    /// Opens the archive's index.
-    pub fn open(archive: &Path) -> Result<ArchiveIndex, IndexError> {
-        let dir = archive.join(INDEX_DIR);
-        if !dir.join("meta.json").is_file() || !version_ok(&dir) {
-            return Err(IndexError::Missing(dir));
-        }
-        let mut index = Index::open_in_dir(&dir)?;
+    fn open_dir(dir: &Path, key: Option<IdKey>) -> Result<ArchiveIndex, IndexError> {
+        let built_with = version_file(dir).and_then(|v| v["key_id"].as_str().map(str::to_string));
+        let key_mismatch = match (&key, &built_with) {
+            (Some(k), Some(b)) => &k.id() != b,
+            _ => false,
+        };
+        let mut index = Index::open(directory::IndexDirectory::open(dir)?)?;
         analyzer::register(&index);
         // Segments are searched in parallel on every core.
         index.set_default_multithread_executor()?;
@@ -151,8 +198,48 @@ impl ArchiveIndex {
         Ok(ArchiveIndex {
             index,
             fields,
-            key: IdKey::load_or_create(archive)?,
+            key,
+            key_mismatch,
         })
+    }
+
+    /// Opens the archive's index for searching. Writes nothing (works on a read-only archive)
+    /// and never creates the identifier key: without it, searches by identity number say so.
+    pub fn open(archive: &Path) -> Result<ArchiveIndex, IndexError> {
+        let dir = index_dir(archive)?;
+        let key = key_path().ok().and_then(|p| IdKey::load(&p).ok());
+        ArchiveIndex::open_dir(&dir, key)
+    }
+
+    /// Opens the index for writing, with the identifier key (created when missing). An index
+    /// built with another key is treated as missing (it will be rebuilt).
+    fn open_for_update(archive: &Path) -> Result<ArchiveIndex, IndexError> {
+        let dir = index_dir(archive)?;
+        let key = IdKey::load_or_create(&key_path()?)?;
+        let idx = ArchiveIndex::open_dir(&dir, Some(key))?;
+        if idx.key_mismatch {
+            return Err(IndexError::Missing(dir));
+        }
+        Ok(idx)
+    }
+
+    /// Why searching by identity number cannot work with this index, if it cannot.
+    pub fn id_search_problem(&self) -> Option<String> {
+        if self.key.is_none() {
+            Some(match key_path() {
+                Ok(p) => sohoa_pipeline::privacy::KeyError::Missing(p).to_string(),
+                Err(e) => e.to_string(),
+            })
+        } else if self.key_mismatch {
+            Some("the index was built with another identifier key: run `sohoa reindex` (with SOHOA_ID_KEY set to the key)".into())
+        } else {
+            None
+        }
+    }
+
+    /// Cases whose bags changed since the index last caught up (from the index journal).
+    pub fn pending(archive: &Path) -> Vec<String> {
+        sohoa_pipeline::index_journal::pending(archive)
     }
 
     pub(crate) fn reader(&self) -> Result<IndexReader, IndexError> {
@@ -174,42 +261,67 @@ impl ArchiveIndex {
     /// Adds (or replaces) one case's documents.
     pub fn add_case(&self, writer: &IndexWriter, case: &CaseDoc) -> Result<(), IndexError> {
         writer.delete_term(Term::from_field_text(self.fields.case_id, &case.case_id));
-        for doc in case.to_documents(&self.fields, &self.key) {
+        for doc in case.to_documents(&self.fields, self.writer_key()?) {
             writer.add_document(doc)?;
         }
         Ok(())
     }
 
-    /// Brings the index up to date for these cases (re-read from their bags) in one commit.
-    /// A missing or outdated index is rebuilt from all bags instead. Returns cases indexed.
-    pub fn update(archive: &Path, case_ids: &[String]) -> Result<usize, IndexError> {
-        let idx = match ArchiveIndex::open(archive) {
+    /// Brings the index up to date in one commit: the cases given (re-read from their bags;
+    /// a case without a current bag is removed), every case the index journal lists (bags
+    /// changed by a run that was killed before its index update), and each case of `known`
+    /// (id, bag version) that the index does not have at that version (an index restored from
+    /// an older backup). A missing or outdated index is rebuilt from all bags instead. The
+    /// journal is cleared of what was done. Returns the cases indexed.
+    pub fn update(
+        archive: &Path,
+        case_ids: &[String],
+        known: &[(String, u64)],
+    ) -> Result<usize, IndexError> {
+        let idx = match ArchiveIndex::open_for_update(archive) {
             Ok(i) => i,
             Err(IndexError::Missing(_)) => return ArchiveIndex::rebuild(archive),
             Err(e) => return Err(e),
         };
+        let pending = ArchiveIndex::pending(archive);
+        let mut ids: std::collections::BTreeSet<String> = case_ids.iter().cloned().collect();
+        ids.extend(pending.iter().cloned());
+        if !known.is_empty() {
+            let have = idx.versions()?;
+            for (id, version) in known {
+                if have.get(id) != Some(version) {
+                    ids.insert(id.clone());
+                }
+            }
+        }
         let mut writer = idx.writer()?;
         let mut n = 0;
-        for id in case_ids {
-            match read_case(archive, id) {
-                Some(case) => {
-                    idx.add_case(&writer, &case)?;
-                    n += 1;
+        for id in &ids {
+            writer.delete_term(Term::from_field_text(idx.fields.case_id, id));
+            if let Some(case) = read_case(archive, id) {
+                for doc in case.to_documents(&idx.fields, idx.writer_key()?) {
+                    writer.add_document(doc)?;
                 }
-                None => {
-                    writer.delete_term(Term::from_field_text(idx.fields.case_id, id));
-                }
+                n += 1;
             }
         }
         writer.commit()?;
         writer.wait_merging_threads()?;
+        sohoa_pipeline::index_journal::done(archive, &pending)?;
         Ok(n)
     }
 
+    fn writer_key(&self) -> Result<&IdKey, IndexError> {
+        self.key
+            .as_ref()
+            .ok_or(IndexError::Key(sohoa_pipeline::privacy::KeyError::NoPlace))
+    }
+
     /// Rebuilds the index from the bags alone, in a new folder swapped in when complete (the
-    /// old index answers until then). Returns cases indexed.
+    /// old index answers until then). Clears the index journal. Returns cases indexed.
     pub fn rebuild(archive: &Path) -> Result<usize, IndexError> {
-        let key = IdKey::load_or_create(archive)?;
+        let key = IdKey::load_or_create(&key_path()?)?;
+        let pending = ArchiveIndex::pending(archive);
         let fresh = archive.join(format!(".{INDEX_DIR}-new-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&fresh);
         let idx = ArchiveIndex::create(&fresh, key)?;
@@ -217,7 +329,7 @@ impl ArchiveIndex {
         let mut n = 0;
         for id in bag_ids(archive)? {
             if let Some(case) = read_case(archive, &id) {
-                for doc in case.to_documents(&idx.fields, &idx.key) {
+                for doc in case.to_documents(&idx.fields, idx.writer_key()?) {
                     writer.add_document(doc)?;
                 }
                 n += 1;
@@ -230,16 +342,52 @@ impl ArchiveIndex {
         drop(idx);
         let dest = archive.join(INDEX_DIR);
         let old = archive.join(format!(".{INDEX_DIR}-old-{}", std::process::id()));
-        if dest.exists() {
+        if safe_fs::entry_kind(&dest) != EntryKind::Missing {
             std::fs::rename(&dest, &old)?;
         }
         std::fs::rename(&fresh, &dest)?;
-        if old.is_dir() {
-            let _ = std::fs::remove_dir_all(&old);
-        } else {
-            let _ = std::fs::remove_file(&old);
+        match safe_fs::entry_kind(&old) {
+            EntryKind::Dir => {
+                let _ = std::fs::remove_dir_all(&old);
+            }
+            EntryKind::Missing => {}
+            _ => {
+                let _ = std::fs::remove_file(&old);
+            }
         }
+        sohoa_pipeline::index_journal::done(archive, &pending)?;
         Ok(n)
+    }
+
+    /// The bag version of every case the index holds.
+    fn versions(&self) -> Result<std::collections::HashMap<String, u64>, IndexError> {
+        Ok(self
+            .catalog()?
+            .into_iter()
+            .map(|c| (c.case_id, c.version))
+            .collect())
+    }
+
+    /// Cases made from a scan file with this SHA-256 (to name likely duplicates at ingest).
+    pub fn cases_with_source(&self, sha256: &str) -> Result<Vec<String>, IndexError> {
+        let q = tantivy::query::TermQuery::new(
+            Term::from_field_text(self.fields.source_sha256, &sha256.to_ascii_lowercase()),
+            tantivy::schema::IndexRecordOption::Basic,
+        );
+        let searcher = self.reader()?.searcher();
+        let mut out = Vec::new();
+        for addr in searcher.search(&q, &tantivy::collector::DocSetCollector)? {
+            let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+            if let Some(id) = doc
+                .get_first(self.fields.case_id)
+                .and_then(|v| tantivy::schema::Value::as_str(&v))
+            {
+                out.push(id.to_string());
+            }
+        }
+        out.sort();
+        out.dedup();
+        Ok(out)
     }
 
     /// Number of case documents.
@@ -290,17 +438,17 @@ impl ArchiveIndex {
         Ok(out)
     }
 
-    /// Builds an index at `dir` directly from documents (benchmarks, tests).
+    /// Builds an index at `dir` directly from documents, with this key (benchmarks, tests).
     pub fn build_from(
         dir: &Path,
-        key_dir: &Path,
+        key: IdKey,
         cases: impl Iterator<Item = CaseDoc>,
     ) -> Result<(ArchiveIndex, usize), IndexError> {
-        let idx = ArchiveIndex::create(dir, IdKey::load_or_create(key_dir)?)?;
+        let idx = ArchiveIndex::create(dir, key)?;
         let mut writer = idx.bulk_writer()?;
         let mut n = 0;
         for case in cases {
-            for doc in case.to_documents(&idx.fields, &idx.key) {
+            for doc in case.to_documents(&idx.fields, idx.writer_key()?) {
                 writer.add_document(doc)?;
             }
             n += 1;
@@ -308,5 +456,12 @@ impl ArchiveIndex {
         writer.commit()?;
         writer.wait_merging_threads()?;
         Ok((idx, n))
+    }
+}
+
+/// Ingest asks the index which stored cases were made from a scan file (likely duplicates).
+impl sohoa_pipeline::ingest::SourceCatalog for ArchiveIndex {
+    fn cases_with_source(&self, sha256: &str) -> Vec<String> {
+        ArchiveIndex::cases_with_source(self, sha256).unwrap_or_default()
     }
 }

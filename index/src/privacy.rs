@@ -1,84 +1,18 @@
-//! Personal identifiers (CCCD, 12 digits) never enter the index in clear: a keyed hash
-//! (HMAC-SHA256, key kept in `ARCHIVE/keys/`, outside the index) for exact lookup, and a
-//! masked form (`0010******45`) for display.
+//! Personal identifiers (CCCD 12 digits, CMND 9 digits) never enter the index in clear: each
+//! number found in a case's metadata or page text is indexed as a keyed hash (HMAC-SHA256,
+//! key outside the archive) and the texts keep it masked (`0400******72`). The mechanism is
+//! `sohoa_pipeline::privacy`, shared with every other output of sohoa.
 
-use sha2::{Digest, Sha256};
-use std::path::Path;
+pub use sohoa_pipeline::privacy::{find_ids, looks_like_id, mask, mask_ids, IdKey};
 
-/// The key file, kept outside `ARCHIVE/index/` so that a rebuilt index hashes alike.
-pub const KEY_FILE: &str = "keys/identifier-hmac.key";
-
-/// A secret key for hashing identifiers.
-#[derive(Clone)]
-pub struct IdKey([u8; 32]);
-
-impl IdKey {
-    /// Loads the archive's key, creating it (random, 32 bytes, mode 0600) on first use.
-    pub fn load_or_create(archive: &Path) -> std::io::Result<IdKey> {
-        let path = archive.join(KEY_FILE);
-        if let Ok(bytes) = std::fs::read(&path) {
-            let key: [u8; 32] = hex::decode(bytes.trim_ascii())
-                .ok()
-                .and_then(|v| v.try_into().ok())
-                .ok_or_else(|| {
-                    std::io::Error::other(format!("{} is not a 32-byte hex key", path.display()))
-                })?;
-            return Ok(IdKey(key));
-        }
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|e| std::io::Error::other(e.to_string()))?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-        std::io::Write::write_all(&mut opts.open(&path)?, hex::encode(key).as_bytes())?;
-        Ok(IdKey(key))
+/// A text for the index: its identity numbers masked, their keyed hashes added to `hashes`.
+pub fn masked_text(text: &str, key: &IdKey, hashes: &mut Vec<String>) -> String {
+    let found = find_ids(text);
+    if found.is_empty() {
+        return text.to_string();
     }
-
-    #[cfg(test)]
-    pub fn fixed(b: u8) -> IdKey {
-        IdKey([b; 32])
-    }
-
-    /// HMAC-SHA256 of the identifier's digits, hex.
-    pub fn hash(&self, id: &str) -> String {
-        let digits: String = id.chars().filter(char::is_ascii_digit).collect();
-        let mut ipad = [0x36u8; 64];
-        let mut opad = [0x5cu8; 64];
-        for (i, k) in self.0.iter().enumerate() {
-            ipad[i] ^= k;
-            opad[i] ^= k;
-        }
-        let inner = Sha256::new()
-            .chain_update(ipad)
-            .chain_update(digits.as_bytes())
-            .finalize();
-        hex::encode(
-            Sha256::new()
-                .chain_update(opad)
-                .chain_update(inner)
-                .finalize(),
-        )
-    }
-}
-
-/// True for a 12-digit CCCD / số định danh cá nhân (or a 9-digit legacy CMND).
-pub fn looks_like_id(s: &str) -> bool {
-    (s.len() == 12 || s.len() == 9) && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-/// Keeps the first four and last two digits: `001085012345` -> `0010******45`.
-pub fn mask(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 6 {
-        return "*".repeat(chars.len());
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 2..].iter().collect();
-    format!("{head}{}{tail}", "*".repeat(chars.len() - 6))
+    hashes.extend(found.iter().map(|f| key.hash(&f.digits)));
+    mask_ids(text).into_owned()
 }
 
 #[cfg(test)]
@@ -86,19 +20,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn masks_and_hashes() {
-        assert_eq!(mask("001085012345"), "0010******45");
-        let k = IdKey::fixed(7);
-        assert_eq!(k.hash("001085012345"), k.hash("0010 8501 2345"));
-        assert_ne!(k.hash("001085012345"), IdKey::fixed(8).hash("001085012345"));
-        assert!(!k.hash("001085012345").contains("001085012345"));
-    }
-
-    #[test]
-    fn key_persists() {
-        let dir = tempfile::tempdir().unwrap();
-        let a = IdKey::load_or_create(dir.path()).unwrap();
-        let b = IdKey::load_or_create(dir.path()).unwrap();
-        assert_eq!(a.hash("123456789012"), b.hash("123456789012"));
+    fn texts_keep_no_number_and_give_its_hash() {
+        let k = IdKey::fixed(3);
+        let mut h = Vec::new();
+        let t = masked_text("Bản sao CCCD số 040 093 878 972 của ông An", &k, &mut h);
+        assert_eq!(t, "Bản sao CCCD số 0400******72 của ông An");
+        assert_eq!(h, [k.hash("040093878972")]);
+        assert_eq!(masked_text("không có số", &k, &mut h), "không có số");
+        assert_eq!(h.len(), 1);
     }
 }

@@ -51,10 +51,38 @@ fn field_alias(name: &str) -> Option<&'static str> {
         .map(|(_, f)| *f)
 }
 
+/// Identity numbers typed in groups (`040 093 878 972`, `0400.9387.8972`) joined into one word,
+/// so that they are looked up whole (by keyed hash), never as loose groups of digits.
+fn join_ids(input: &str) -> String {
+    let found = crate::privacy::find_ids(input);
+    if found.is_empty() {
+        return input.to_string();
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut at = 0;
+    for f in found {
+        out.push_str(&input[at..f.span.start]);
+        out.push_str(&f.digits);
+        at = f.span.end;
+    }
+    out.push_str(&input[at..]);
+    out
+}
+
+/// True when a clause is an identity number: it is looked up by keyed hash only.
+fn is_id_clause(c: &Clause) -> bool {
+    c.field == Some("id") || (c.field.is_none() && !c.phrase && looks_like_id(&c.value))
+}
+
+/// True when the query asks for an identity number (which needs the identifier key).
+pub fn asks_for_an_id(input: &str) -> bool {
+    parse(input).iter().any(is_id_clause)
+}
+
 /// Splits a query into clauses. Quotes make phrases; a leading `-` excludes; `name:` names a
 /// field; a trailing `*` asks for a prefix.
 pub fn parse(input: &str) -> Vec<Clause> {
-    let input = nfc(input);
+    let input = join_ids(&nfc(input));
     let mut clauses = Vec::new();
     let mut chars = input.chars().peekable();
     loop {
@@ -174,10 +202,12 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
             )))
         }
     };
-    match c.field {
-        Some("id") => return key.map(id_term),
-        Some("code") => return code_query(c.prefix),
-        _ => {}
+    // An identity number is found by its keyed hash only: the texts hold it masked.
+    if is_id_clause(c) {
+        return key.map(id_term);
+    }
+    if c.field == Some("code") {
+        return code_query(c.prefix);
     }
     let folded_fields = match c.field {
         Some("applicant") => vec![f.applicant_f],
@@ -257,9 +287,6 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
         add(Some(text_q), 1.0);
         if c.field.is_none() && !c.phrase {
             add(code_query(false), 3.0);
-            if let (Some(k), true) = (key, looks_like_id(&c.value)) {
-                add(Some(id_term(k)), 3.0);
-            }
         }
     }
     match should.len() {
@@ -274,7 +301,7 @@ pub fn highlight_terms(input: &str) -> Vec<String> {
     let mut folder = vi_folded();
     parse(input)
         .into_iter()
-        .filter(|c| !c.negated && !matches!(c.field, Some("id") | Some("code")))
+        .filter(|c| !c.negated && !is_id_clause(c) && c.field != Some("code"))
         .flat_map(|c| tokens(&mut folder, &c.value))
         .collect()
 }
@@ -320,6 +347,11 @@ mod tests {
             (c[4].field, c[4].value.as_str(), c[4].prefix),
             (Some("code"), "000.00.15", true)
         );
+        // Identity numbers typed in groups are one number.
+        let c = parse("cccd 040 093 878 972 nguyen");
+        assert_eq!(c.len(), 3, "{c:?}");
+        assert!(is_id_clause(&c[1]) && c[1].value == "040093878972");
+        assert!(asks_for_an_id("0400.9387.8972") && !asks_for_an_id("nguyen van an"));
         // Unknown "field" names stay part of the word.
         assert_eq!(parse("abc:def")[0].value, "abc:def");
         assert_eq!(parse("Người_nộp:\"Lê Hoa\"")[0].field, Some("applicant"));

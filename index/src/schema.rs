@@ -9,7 +9,7 @@ use tantivy::schema::{
 };
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// Handles to every field.
 #[derive(Clone)]
@@ -34,8 +34,11 @@ pub struct Fields {
     /// Page text (OCR), folded and stored for snippets (page documents; the exact form goes
     /// to `all`).
     pub text_f: Field,
-    /// Keyed hash of the applicant's personal identifier.
+    /// Keyed hashes of the identity numbers of the case (the applicant's, and any found in its
+    /// texts) or of the page (numbers printed on it).
     pub id_hash: Field,
+    /// SHA-256 of each scan file the case was made from (case documents).
+    pub source_sha256: Field,
     /// Filter terms `agency=<folded>`, `sector=…`, `procedure=…`, `channel=…`, `status=…`,
     /// `year=…`, `maintenance=…`, `mode=…`, `language=…`, `confidence=…`.
     pub filters: Field,
@@ -108,6 +111,7 @@ pub fn build() -> Fields {
     let docs_f = b.add_text_field("docs_f", text(VI_FOLDED, false));
     let text_f = b.add_text_field("text_f", text(VI_FOLDED, true));
     let id_hash = b.add_text_field("id_hash", STRING);
+    let source_sha256 = b.add_text_field("source_sha256", STRING);
     let filters = b.add_text_field("filters", STRING);
     let facets = b.add_facet_field("facets", FacetOptions::default());
     let received = b.add_date_field("received", date());
@@ -135,6 +139,7 @@ pub fn build() -> Fields {
         docs_f,
         text_f,
         id_hash,
+        source_sha256,
         filters,
         facets,
         received,

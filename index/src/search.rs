@@ -172,7 +172,14 @@ impl ArchiveIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
         let f = &self.fields;
         let searcher = self.reader()?.searcher();
-        let text_query = crate::query::build(&req.query, f, Some(&self.key));
+        if crate::query::asks_for_an_id(&req.query) {
+            if let Some(why) = self.id_search_problem() {
+                return Err(IndexError::BadRequest(format!(
+                    "searching by identity number needs the identifier key: {why}"
+                )));
+            }
+        }
+        let text_query = crate::query::build(&req.query, f, self.key.as_ref());
         let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
         if req.query.trim().is_empty() || req.cases_only {
             // Browsing (no words) lists cases, not each of their pages.
@@ -274,7 +281,7 @@ impl ArchiveIndex {
             }
         }
         Ok(SearchResults {
-            query: mask_ids(&req.query),
+            query: crate::privacy::mask_ids(&req.query).into_owned(),
             total,
             offset: req.offset,
             limit,
@@ -282,21 +289,6 @@ impl ArchiveIndex {
             facets,
         })
     }
-}
-
-/// The query as echoed back: personal identifiers masked, like everywhere else.
-fn mask_ids(q: &str) -> String {
-    q.split(' ')
-        .map(|w| {
-            let bare = w.trim_matches(|c: char| !c.is_ascii_digit());
-            if crate::privacy::looks_like_id(bare) {
-                w.replace(bare, &crate::privacy::mask(bare))
-            } else {
-                w.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn html_escape(s: &str) -> String {

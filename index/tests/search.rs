@@ -93,9 +93,12 @@ struct Fixture {
 
 fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
-    let (idx, n) =
-        ArchiveIndex::build_from(&dir.path().join("index"), dir.path(), corpus().into_iter())
-            .unwrap();
+    let (idx, n) = ArchiveIndex::build_from(
+        &dir.path().join("index"),
+        sohoa_index::privacy::IdKey::fixed(1),
+        corpus().into_iter(),
+    )
+    .unwrap();
     assert_eq!(n, 5);
     Fixture { _dir: dir, idx }
 }
@@ -205,9 +208,12 @@ fn field_queries_and_exclusions() {
 #[test]
 fn cccd_is_found_by_its_number_but_never_stored_in_clear() {
     let dir = tempfile::tempdir().unwrap();
-    let (idx, _) =
-        ArchiveIndex::build_from(&dir.path().join("index"), dir.path(), corpus().into_iter())
-            .unwrap();
+    let (idx, _) = ArchiveIndex::build_from(
+        &dir.path().join("index"),
+        sohoa_index::privacy::IdKey::fixed(1),
+        corpus().into_iter(),
+    )
+    .unwrap();
     let r = idx
         .search(&SearchRequest {
             query: "068085012345".into(),

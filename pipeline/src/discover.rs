@@ -1,8 +1,11 @@
 //! Step 1 of the flow: walk a scan folder into cases, each with its page files in order
-//! and grouped by component document (thành phần hồ sơ). Nothing is read but names.
+//! and grouped by component document (thành phần hồ sơ). Nothing is read but names; links are
+//! refused unless `--follow-symlinks`, special files (FIFO, devices) always.
 
 use crate::problem::Problem;
-use crate::text::{natural_cmp, nfc};
+use crate::safe_fs::Follow;
+use crate::text::{fold, natural_cmp, nfc};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
@@ -55,6 +58,9 @@ pub struct ScanBatch {
     pub mapping: Option<PathBuf>,
     pub cases: Vec<CaseSource>,
     pub problems: Vec<Problem>,
+    /// Page images and `hoso.json` found directly in the scan folder (a sign that it is a
+    /// case folder given where the folder of cases belongs).
+    pub top_pages: Vec<String>,
 }
 
 fn name_of(path: &Path) -> String {
@@ -76,31 +82,59 @@ fn extension(name: &str) -> String {
 }
 
 /// Walks `root`: every subfolder is a case; `hoso.xlsx`/`hoso.csv`/... at the top is the
-/// register, `hoso.mapping.toml` its column mapping.
-pub fn discover(root: &Path) -> std::io::Result<ScanBatch> {
+/// register, `hoso.mapping.toml` its column mapping. Links are followed only with
+/// [`Follow::Yes`]; otherwise each is an error naming it and where it points.
+pub fn discover(root: &Path, follow: Follow) -> std::io::Result<ScanBatch> {
     let mut batch = ScanBatch {
         root: root.to_path_buf(),
         register: None,
         mapping: None,
         cases: Vec::new(),
         problems: Vec::new(),
+        top_pages: Vec::new(),
     };
     let mut entries: Vec<_> = std::fs::read_dir(root)?.collect::<Result<_, _>>()?;
     entries.sort_by(|a, b| natural_cmp(&name_of(&a.path()), &name_of(&b.path())));
     let mut registers = Vec::new();
+    let mut names: HashMap<String, String> = HashMap::new();
     for entry in entries {
         let path = entry.path();
         let name = name_of(&path);
         if name.starts_with('.') || is_junk(&name) {
             continue;
         }
+        let on_disk = entry.file_name().to_string_lossy().to_string();
+        if names.insert(name.clone(), on_disk).is_some() {
+            batch.problems.push(name_collision(&name));
+            continue;
+        }
+        let kind = entry.file_type()?;
+        if kind.is_symlink() && follow == Follow::No {
+            let problem = symlink_problem(&path, name.clone());
+            if path.is_dir() {
+                // A linked case folder is a case that cannot be read as it stands.
+                let mut case = CaseSource::empty(&path, name);
+                case.problems.push(problem);
+                batch.cases.push(case);
+            } else {
+                batch.problems.push(problem);
+            }
+            continue;
+        }
         if path.is_dir() {
-            batch.cases.push(discover_case(&path));
+            batch.cases.push(discover_case(&path, follow));
+        } else if !path.is_file() {
+            batch.problems.push(not_regular_problem(name));
         } else if let Some(rank) = register_rank(&name) {
             registers.push((rank, path));
         } else if name.eq_ignore_ascii_case(crate::register::MAPPING_NAME) {
             batch.mapping = Some(path);
         } else {
+            if name.eq_ignore_ascii_case(SIDECAR)
+                || IMAGE_EXTENSIONS.contains(&extension(&name).as_str())
+            {
+                batch.top_pages.push(name.clone());
+            }
             batch.problems.push(
                 Problem::warning(
                     "scan.ignored_file",
@@ -133,6 +167,114 @@ pub fn discover(root: &Path) -> std::io::Result<ScanBatch> {
     Ok(batch)
 }
 
+/// Words that name a kind of document in a component folder ("01 Tờ khai", "02 Bản sao CCCD"),
+/// folded (no diacritics, lower case).
+const DOCUMENT_WORDS: &[&str] = &[
+    "to khai",
+    "don",
+    "giay",
+    "ban sao",
+    "ban chinh",
+    "cccd",
+    "cmnd",
+    "can cuoc",
+    "ho chieu",
+    "hop dong",
+    "quyet dinh",
+    "bien ban",
+    "so do",
+    "ban ve",
+    "trich luc",
+    "trich do",
+    "phieu",
+    "van ban",
+    "thong bao",
+    "to trinh",
+    "bao cao",
+    "chung nhan",
+    "chung tu",
+    "uy quyen",
+    "mau so",
+    "anh",
+    "xac nhan",
+    "bien lai",
+    "hoa don",
+];
+
+/// A component folder's name: an ordinal, then words naming a document ("01 Tờ khai",
+/// "2. Giấy chứng sinh", "03_Ban sao CCCD").
+fn component_like(name: &str) -> bool {
+    let digits = name.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || digits > 2 {
+        return false;
+    }
+    let rest = fold(&name[digits..]).replace(['_', '-', '.'], " ");
+    let rest = format!(
+        " {} ",
+        rest.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
+    DOCUMENT_WORDS
+        .iter()
+        .any(|w| rest.contains(&format!(" {w} ")))
+}
+
+/// TTHC case numbers (TT 01/2018): `000.00.15.H12-250701-0001`.
+fn case_number_like(name: &str) -> bool {
+    let b = name.as_bytes();
+    let d = |r: std::ops::Range<usize>| b.get(r).is_some_and(|s| s.iter().all(u8::is_ascii_digit));
+    b.len() == 25
+        && d(0..3)
+        && b[3] == b'.'
+        && d(4..6)
+        && b[6] == b'.'
+        && d(7..9)
+        && b[9] == b'.'
+        && b[10].is_ascii_uppercase()
+        && d(11..13)
+        && b[13] == b'-'
+        && d(14..20)
+        && b[20] == b'-'
+        && d(21..25)
+}
+
+/// Why the scan folder looks like one case folder rather than a folder of cases, when it does
+/// (Vietnamese, English). A register at the top means a folder of cases.
+pub fn looks_like_a_case(batch: &ScanBatch) -> Option<(String, String)> {
+    if batch.register.is_some() {
+        return None;
+    }
+    if let Some(first) = batch.top_pages.first() {
+        return Some((
+            format!("có trang ảnh hoặc hoso.json ngay trong thư mục (\"{first}\")"),
+            format!("it holds page images or hoso.json directly (\"{first}\")"),
+        ));
+    }
+    if batch.cases.is_empty() {
+        return None;
+    }
+    let name = name_of(&batch.root);
+    let leaves = batch.cases.iter().all(|c| c.components.is_empty());
+    let named = batch
+        .cases
+        .iter()
+        .filter(|c| component_like(&c.folder))
+        .count();
+    if leaves && named * 2 >= batch.cases.len() {
+        let first = &batch.cases[0].folder;
+        return Some((
+            format!("các thư mục con mang tên thành phần hồ sơ (\"{first}\")"),
+            format!("its subfolders are named like component documents (\"{first}\")"),
+        ));
+    }
+    if case_number_like(&name) && leaves {
+        return Some((
+            format!("tên thư mục là một mã hồ sơ (\"{name}\")"),
+            format!("its name is a case number (\"{name}\")"),
+        ));
+    }
+    None
+}
+
 /// Preference of a register file name (lower first), or None when it is not one.
 fn register_rank(name: &str) -> Option<usize> {
     crate::register::REGISTER_NAMES
@@ -140,20 +282,60 @@ fn register_rank(name: &str) -> Option<usize> {
         .position(|r| name.eq_ignore_ascii_case(r))
 }
 
+impl CaseSource {
+    fn empty(dir: &Path, folder: String) -> CaseSource {
+        CaseSource {
+            dir: dir.to_path_buf(),
+            folder,
+            files: Vec::new(),
+            components: Vec::new(),
+            sidecar: None,
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// A link in the scan folder, not followed: where it points, and what to do.
+fn symlink_problem(path: &Path, rel: String) -> Problem {
+    let target = std::fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    Problem::error(
+        "scan.symlink",
+        format!("Là liên kết tượng trưng (symlink) tới \"{target}\": sohoa không đi theo liên kết trong thư mục ảnh quét; hãy chép tệp thật vào hoặc chạy với --follow-symlinks"),
+        format!("Is a symbolic link to \"{target}\": sohoa does not follow links in a scan folder; copy the real file in, or run with --follow-symlinks"),
+    )
+    .in_file(rel)
+}
+
+fn not_regular_problem(rel: String) -> Problem {
+    Problem::error(
+        "scan.not_regular_file",
+        "Không phải tệp thông thường (đường ống FIFO, tệp thiết bị hoặc socket): không đọc",
+        "Not a regular file (a FIFO, a device or a socket): not read",
+    )
+    .in_file(rel)
+}
+
+/// Two names that are the same text once Unicode-normalized (NFC and NFD spellings of one
+/// name, as macOS and Windows write them): people cannot tell them apart.
+fn name_collision(name: &str) -> Problem {
+    Problem::error(
+        "scan.name_collision",
+        format!("Hai mục cùng tên \"{name}\" khi chuẩn hóa Unicode (hai cách viết NFC/NFD của một tên, thường do chép từ máy Mac): hãy đổi tên một mục"),
+        format!("Two entries are named \"{name}\" once Unicode-normalized (NFC and NFD spellings of one name, often from a Mac): rename one of them"),
+    )
+    .in_file(name.to_string())
+}
+
 /// Walks one case folder (two levels: pages, or component subfolders of pages).
-pub fn discover_case(dir: &Path) -> CaseSource {
+pub fn discover_case(dir: &Path, follow: Follow) -> CaseSource {
     let folder = name_of(dir);
-    let mut case = CaseSource {
-        dir: dir.to_path_buf(),
-        folder,
-        files: Vec::new(),
-        components: Vec::new(),
-        sidecar: None,
-        problems: Vec::new(),
-    };
+    let mut case = CaseSource::empty(dir, folder);
+    let mut seen: std::collections::HashSet<String> = Default::default();
     let walker = WalkDir::new(dir)
         .min_depth(1)
-        .follow_links(true)
+        .follow_links(follow == Follow::Yes)
         .sort_by(|a, b| {
             // Loose files first, then component folders, each in natural order.
             let (ad, bd) = (a.file_type().is_dir(), b.file_type().is_dir());
@@ -187,6 +369,21 @@ pub fn discover_case(dir: &Path) -> CaseSource {
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
             }
+            continue;
+        }
+        if !seen.insert(rel.clone()) {
+            case.problems.push(name_collision(&rel));
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
+        if entry.file_type().is_symlink() {
+            case.problems.push(symlink_problem(entry.path(), rel));
+            continue;
+        }
+        if !entry.file_type().is_dir() && !entry.file_type().is_file() {
+            case.problems.push(not_regular_problem(rel));
             continue;
         }
         if entry.file_type().is_dir() {
@@ -270,7 +467,7 @@ mod tests {
             fs::write(case.join(f), b"x").unwrap();
         }
         fs::write(dir.path().join("hoso.csv"), b"").unwrap();
-        let batch = discover(dir.path()).unwrap();
+        let batch = discover(dir.path(), Follow::No).unwrap();
         assert!(batch.register.is_some());
         let c = &batch.cases[0];
         let rels: Vec<_> = c.files.iter().map(|f| f.rel.as_str()).collect();
@@ -295,7 +492,7 @@ mod tests {
         fs::create_dir_all(case.join("01/deeper")).unwrap();
         fs::write(case.join("notes.docx"), b"x").unwrap();
         fs::write(case.join("1.jpg"), b"x").unwrap();
-        let c = discover_case(&case);
+        let c = discover_case(&case, Follow::No);
         let codes: Vec<_> = c
             .problems
             .iter()
@@ -303,5 +500,104 @@ mod tests {
             .collect();
         assert!(codes.contains(&("scan.unsupported_file", "notes.docx".into())));
         assert!(codes.contains(&("scan.nested_folder", "01/deeper".into())));
+    }
+
+    #[test]
+    fn symlinked_pages_and_case_folders_are_refused_naming_their_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret.jpg"), b"x").unwrap();
+        fs::create_dir_all(outside.path().join("case")).unwrap();
+        fs::write(outside.path().join("case/1.jpg"), b"x").unwrap();
+        let scans = dir.path().join("scans");
+        fs::create_dir_all(scans.join("A")).unwrap();
+        fs::write(scans.join("A/1.jpg"), b"x").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.jpg"), scans.join("A/2.jpg"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path().join("case"), scans.join("B")).unwrap();
+        let batch = discover(&scans, Follow::No).unwrap();
+        let a = batch.cases.iter().find(|c| c.folder == "A").unwrap();
+        assert_eq!(a.files.len(), 1, "the linked page is not a page");
+        let p = &a.problems[0];
+        assert_eq!(
+            (p.code.as_str(), p.file.as_deref()),
+            ("scan.symlink", Some("2.jpg"))
+        );
+        assert!(p.message_en.contains("secret.jpg"), "{}", p.message_en);
+        let b = batch.cases.iter().find(|c| c.folder == "B").unwrap();
+        assert!(b.files.is_empty() && b.problems[0].code == "scan.symlink");
+        // With --follow-symlinks both are read.
+        let batch = discover(&scans, Follow::Yes).unwrap();
+        assert!(
+            batch.cases.iter().all(|c| c.problems.is_empty()),
+            "{:?}",
+            batch.cases
+        );
+        assert_eq!(batch.cases.iter().map(|c| c.files.len()).sum::<usize>(), 3);
+    }
+
+    #[test]
+    fn a_fifo_in_a_case_folder_is_an_error_not_a_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let case = dir.path().join("A");
+        fs::create_dir_all(&case).unwrap();
+        fs::write(case.join("1.jpg"), b"x").unwrap();
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            case.join("2.jpg"),
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        for follow in [Follow::No, Follow::Yes] {
+            let c = discover_case(&case, follow);
+            assert_eq!(c.files.len(), 1);
+            assert_eq!(c.problems[0].code, "scan.not_regular_file");
+        }
+    }
+
+    #[test]
+    fn names_that_differ_only_by_unicode_normalization_are_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let case = dir.path().join("A");
+        fs::create_dir_all(&case).unwrap();
+        fs::write(case.join("T\u{1edd} khai.jpg"), b"nfc").unwrap();
+        fs::write(case.join("To\u{300}\u{31b} khai.jpg"), b"nfd").unwrap();
+        let c = discover_case(&case, Follow::No);
+        assert_eq!(c.files.len(), 1);
+        assert_eq!(c.problems[0].code, "scan.name_collision");
+    }
+
+    #[test]
+    fn a_case_folder_given_as_the_scan_folder_is_recognised() {
+        let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../samples/batch");
+        // The sample batch is a folder of cases.
+        let batch = discover(&samples, Follow::No).unwrap();
+        assert_eq!(looks_like_a_case(&batch), None);
+        // One of its cases with component folders, and one with loose pages.
+        for case in [
+            "000.00.15.H12-250701-0001",
+            "HS-chua-co-thong-tin",
+            "000.00.15.H12-250709-0003",
+        ] {
+            let batch = discover(&samples.join(case), Follow::No).unwrap();
+            assert!(looks_like_a_case(&batch).is_some(), "{case}");
+        }
+        // A folder of cases named by ordinal and applicant is still a folder of cases.
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["01 Nguyễn Văn An", "02 Trần Thị Bình"] {
+            fs::create_dir_all(dir.path().join(f)).unwrap();
+            fs::write(dir.path().join(f).join("1.jpg"), b"x").unwrap();
+        }
+        assert_eq!(
+            looks_like_a_case(&discover(dir.path(), Follow::No).unwrap()),
+            None
+        );
+        for f in ["01 Tờ khai", "02 Bản sao CCCD"] {
+            fs::create_dir_all(dir.path().join("x").join(f)).unwrap();
+        }
+        let batch = discover(&dir.path().join("x"), Follow::No).unwrap();
+        assert!(looks_like_a_case(&batch).is_some());
     }
 }

@@ -14,6 +14,8 @@ pub mod kind {
     pub const NORMALIZATION: (&str, &str) = ("nor", "normalization");
     pub const CREATION: (&str, &str) = ("cre", "creation");
     pub const PACKAGE_CREATION: (&str, &str) = ("ipc", "information package creation");
+    pub const MODIFICATION: (&str, &str) = ("mod", "modification");
+    pub const DEACCESSION: (&str, &str) = ("dea", "deaccession");
 }
 
 /// `success`, `warning` or `failure` (LoC eventOutcome suc/war/fai).

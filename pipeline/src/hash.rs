@@ -16,7 +16,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 
 /// Hex SHA-256 and size of a file, read in blocks.
 pub fn sha256_file(path: &Path) -> io::Result<(String, u64)> {
-    let mut file = File::open(path)?;
+    sha256_reader(File::open(path)?)
+}
+
+/// Hex SHA-256 and size of everything a reader yields, read in blocks.
+pub fn sha256_reader(mut file: impl Read) -> io::Result<(String, u64)> {
     let mut hasher = Sha256::new();
     let mut buf = vec![0u8; BLOCK];
     let mut size = 0u64;

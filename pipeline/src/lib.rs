@@ -12,16 +12,22 @@
 pub mod bag;
 pub mod discover;
 pub mod events;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod hash;
+pub mod index_journal;
 pub mod ingest;
 pub mod legacy;
+pub mod neutralize;
 pub mod normalize;
 pub mod ocr;
 pub mod page;
 pub mod pdfa;
+pub mod privacy;
 pub mod problem;
 pub mod record;
 pub mod register;
+pub mod safe_fs;
 pub mod text;
 
 /// Vietnam time (UTC+7, no daylight saving): timestamps in events, XMP and reports.

@@ -4,6 +4,13 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+fn masked(s: String) -> String {
+    match crate::privacy::mask_ids(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(m) => m,
+    }
+}
+
 /// Error: the case is not bagged. Warning: the case is bagged and the warning recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -40,7 +47,10 @@ pub struct Problem {
 }
 
 impl Problem {
+    /// An error. Identity numbers quoted in the messages (a register value, a file name) are
+    /// masked: problems go to reports, logs and terminals.
     pub fn error(code: &str, vi: impl Into<String>, en: impl Into<String>) -> Self {
+        let (vi, en): (String, String) = (vi.into(), en.into());
         Problem {
             severity: Severity::Error,
             code: code.to_string(),
@@ -49,8 +59,8 @@ impl Problem {
             sheet: None,
             row: None,
             column: None,
-            message: vi.into(),
-            message_en: en.into(),
+            message: masked(vi),
+            message_en: masked(en),
         }
     }
 
@@ -62,7 +72,7 @@ impl Problem {
     }
 
     pub fn in_file(mut self, file: impl Into<String>) -> Self {
-        self.file = Some(file.into());
+        self.file = Some(masked(file.into()));
         self
     }
 

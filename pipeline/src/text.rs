@@ -115,8 +115,61 @@ fn split_run(s: &str, digits: bool) -> (&str, &str) {
     s.split_at(end)
 }
 
+/// A count as people read it, in Vietnamese and English: exact below 100 million, in millions
+/// or billions above (so no message shows a 9- or 12-digit run, which the identity-number mask
+/// would hide).
+pub fn readable_count(n: u64) -> (String, String) {
+    if n < 100_000_000 {
+        return (n.to_string(), n.to_string());
+    }
+    let (unit, vi, en) = if n < 100_000_000_000 {
+        (1e6, "triệu", "million")
+    } else {
+        (1e9, "tỷ", "billion")
+    };
+    let v = n as f64 / unit;
+    let v = if v.fract() == 0.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    (format!("{} {vi}", v.replace('.', ",")), format!("{v} {en}"))
+}
+
+/// A size in bytes as people read it: exact below 100 million bytes, in MiB above.
+pub fn readable_bytes(n: u64) -> (String, String) {
+    if n < 100_000_000 {
+        return (format!("{n} byte"), format!("{n} bytes"));
+    }
+    let m = n as f64 / 1_048_576.0;
+    let m = if n.is_multiple_of(1_048_576) {
+        format!("{m:.0}")
+    } else {
+        format!("{m:.1}")
+    };
+    (format!("{} MiB", m.replace('.', ",")), format!("{m} MiB"))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn large_numbers_are_written_for_people() {
+        assert_eq!(
+            readable_count(5_000_000),
+            ("5000000".into(), "5000000".into())
+        );
+        assert_eq!(
+            readable_count(150_000_000),
+            ("150 triệu".into(), "150 million".into())
+        );
+        assert_eq!(
+            readable_bytes(134_217_728),
+            ("128 MiB".into(), "128 MiB".into())
+        );
+        assert_eq!(readable_bytes(134_217_729).1, "128.0 MiB");
+        assert_eq!(readable_bytes(1_048_576).1, "1048576 bytes");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

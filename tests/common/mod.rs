@@ -48,14 +48,23 @@ impl Work {
         self.dir.path().join("archive")
     }
 
-    pub fn sohoa(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_sohoa"))
-            .args(args)
-            .env("SOHOA_LANG", "en")
+    /// The identifier key of this test's archives: outside the archive, as by default.
+    pub fn key_file(&self) -> PathBuf {
+        self.dir.path().join("config/sohoa/identifier-hmac.key")
+    }
+
+    /// `sohoa` with this test's environment (English, OCR off, its own key file).
+    pub fn command(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_sohoa"));
+        c.env("SOHOA_LANG", "en")
             // OCR takes seconds per page: only the OCR tests (tests/ocr_e2e.rs) turn it on.
             .env("SOHOA_OCR", "off")
-            .output()
-            .unwrap()
+            .env("SOHOA_ID_KEY", self.key_file());
+        c
+    }
+
+    pub fn sohoa(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().unwrap()
     }
 
     pub fn ingest(&self, extra: &[&str]) -> (i32, serde_json::Value) {
@@ -153,4 +162,35 @@ pub fn jpeg_bytes() -> Vec<u8> {
     enc.set_pixel_density(image::codecs::jpeg::PixelDensity::dpi(200));
     enc.encode_image(&img).unwrap();
     out
+}
+
+/// Makes a bag whose payload was edited by hand valid again (manifests, Payload-Oxum, tag
+/// manifest recomputed): a bag that verifies but whose content is wrong.
+pub fn rebag(bag: &Path) {
+    let files = tree_digest(&bag.join("data"));
+    let mut manifest = String::new();
+    let mut bytes = 0u64;
+    for (rel, sha) in &files {
+        manifest.push_str(&format!("{sha}  data/{rel}\n"));
+        bytes += std::fs::metadata(bag.join("data").join(rel)).unwrap().len();
+    }
+    std::fs::write(bag.join("manifest-sha256.txt"), manifest).unwrap();
+    let info = std::fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    let info: String = info
+        .lines()
+        .map(|l| {
+            if l.starts_with("Payload-Oxum:") {
+                format!("Payload-Oxum: {bytes}.{}\n", files.len())
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    std::fs::write(bag.join("bag-info.txt"), info).unwrap();
+    let mut tags = String::new();
+    for name in ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"] {
+        let sha = sohoa_pipeline::hash::sha256_file(&bag.join(name)).unwrap().0;
+        tags.push_str(&format!("{sha}  {name}\n"));
+    }
+    std::fs::write(bag.join("tagmanifest-sha256.txt"), tags).unwrap();
 }

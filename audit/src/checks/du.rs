@@ -4,10 +4,10 @@
 use crate::case::Record;
 use crate::finding::{Criterion::Du, Finding};
 use crate::rules::Rule;
+use sohoa_pipeline::bag::{reader::TEXT_LIMIT, Bag};
 use sohoa_pipeline::problem::Severity;
 use sohoa_pipeline::text::fold;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Names of required fields for people.
 fn field_label(f: &str) -> (&str, &str) {
@@ -23,7 +23,7 @@ fn field_label(f: &str) -> (&str, &str) {
     }
 }
 
-pub fn check(r: &Record, rule: Option<&Rule>, bag: Option<&Path>, out: &mut Vec<Finding>) {
+pub fn check(r: &Record, rule: Option<&Rule>, bag: Option<&Bag>, out: &mut Vec<Finding>) {
     metadata(r, out);
     if let Some(rule) = rule {
         components(r, rule, bag, out);
@@ -78,15 +78,15 @@ fn metadata(r: &Record, out: &mut Vec<Finding>) {
 }
 
 /// OCR text of the pages that are not in a component (folded), read from the bag.
-fn loose_text(r: &Record, bag: Option<&Path>) -> Option<String> {
+fn loose_text(r: &Record, bag: Option<&Bag>) -> Option<String> {
     let bag = bag?;
     let mut text = String::new();
     for p in r.pages.iter().filter(|p| p.component.is_none()) {
         let Some(rel) = p.ocr.as_ref().and_then(|o| o.text.as_deref()) else {
             continue;
         };
-        if rel.starts_with("data/text/") && !rel.contains("..") {
-            if let Ok(t) = std::fs::read_to_string(bag.join(rel)) {
+        if rel.starts_with("data/text/") {
+            if let Ok(t) = bag.read_text(rel, TEXT_LIMIT) {
                 text.push_str(&fold(&t));
                 text.push('\n');
             }
@@ -95,7 +95,7 @@ fn loose_text(r: &Record, bag: Option<&Path>) -> Option<String> {
     (!text.trim().is_empty()).then_some(text)
 }
 
-fn components(r: &Record, rule: &Rule, bag: Option<&Path>, out: &mut Vec<Finding>) {
+fn components(r: &Record, rule: &Rule, bag: Option<&Bag>, out: &mut Vec<Finding>) {
     let names: Vec<String> = r
         .components
         .iter()

@@ -7,31 +7,18 @@ use crate::case::Record;
 use crate::codes::{self, CaseNumberError, CccdError, CodeCheck, CodeList};
 use crate::finding::{Criterion::Dung, Finding};
 use crate::rules::Rule;
+use sohoa_pipeline::bag::Bag;
 use std::io::{Read, Seek, SeekFrom};
-use std::path::Path;
 
 /// dd/mm/yyyy for messages.
 pub fn dmy(d: time::Date) -> String {
     format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year())
 }
 
-/// A CCCD shown to people: first 3 and last 2 digits (personal data, domain.md §8.4).
+/// A CCCD shown to people: masked as everywhere in sohoa (`0400******72`; personal data,
+/// domain.md §8.4).
 pub fn mask_id(id: &str) -> String {
-    let chars: Vec<char> = id.chars().collect();
-    if chars.len() <= 5 {
-        return "*".repeat(chars.len());
-    }
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < 3 || i + 2 >= chars.len() {
-                *c
-            } else {
-                '*'
-            }
-        })
-        .collect()
+    sohoa_pipeline::privacy::mask(id)
 }
 
 pub fn check(r: &Record, rule: Option<&Rule>, ctx: &Context, out: &mut Vec<Finding>) {
@@ -464,14 +451,14 @@ fn code_lists(r: &Record, out: &mut Vec<Finding>) {
 }
 
 /// The bag's structure and the bundle, without re-hashing (fixity is `sống`).
-pub fn check_bag(bag: &Path, r: &Record, out: &mut Vec<Finding>) {
+pub fn check_bag(bag: &Bag, r: &Record, out: &mut Vec<Finding>) {
     for tag in [
         "bagit.txt",
         "manifest-sha256.txt",
         "tagmanifest-sha256.txt",
         "bag-info.txt",
     ] {
-        if !bag.join(tag).is_file() {
+        if !bag.has_file(tag) {
             out.push(
                 Finding::error(
                     Dung,
@@ -492,7 +479,6 @@ pub fn check_bag(bag: &Path, r: &Record, out: &mut Vec<Finding>) {
         ));
         return;
     };
-    let path = bag.join(&b.path);
     let mut problems: Vec<(String, String)> = Vec::new();
     if b.conformance != "PDF/A-2b" {
         problems.push((
@@ -520,10 +506,12 @@ pub fn check_bag(bag: &Path, r: &Record, out: &mut Vec<Finding>) {
             ),
         ));
     }
-    match std::fs::File::open(&path) {
-        Err(e) => problems.push((format!("không mở được: {e}"), format!("cannot open: {e}"))),
-        Ok(mut f) => {
-            let size = f.metadata().map(|m| m.len()).unwrap_or(0);
+    match bag.open_file(&b.path) {
+        Err(e) => problems.push((
+            format!("không mở được: {}", e.vi()),
+            format!("cannot open: {}", e.en()),
+        )),
+        Ok((mut f, size)) => {
             if size != b.size {
                 problems.push((
                     format!("kích thước {size} byte, ghi nhận {} byte", b.size),
@@ -562,7 +550,7 @@ pub fn check_bag(bag: &Path, r: &Record, out: &mut Vec<Finding>) {
 mod tests {
     #[test]
     fn masks_ids() {
-        assert_eq!(super::mask_id("040093878972"), "040*******72");
+        assert_eq!(super::mask_id("040093878972"), "0400******72");
         assert_eq!(super::mask_id("123"), "***");
     }
 }

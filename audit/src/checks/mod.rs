@@ -10,6 +10,7 @@ use crate::calendar::Calendar;
 use crate::case::{LoadedBag, Record};
 use crate::finding::{Criterion, Finding};
 use crate::rules::{Rule, RuleSet};
+use sohoa_pipeline::bag::Bag;
 use std::path::Path;
 
 /// What the checks measure against.
@@ -36,8 +37,10 @@ pub fn case_findings(bag: &LoadedBag, ctx: &Context) -> Vec<Finding> {
             .file("data/metadata.json"),
         ),
         Ok(r) => {
-            per_record(r, Some(&bag.path), ctx, &mut out);
-            dung::check_bag(&bag.path, r, &mut out);
+            per_record(r, bag.bag.as_ref(), ctx, &mut out);
+            if let Some(b) = &bag.bag {
+                dung::check_bag(b, r, &mut out);
+            }
         }
     }
     for f in &mut out {
@@ -57,7 +60,7 @@ pub fn record_findings(id: &str, r: &Record, ctx: &Context) -> Vec<Finding> {
 }
 
 /// The checks of one record, its procedure's rule looked up once.
-fn per_record(r: &Record, bag: Option<&Path>, ctx: &Context, out: &mut Vec<Finding>) {
+fn per_record(r: &Record, bag: Option<&Bag>, ctx: &Context, out: &mut Vec<Finding>) {
     let rule: Option<&Rule> = ctx.rules.for_case(r);
     dung::check(r, rule, ctx, out);
     du::check(r, rule, bag, out);

@@ -115,9 +115,9 @@ pub fn fixity(reports: &[BagReport]) -> Vec<Finding> {
 }
 
 /// Hashes bags `jobs` at a time.
-pub fn verify_all(bags: &[&LoadedBag], jobs: usize) -> Vec<BagReport> {
+pub fn verify_all(archive: &Path, bags: &[&LoadedBag], jobs: usize) -> Vec<BagReport> {
     crate::parallel::map(bags, jobs, |b| {
-        verify_bag(&b.path, &format!("bags/{}", b.id))
+        verify_bag(archive, &format!("bags/{}", b.id))
     })
 }
 

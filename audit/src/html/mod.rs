@@ -85,8 +85,9 @@ fn tr(s: &'static str, lang: Lang) -> &'static str {
     lang.pick(vi, en)
 }
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values; identity numbers in it are masked.
 fn esc(s: &str) -> String {
+    let s = sohoa_pipeline::privacy::mask_ids(s);
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

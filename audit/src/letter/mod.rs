@@ -228,9 +228,10 @@ impl Layout<'_, '_> {
     }
 }
 
-/// NFC, whitespace collapsed to single spaces, control and invisible format characters dropped.
+/// NFC, whitespace collapsed to single spaces, control and invisible format characters dropped,
+/// identity numbers masked.
 fn clean(s: &str) -> String {
-    let s: String = s
+    let s: String = sohoa_pipeline::privacy::mask_ids(s)
         .nfc()
         .map(|c| if c.is_whitespace() { ' ' } else { c })
         .collect();

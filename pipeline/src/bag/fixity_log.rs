@@ -23,16 +23,15 @@ pub fn append(archive: &Path, checked_at: &str, bags: &[BagReport]) -> std::io::
             "changed": b.count(FileStatus::Changed),
             "missing": b.count(FileStatus::Missing),
             "unexpected": b.count(FileStatus::Unexpected),
+            "not_regular": b.count(FileStatus::NotRegular),
             "problems": b.problems,
         });
         lines.push_str(&line.to_string());
         lines.push('\n');
     }
-    std::fs::create_dir_all(archive.join("logs"))?;
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path(archive))?;
+    // Never written through a link: `logs/` must be a real folder of the archive.
+    crate::safe_fs::ensure_real_dir(&archive.join("logs"))?;
+    let mut f = crate::safe_fs::append_nofollow(&path(archive))?;
     f.write_all(lines.as_bytes())?;
     f.sync_data()
 }
@@ -41,7 +40,8 @@ pub fn append(archive: &Path, checked_at: &str, bags: &[BagReport]) -> std::io::
 /// which sort in time order). Lines that cannot be read are skipped.
 pub fn last_checks(archive: &Path) -> HashMap<String, String> {
     let mut out: HashMap<String, String> = HashMap::new();
-    let Ok(f) = std::fs::File::open(path(archive)) else {
+    let Ok((f, _)) = crate::safe_fs::open_regular(&path(archive), crate::safe_fs::Follow::No)
+    else {
         return out;
     };
     for line in std::io::BufReader::new(f).lines().map_while(Result::ok) {

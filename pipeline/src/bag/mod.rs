@@ -3,7 +3,11 @@
 //! appears whole or not at all. [`verify`] re-checks them.
 
 pub mod fixity_log;
+pub mod reader;
+pub mod rewrap;
 pub mod verify;
+
+pub use reader::{Bag, BagInfo, Manifest};
 
 use crate::hash::{sha256_file, HashingWriter};
 use std::fs::{self, File};
@@ -30,17 +34,48 @@ pub fn decode_path(p: &str) -> String {
         .replace("%25", "%")
 }
 
+/// Today in Vietnam, `YYYY-MM-DD`, for `Bagging-Date`.
+pub fn bagging_date() -> String {
+    let today = time::OffsetDateTime::now_utc()
+        .to_offset(crate::VN_OFFSET)
+        .date();
+    format!(
+        "{:04}-{:02}-{:02}",
+        today.year(),
+        today.month() as u8,
+        today.day()
+    )
+}
+
 /// fsyncs a directory so that renames and new entries in it survive a crash.
 pub fn fsync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
-/// Writes a file, fsyncs it and returns its SHA-256.
+/// Writes a file, fsyncs it and returns its SHA-256 (never through a link).
 pub fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<String> {
-    let mut f = File::create(path)?;
+    let mut f = crate::safe_fs::create_nofollow(path)?;
     f.write_all(bytes)?;
     f.sync_all()?;
     Ok(crate::hash::sha256_hex(bytes))
+}
+
+/// Writes a new file (an existing file or link of that name is an error), fsynced.
+pub fn write_new(path: &Path, bytes: &[u8]) -> io::Result<String> {
+    let mut f = new_file(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    Ok(crate::hash::sha256_hex(bytes))
+}
+
+/// Creates a file that must not exist yet: two payload files can never land on one path.
+fn new_file(path: &Path) -> io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
+        .open(path)
 }
 
 /// A bag being built in a temporary folder.
@@ -79,19 +114,30 @@ impl BagBuilder {
         self.payload.push((format!("data/{rel}"), sha256, size));
     }
 
+    /// Creates a new payload file (given relative to `data/`) for the caller to write; a file
+    /// already at that path is an error, never overwritten.
+    pub fn new_payload_file(&self, rel: &str) -> io::Result<File> {
+        new_file(&self.payload_path(rel)?)
+    }
+
     /// Writes a payload file from bytes.
     pub fn write(&mut self, rel: &str, bytes: &[u8]) -> io::Result<String> {
         let path = self.payload_path(rel)?;
-        let sha = write_synced(&path, bytes)?;
+        let sha = write_new(&path, bytes)?;
         self.record(rel, sha.clone(), bytes.len() as u64);
         Ok(sha)
     }
 
     /// Copies a file into the payload, hashing what is copied; returns its SHA-256.
     pub fn copy(&mut self, rel: &str, src: &Path) -> io::Result<String> {
+        let (input, _) = crate::safe_fs::open_regular(src, crate::safe_fs::Follow::No)?;
+        self.copy_from(rel, input)
+    }
+
+    /// Copies everything a reader yields into a new payload file; returns its SHA-256.
+    pub fn copy_from(&mut self, rel: &str, mut input: impl Read) -> io::Result<String> {
         let path = self.payload_path(rel)?;
-        let mut input = File::open(src)?;
-        let mut out = HashingWriter::new(File::create(&path)?);
+        let mut out = HashingWriter::new(new_file(&path)?);
         let mut buf = vec![0u8; 512 * 1024];
         loop {
             let n = input.read(&mut buf)?;
@@ -111,6 +157,7 @@ impl BagBuilder {
     /// `info` holds the bag-info labels in order (Payload-Oxum is added here).
     pub fn finish(mut self, info: &[(&str, String)]) -> io::Result<(PathBuf, String)> {
         self.payload.sort();
+        self.check_payload()?;
         let oxum_bytes: u64 = self.payload.iter().map(|p| p.2).sum();
         let mut manifest = String::new();
         for (path, sha, _) in &self.payload {
@@ -152,6 +199,49 @@ impl BagBuilder {
     }
 }
 
+impl BagBuilder {
+    /// The payload on disk is exactly what was recorded (same paths, same sizes): a bag is never
+    /// finished with a file overwritten, lost or slipped in.
+    fn check_payload(&self) -> io::Result<()> {
+        let mut on_disk: Vec<(String, u64)> = walkdir::WalkDir::new(self.root.join("data"))
+            .follow_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| !e.file_type().is_dir())
+            .map(|e| {
+                let size = if e.file_type().is_file() {
+                    e.metadata().map(|m| m.len()).unwrap_or(u64::MAX)
+                } else {
+                    u64::MAX
+                };
+                (crate::discover::rel_path(&self.root, e.path()), size)
+            })
+            .collect();
+        on_disk.sort();
+        let recorded: Vec<(String, u64)> = self
+            .payload
+            .iter()
+            .map(|(p, _, size)| (p.clone(), *size))
+            .collect();
+        if on_disk != recorded {
+            let missing: Vec<&String> = recorded
+                .iter()
+                .filter(|r| !on_disk.contains(r))
+                .map(|r| &r.0)
+                .collect();
+            let extra: Vec<&String> = on_disk
+                .iter()
+                .filter(|r| !recorded.contains(r))
+                .map(|r| &r.0)
+                .collect();
+            return Err(io::Error::other(format!(
+                "the payload on disk differs from what was written (missing or changed: {missing:?}; not recorded: {extra:?})"
+            )));
+        }
+        Ok(())
+    }
+}
+
 /// Moves a finished bag into place (same file system: an atomic rename) and makes the
 /// rename durable.
 pub fn commit(tmp: &Path, dest: &Path) -> io::Result<()> {
@@ -189,7 +279,7 @@ mod tests {
             .unwrap();
         let info = fs::read_to_string(root.join("bag-info.txt")).unwrap();
         assert!(info.contains("Payload-Oxum: 7.2\n"), "{info}");
-        let report = verify::verify_bag(&root, "tmp");
+        let report = verify::verify_bag(dir.path(), "tmp");
         assert!(report.valid, "{report:?}");
     }
 }

@@ -1,19 +1,23 @@
 //! Fixity: re-hash every file of every bag and report per file ok / changed / missing /
-//! unexpected, plus bag-level problems (bagit.txt, manifests, Payload-Oxum).
+//! unexpected / not regular, plus bag-level problems (bagit.txt, manifests, Payload-Oxum).
+//! Bags are read through [`super::Bag`] only: links and special files are reported, never followed.
 
-use super::{decode_path, BAGIT_TXT, PAYLOAD_MANIFEST, TAG_MANIFEST};
-use crate::hash::sha256_file;
+use super::reader::{Bag, BAG_INFO_LIMIT};
+use super::{BAGIT_TXT, PAYLOAD_MANIFEST, TAG_MANIFEST};
+use crate::safe_fs::{self, EntryKind, FsError};
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum FileStatus {
     Ok,
     Changed,
     Missing,
     Unexpected,
+    /// A symbolic link, FIFO, device or socket where a file should be: never followed or read.
+    NotRegular,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -45,216 +49,205 @@ impl BagReport {
     }
 }
 
-/// Every bag of an archive: current ones under `bags/`, prior versions under `versions/`.
-/// Temporary folders (names starting with `.`) are skipped. Returns (id, path, relative).
+/// Every bag of an archive: current ones under `bags/`, prior versions under `versions/`,
+/// withdrawn ones under `withdrawn/`. Temporary folders (names starting with `.`) are skipped;
+/// links are listed (and reported invalid by [`verify_bag`]), never followed. An archive folder
+/// that is itself a link is an error. Returns (id, path, relative).
 pub fn list_bags(archive: &Path) -> std::io::Result<Vec<(String, PathBuf, String)>> {
     let mut out = Vec::new();
-    let visible = |p: &Path| {
-        p.is_dir()
-            && !p
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'))
-    };
-    let sorted = |dir: &Path| -> std::io::Result<Vec<PathBuf>> {
-        if !dir.is_dir() {
-            return Ok(Vec::new());
+    let sorted = |dir: &Path| -> std::io::Result<Vec<(String, PathBuf)>> {
+        match safe_fs::entry_kind(dir) {
+            EntryKind::Missing => return Ok(Vec::new()),
+            EntryKind::Dir => {}
+            _ => {
+                return Err(std::io::Error::other(format!(
+                    "{} is not a folder of the archive (a link or a file): sohoa does not follow links inside the archive",
+                    dir.display()
+                )))
+            }
         }
-        let mut v: Vec<PathBuf> = std::fs::read_dir(dir)?
+        let mut v: Vec<(String, PathBuf)> = std::fs::read_dir(dir)?
             .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| visible(p))
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir() || t.is_symlink()))
+            .map(|e| (e.file_name().to_string_lossy().to_string(), e.path()))
+            .filter(|(n, _)| !n.starts_with('.'))
             .collect();
-        v.sort_by(|a, b| crate::text::natural_cmp(&a.to_string_lossy(), &b.to_string_lossy()));
+        v.sort_by(|a, b| crate::text::natural_cmp(&a.0, &b.0));
         Ok(v)
     };
-    for bag in sorted(&archive.join("bags"))? {
-        let id = bag
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
+    for (id, bag) in sorted(&archive.join("bags"))? {
         out.push((id.clone(), bag, format!("bags/{id}")));
     }
-    for case in sorted(&archive.join("versions"))? {
-        let id = case
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        for v in sorted(&case)? {
-            let n = v
-                .file_name()
-                .map(|n| n.to_string_lossy().to_string())
-                .unwrap_or_default();
-            out.push((id.clone(), v, format!("versions/{id}/{n}")));
+    for folder in ["versions", "withdrawn"] {
+        for (id, case) in sorted(&archive.join(folder))? {
+            if safe_fs::entry_kind(&case) != EntryKind::Dir {
+                out.push((id.clone(), case, format!("{folder}/{id}")));
+                continue;
+            }
+            for (n, v) in sorted(&case)? {
+                out.push((id.clone(), v, format!("{folder}/{id}/{n}")));
+            }
         }
     }
     Ok(out)
 }
 
-/// A manifest path is safe when it is relative and stays inside the bag.
-fn is_safe(p: &str) -> bool {
-    let path = Path::new(p);
-    !p.is_empty()
-        && !p.starts_with('~')
-        && path.components().all(|c| matches!(c, Component::Normal(_)))
-}
-
-/// Parses a manifest: path -> expected hex digest. Problems go to `problems`.
-fn read_manifest(path: &Path, name: &str, problems: &mut Vec<String>) -> BTreeMap<String, String> {
-    let mut entries = BTreeMap::new();
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            problems.push(format!("manifest {name}: cannot read: {e}"));
-            return entries;
-        }
-    };
-    for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let Some((sum, file)) = line.split_once([' ', '\t']) else {
-            problems.push(format!("manifest {name}: line {} is malformed", i + 1));
-            continue;
-        };
-        let file = decode_path(file.trim_start_matches([' ', '\t']));
-        if sum.len() != 64 || !sum.bytes().all(|b| b.is_ascii_hexdigit()) {
-            problems.push(format!(
-                "manifest {name}: line {} has no SHA-256 digest",
-                i + 1
-            ));
-            continue;
-        }
-        if !is_safe(&file) {
-            problems.push(format!("manifest {name}: unsafe path {file:?}"));
-            continue;
-        }
-        if let Some(prev) = entries.insert(file.clone(), sum.to_ascii_lowercase()) {
-            if prev != sum.to_ascii_lowercase() {
-                problems.push(format!("manifest {name}: conflicting entries for {file}"));
-            }
-        }
-    }
-    entries
-}
-
-fn check_entries(bag: &Path, entries: &BTreeMap<String, String>, files: &mut Vec<FileCheck>) {
+fn check_entries(
+    bag: &Bag,
+    entries: &std::collections::BTreeMap<String, String>,
+    files: &mut Vec<FileCheck>,
+    problems: &mut Vec<String>,
+) {
     for (rel, expected) in entries {
-        let p = bag.join(rel);
-        let check = match sha256_file(&p) {
-            Ok((actual, _)) => FileCheck {
-                path: rel.clone(),
-                status: if &actual == expected {
+        let (status, actual) = match bag.sha256(rel) {
+            Ok((actual, _)) => (
+                if &actual == expected {
                     FileStatus::Ok
                 } else {
                     FileStatus::Changed
                 },
-                expected_sha256: Some(expected.clone()),
-                actual_sha256: Some(actual),
-            },
-            Err(_) => FileCheck {
-                path: rel.clone(),
-                status: FileStatus::Missing,
-                expected_sha256: Some(expected.clone()),
-                actual_sha256: None,
-            },
+                Some(actual),
+            ),
+            Err(e) if e.is_not_found() => (FileStatus::Missing, None),
+            Err(e @ (FsError::Symlink | FsError::NotRegular(_))) => {
+                problems.push(format!("{rel}: {}", e.en()));
+                (FileStatus::NotRegular, None)
+            }
+            Err(e) => {
+                problems.push(format!("{rel}: {}", e.en()));
+                (FileStatus::Missing, None)
+            }
         };
-        files.push(check);
+        files.push(FileCheck {
+            path: rel.clone(),
+            status,
+            expected_sha256: Some(expected.clone()),
+            actual_sha256: actual,
+        });
     }
 }
 
-/// Verifies one bag: complete and valid in the RFC 8493 sense, file by file.
-pub fn verify_bag(bag: &Path, rel: &str) -> BagReport {
-    let id = bag
+/// Verifies the bag at `rel` (e.g. `bags/<id>`) of `archive`: complete and valid in the RFC 8493
+/// sense, file by file.
+pub fn verify_bag(archive: &Path, rel: &str) -> BagReport {
+    let id = Path::new(rel)
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
+    match Bag::open(archive, rel) {
+        Ok(bag) => verify_opened(&bag, id),
+        Err(e) => BagReport {
+            id,
+            path: rel.to_string(),
+            valid: false,
+            files: Vec::new(),
+            problems: vec![format!("{rel}: {}", e.en())],
+        },
+    }
+}
+
+/// Verifies an opened bag.
+pub fn verify_opened(bag: &Bag, id: String) -> BagReport {
     let mut problems = Vec::new();
     let mut files = Vec::new();
-    match std::fs::read(bag.join("bagit.txt")) {
+    match bag.read("bagit.txt", BAG_INFO_LIMIT) {
         Ok(b)
             if b == BAGIT_TXT.as_bytes()
                 || String::from_utf8_lossy(&b).replace("\r\n", "\n") == BAGIT_TXT => {}
         Ok(_) => problems.push("bagit.txt: not the two BagIt 1.0 declaration lines".into()),
-        Err(_) => problems.push("bagit.txt: missing".into()),
+        Err(e) if e.is_not_found() => problems.push("bagit.txt: missing".into()),
+        Err(e) => problems.push(format!("bagit.txt: {}", e.en())),
     }
-    let mut extra_manifests = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(bag) {
-        for e in rd.filter_map(Result::ok) {
-            let name = e.file_name().to_string_lossy().to_string();
-            if (name.starts_with("manifest-") || name.starts_with("tagmanifest-"))
-                && name != PAYLOAD_MANIFEST
-                && name != TAG_MANIFEST
-            {
-                extra_manifests.push(name);
-            }
+    let entries = bag.entries();
+    for e in &entries {
+        let top = !e.rel.contains('/');
+        if top
+            && (e.rel.starts_with("manifest-") || e.rel.starts_with("tagmanifest-"))
+            && e.rel != PAYLOAD_MANIFEST
+            && e.rel != TAG_MANIFEST
+        {
+            problems.push(format!(
+                "{}: algorithm not supported by sohoa (only SHA-256)",
+                e.rel
+            ));
         }
     }
-    for m in extra_manifests {
-        problems.push(format!(
-            "{m}: algorithm not supported by sohoa (only SHA-256)"
-        ));
+    let payload = bag.manifest(PAYLOAD_MANIFEST);
+    let tags = bag.manifest(TAG_MANIFEST);
+    problems.extend(payload.problems.iter().cloned());
+    problems.extend(tags.problems.iter().cloned());
+    if !payload.present {
+        problems.push(format!("manifest {PAYLOAD_MANIFEST}: cannot read: missing"));
     }
-    let payload = read_manifest(&bag.join(PAYLOAD_MANIFEST), PAYLOAD_MANIFEST, &mut problems);
-    let tags = if bag.join(TAG_MANIFEST).is_file() {
-        read_manifest(&bag.join(TAG_MANIFEST), TAG_MANIFEST, &mut problems)
-    } else {
+    if !tags.present {
         problems.push(format!("{TAG_MANIFEST}: missing"));
-        BTreeMap::new()
-    };
-    for p in payload.keys() {
+    }
+    for p in payload.entries.keys() {
         if !p.starts_with("data/") {
             problems.push(format!("{PAYLOAD_MANIFEST}: {p} is outside data/"));
         }
     }
-    check_entries(bag, &payload, &mut files);
-    check_entries(bag, &tags, &mut files);
+    check_entries(bag, &payload.entries, &mut files, &mut problems);
+    check_entries(bag, &tags.entries, &mut files, &mut problems);
 
-    // Files on disk that no manifest lists.
-    let listed: BTreeSet<&String> = payload.keys().chain(tags.keys()).collect();
+    // Entries on disk that no manifest lists; links and special files are never opened.
+    let listed: BTreeSet<&String> = payload.entries.keys().chain(tags.entries.keys()).collect();
     let mut oxum = (0u64, 0u64);
-    for entry in walkdir::WalkDir::new(bag)
-        .min_depth(1)
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let rel = crate::discover::rel_path(bag, entry.path());
-        if rel.starts_with("data/") {
-            oxum.0 += entry.metadata().map(|m| m.len()).unwrap_or(0);
+    for e in entries {
+        if e.kind == EntryKind::File && e.rel.starts_with("data/") {
+            oxum.0 += e.size;
             oxum.1 += 1;
         }
-        if rel == TAG_MANIFEST || listed.contains(&rel) {
+        if e.kind != EntryKind::File {
+            if !listed.contains(&e.rel) {
+                problems.push(format!(
+                    "{}: {}",
+                    e.rel,
+                    if e.kind == EntryKind::Symlink {
+                        FsError::Symlink.en()
+                    } else {
+                        FsError::NotRegular("special file").en()
+                    }
+                ));
+                files.push(FileCheck {
+                    path: e.rel,
+                    status: FileStatus::NotRegular,
+                    expected_sha256: None,
+                    actual_sha256: None,
+                });
+            }
             continue;
         }
-        let (actual, _) = sha256_file(entry.path()).unwrap_or_default();
+        if e.rel == TAG_MANIFEST || listed.contains(&e.rel) {
+            continue;
+        }
+        let actual = bag.sha256(&e.rel).map(|(s, _)| s).ok();
         files.push(FileCheck {
-            path: rel,
+            path: e.rel,
             status: FileStatus::Unexpected,
             expected_sha256: None,
-            actual_sha256: Some(actual),
+            actual_sha256: actual,
         });
     }
-    if let Ok(info) = std::fs::read_to_string(bag.join("bag-info.txt")) {
-        let declared = info
-            .lines()
-            .find_map(|l| l.strip_prefix("Payload-Oxum:"))
-            .map(str::trim);
-        if let Some(d) = declared {
-            if d != format!("{}.{}", oxum.0, oxum.1) {
-                problems.push(format!(
-                    "bag-info.txt: Payload-Oxum {d} but data/ holds {}.{}",
-                    oxum.0, oxum.1
-                ));
+    match bag.bag_info() {
+        Ok(info) => {
+            if let Some(d) = info.get("Payload-Oxum") {
+                if d != format!("{}.{}", oxum.0, oxum.1) {
+                    problems.push(format!(
+                        "bag-info.txt: Payload-Oxum {d} but data/ holds {}.{}",
+                        oxum.0, oxum.1
+                    ));
+                }
             }
         }
+        Err(e) if e.is_not_found() => {}
+        Err(e) => problems.push(format!("bag-info.txt: {}", e.en())),
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let valid = problems.is_empty() && files.iter().all(|f| f.status == FileStatus::Ok);
     BagReport {
         id,
-        path: rel.to_string(),
+        path: bag.rel.clone(),
         valid,
         files,
         problems,

@@ -4,6 +4,8 @@
 
 use super::ocr_pages::{Sinks, TextPages};
 use super::{lock, version};
+use crate::bag::reader::Bag;
+use crate::bag::rewrap::{carried_labels, check_intact, copy_payload, RewrapError};
 use crate::bag::BagBuilder;
 use crate::events::{self, kind, EventLog, Outcome};
 use crate::ocr::{GrayPage, Pool, Settings};
@@ -14,7 +16,7 @@ use crate::record::PageRecord;
 use lopdf::{Document, Object};
 use serde::Serialize;
 use serde_json::Value;
-use std::fs::{self, File};
+use std::fs;
 use std::io::{BufWriter, Read};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -27,6 +29,8 @@ pub struct OcrOptions {
     pub force: bool,
     /// Only these cases (all bags when empty).
     pub cases: Vec<String>,
+    /// Set when the run must stop (SIGINT, SIGTERM): no new case starts.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,8 +67,7 @@ pub fn ocr_archive(
     on_case: &dyn Fn(&OcrCaseResult),
 ) -> Result<OcrReport, Problem> {
     let clock = std::time::Instant::now();
-    let _lock = lock::ArchiveLock::acquire(&opts.archive)?;
-    lock::clean_stale_temps(&opts.archive);
+    let _lock = lock::open_for_writing(&opts.archive)?;
     let pool = Pool::start(&opts.settings, opts.jobs)
         .map_err(|u| Problem::error("ocr.unavailable", u.vi, u.en))?
         .ok_or_else(|| {
@@ -77,7 +80,7 @@ pub fn ocr_archive(
     let mut ids: Vec<String> = fs::read_dir(opts.archive.join("bags"))
         .map(|rd| {
             rd.filter_map(Result::ok)
-                .filter(|e| e.path().is_dir())
+                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
                 .map(|e| e.file_name().to_string_lossy().to_string())
                 .filter(|n| !n.starts_with('.'))
                 .collect()
@@ -89,6 +92,13 @@ pub fn ocr_archive(
     }
     let mut cases = Vec::new();
     for id in ids {
+        if opts
+            .cancel
+            .as_ref()
+            .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
+        {
+            break;
+        }
         let r = add_text(&opts.archive, &id, opts, &pool);
         on_case(&r);
         cases.push(r);
@@ -124,10 +134,21 @@ fn add_text(archive: &Path, id: &str, opts: &OcrOptions, pool: &Pool) -> OcrCase
         warnings: Vec::new(),
         errors: Vec::new(),
     };
-    let bag_dir = archive.join("bags").join(id);
-    let meta: Option<Value> = fs::read(bag_dir.join("data/metadata.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
+    let bag = match Bag::open(archive, &format!("bags/{id}")) {
+        Ok(b) => b,
+        Err(e) => {
+            r.errors.push(
+                Problem::error(
+                    "ocr.bag_unreadable",
+                    format!("Không mở được gói: {}", e.vi()),
+                    format!("Cannot open the bag: {}", e.en()),
+                )
+                .in_file(format!("bags/{id}")),
+            );
+            return r;
+        }
+    };
+    let meta: Option<Value> = bag.metadata_json().ok();
     let Some(meta) = meta.filter(|m| m["schema"] == "sohoa/metadata") else {
         r.errors.push(
             Problem::error(
@@ -150,7 +171,19 @@ fn add_text(archive: &Path, id: &str, opts: &OcrOptions, pool: &Pool) -> OcrCase
         .join("bags")
         .join(format!(".tmp-{id}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
-    match rebuild(archive, id, &bag_dir, meta, pool, &tmp, opts.jobs, &mut r) {
+    // A new version is only made from an intact bag: damage is never re-wrapped as good.
+    if let Err(e) = check_intact(&bag) {
+        r.errors.push(
+            Problem::error(
+                "ocr.bag_damaged",
+                format!("Gói không nguyên vẹn nên không thêm chữ: {e}"),
+                format!("The bag is not intact, so no text is added: {e}"),
+            )
+            .in_file(format!("bags/{id}")),
+        );
+        return r;
+    }
+    match rebuild(archive, id, &bag, meta, pool, &tmp, opts.jobs, &mut r) {
         Ok(true) => r.status = "added",
         Ok(false) => {
             let _ = fs::remove_dir_all(&tmp);
@@ -181,7 +214,7 @@ fn fail(r: &mut OcrCaseResult, id: &str, vi: String, en: String) -> std::io::Res
 fn rebuild(
     archive: &Path,
     id: &str,
-    bag_dir: &Path,
+    old: &Bag,
     mut meta: Value,
     pool: &Pool,
     tmp: &Path,
@@ -200,7 +233,25 @@ fn rebuild(
             "metadata.json names no bundle".into(),
         );
     };
-    let doc = match Document::load(bag_dir.join(&pdf_path_in_bag)) {
+    let events_before = match old.json("data/events.json") {
+        Ok(v) if v["events"].is_array() => v,
+        Ok(_) | Err(_) => {
+            r.errors.push(
+                Problem::error(
+                    "ocr.events_unreadable",
+                    "data/events.json không đọc được: nhật ký bảo quản không bị thay thế; hãy chạy sohoa verify và khôi phục tệp từ bản sao lưu",
+                    "data/events.json is unreadable: the preservation events are not replaced; run sohoa verify and restore the file from a backup",
+                )
+                .in_file(format!("bags/{id}")),
+            );
+            return Ok(false);
+        }
+    };
+    let doc = match old
+        .open_file(&pdf_path_in_bag)
+        .map_err(|e| e.en())
+        .and_then(|(f, _)| Document::load_from(f).map_err(|e| e.to_string()))
+    {
         Ok(d) => d,
         Err(e) => {
             return fail(
@@ -231,7 +282,10 @@ fn rebuild(
     }
     let mut bag = BagBuilder::create(tmp.to_path_buf())?;
     let pdf_out = bag.payload_path(&pdf_rel)?;
-    let mut writer = BundleWriter::new(BufWriter::with_capacity(1 << 20, File::create(&pdf_out)?))?;
+    let mut writer = BundleWriter::new(BufWriter::with_capacity(
+        1 << 20,
+        bag.new_payload_file(&pdf_rel)?,
+    ))?;
     let mut log = EventLog::new(None);
     let folder = meta["source_folder"].as_str().unwrap_or(id).to_string();
     let title = meta["case"]["case_code"].as_str().unwrap_or(id).to_string();
@@ -336,24 +390,19 @@ fn rebuild(
         }
     }
     // Every other payload file (kept originals) is carried over, its digest checked.
-    for (sha, rel) in manifest(bag_dir)? {
-        let Some(payload) = rel.strip_prefix("data/") else {
-            continue;
-        };
-        if payload == pdf_rel
-            || payload == "metadata.json"
-            || payload == "events.json"
-            || payload.starts_with("text/")
-        {
-            continue;
-        }
-        if bag.copy(payload, &bag_dir.join(&rel))? != sha {
+    let skip = |p: &str| {
+        p == pdf_rel || p == "metadata.json" || p == "events.json" || p.starts_with("text/")
+    };
+    match copy_payload(old, &mut bag, skip) {
+        Ok(()) => {}
+        Err(RewrapError::Io(e)) => return Err(e),
+        Err(e @ RewrapError::Damaged(_)) => {
             return fail(
                 r,
                 id,
-                format!("{rel} không khớp mã băm trong manifest: hãy chạy sohoa verify"),
-                format!("{rel} does not match its manifest digest: run sohoa verify"),
-            );
+                format!("Gói không nguyên vẹn: {e}"),
+                format!("The bag is not intact: {e}"),
+            )
         }
     }
     let current = meta["version"].as_u64().unwrap_or(1) as u32;
@@ -380,7 +429,7 @@ fn rebuild(
         ),
         vec![events::outcome(format!("bags/{id}"))],
     );
-    let mut all_events: Value = fs::read(bag_dir.join("data/events.json")).ok().and_then(|b| serde_json::from_slice(&b).ok()).unwrap_or_else(|| serde_json::json!({"schema": "sohoa/events", "schema_version": 1, "agents": [], "events": []}));
+    let mut all_events = events_before;
     if let (Some(list), Ok(Value::Array(new))) = (
         all_events["events"].as_array_mut(),
         serde_json::to_value(&log.events),
@@ -395,29 +444,18 @@ fn rebuild(
         "events.json",
         &serde_json::to_vec_pretty(&all_events).map_err(std::io::Error::other)?,
     )?;
-    let today = now.date();
-    let mut labels: Vec<(String, String)> = fs::read_to_string(bag_dir.join("bag-info.txt"))
-        .unwrap_or_default()
-        .lines()
-        .filter_map(|l| l.split_once(": "))
-        .filter(|(k, _)| *k != "Payload-Oxum")
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    for (k, v) in labels.iter_mut() {
-        match k.as_str() {
-            "Sohoa-Bag-Version" => *v = new_version.to_string(),
-            "Bagging-Date" => {
-                *v = format!(
-                    "{:04}-{:02}-{:02}",
-                    today.year(),
-                    today.month() as u8,
-                    today.day()
-                )
-            }
-            "Bag-Software-Agent" => *v = format!("sohoa/{}", env!("CARGO_PKG_VERSION")),
-            _ => {}
-        }
-    }
+    let info = old.bag_info().unwrap_or_default();
+    let labels = carried_labels(
+        &info,
+        &[
+            ("Sohoa-Bag-Version", new_version.to_string()),
+            ("Bagging-Date", crate::bag::bagging_date()),
+            (
+                "Bag-Software-Agent",
+                format!("sohoa/{}", env!("CARGO_PKG_VERSION")),
+            ),
+        ],
+    );
     let labels: Vec<(&str, String)> = labels
         .iter()
         .map(|(k, v)| (k.as_str(), v.clone()))
@@ -435,16 +473,6 @@ fn rebuild(
         (!conf.is_empty()).then(|| (conf.iter().sum::<u32>() / conf.len() as u32) as u8);
     r.warnings = warnings;
     Ok(true)
-}
-
-/// `(sha256, path)` of every line of the bag's payload manifest.
-fn manifest(bag_dir: &Path) -> std::io::Result<Vec<(String, String)>> {
-    let mut s = String::new();
-    File::open(bag_dir.join("manifest-sha256.txt"))?.read_to_string(&mut s)?;
-    Ok(s.lines()
-        .filter_map(|l| l.split_once("  "))
-        .map(|(sha, p)| (sha.to_string(), crate::bag::decode_path(p)))
-        .collect())
 }
 
 fn number(o: &Object) -> Option<f64> {

@@ -2,14 +2,15 @@
 //! streamed PDF/A-2b bundle, check it, write metadata and events, and commit the bag
 //! atomically (a changed case's old bag is moved to `versions/`, never overwritten).
 
-use super::{version, CaseResult, CaseStatus, Options, Plan, Progress};
+use super::{identity, version, CaseResult, CaseStatus, Plan, Run};
 use crate::bag::BagBuilder;
 use crate::events::{self, kind, EventLog, Outcome};
-use crate::hash::{sha256_file, sha256_hex};
+use crate::hash::{sha256_hex, sha256_reader};
 use crate::pdfa::{BundleInfo, BundleWriter, OutlineEntry};
 use crate::problem::Problem;
 use crate::record::{self, BundleRecord, CaseRecord, IngestInfo, SourceRecord};
-use std::fs::{self, File};
+use std::collections::HashSet;
+use std::fs;
 use std::io::BufWriter;
 use std::path::Path;
 use time::OffsetDateTime;
@@ -18,10 +19,15 @@ use time::OffsetDateTime;
 pub const BAG_FORMAT: &str = "sohoa-bag-1";
 
 fn failed(plan: &Plan, errors: Vec<Problem>, warnings: Vec<Problem>) -> CaseResult {
+    let status = if errors.iter().any(|e| e.code == INTERRUPTED) {
+        CaseStatus::Interrupted
+    } else {
+        CaseStatus::Failed
+    };
     CaseResult {
         folder: plan.source.folder.clone(),
         case_id: plan.case_id.clone(),
-        status: CaseStatus::Failed,
+        status,
         version: None,
         bag: None,
         previous_version: None,
@@ -34,6 +40,23 @@ fn failed(plan: &Plan, errors: Vec<Problem>, warnings: Vec<Problem>) -> CaseResu
         warnings,
         errors,
     }
+}
+
+/// Code of the problem a case gets when the run is stopped before it is stored.
+pub(super) const INTERRUPTED: &str = "ingest.interrupted";
+
+/// The run was stopped before this case was stored.
+pub(super) fn interrupted_problem() -> Problem {
+    Problem::error(
+        INTERRUPTED,
+        "Dừng theo yêu cầu (Ctrl-C hoặc SIGTERM) trước khi hồ sơ được lưu: chạy lại để lưu",
+        "Stopped on request (Ctrl-C or SIGTERM) before the case was stored: run again to store it",
+    )
+}
+
+/// A case the run never got to, or dropped in flight.
+pub(super) fn interrupted(plan: &Plan) -> CaseResult {
+    failed(plan, vec![interrupted_problem()], Vec::new())
 }
 
 /// Fingerprint of everything that determines a bag's content: the layout version, every
@@ -62,17 +85,42 @@ fn fingerprint(
 }
 
 /// Payload path for a kept original: `originals/<relative path>`, with the characters
-/// BagIt manifests would have to percent-encode replaced.
-fn original_rel(rel: &str) -> String {
-    format!("originals/{}", rel.replace(['%', '\r', '\n'], "_"))
+/// BagIt manifests would have to percent-encode replaced; a name that would then land on a
+/// path already taken (`a%b.jpg` and `a_b.jpg`) gets `~2`, `~3`... before its extension. The
+/// mapping is recorded in `sources[].kept_as`.
+fn original_rel(rel: &str, taken: &mut HashSet<String>) -> String {
+    let base = format!("originals/{}", rel.replace(['%', '\r', '\n'], "_"));
+    let mut candidate = base.clone();
+    let mut n = 2;
+    while !taken.insert(candidate.to_lowercase()) {
+        candidate = match base.rsplit_once('.') {
+            Some((stem, ext)) if !ext.contains('/') => format!("{stem}~{n}.{ext}"),
+            _ => format!("{base}~{n}"),
+        };
+        n += 1;
+    }
+    candidate
 }
 
-pub(super) fn process(
-    plan: &Plan,
-    opts: &Options,
-    pool: Option<&crate::ocr::Pool>,
-    progress: &dyn Progress,
-) -> CaseResult {
+/// SHA-256 and size of a scan file at intake: a regular file (links only with
+/// `--follow-symlinks`), within the profile's size limit.
+fn intake_digest(
+    path: &Path,
+    opts: &super::Options,
+) -> Result<(String, u64), crate::safe_fs::FsError> {
+    let (file, size) = crate::safe_fs::open_regular(path, opts.follow())?;
+    let limit = opts.profile.limits.max_file_bytes;
+    if size > limit {
+        return Err(crate::safe_fs::FsError::TooLarge { size, limit });
+    }
+    Ok(sha256_reader(file)?)
+}
+
+pub(super) fn process(plan: &Plan, run: &Run) -> CaseResult {
+    let (opts, progress) = (run.opts, run.progress);
+    if opts.cancelled() {
+        return interrupted(plan);
+    }
     let started = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET);
     let id = &plan.case_id;
     let folder = &plan.source.folder;
@@ -102,7 +150,7 @@ pub(super) fn process(
     // 1. Fixity of every source at intake.
     let mut sources = Vec::new();
     for f in &plan.source.files {
-        match sha256_file(&f.path) {
+        match intake_digest(&f.path, opts) {
             Ok((sha256, size)) => sources.push(SourceRecord {
                 path: f.rel.clone(),
                 sha256,
@@ -112,9 +160,13 @@ pub(super) fn process(
             }),
             Err(e) => errors.push(in_case(
                 Problem::error(
-                    "page.unreadable",
-                    format!("Không đọc được tệp: {e}"),
-                    format!("Cannot read the file: {e}"),
+                    if e.code() == "file.unreadable" {
+                        "page.unreadable"
+                    } else {
+                        e.code()
+                    },
+                    format!("Tệp ảnh quét {}", e.vi()),
+                    format!("The scan file {}", e.en()),
                 )
                 .in_file(f.rel.clone()),
             )),
@@ -126,12 +178,21 @@ pub(super) fn process(
         }
         return failed(plan, errors, warnings);
     }
-    let profile = serde_json::json!({ "profile": serde_json::to_value(&opts.profile).unwrap_or_default(), "drop_blank": opts.drop_blank });
+    // The limits decide what is refused, not what a stored bag holds: not fingerprinted.
+    let mut profile_json = serde_json::to_value(&opts.profile).unwrap_or_default();
+    if let Some(o) = profile_json.as_object_mut() {
+        o.remove("limits");
+    }
+    let profile = serde_json::json!({ "profile": profile_json, "drop_blank": opts.drop_blank });
     let fp = fingerprint(plan, &sources, opts.keep_originals, &profile);
     let bags = opts.archive.join("bags");
-    let dest = bags.join(id);
-    let current = version::current_bag(&dest);
-    if let Some((version, Some(old_fp))) = &current {
+    let current = version::current_bag(&opts.archive, id);
+    if let Some(version::Current {
+        version,
+        fingerprint: Some(old_fp),
+        ..
+    }) = &current
+    {
         if *old_fp == fp {
             for _ in &plan.source.files {
                 progress.file_done(folder);
@@ -155,23 +216,46 @@ pub(super) fn process(
         }
     }
 
+    // 2. Identity: a case code stored from another source is not replaced silently.
+    let digests: Vec<String> = sources.iter().map(|s| s.sha256.clone()).collect();
+    let mut replacement = None;
+    if let Some(cur) = &current {
+        if !identity::same_source(cur, plan, &digests) {
+            match &opts.replace {
+                None => {
+                    errors.push(identity::taken(id, cur, plan));
+                    for _ in &plan.source.files {
+                        progress.file_done(folder);
+                    }
+                    return failed(plan, errors, warnings);
+                }
+                Some(reason) => replacement = Some(identity::replacement_note(cur, plan, reason)),
+            }
+        }
+    }
+    if let Some(w) = identity::likely_duplicates(id, &digests, run) {
+        warnings.push(w);
+    }
+
     let tmp = bags.join(format!(".tmp-{id}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
     let outcome = build(
         plan,
-        opts,
-        pool,
-        progress,
+        run,
         &tmp,
         &mut sources,
         &fp,
-        current.map(|c| c.0),
+        current.map(|c| c.version),
+        replacement,
         started,
         &mut warnings,
         &mut errors,
     );
     match outcome {
-        Ok(Some(done)) if errors.is_empty() => done,
+        Ok(Some(done)) if errors.is_empty() => {
+            identity::remember(id, &digests, run);
+            done
+        }
         Ok(_) => {
             let _ = fs::remove_dir_all(&tmp);
             failed(plan, errors, warnings)
@@ -193,17 +277,17 @@ pub(super) fn process(
 #[allow(clippy::too_many_arguments)]
 fn build(
     plan: &Plan,
-    opts: &Options,
-    pool: Option<&crate::ocr::Pool>,
-    progress: &dyn Progress,
+    run: &Run,
     tmp: &Path,
     sources: &mut [SourceRecord],
     fp: &str,
     current_version: Option<u32>,
+    replacement: Option<String>,
     started: OffsetDateTime,
     warnings: &mut Vec<Problem>,
     errors: &mut Vec<Problem>,
 ) -> std::io::Result<Option<CaseResult>> {
+    let (opts, pool, progress) = (run.opts, run.pool, run.progress);
     let id = &plan.case_id;
     let folder = &plan.source.folder;
     let mut log = EventLog::new(None);
@@ -218,6 +302,15 @@ fn build(
         ),
         vec![events::source(folder.clone())],
     );
+    if let Some(note) = replacement {
+        log.add(
+            kind::MODIFICATION,
+            events::detail("replacement"),
+            Outcome::Success,
+            note,
+            vec![events::source(folder.clone())],
+        );
+    }
 
     // 2. Metadata.
     let mut normalized = record::normalize(
@@ -296,8 +389,10 @@ fn build(
     // 3. Pages, streamed into the bundle.
     let pdf_rel = format!("{id}.pdf");
     let pdf_path = bag.payload_path(&pdf_rel)?;
-    let mut writer =
-        BundleWriter::new(BufWriter::with_capacity(1 << 20, File::create(&pdf_path)?))?;
+    let mut writer = BundleWriter::new(BufWriter::with_capacity(
+        1 << 20,
+        bag.new_payload_file(&pdf_rel)?,
+    ))?;
     let mut dropped = Vec::new();
     let pages = super::pages::stream_pages(
         plan,
@@ -307,6 +402,8 @@ fn build(
             pdf_rel: &pdf_rel,
             profile: &opts.profile,
             drop_blank: opts.drop_blank,
+            follow: opts.follow(),
+            cancel: opts.cancel.as_deref(),
             dropped: &mut dropped,
             log: &mut log,
             warnings,
@@ -432,12 +529,14 @@ fn build(
     // Originals are kept when asked, and always for files whose pages were dropped as blank.
     let has_dropped = |rel: &str| dropped.iter().any(|d| d.source == rel);
     if opts.keep_originals || !dropped.is_empty() {
+        let mut taken = HashSet::new();
         for (f, src) in plan.source.files.iter().zip(sources.iter_mut()) {
             if !opts.keep_originals && !has_dropped(&f.rel) {
                 continue;
             }
-            let rel = original_rel(&f.rel);
-            let sha = bag.copy(&rel, &f.path)?;
+            let rel = original_rel(&f.rel, &mut taken);
+            let (input, _) = crate::safe_fs::open_regular(&f.path, opts.follow())?;
+            let sha = bag.copy_from(&rel, input)?;
             if sha != src.sha256 {
                 errors.push(
                     Problem::error(

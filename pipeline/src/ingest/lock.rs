@@ -1,30 +1,36 @@
 //! One writer per archive: an exclusive advisory lock on `ARCHIVE/.sohoa.lock` held for the
-//! whole ingest, and removal of temporary bag folders left by a crashed run.
+//! whole run, the archive's folders checked to be real folders (never links), and the
+//! recovery of what a killed run left (see [`super::version::recover`]).
 
 use crate::problem::Problem;
+use crate::safe_fs;
 use std::fs::File;
 use std::os::fd::AsRawFd;
 use std::path::Path;
 
-pub(crate) struct ArchiveLock {
+/// The folders every writer needs.
+const FOLDERS: [&str; 4] = ["bags", "versions", "reports", "logs"];
+
+/// Held while a command writes to an archive.
+pub struct ArchiveLock {
     _file: File,
 }
 
 impl ArchiveLock {
-    pub(crate) fn acquire(archive: &Path) -> Result<Self, Problem> {
+    /// Takes the lock without waiting; `Err` when another sohoa holds it or the archive cannot
+    /// be written.
+    pub fn acquire(archive: &Path) -> Result<Self, Problem> {
         let path = archive.join(".sohoa.lock");
-        let file = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| {
-                Problem::error(
-                    "ingest.archive_unwritable",
-                    format!("Không mở được {}: {e}", path.display()),
-                    format!("Cannot open {}: {e}", path.display()),
-                )
-            })?;
+        let mut opts = File::options();
+        opts.create(true).truncate(false).write(true);
+        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NOFOLLOW);
+        let file = opts.open(&path).map_err(|e| {
+            Problem::error(
+                "ingest.archive_unwritable",
+                format!("Không mở được {}: {e}", path.display()),
+                format!("Cannot open {}: {e}", path.display()),
+            )
+        })?;
         // SAFETY: flock on a file descriptor we own; no memory is shared.
         let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
         if rc != 0 {
@@ -38,20 +44,28 @@ impl ArchiveLock {
     }
 }
 
-/// Removes `.tmp-*` folders under `bags/`: leftovers of an ingest that was killed. Safe
-/// because the caller holds the archive lock.
-pub(crate) fn clean_stale_temps(archive: &Path) {
-    let Ok(rd) = std::fs::read_dir(archive.join("bags")) else {
-        return;
-    };
-    for e in rd.filter_map(Result::ok) {
-        if e.file_name().to_string_lossy().starts_with(".tmp-") {
-            match std::fs::remove_dir_all(e.path()) {
-                Ok(()) => tracing::info!("removed unfinished bag {}", e.path().display()),
-                Err(err) => {
-                    tracing::warn!("cannot remove unfinished bag {}: {err}", e.path().display())
-                }
-            }
-        }
+/// Makes the archive's folders (each must be a real folder, not a link to elsewhere), takes the
+/// lock and recovers what a killed run left. What every command that writes bags does first.
+pub fn open_for_writing(archive: &Path) -> Result<ArchiveLock, Problem> {
+    for sub in FOLDERS {
+        let dir = archive.join(sub);
+        safe_fs::ensure_real_dir(&dir).map_err(|e| {
+            Problem::error(
+                "ingest.archive_unwritable",
+                format!("Thư mục lưu trữ {}: {}", dir.display(), e.vi()),
+                format!("Archive folder {}: {}", dir.display(), e.en()),
+            )
+        })?;
     }
+    let lock = ArchiveLock::acquire(archive)?;
+    super::version::recover(archive);
+    Ok(lock)
+}
+
+/// Takes the lock without creating anything and recovers what a killed run left: for a reader
+/// that finds the index journal not empty (`sohoa search`) and may bring the index level.
+pub fn acquire_and_recover(archive: &Path) -> Result<ArchiveLock, Problem> {
+    let lock = ArchiveLock::acquire(archive)?;
+    super::version::recover(archive);
+    Ok(lock)
 }

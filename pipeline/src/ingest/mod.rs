@@ -1,27 +1,33 @@
 //! The whole ingest of a scan folder: plan every case (metadata, identifier), process cases
 //! on `--jobs` worker threads, and write a machine-readable report. One bad case never
-//! stops the batch; an archive is written by one sohoa at a time (a lock file).
+//! stops the batch; an archive is written by one sohoa at a time (a lock file); an interrupt
+//! (Ctrl-C, SIGTERM) drops the case in flight and still reports what was stored.
 
 mod add_text;
 mod case;
-mod lock;
+mod identity;
+pub mod lock;
 mod ocr_pages;
 mod pages;
 mod version;
+mod withdraw;
 
-use crate::discover::{discover, CaseSource};
+use crate::discover::{discover, looks_like_a_case, CaseSource};
 use crate::problem::Problem;
-use crate::register::{read_register, read_sidecar, Fields, Sidecar};
+use crate::register::{read_register, read_sidecar_limited, Fields, Sidecar};
+use crate::safe_fs::Follow;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 pub use add_text::{ocr_archive, OcrCaseResult, OcrOptions, OcrReport};
 pub use case::BAG_FORMAT;
 pub use ocr_pages::{text_paths, TEXT_DIR};
+pub use withdraw::{withdraw, WithdrawReport};
 
 /// What an ingest is asked to do.
 #[derive(Debug, Clone)]
@@ -41,6 +47,56 @@ pub struct Options {
     pub register: Option<PathBuf>,
     /// Column mapping file for the register (else `hoso.mapping.toml` next to it, if any).
     pub mapping: Option<PathBuf>,
+    /// Follow symbolic links in the scan folder (`--follow-symlinks`); refused otherwise.
+    pub follow_symlinks: bool,
+    /// `--replace`: a case code already stored from another source is replaced (the old
+    /// version kept in `versions/`), for this reason.
+    pub replace: Option<String>,
+    /// Set when the run must stop (SIGINT, SIGTERM): the case in flight is dropped, cases not
+    /// started are reported as interrupted.
+    pub cancel: Option<Arc<AtomicBool>>,
+}
+
+impl Options {
+    /// True once the run was asked to stop.
+    pub fn cancelled(&self) -> bool {
+        self.cancel
+            .as_ref()
+            .is_some_and(|c| c.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn follow(&self) -> Follow {
+        if self.follow_symlinks {
+            Follow::Yes
+        } else {
+            Follow::No
+        }
+    }
+}
+
+/// What the archive already holds, as far as ingest needs to know: which stored cases were
+/// made from a scan file (by SHA-256), to name likely duplicates. The search index implements
+/// it; [`NoCatalog`] knows nothing.
+pub trait SourceCatalog: Sync {
+    fn cases_with_source(&self, sha256: &str) -> Vec<String>;
+}
+
+/// A catalog that knows no case.
+pub struct NoCatalog;
+impl SourceCatalog for NoCatalog {
+    fn cases_with_source(&self, _: &str) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// What every case of a run shares.
+pub(crate) struct Run<'a> {
+    pub opts: &'a Options,
+    pub pool: Option<&'a crate::ocr::Pool>,
+    pub progress: &'a dyn Progress,
+    pub catalog: &'a dyn SourceCatalog,
+    /// Scan digests of the cases this run has stored: digest -> case id.
+    pub stored: Mutex<HashMap<String, String>>,
 }
 
 /// Callbacks for showing progress; all methods may be called from worker threads.
@@ -60,6 +116,8 @@ pub enum CaseStatus {
     Ingested,
     Skipped,
     Failed,
+    /// Not stored because the run was interrupted (in flight and dropped, or not started).
+    Interrupted,
 }
 
 /// The outcome for one case folder.
@@ -116,6 +174,7 @@ pub struct Summary {
     pub ingested: usize,
     pub skipped: usize,
     pub failed: usize,
+    pub interrupted: usize,
     pub pages: u64,
     /// Pages that got a text layer.
     pub ocr_pages: u64,
@@ -137,6 +196,8 @@ pub struct BatchReport {
     pub archive: String,
     pub jobs: usize,
     pub keep_originals: bool,
+    /// True when the run was stopped (Ctrl-C, SIGTERM) before every case was done.
+    pub interrupted: bool,
     /// OCR engine and languages, or null when pages were not recognized.
     pub ocr: Option<String>,
     pub summary: Summary,
@@ -148,9 +209,11 @@ pub struct BatchReport {
 }
 
 impl BatchReport {
-    /// 0 all good, 1 partial (some case failed), per docs/cli.md.
+    /// 0 all good, 1 partial (some case failed), 130 interrupted, per docs/cli.md.
     pub fn exit_code(&self) -> i32 {
-        if self.summary.failed > 0 || self.batch_problems.iter().any(Problem::is_error) {
+        if self.interrupted {
+            130
+        } else if self.summary.failed > 0 || self.batch_problems.iter().any(Problem::is_error) {
             1
         } else {
             0
@@ -174,11 +237,12 @@ fn fatal(code: &str, vi: String, en: String) -> Problem {
 }
 
 /// Ingests a scan folder into the archive. Errors only when nothing can be done at all
-/// (scan folder unreadable, archive not writable or locked).
+/// (scan folder unreadable or itself a case folder, archive not writable or locked).
 pub fn ingest(
     scans: &Path,
     opts: &Options,
     progress: &dyn Progress,
+    catalog: &dyn SourceCatalog,
 ) -> Result<BatchReport, Problem> {
     let started = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET);
     let clock = std::time::Instant::now();
@@ -189,31 +253,33 @@ pub fn ingest(
             format!("Scan folder {} not found", scans.display()),
         ));
     }
-    for sub in ["bags", "versions", "reports", "logs"] {
-        std::fs::create_dir_all(opts.archive.join(sub)).map_err(|e| {
-            fatal(
-                "ingest.archive_unwritable",
-                format!(
-                    "Không tạo được thư mục lưu trữ {}: {e}",
-                    opts.archive.join(sub).display()
-                ),
-                format!(
-                    "Cannot create archive folder {}: {e}",
-                    opts.archive.join(sub).display()
-                ),
-            )
-        })?;
-    }
-    let _lock = lock::ArchiveLock::acquire(&opts.archive)?;
-    lock::clean_stale_temps(&opts.archive);
-
-    let batch = discover(scans).map_err(|e| {
+    let batch = discover(scans, opts.follow()).map_err(|e| {
         fatal(
             "ingest.no_scans",
             format!("Không đọc được thư mục {}: {e}", scans.display()),
             format!("Cannot read {}: {e}", scans.display()),
         )
     })?;
+    if let Some((vi, en)) = looks_like_a_case(&batch) {
+        let parent = std::fs::canonicalize(scans)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| scans.join(".."));
+        return Err(fatal(
+            "ingest.scans_is_a_case",
+            format!(
+                "{} là một thư mục hồ sơ, không phải thư mục chứa các hồ sơ ({vi}). Hãy đưa thư mục chứa nó: sohoa ingest \"{}\" (hoặc đặt hồ sơ vào một thư mục riêng rồi đưa thư mục đó)",
+                scans.display(),
+                parent.display()
+            ),
+            format!(
+                "{} is one case folder, not a folder of case folders ({en}). Give the folder that holds it: sohoa ingest \"{}\" (or put the case in a folder of its own and give that folder)",
+                scans.display(),
+                parent.display()
+            ),
+        ));
+    }
+    let _lock = lock::open_for_writing(&opts.archive)?;
     let mut batch_problems = batch.problems.clone();
     let register = opts.register.clone().or(batch.register);
     if let Some(r) = &opts.register {
@@ -236,8 +302,13 @@ pub fn ingest(
         Some(p) => crate::register::Mapping::load(p)?,
         None => crate::register::Mapping::default(),
     };
-    let register = register.map(|p| read_register(&p, &mapping));
-    let plans = plan(batch.cases, register, &mut batch_problems);
+    let register = register.map(|p| read_register(&p, &mapping, &opts.profile.limits));
+    let plans = plan(
+        batch.cases,
+        register,
+        &mut batch_problems,
+        &opts.profile.limits,
+    );
     let total_files: u64 = plans.iter().map(|p| p.source.files.len() as u64).sum();
     progress.start(plans.len(), total_files);
 
@@ -257,7 +328,14 @@ pub fn ingest(
         .map(|p| format!("{} ({})", p.engine, p.languages));
     let mut run_opts = opts.clone();
     run_opts.profile.keep_gray = pool.is_some();
-    let results = run_workers(plans, &run_opts, pool.as_ref(), progress);
+    let run = Run {
+        opts: &run_opts,
+        pool: pool.as_ref(),
+        progress,
+        catalog,
+        stored: Mutex::new(HashMap::new()),
+    };
+    let results = run_workers(plans, &run);
     drop(pool);
 
     let mut summary = Summary {
@@ -269,6 +347,7 @@ pub fn ingest(
             CaseStatus::Ingested => summary.ingested += 1,
             CaseStatus::Skipped => summary.skipped += 1,
             CaseStatus::Failed => summary.failed += 1,
+            CaseStatus::Interrupted => summary.interrupted += 1,
         }
         summary.pages += r.pages as u64;
         summary.ocr_pages += r.ocr_pages as u64;
@@ -290,6 +369,7 @@ pub fn ingest(
         archive: opts.archive.display().to_string(),
         jobs: opts.jobs,
         keep_originals: opts.keep_originals,
+        interrupted: opts.cancelled() || summary.interrupted > 0,
         ocr,
         summary,
         batch_problems,
@@ -308,7 +388,7 @@ pub fn ingest(
     );
     report.report_path = Some(name.clone());
     let json = serde_json::to_vec_pretty(&report).unwrap_or_default();
-    if let Err(e) = crate::bag::write_synced(&opts.archive.join(&name), &json) {
+    if let Err(e) = crate::bag::write_new(&opts.archive.join(&name), &json) {
         report.report_path = None;
         report.batch_problems.push(Problem::warning(
             "ingest.report_unwritable",
@@ -324,6 +404,7 @@ fn plan(
     cases: Vec<CaseSource>,
     register: Option<crate::register::Register>,
     batch_problems: &mut Vec<Problem>,
+    limits: &crate::register::Limits,
 ) -> Vec<Plan> {
     let folders: Vec<String> = cases.iter().map(|c| c.folder.clone()).collect();
     let matched = match &register {
@@ -356,7 +437,7 @@ fn plan(
             }
             let sidecar = source.sidecar.as_ref().and_then(|p| {
                 let rel = format!("{}/{}", source.folder, crate::discover::SIDECAR);
-                match read_sidecar(p, &rel) {
+                match read_sidecar_limited(p, &rel, limits) {
                     Ok(s) => {
                         metadata_sources.push(crate::record::MetadataSource { kind: "sidecar", path: rel, sheet: None, row: None, sha256: s.sha256.clone() });
                         problems.extend(s.warnings.iter().cloned());
@@ -387,25 +468,24 @@ fn plan(
         .collect()
 }
 
-/// Processes plans on `opts.jobs` threads; results come back in plan order.
-fn run_workers(
-    plans: Vec<Plan>,
-    opts: &Options,
-    pool: Option<&crate::ocr::Pool>,
-    progress: &dyn Progress,
-) -> Vec<CaseResult> {
+/// Processes plans on `opts.jobs` threads; results come back in plan order. Once the run is
+/// cancelled no new case starts; those left are reported as interrupted.
+fn run_workers(plans: Vec<Plan>, run: &Run) -> Vec<CaseResult> {
     let n = plans.len();
     let next = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, CaseResult)>();
     let mut results: Vec<Option<CaseResult>> = (0..n).map(|_| None).collect();
     std::thread::scope(|scope| {
-        for _ in 0..opts.jobs.clamp(1, 64).min(n.max(1)) {
+        for _ in 0..run.opts.jobs.clamp(1, 64).min(n.max(1)) {
             let tx = tx.clone();
             let (plans, next) = (&plans, &next);
             scope.spawn(move || loop {
+                if run.opts.cancelled() {
+                    break;
+                }
                 let i = next.fetch_add(1, Ordering::SeqCst);
                 let Some(plan) = plans.get(i) else { break };
-                let result = case::process(plan, opts, pool, progress);
+                let result = case::process(plan, run);
                 if tx.send((i, result)).is_err() {
                     break;
                 }
@@ -413,9 +493,13 @@ fn run_workers(
         }
         drop(tx);
         for (i, result) in rx {
-            progress.case_done(&result);
+            run.progress.case_done(&result);
             results[i] = Some(result);
         }
     });
-    results.into_iter().flatten().collect()
+    results
+        .into_iter()
+        .zip(&plans)
+        .map(|(r, plan)| r.unwrap_or_else(|| case::interrupted(plan)))
+        .collect()
 }

@@ -8,7 +8,6 @@ use crate::page::{read_pages, PageError, PreparedPage};
 use crate::pdfa::BundleWriter;
 use crate::problem::Problem;
 use crate::record::{DroppedPage, PageRecord, SourceRecord};
-use std::fs;
 use std::io::Write;
 
 /// Where the pages of a case report to.
@@ -16,6 +15,10 @@ pub(super) struct PageRun<'a> {
     pub pdf_rel: &'a str,
     pub profile: &'a crate::normalize::Profile,
     pub drop_blank: bool,
+    /// Whether links in the scan folder may be followed (`--follow-symlinks`).
+    pub follow: crate::safe_fs::Follow,
+    /// Set when the run must stop: the case is dropped between pages.
+    pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
     /// Blank pages left out of the bundle.
     pub dropped: &'a mut Vec<DroppedPage>,
     pub log: &'a mut EventLog,
@@ -47,14 +50,25 @@ pub(super) fn stream_pages<W: Write>(
             src.sha256.clone(),
             vec![events::source(f.rel.clone())],
         );
-        let bytes = match fs::read(&f.path) {
+        let cancel = run.cancel;
+        let cancelled = || cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
+        if cancelled() {
+            run.errors.push(super::case::interrupted_problem());
+            return Ok(pages);
+        }
+        let limit = run.profile.limits.max_file_bytes;
+        let bytes = match crate::safe_fs::read_limited(&f.path, limit, run.follow) {
             Ok(b) => b,
             Err(e) => {
                 run.errors.push(
                     Problem::error(
-                        "page.unreadable",
-                        format!("Không đọc được tệp: {e}"),
-                        format!("Cannot read the file: {e}"),
+                        if e.code() == "file.unreadable" {
+                            "page.unreadable"
+                        } else {
+                            e.code()
+                        },
+                        format!("Tệp ảnh quét {}", e.vi()),
+                        format!("The scan file {}", e.en()),
                     )
                     .in_file(format!("{folder}/{}", f.rel)),
                 );
@@ -84,6 +98,13 @@ pub(super) fn stream_pages<W: Write>(
         let (text, bag, log) = (&mut run.text, &mut *run.bag, &mut *run.log);
         let mut ocr_warnings = Vec::new();
         let mut sink = |mut page: PreparedPage| -> Result<(), PageError> {
+            if cancelled() {
+                return Err(PageError::new(
+                    super::case::INTERRUPTED,
+                    "Dừng theo yêu cầu",
+                    "Stopped on request",
+                ));
+            }
             if let Some(n) = page
                 .normalization
                 .as_ref()

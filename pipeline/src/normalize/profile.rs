@@ -15,6 +15,9 @@ pub struct Profile {
     pub colour: ColourRules,
     pub dpi: Dpi,
     pub output: Output,
+    /// What one input file may ask for before it is refused (decoding bombs, huge registers).
+    #[serde(default)]
+    pub limits: Limits,
     /// Run-time switch, not a profile setting: keep an 8-bit gray copy of every stored page
     /// for OCR (`PreparedPage::gray`).
     #[serde(skip)]
@@ -79,6 +82,45 @@ pub struct Output {
     pub jpeg_quality: u8,
 }
 
+/// Decoding limits, checked before anything is allocated: over a limit, the file is refused
+/// with a clear error for its case (or its register) and the batch goes on. Memory stays
+/// bounded by `--jobs` × these limits whatever the input declares.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Pixels of one page (width × height) at most; an A0 sheet at 300 dpi has 139 million.
+    pub max_page_pixels: u64,
+    /// Bytes of one scan file at most.
+    pub max_file_bytes: u64,
+    /// Pages (frames) of one multi-page file at most.
+    pub max_pages_per_file: u32,
+    /// Bytes of a register file (XLSX, XLS, ODS, CSV) at most.
+    pub max_register_bytes: u64,
+    /// Bytes a workbook may unpack to (the XML inside an XLSX/ODS zip) at most.
+    pub max_register_unpacked_bytes: u64,
+    /// Cells of a register (all sheets) at most.
+    pub max_register_cells: u64,
+    /// Characters of one register cell at most (Excel's own limit is 32,767).
+    pub max_cell_chars: usize,
+    /// Bytes of a `hoso.json` sidecar or a mapping file at most.
+    pub max_sidecar_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_page_pixels: 150_000_000,
+            max_file_bytes: 512 * 1024 * 1024,
+            max_pages_per_file: 2_000,
+            max_register_bytes: 100 * 1024 * 1024,
+            max_register_unpacked_bytes: 128 * 1024 * 1024,
+            max_register_cells: 5_000_000,
+            max_cell_chars: 32_767,
+            max_sidecar_bytes: 1024 * 1024,
+        }
+    }
+}
+
 const DEFAULT: &str = include_str!("../../../profiles/default.toml");
 const COMPACT: &str = include_str!("../../../profiles/compact.toml");
 
@@ -117,6 +159,18 @@ impl Profile {
         if !(1..=100).contains(&self.output.jpeg_quality) {
             return Err("output.jpeg_quality must be between 1 and 100".into());
         }
+        let l = &self.limits;
+        if l.max_page_pixels == 0
+            || l.max_file_bytes == 0
+            || l.max_pages_per_file == 0
+            || l.max_register_bytes == 0
+            || l.max_register_unpacked_bytes == 0
+            || l.max_register_cells == 0
+            || l.max_cell_chars == 0
+            || l.max_sidecar_bytes == 0
+        {
+            return Err("limits.* must be greater than 0".into());
+        }
         if self.dpi.paper_sizes.is_empty() {
             return Err("dpi.paper_sizes must name at least one paper size".into());
         }
@@ -141,6 +195,8 @@ mod tests {
         assert_eq!(d.colour.mode, ModeRule::Keep);
         let c = Profile::load("compact").unwrap();
         assert_eq!(c.colour.mode, ModeRule::Auto);
+        assert_eq!(d.limits, Limits::default());
+        assert_eq!(c.limits, Limits::default());
         assert!(Profile::load("/nonexistent.toml").is_err());
     }
 
@@ -154,5 +210,27 @@ mod tests {
             .contains("max_crop"));
         std::fs::write(&p, DEFAULT.replace("[output]", "[output]\ntypo = 1")).unwrap();
         assert!(Profile::load(p.to_str().unwrap()).is_err());
+        std::fs::write(&p, DEFAULT.replace("[limits]", "[limits]\ntypo = 1")).unwrap();
+        assert!(Profile::load(p.to_str().unwrap()).is_err());
+        std::fs::write(
+            &p,
+            DEFAULT.replace("max_page_pixels = 150000000", "max_page_pixels = 0"),
+        )
+        .unwrap();
+        assert!(Profile::load(p.to_str().unwrap())
+            .unwrap_err()
+            .contains("limits"));
+    }
+
+    #[test]
+    fn a_profile_written_before_limits_existed_gets_the_default_limits() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("old.toml");
+        let old = DEFAULT.split("[limits]").next().unwrap();
+        std::fs::write(&p, old).unwrap();
+        assert_eq!(
+            Profile::load(p.to_str().unwrap()).unwrap().limits,
+            Limits::default()
+        );
     }
 }

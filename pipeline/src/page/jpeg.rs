@@ -1,11 +1,17 @@
-//! JPEG pages: a marker walk checks the structure (complete, ends with EOI) and reads size,
-//! components and JFIF density; the image is fully decoded to prove it is readable, then
-//! embedded byte-for-byte (DCTDecode). CMYK JPEGs are converted to RGB.
+//! JPEG pages: a marker walk checks the structure (complete, ends with EOI), reads size,
+//! components and JFIF density and measures the scan data; the declared size is checked against
+//! the limits, the image decoded strictly (damaged scan data is an error, never gray filler),
+//! then embedded byte-for-byte (DCTDecode). CMYK JPEGs are converted to RGB.
 
+use super::limits::{check_pixels, incomplete};
 use super::{Colour, FileDpi, PageError, PreparedPage, Raster};
+use crate::normalize::profile::Limits;
 use crate::normalize::{prepare, Decoded, Profile};
-use image::ImageDecoder;
-use std::io::Cursor;
+use crate::text::readable_bytes;
+use zune_core::bytestream::ZCursor;
+use zune_core::colorspace::ColorSpace;
+use zune_core::options::DecoderOptions;
+use zune_jpeg::errors::DecodeErrors;
 
 #[derive(Debug, Default, PartialEq)]
 pub(crate) struct JpegInfo {
@@ -16,6 +22,8 @@ pub(crate) struct JpegInfo {
     pub density: FileDpi,
     /// Luma sampling factors (H, V) of the first component: (2, 2) for 4:2:0.
     pub luma_sampling: (u8, u8),
+    /// Bytes of entropy-coded data in all scans (markers and segments not counted).
+    pub scan_bytes: u64,
 }
 
 fn truncated() -> PageError {
@@ -103,6 +111,7 @@ pub(crate) fn parse(b: &[u8]) -> Result<JpegInfo, PageError> {
             }
             0xDA => {
                 // Entropy-coded data runs to the next marker that is not a stuffed byte or RST.
+                let start = pos;
                 loop {
                     let Some(off) = b[pos..].iter().position(|&x| x == 0xFF) else {
                         return Err(truncated());
@@ -114,6 +123,7 @@ pub(crate) fn parse(b: &[u8]) -> Result<JpegInfo, PageError> {
                         Some(_) => break,
                     }
                 }
+                info.scan_bytes += (pos - start) as u64;
             }
             _ => {}
         }
@@ -125,6 +135,110 @@ pub(crate) fn parse(b: &[u8]) -> Result<JpegInfo, PageError> {
         return Err(corrupt("zero width or height"));
     }
     Ok(info)
+}
+
+/// Fewest bytes of entropy-coded data a JPEG of this size can hold: each 8x8 block of its
+/// fullest-sampled component takes at least one bit (its DC code), baseline or progressive.
+fn min_scan_bytes(width: u32, height: u32) -> u64 {
+    let blocks = u64::from(width.div_ceil(8)) * u64::from(height.div_ceil(8));
+    blocks.div_ceil(8)
+}
+
+/// Everything checked before decoding: the declared size against the limits and against the
+/// data there is, then every block of every scan present in the data.
+pub(crate) fn check_before_decoding(
+    bytes: &[u8],
+    info: &JpegInfo,
+    limits: &Limits,
+) -> Result<(), PageError> {
+    check_declared(info, limits)?;
+    super::jpeg_scan::check(bytes)
+}
+
+/// The declared size against the limits and against the data there is, before any allocation.
+fn check_declared(info: &JpegInfo, limits: &Limits) -> Result<(), PageError> {
+    let (w, h) = (info.width, info.height);
+    check_pixels("JPEG", u64::from(w), u64::from(h), limits)?;
+    let need = min_scan_bytes(w, h);
+    if info.scan_bytes < need {
+        let (have_vi, have_en) = readable_bytes(info.scan_bytes);
+        let (need_vi, need_en) = readable_bytes(need);
+        return Err(incomplete(
+            "JPEG",
+            &format!("{have_vi} dữ liệu quét, ảnh {w}x{h} cần ít nhất {need_vi}"),
+            &format!("{have_en} of scan data, a {w}x{h} image needs at least {need_en}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A JPEG decoded by zune-jpeg.
+pub(crate) struct Strict {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+    /// The EXIF (APP1) payload, from its TIFF header on.
+    pub exif: Option<Vec<u8>>,
+}
+
+fn decode_with(bytes: &[u8], out: ColorSpace) -> Result<Strict, DecodeErrors> {
+    // Our own pixel limit has been checked; zune's default (16384 a side) would refuse real
+    // A0 scans, so its limits are JPEG's own.
+    let options = DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(usize::from(u16::MAX))
+        .set_max_height(usize::from(u16::MAX))
+        .jpeg_set_out_colorspace(out);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(ZCursor::new(bytes), options);
+    decoder.decode_headers()?;
+    let exif = decoder.exif().cloned();
+    let (Some((w, h)), Some(size)) = (decoder.dimensions(), decoder.output_buffer_size()) else {
+        return Err(DecodeErrors::FormatStatic("no frame header"));
+    };
+    let mut pixels = vec![0u8; size];
+    decoder.decode_into(&mut pixels)?;
+    Ok(Strict {
+        width: w as u32,
+        height: h as u32,
+        pixels,
+        exif,
+    })
+}
+
+/// What a strict-mode error means for the page: data missing, data damaged, or unsupported.
+fn classify(e: DecodeErrors) -> PageError {
+    let text = e.to_string();
+    match e {
+        DecodeErrors::ExhaustedData | DecodeErrors::IoErrors(_) => incomplete(
+            "JPEG",
+            &format!("dữ liệu quét hết trước khi đủ ảnh: {text}"),
+            &format!("the scan data runs out before the picture is complete: {text}"),
+        ),
+        DecodeErrors::FormatStatic(s) if s.to_lowercase().contains("premature end") => incomplete(
+            "JPEG",
+            &format!("dữ liệu quét hết trước khi đủ ảnh: {text}"),
+            &format!("the scan data runs out before the picture is complete: {text}"),
+        ),
+        DecodeErrors::Unsupported(_) => PageError::new(
+            "page.unsupported",
+            format!("JPEG không được hỗ trợ: {text}"),
+            format!("Unsupported JPEG: {text}"),
+        ),
+        // Huffman codes that decode to nothing valid, markers inside the scan, bad tables.
+        _ => PageError::new(
+            "page.corrupt",
+            format!("Tệp JPEG hỏng: dữ liệu ảnh bị hư ({text})"),
+            format!("Corrupt JPEG: the image data is damaged ({text})"),
+        ),
+    }
+}
+
+/// Decodes strictly: damaged data is an error, never filled with gray. (The one header quirk
+/// strict mode adds, "extra bytes between headers", cannot reach it: `parse` already refuses
+/// bytes between segments, as the lenient decoding before it did; padding inside a segment
+/// fails both modes alike.)
+pub(crate) fn decode(bytes: &[u8], out: ColorSpace) -> Result<Strict, PageError> {
+    decode_with(bytes, out).map_err(classify)
 }
 
 pub(super) fn read(
@@ -146,23 +260,11 @@ pub(super) fn read(
             ),
         ));
     }
-    let mut decoder = image::codecs::jpeg::JpegDecoder::new(Cursor::new(bytes))
-        .map_err(|e| corrupt(&e.to_string()))?;
-    let orientation = decoder.orientation().map(exif_value).unwrap_or(1);
-    let (w, h) = decoder.dimensions();
-    let mut pixels = vec![0u8; decoder.total_bytes() as usize];
-    let colour_type = decoder.color_type();
-    decoder
-        .read_image(&mut pixels)
-        .map_err(|e| corrupt(&e.to_string()))?;
-    if (w, h) != (info.width, info.height) {
-        return Err(corrupt("decoded size differs from the frame header"));
-    }
-    let (colour, conversions, passthrough) = match (info.components, colour_type) {
-        (1, image::ColorType::L8) => (Colour::Gray, Vec::new(), true),
-        (3, image::ColorType::Rgb8) => (Colour::Rgb, Vec::new(), true),
-        (4, image::ColorType::Rgb8) => (Colour::Rgb, vec!["cmyk-to-rgb"], false),
-        (n, _) => {
+    let (colour, out, conversions, passthrough) = match info.components {
+        1 => (Colour::Gray, ColorSpace::Luma, Vec::new(), true),
+        3 => (Colour::Rgb, ColorSpace::RGB, Vec::new(), true),
+        4 => (Colour::Rgb, ColorSpace::RGB, vec!["cmyk-to-rgb"], false),
+        n => {
             return Err(PageError::new(
                 "page.unsupported",
                 format!("JPEG có {n} kênh màu không được hỗ trợ"),
@@ -170,11 +272,26 @@ pub(super) fn read(
             ))
         }
     };
+    check_before_decoding(bytes, &info, &profile.limits)?;
+    let decoded = decode(bytes, out)?;
+    let (w, h) = (decoded.width, decoded.height);
+    if (w, h) != (info.width, info.height) {
+        return Err(corrupt("decoded size differs from the frame header"));
+    }
+    if decoded.pixels.len() != w as usize * h as usize * colour.components() as usize {
+        return Err(corrupt("decoded data differs from the frame header"));
+    }
+    let orientation = decoded
+        .exif
+        .as_deref()
+        .and_then(image::metadata::Orientation::from_exif_chunk)
+        .map(exif_value)
+        .unwrap_or(1);
     let raster = Raster {
         width: w,
         height: h,
         colour,
-        pixels,
+        pixels: decoded.pixels,
         conversions,
         source_bilevel: false,
     };
@@ -219,6 +336,82 @@ mod tests {
         out
     }
 
+    /// A page with texture everywhere, so its scan data is large (like a real scan's).
+    fn textured_jpeg(w: u16, h: u16, progressive: bool, kind: jpeg_encoder::ColorType) -> Vec<u8> {
+        let n = match kind {
+            jpeg_encoder::ColorType::Luma => 1,
+            jpeg_encoder::ColorType::Cmyk => 4,
+            _ => 3,
+        };
+        let mut seed = 0x2545_f491_u32;
+        let px: Vec<u8> = (0..w as usize * h as usize * n)
+            .map(|i| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                ((i / n % w as usize) as u32 * 3 + (seed & 0x3f)) as u8
+            })
+            .collect();
+        let mut out = Vec::new();
+        let mut enc = jpeg_encoder::Encoder::new(&mut out, 90);
+        enc.set_progressive(progressive);
+        enc.set_density(jpeg_encoder::PixelDensity {
+            density: (300, 300),
+            unit: jpeg_encoder::PixelDensityUnit::Inches,
+        });
+        enc.encode(&px, w, h, kind).unwrap();
+        out
+    }
+
+    /// A plain profile: no border crop or deskew, so a good page passes through unchanged.
+    fn plain() -> Profile {
+        let mut p = Profile::default();
+        p.borders.enabled = false;
+        p.deskew.enabled = false;
+        p
+    }
+
+    /// The page, or the error (a page is described by its size, not printed whole).
+    fn read_page(bytes: &[u8], profile: &Profile) -> Result<PreparedPage, PageError> {
+        let mut page = None;
+        read(bytes, profile, &mut |p| {
+            page = Some(p);
+            Ok(())
+        })?;
+        Ok(page.unwrap())
+    }
+
+    fn read_error(bytes: &[u8], profile: &Profile) -> PageError {
+        match read_page(bytes, profile) {
+            Ok(p) => panic!("read as a {}x{} page", p.width, p.height),
+            Err(e) => e,
+        }
+    }
+
+    /// Position of the first SOFn segment's payload (after marker and length).
+    fn frame_header(j: &[u8]) -> usize {
+        (2..j.len() - 1)
+            .find(|&i| j[i] == 0xFF && matches!(j[i + 1], 0xC0..=0xC2))
+            .unwrap()
+            + 4
+    }
+
+    /// Writes another size into the frame header, as a damaged or hostile file has it.
+    fn declare_size(j: &mut [u8], w: u16, h: u16) {
+        let at = frame_header(j);
+        j[at + 1..at + 3].copy_from_slice(&h.to_be_bytes());
+        j[at + 3..at + 5].copy_from_slice(&w.to_be_bytes());
+    }
+
+    /// The first scan's entropy-coded data: after the SOS segment, up to the EOI.
+    fn scan_data(j: &[u8]) -> std::ops::Range<usize> {
+        let sos = (2..j.len() - 1)
+            .find(|&i| j[i] == 0xFF && j[i + 1] == 0xDA)
+            .unwrap();
+        let len = u16::from_be_bytes([j[sos + 2], j[sos + 3]]) as usize;
+        sos + 2 + len..j.len() - 2
+    }
+
     #[test]
     fn reads_size_components_and_density() {
         let info = parse(&tiny_jpeg()).unwrap();
@@ -235,5 +428,132 @@ mod tests {
         for cut in 2..j.len() - 1 {
             assert!(parse(&j[..cut]).is_err(), "cut at {cut} of {}", j.len());
         }
+    }
+
+    #[test]
+    fn a_jpeg_declaring_65500_pixels_square_is_refused_before_allocating() {
+        // A few hundred bytes that would ask the decoder for 12.8 GB.
+        let mut j = tiny_jpeg();
+        declare_size(&mut j, 65_500, 65_500);
+        assert!(j.len() < 1024, "{}", j.len());
+        let e = read_error(&j, &Profile::default());
+        assert_eq!(e.code, "page.too_large", "{}", e.en);
+        assert!(
+            e.en.contains("65500x65500") && e.en.contains("150 million"),
+            "{}",
+            e.en
+        );
+        assert!(e.vi.contains("65500x65500"), "{}", e.vi);
+    }
+
+    #[test]
+    fn a_small_jpeg_declaring_a_huge_frame_is_an_error_not_a_blank_page() {
+        let mut j = textured_jpeg(16, 16, false, jpeg_encoder::ColorType::Luma);
+        declare_size(&mut j, 30_000, 40_000);
+        let e = read_error(&j, &Profile::default());
+        assert_eq!(e.code, "page.too_large", "{}", e.en);
+        // With room for the size, the data is far too short for it: refused before decoding.
+        let mut roomy = Profile::default();
+        roomy.limits.max_page_pixels = 2_000_000_000;
+        let e = read_error(&j, &roomy);
+        assert_eq!(e.code, "page.incomplete", "{}", e.en);
+        assert!(e.en.contains("30000x40000"), "{}", e.en);
+    }
+
+    #[test]
+    fn a_frame_header_declaring_more_than_the_scan_holds_is_an_error() {
+        // The data is enough for the bound on its size, not for the picture: the strict
+        // decoder runs out of data instead of painting the rest gray.
+        for progressive in [false, true] {
+            let mut j = textured_jpeg(96, 96, progressive, jpeg_encoder::ColorType::Rgb);
+            declare_size(&mut j, 96, 400);
+            let e = read_error(&j, &Profile::default());
+            assert!(
+                matches!(e.code, "page.incomplete" | "page.corrupt"),
+                "progressive {progressive}: {} {}",
+                e.code,
+                e.en
+            );
+        }
+    }
+
+    #[test]
+    fn a_jpeg_missing_most_of_its_scan_data_is_an_error() {
+        for (kind, progressive) in [
+            (jpeg_encoder::ColorType::Rgb, false),
+            (jpeg_encoder::ColorType::Luma, false),
+            (jpeg_encoder::ColorType::Rgb, true),
+        ] {
+            let j = textured_jpeg(320, 240, progressive, kind);
+            let scan = scan_data(&j);
+            for percent in [50, 70, 90] {
+                // Cut from the middle of the scan, keeping its start and the EOI.
+                let gone = scan.len() * percent / 100;
+                let from = scan.start + (scan.len() - gone) / 2;
+                let damaged = [&j[..from], &j[from + gone..]].concat();
+                assert!(parse(&damaged).is_ok(), "the structure is still complete");
+                let e = read_error(&damaged, &Profile::default());
+                assert!(
+                    matches!(e.code, "page.incomplete" | "page.corrupt"),
+                    "{kind:?} progressive {progressive}, {percent} % cut: {} {}",
+                    e.code,
+                    e.en
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn good_jpegs_decode_to_the_lenient_decoders_pixels_and_pass_through() {
+        for (kind, progressive) in [
+            (jpeg_encoder::ColorType::Rgb, false),
+            (jpeg_encoder::ColorType::Luma, false),
+            (jpeg_encoder::ColorType::Rgb, true),
+            (jpeg_encoder::ColorType::Cmyk, false),
+        ] {
+            let j = textured_jpeg(64, 48, progressive, kind);
+            let info = parse(&j).unwrap();
+            let out = if info.components == 1 {
+                ColorSpace::Luma
+            } else {
+                ColorSpace::RGB
+            };
+            let strict = decode(&j, out).unwrap();
+            let lenient = image::load_from_memory(&j).unwrap();
+            let expected = if info.components == 1 {
+                lenient.to_luma8().into_raw()
+            } else {
+                lenient.to_rgb8().into_raw()
+            };
+            assert_eq!(
+                strict.pixels, expected,
+                "{kind:?} progressive {progressive}"
+            );
+        }
+        for progressive in [false, true] {
+            let j = textured_jpeg(640, 480, progressive, jpeg_encoder::ColorType::Rgb);
+            let page = read_page(&j, &plain()).unwrap();
+            assert_eq!(page.encoding, super::super::Encoding::Dct);
+            assert!(page.data == j, "embedded byte for byte");
+        }
+        let cmyk = textured_jpeg(640, 480, false, jpeg_encoder::ColorType::Cmyk);
+        let page = read_page(&cmyk, &plain()).unwrap();
+        assert_eq!(page.conversions, ["cmyk-to-rgb"]);
+        assert_ne!(page.encoding, super::super::Encoding::Dct);
+    }
+
+    #[test]
+    fn the_exif_orientation_is_kept() {
+        let j = textured_jpeg(640, 480, false, jpeg_encoder::ColorType::Rgb);
+        // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation = 6.
+        let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0".to_vec();
+        exif.extend([0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0]);
+        let mut app1 = vec![0xFF, 0xE1];
+        app1.extend(((exif.len() + 2) as u16).to_be_bytes());
+        app1.extend(exif);
+        let with_exif = [&j[..2], &app1[..], &j[2..]].concat();
+        let page = read_page(&with_exif, &plain()).unwrap();
+        assert_eq!(page.rotate, 90);
+        assert!(page.data == with_exif, "embedded byte for byte");
     }
 }

@@ -3,8 +3,14 @@
 
 mod encode;
 mod jpeg;
+mod jpeg_scan;
+mod limits;
 mod png;
 mod tiff;
+mod tiff_ifd;
+mod tiff_strips;
+#[cfg(test)]
+mod tiff_tests;
 
 pub use encode::{flate, g4_decode, g4_encode};
 

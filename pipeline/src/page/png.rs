@@ -1,12 +1,17 @@
-//! PNG pages: chunks give the resolution (pHYs) and the stored colour type; the image is
-//! decoded and converted to 8-bit Gray or RGB (16-bit reduced, alpha flattened onto white).
+//! PNG pages: chunks give the size, resolution (pHYs) and stored colour type; the declared size
+//! is checked against the limits, then the image is decoded (within memory limits) and converted
+//! to 8-bit Gray or RGB (16-bit reduced, alpha flattened onto white).
 
 use super::encode::{over_white, to_8bit};
+use super::limits::check_pixels;
 use super::{Colour, FileDpi, PageError, PreparedPage, Raster};
 use crate::normalize::{prepare, Decoded, Profile};
 use image::DynamicImage;
+use std::io::Cursor;
 
 struct PngHeader {
+    width: u32,
+    height: u32,
     bit_depth: u8,
     colour_type: u8,
     density: FileDpi,
@@ -15,6 +20,8 @@ struct PngHeader {
 fn header(b: &[u8]) -> Result<PngHeader, PageError> {
     let mut pos = 8;
     let mut head = PngHeader {
+        width: 0,
+        height: 0,
         bit_depth: 0,
         colour_type: 0,
         density: None,
@@ -26,6 +33,8 @@ fn header(b: &[u8]) -> Result<PngHeader, PageError> {
         let data = b.get(pos + 8..pos + 8 + len);
         match (kind, data) {
             (b"IHDR", Some(d)) if d.len() >= 10 => {
+                head.width = u32::from_be_bytes([d[0], d[1], d[2], d[3]]);
+                head.height = u32::from_be_bytes([d[4], d[5], d[6], d[7]]);
                 head.bit_depth = d[8];
                 head.colour_type = d[9];
             }
@@ -39,7 +48,7 @@ fn header(b: &[u8]) -> Result<PngHeader, PageError> {
             (b"IDAT", _) => break,
             _ => {}
         }
-        pos += 12 + len;
+        pos = pos.saturating_add(12).saturating_add(len);
     }
     if head.bit_depth == 0 {
         return Err(PageError::new(
@@ -127,13 +136,33 @@ pub(crate) fn to_raster(img: DynamicImage) -> Result<Raster, PageError> {
     })
 }
 
+/// What the decoder may allocate: the image at 8 bytes a pixel (16-bit RGBA, the most a PNG
+/// holds) and room for its chunks; never more than the pixel limit allows.
+fn decoder_limits(head: &PngHeader) -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(head.width);
+    limits.max_image_height = Some(head.height);
+    let pixels = u64::from(head.width) * u64::from(head.height);
+    limits.max_alloc = Some(pixels.saturating_mul(8).saturating_add(64 * 1024 * 1024));
+    limits
+}
+
 pub(super) fn read(
     bytes: &[u8],
     profile: &Profile,
     sink: &mut dyn FnMut(PreparedPage) -> Result<(), PageError>,
 ) -> Result<(), PageError> {
     let head = header(bytes)?;
-    let img = image::load_from_memory_with_format(bytes, image::ImageFormat::Png).map_err(|e| {
+    check_pixels(
+        "PNG",
+        u64::from(head.width),
+        u64::from(head.height),
+        &profile.limits,
+    )?;
+    let decoded =
+        image::codecs::png::PngDecoder::with_limits(Cursor::new(bytes), decoder_limits(&head))
+            .and_then(DynamicImage::from_decoder);
+    let img = decoded.map_err(|e| {
         let text = e.to_string();
         let lower = text.to_lowercase();
         let (code, vi, en) = if matches!(e, image::ImageError::IoError(_))
@@ -154,7 +183,22 @@ pub(super) fn read(
         };
         PageError::new(code, vi, en)
     })?;
+    if (img.width(), img.height()) != (head.width, head.height) {
+        return Err(PageError::new(
+            "page.corrupt",
+            "Tệp PNG hỏng: kích thước giải mã khác kích thước khai báo",
+            "Corrupt PNG: the decoded size differs from the declared size",
+        ));
+    }
     let mut raster = to_raster(img)?;
+    let expected = head.width as usize * head.height as usize * raster.colour.components() as usize;
+    if raster.pixels.len() != expected {
+        return Err(super::limits::incomplete(
+            "PNG",
+            "dữ liệu giải mã ít hơn kích thước khai báo",
+            "the decoded data is shorter than the declared size",
+        ));
+    }
     if head.colour_type == 3 {
         raster.conversions.insert(0, "palette-expanded");
     }
@@ -169,4 +213,86 @@ pub(super) fn read(
         exif_orientation: 1,
     };
     sink(prepare(decoded, profile)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    fn chunk(kind: &[u8], data: &[u8]) -> Vec<u8> {
+        let mut c = (data.len() as u32).to_be_bytes().to_vec();
+        c.extend(kind);
+        c.extend(data);
+        let crc = crc32(&c[4..]);
+        c.extend(crc.to_be_bytes());
+        c
+    }
+
+    /// An 8-bit gray PNG declaring `w`x`h`, whose image data holds `rows` rows.
+    fn gray_png(w: u32, h: u32, rows: u32) -> Vec<u8> {
+        let mut ihdr = w.to_be_bytes().to_vec();
+        ihdr.extend(h.to_be_bytes());
+        ihdr.extend([8, 0, 0, 0, 0]);
+        let mut raw = Vec::new();
+        for y in 0..rows {
+            raw.push(0);
+            raw.extend((0..w).map(|x| ((x * 3 + y * 7) % 256) as u8));
+        }
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(&raw).unwrap();
+        let idat = z.finish().unwrap();
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &ihdr));
+        png.extend(chunk(b"IDAT", &idat));
+        png.extend(chunk(b"IEND", b""));
+        png
+    }
+
+    fn read_error(bytes: &[u8]) -> PageError {
+        match read(bytes, &Profile::default(), &mut |_| Ok(())) {
+            Ok(()) => panic!("read as a page"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn a_png_declaring_a_huge_size_is_refused_before_decoding() {
+        let png = gray_png(100_000, 100_000, 1);
+        assert!(png.len() < 4096, "{} bytes", png.len());
+        let e = read_error(&png);
+        assert_eq!(e.code, "page.too_large", "{}", e.en);
+        assert!(e.en.contains("100000x100000"), "{}", e.en);
+    }
+
+    #[test]
+    fn a_png_whose_image_data_holds_fewer_rows_than_declared_is_an_error() {
+        let good = gray_png(300, 200, 200);
+        assert!(read(&good, &Profile::default(), &mut |_| Ok(())).is_ok());
+        let e = read_error(&gray_png(300, 200, 100));
+        assert!(
+            matches!(
+                e.code,
+                "page.truncated" | "page.incomplete" | "page.corrupt"
+            ),
+            "{} {}",
+            e.code,
+            e.en
+        );
+    }
 }

@@ -3,8 +3,11 @@
 
 use super::decode::decode;
 use super::table::{self, Grid, GridRow};
+use super::xlsx::too_large;
 use super::{file_name, Mapping, Register};
+use crate::normalize::profile::Limits;
 use crate::problem::Problem;
+use crate::text::readable_count;
 
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
@@ -51,11 +54,47 @@ pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     best.1
 }
 
+/// A cell over `limits.max_cell_chars`, or a register over `limits.max_register_cells`.
+fn over_limits(
+    name: &str,
+    limits: &Limits,
+    cells: u64,
+    row: u64,
+    record: &csv::StringRecord,
+) -> Option<Problem> {
+    if cells > limits.max_register_cells {
+        let (max_vi, max_en) = readable_count(limits.max_register_cells);
+        return Some(too_large(
+            name,
+            format!("đến dòng {row}, sổ có hơn {max_vi} ô (limits.max_register_cells)"),
+            format!(
+                "by row {row}, the register holds more than {max_en} cells (limits.max_register_cells)"
+            ),
+        ));
+    }
+    let max = limits.max_cell_chars;
+    // Bytes first: a cell of n bytes never holds more than n characters.
+    let (j, n) = record
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.len() > max)
+        .map(|(j, c)| (j, c.chars().count()))
+        .find(|&(_, n)| n > max)?;
+    let at = format!("{}{row}", table::column_letter(j));
+    let (n_vi, n_en) = readable_count(n as u64);
+    let (max_vi, max_en) = readable_count(max as u64);
+    Some(too_large(
+        name,
+        format!("ô {at} chứa {n_vi} ký tự, giới hạn {max_vi} (limits.max_cell_chars)"),
+        format!("cell {at} holds {n_en} characters, the limit is {max_en} (limits.max_cell_chars)"),
+    ))
+}
+
 /// Reads a CSV register. Never fails: problems are returned inside the register.
-pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
+pub(crate) fn read(path: &std::path::Path, mapping: &Mapping, limits: &Limits) -> Register {
     let name = file_name(path);
     let mut reg = Register::empty(path, "csv");
-    let Some(bytes) = super::read_file(path, &mut reg) else {
+    let Some(bytes) = super::read_file(path, &mut reg, limits) else {
         return reg;
     };
     let decoded = match decode(&bytes, mapping.encoding) {
@@ -104,16 +143,28 @@ pub(crate) fn read(path: &std::path::Path, mapping: &Mapping) -> Register {
         rows: Vec::new(),
     };
     let numbers = record_rows(text, delimiter);
+    let mut cells = 0u64;
     for (i, record) in reader.records().enumerate() {
         let number = numbers
             .get(i)
             .copied()
             .unwrap_or(first_row + numbers.len() as u64 + i as u64);
         match record {
-            Ok(r) => grid.rows.push(GridRow {
-                number,
-                cells: r.iter().map(str::to_string).collect(),
-            }),
+            Ok(r) => {
+                cells += r.len() as u64;
+                if let Some(p) = over_limits(&name, limits, cells, number, &r) {
+                    // Nothing of a register too large to read whole is used.
+                    let mut refused = Register::empty(path, "csv");
+                    refused.sha256 = reg.sha256;
+                    refused.encoding = reg.encoding;
+                    refused.problems.push(p);
+                    return refused;
+                }
+                grid.rows.push(GridRow {
+                    number,
+                    cells: r.iter().map(str::to_string).collect(),
+                })
+            }
             Err(e) => reg.problems.push(
                 Problem::warning(
                     "register.bad_row",
@@ -250,7 +301,7 @@ mod tests {
             let dir = tempfile::tempdir().unwrap();
             let p = dir.path().join("hoso.csv");
             std::fs::write(&p, &bytes).unwrap();
-            let reg = super::super::read_register(&p, &Mapping::default());
+            let reg = super::super::read_register(&p, &Mapping::default(), &Limits::default());
             for r in &reg.rows {
                 for v in r.fields.known.values() {
                     prop_assert!(crate::text::is_nfc(v));

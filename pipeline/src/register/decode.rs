@@ -174,13 +174,22 @@ fn eight_bit(body: &[u8]) -> Decoded {
 
 /// UTF-8 with a few broken bytes (a file cut and pasted together, one cell from elsewhere):
 /// mostly valid multi-byte letters and at most one broken sequence per ten of them. Reading it as
-/// 8-bit text would garble every letter; the broken bytes become U+FFFD and are reported.
-fn damaged_utf8(bytes: &[u8]) -> Option<Decoded> {
+/// 8-bit text would garble every letter; the broken bytes become U+FFFD and are reported. With a
+/// UTF-8 byte-order mark (`declared`) the file is UTF-8 by its own word: every letter counts,
+/// plain ASCII ones too.
+fn damaged_utf8(bytes: &[u8], encoding: FileEncoding, declared: bool) -> Option<Decoded> {
     let text = String::from_utf8_lossy(bytes);
     let bad = text.matches('\u{FFFD}').count();
     let good = text
         .chars()
-        .filter(|c| !c.is_ascii() && *c != '\u{FFFD}')
+        .filter(|c| {
+            *c != '\u{FFFD}'
+                && if declared {
+                    c.is_alphanumeric()
+                } else {
+                    !c.is_ascii()
+                }
+        })
         .count();
     if good == 0 || bad * 10 > good {
         return None;
@@ -189,7 +198,7 @@ fn damaged_utf8(bytes: &[u8]) -> Option<Decoded> {
     let line = 1 + text[..first].matches('\n').count() as u64;
     Some(Decoded {
         text: text.into_owned(),
-        encoding: FileEncoding::Utf8,
+        encoding,
         hint: None,
         damaged: Some((bad, line)),
     })
@@ -237,7 +246,13 @@ pub fn decode(bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Decoded, D
         }),
         None => {
             if let Some(b) = bom8 {
-                return utf8(b, FileEncoding::Utf8Bom);
+                // Excel's "CSV UTF-8": the mark says UTF-8, so a few broken bytes are read as
+                // without it (replaced, reported); a file broken throughout is an error.
+                return match std::str::from_utf8(b) {
+                    Ok(_) => utf8(b, FileEncoding::Utf8Bom),
+                    Err(_) => damaged_utf8(b, FileEncoding::Utf8Bom, true)
+                        .map_or_else(|| utf8(b, FileEncoding::Utf8Bom), Ok),
+                };
             }
             if let Some((enc, body)) = bom16 {
                 return utf16(body, enc);
@@ -252,7 +267,8 @@ pub fn decode(bytes: &[u8], forced: Option<ForcedEncoding>) -> Result<Decoded, D
                     hint: None,
                     damaged: None,
                 }),
-                Err(_) => Ok(damaged_utf8(bytes).unwrap_or_else(|| eight_bit(bytes))),
+                Err(_) => Ok(damaged_utf8(bytes, FileEncoding::Utf8, false)
+                    .unwrap_or_else(|| eight_bit(bytes))),
             }
         }
     }
@@ -339,6 +355,21 @@ pub(crate) mod tests {
         assert_eq!(d.encoding, FileEncoding::Utf8);
         assert_eq!(d.damaged, Some((1, 3)));
         assert!(d.text.contains("Nguyễn Văn Đức") && d.text.contains("\u{FFFD}A-2"));
+    }
+
+    #[test]
+    fn a_broken_byte_after_a_utf8_bom_is_replaced_and_reported() {
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(TEXT.as_bytes());
+        let at = 3 + TEXT.find("A-2").unwrap();
+        bytes.insert(at, 0xE0);
+        let d = decode(&bytes, None).unwrap();
+        assert_eq!(d.encoding, FileEncoding::Utf8Bom);
+        assert_eq!(d.damaged, Some((1, 3)));
+        assert!(d.text.contains("Nguyễn Văn Đức") && d.text.contains("\u{FFFD}A-2"));
+        // Broken throughout, with the mark: an error naming the byte, not a guess.
+        let e = decode(b"\xEF\xBB\xBFMa\xe0\xe1\xe2\xe3 ho so\n", None).unwrap_err();
+        assert!(e.en.contains("not valid UTF-8"), "{}", e.en);
     }
 
     #[test]

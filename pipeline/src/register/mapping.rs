@@ -3,7 +3,9 @@
 
 use super::{lookup, LegacyMode, CASE_FIELDS};
 use crate::legacy::Legacy;
+use crate::normalize::profile::Limits;
 use crate::problem::Problem;
+use crate::safe_fs::{read_limited, Follow, FsError};
 use crate::text::header_key;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -68,15 +70,40 @@ impl Mapping {
     }
 
     /// Reads a mapping file; an unreadable or wrong one is an error naming the file and the entry.
+    /// A link, a FIFO, a device or a file over the sidecar limit (`max_sidecar_bytes`, default)
+    /// is refused before it is read.
     pub fn load(path: &Path) -> Result<Mapping, Problem> {
         let name = super::file_name(path);
         let err =
             |code: &str, vi: String, en: String| Problem::error(code, vi, en).in_file(name.clone());
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let bytes = read_limited(path, Limits::default().max_sidecar_bytes, Follow::No).map_err(
+            |e| match e {
+                FsError::TooLarge { size, limit } => {
+                    let (vi, en) = super::size_and_limit(size, limit);
+                    err(
+                        "mapping.too_large",
+                        format!("Tệp ánh xạ cột quá lớn: {vi}"),
+                        format!("The column mapping file is too large: {en}"),
+                    )
+                }
+                e => err(
+                    "mapping.unreadable",
+                    format!("Không đọc được tệp ánh xạ cột: tệp {}", e.vi()),
+                    format!("Cannot read the column mapping file: the file {}", e.en()),
+                ),
+            },
+        )?;
+        let text = String::from_utf8(bytes).map_err(|e| {
             err(
                 "mapping.unreadable",
-                format!("Không đọc được tệp ánh xạ cột: {e}"),
-                format!("Cannot read the column mapping file: {e}"),
+                format!(
+                    "Tệp ánh xạ cột không phải UTF-8 (byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
+                format!(
+                    "The column mapping file is not UTF-8 (byte {})",
+                    e.utf8_error().valid_up_to()
+                ),
             )
         })?;
         let file: MappingFile =
@@ -200,6 +227,13 @@ mod tests {
         assert_eq!(m.header_row, Some(3));
         assert_eq!(m.encoding, Some(ForcedEncoding::Windows1258));
         assert_eq!(m.legacy, LegacyMode::Off);
+    }
+
+    #[test]
+    fn a_mapping_file_over_the_limit_is_refused() {
+        let e = load(&format!("# {}\n", "x".repeat(2 * 1024 * 1024))).unwrap_err();
+        assert_eq!(e.code, "mapping.too_large");
+        assert_eq!(e.file.as_deref(), Some("hoso.mapping.toml"));
     }
 
     #[test]

@@ -14,10 +14,13 @@ pub use self::decode::FileEncoding;
 pub use self::fields::{case_field, field_label, is_case_field, kind, Kind};
 pub(crate) use self::fields::{lookup, CASE_FIELDS, COMPONENT_FIELDS};
 pub use self::mapping::Mapping;
-pub use self::sidecar::{read_sidecar, ComponentMeta, Sidecar};
+pub use self::sidecar::{read_sidecar, read_sidecar_limited, ComponentMeta, Sidecar};
+/// The limits `read_register` and `read_sidecar_limited` take (the profile's `[limits]`).
+pub use crate::normalize::profile::Limits;
 
 use crate::legacy::{self, Legacy};
 use crate::problem::Problem;
+use crate::safe_fs::{read_limited, Follow, FsError};
 use crate::text::{is_nfc, nfc, safe_id};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -279,10 +282,12 @@ fn clean(field: &str, k: Kind, v: String, issues: &mut Vec<Issue>) -> String {
                 && id.bytes().all(|b| b.is_ascii_digit())
                 && matches!(province, Some(1..=96))
             {
+                // Both numbers masked: the message goes to reports and terminals.
+                let (shown, restored) = (crate::privacy::mask(&id), crate::privacy::mask(&padded));
                 issues.push(Issue {
                     code: "register.id_leading_zero",
-                    vi: format!("Số định danh \"{id}\" có {} chữ số: bảng tính đã bỏ số 0 ở đầu, đã thêm lại thành {padded}", id.len()),
-                    en: format!("Identity number \"{id}\" has {} digits: the spreadsheet dropped its leading zeros, restored as {padded}", id.len()),
+                    vi: format!("Số định danh \"{shown}\" có {} chữ số: bảng tính đã bỏ số 0 ở đầu, đã thêm lại thành {restored}", id.len()),
+                    en: format!("Identity number \"{shown}\" has {} digits: the spreadsheet dropped its leading zeros, restored as {restored}", id.len()),
                 });
                 padded
             } else {
@@ -432,24 +437,45 @@ impl Register {
 }
 
 /// The register file's bytes, its SHA-256 recorded; None (and an error in `reg`) when unreadable.
-pub(crate) fn read_file(path: &Path, reg: &mut Register) -> Option<Vec<u8>> {
-    match std::fs::read(path) {
+/// A link, a FIFO or a device is refused (never followed, never blocked on), and so is a file
+/// over `limits.max_register_bytes`, before it is read.
+pub(crate) fn read_file(path: &Path, reg: &mut Register, limits: &Limits) -> Option<Vec<u8>> {
+    match read_limited(path, limits.max_register_bytes, Follow::No) {
         Ok(b) => {
             reg.sha256 = crate::hash::sha256_hex(&b);
             Some(b)
+        }
+        Err(FsError::TooLarge { size, limit }) => {
+            let (vi, en) = size_and_limit(size, limit);
+            reg.problems.push(xlsx::too_large(
+                &file_name(path),
+                format!("tệp có {vi} (limits.max_register_bytes)"),
+                format!("the file has {en} (limits.max_register_bytes)"),
+            ));
+            None
         }
         Err(e) => {
             reg.problems.push(
                 Problem::error(
                     "register.unreadable",
-                    format!("Không đọc được sổ đăng ký: {e}"),
-                    format!("Cannot read the register: {e}"),
+                    format!("Không đọc được sổ đăng ký: {}", e.vi()),
+                    format!("Cannot read the register: {}", e.en()),
                 )
                 .in_file(file_name(path)),
             );
             None
         }
     }
+}
+
+/// "N bytes, the limit is M" for people, in Vietnamese and English.
+pub(crate) fn size_and_limit(size: u64, limit: u64) -> (String, String) {
+    let (size_vi, size_en) = crate::text::readable_bytes(size);
+    let (limit_vi, limit_en) = crate::text::readable_bytes(limit);
+    (
+        format!("{size_vi}, giới hạn {limit_vi}"),
+        format!("{size_en}, the limit is {limit_en}"),
+    )
 }
 
 pub(crate) fn file_name(path: &Path) -> String {
@@ -459,15 +485,17 @@ pub(crate) fn file_name(path: &Path) -> String {
 }
 
 /// Reads a register (CSV, or a workbook by its extension). Never fails: problems are returned
-/// inside the register, and a register that cannot be read at all has no rows.
-pub fn read_register(path: &Path, mapping: &Mapping) -> Register {
+/// inside the register, and a register that cannot be read at all has no rows. A register
+/// over the profile's `limits` (file size, unpacked size, cells, characters of a cell) is
+/// refused whole with `register.too_large`.
+pub fn read_register(path: &Path, mapping: &Mapping, limits: &Limits) -> Register {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => xlsx::read(path, mapping),
-        _ => csv::read(path, mapping),
+        "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => xlsx::read(path, mapping, limits),
+        _ => csv::read(path, mapping, limits),
     }
 }
 

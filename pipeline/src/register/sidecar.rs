@@ -2,7 +2,9 @@
 //! component documents' TT 05/2025 fields, matched to component folders by name.
 
 use super::{Fields, Origin, CASE_FIELDS, COMPONENT_FIELDS};
+use crate::normalize::profile::Limits;
 use crate::problem::Problem;
+use crate::safe_fs::{read_limited, Follow, FsError};
 use crate::text::header_key;
 use serde_json::Value;
 use std::path::Path;
@@ -59,14 +61,31 @@ fn origin<'a>(rel: &'a str, key: &'a str) -> Origin<'a> {
     }
 }
 
-/// Reads a sidecar (values cleaned like the register's, legacy text converted); an unreadable or malformed one is an error naming the file.
+/// Reads a sidecar with the default limits: see [`read_sidecar_limited`].
 pub fn read_sidecar(path: &Path, rel: &str) -> Result<Sidecar, Problem> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Problem::error(
-            "sidecar.unreadable",
-            format!("Không đọc được: {e}"),
-            format!("Cannot read: {e}"),
-        )
+    read_sidecar_limited(path, rel, &Limits::default())
+}
+
+/// Reads a sidecar (values cleaned like the register's, legacy text converted); an unreadable,
+/// malformed or too large one (over `limits.max_sidecar_bytes`, refused before it is read) is
+/// an error naming the file. A link, a FIFO or a device is refused, never followed or waited on.
+pub fn read_sidecar_limited(path: &Path, rel: &str, limits: &Limits) -> Result<Sidecar, Problem> {
+    let bytes = read_limited(path, limits.max_sidecar_bytes, Follow::No).map_err(|e| {
+        match e {
+            FsError::TooLarge { size, limit } => {
+                let (vi, en) = super::size_and_limit(size, limit);
+                Problem::error(
+                    "sidecar.too_large",
+                    format!("Tệp quá lớn: {vi} (limits.max_sidecar_bytes)"),
+                    format!("Too large: {en} (limits.max_sidecar_bytes)"),
+                )
+            }
+            e => Problem::error(
+                "sidecar.unreadable",
+                format!("Không đọc được: tệp {}", e.vi()),
+                format!("Cannot read: the file {}", e.en()),
+            ),
+        }
         .in_file(rel)
     })?;
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -153,6 +172,39 @@ mod tests {
         let e = read_sidecar(&p, "X/hoso.json").unwrap_err();
         assert_eq!(e.code, "sidecar.bad_json");
         assert_eq!(e.file.as_deref(), Some("X/hoso.json"));
+    }
+
+    #[test]
+    fn a_sidecar_over_the_limit_or_behind_a_link_is_refused_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("hoso.json");
+        let big = format!("{{\"title\":\"{}\"}}", "a".repeat(2 * 1024 * 1024));
+        std::fs::write(&p, big).unwrap();
+        let e = read_sidecar(&p, "X/hoso.json").unwrap_err();
+        assert_eq!(e.code, "sidecar.too_large");
+        assert!(
+            e.message_en.contains("the limit is 1048576 bytes"),
+            "{}",
+            e.message_en
+        );
+        let roomy = Limits {
+            max_sidecar_bytes: 4 * 1024 * 1024,
+            ..Limits::default()
+        };
+        assert!(read_sidecar_limited(&p, "X/hoso.json", &roomy).is_ok());
+        let link = dir.path().join("link.json");
+        std::os::unix::fs::symlink(&p, &link).unwrap();
+        let e = read_sidecar_limited(&link, "Y/hoso.json", &roomy).unwrap_err();
+        assert_eq!(e.code, "sidecar.unreadable");
+        assert!(e.message_en.contains("symbolic link"), "{}", e.message_en);
+        let fifo = dir.path().join("fifo.json");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = read_sidecar(&fifo, "Z/hoso.json").unwrap_err();
+        assert_eq!(
+            e.code, "sidecar.unreadable",
+            "a FIFO is refused, never waited on"
+        );
     }
 
     proptest! {

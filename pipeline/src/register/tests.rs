@@ -118,7 +118,7 @@ fn read_bytes(name: &str, bytes: &[u8], mapping: &Mapping) -> Register {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(name);
     std::fs::write(&p, bytes).unwrap();
-    read_register(&p, mapping)
+    read_register(&p, mapping, &Limits::default())
 }
 
 fn assert_rows(reg: &Register, what: &str) {
@@ -385,7 +385,7 @@ mod workbook {
                     .write_datetime_with_format(
                         r,
                         5,
-                        &ExcelDateTime::from_ymd(2025, 7, 8).unwrap(),
+                        ExcelDateTime::from_ymd(2025, 7, 8).unwrap(),
                         &date,
                     )
                     .map(|_| ()),
@@ -638,4 +638,191 @@ fn a_case_code_twice_across_sheets_is_flagged() {
         .unwrap();
     assert_eq!((dup.sheet.as_deref(), dup.row), (Some("Tháng 8"), Some(2)));
     assert!(dup.message.contains("Tháng 7!2"), "{}", dup.message);
+}
+
+/// A register that is too large for the limits is refused whole, named, and nothing is read.
+fn refused(reg: &Register) -> &crate::problem::Problem {
+    assert!(reg.rows.is_empty(), "{} rows read", reg.rows.len());
+    let p = reg
+        .problems
+        .iter()
+        .find(|p| p.code == "register.too_large")
+        .unwrap_or_else(|| panic!("{:#?}", reg.problems));
+    assert!(p.is_error());
+    assert_eq!(p.file.as_deref(), Some(reg.file_name().as_str()));
+    p
+}
+
+fn read_with(name: &str, bytes: &[u8], limits: &Limits) -> Register {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join(name);
+    std::fs::write(&p, bytes).unwrap();
+    read_register(&p, &Mapping::default(), limits)
+}
+
+#[test]
+fn an_xlsx_with_a_gigabyte_shared_string_is_refused_without_unpacking_it() {
+    use std::io::{Read, Write};
+    // A real workbook whose one shared string is rewritten to a gigabyte of "a".
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Mã hồ sơ").unwrap();
+    ws.write_string(1, 0, "A-1").unwrap();
+    let good = wb.save_to_buffer().unwrap();
+    let mut src = zip::ZipArchive::new(std::io::Cursor::new(&good[..])).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9))
+        .large_file(true);
+    for i in 0..src.len() {
+        let mut entry = src.by_index(i).unwrap();
+        let name = entry.name().unwrap().into_owned();
+        out.start_file(name.as_str(), opts).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            out.write_all(b"<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<sst xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" count=\"2\" uniqueCount=\"2\"><si><t>").unwrap();
+            let chunk = vec![b'a'; 1 << 20];
+            for _ in 0..1024 {
+                out.write_all(&chunk).unwrap();
+            }
+            out.write_all(b"</t></si><si><t>A-1</t></si></sst>")
+                .unwrap();
+        } else {
+            let mut data = Vec::new();
+            entry.read_to_end(&mut data).unwrap();
+            out.write_all(&data).unwrap();
+        }
+    }
+    let bomb = out.finish().unwrap().into_inner();
+    assert!(bomb.len() < 2 * 1024 * 1024, "{} bytes", bomb.len());
+    let started = std::time::Instant::now();
+    let reg = read_with("hoso.xlsx", &bomb, &Limits::default());
+    let p = refused(&reg);
+    assert!(
+        p.message_en.contains("xl/sharedStrings.xml") && p.message_en.contains("128 MiB"),
+        "{}",
+        p.message_en
+    );
+    assert!(p.message.contains("bom zip"), "{}", p.message);
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    // The same file read with the limit raised past it would be unpacked: the limit decides.
+    assert!(!reg.sha256.is_empty());
+}
+
+#[test]
+fn a_workbook_with_cells_at_opposite_corners_is_refused_without_allocating_the_sheet() {
+    // Two cells, 17 billion in between: calamine's rectangle would take half a terabyte.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Mã hồ sơ").unwrap();
+    ws.write_string(1_048_575, 16_383, "x").unwrap();
+    let reg = read_with(
+        "hoso.xlsx",
+        &wb.save_to_buffer().unwrap(),
+        &Limits::default(),
+    );
+    let p = refused(&reg);
+    assert!(p.message_en.contains("5000000"), "{}", p.message_en);
+    assert_eq!(reg.sheets.len(), 0);
+}
+
+#[test]
+fn registers_over_the_cell_limits_are_refused() {
+    let limits = Limits {
+        max_register_cells: 10,
+        max_cell_chars: 50,
+        ..Limits::default()
+    };
+    // A header and four rows: ten cells, the limit.
+    let rows: String = (1..=4).map(|i| format!("A-{i};Tên {i}\n")).collect();
+    let small = format!("Mã hồ sơ;Người nộp\n{rows}");
+    assert_eq!(
+        read_with("hoso.csv", small.as_bytes(), &limits).rows.len(),
+        4
+    );
+    let more = format!("{small}A-5;Tên 5\n");
+    let p = refused(&read_with("hoso.csv", more.as_bytes(), &limits)).clone();
+    assert!(
+        p.message_en.contains("more than 10 cells"),
+        "{}",
+        p.message_en
+    );
+    let long = format!("Mã hồ sơ;Người nộp\nA-1;{}\n", "Nguyễn ".repeat(10));
+    let p = refused(&read_with("hoso.csv", long.as_bytes(), &limits)).clone();
+    assert!(
+        p.message_en.contains("cell B2 holds 70 characters"),
+        "{}",
+        p.message_en
+    );
+
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Tháng 7").unwrap();
+    ws.write_string(0, 0, "Mã hồ sơ").unwrap();
+    ws.write_string(0, 1, "Người nộp").unwrap();
+    ws.write_string(1, 0, "A-1").unwrap();
+    ws.write_string(1, 1, "Nguyễn ".repeat(10)).unwrap();
+    let book = wb.save_to_buffer().unwrap();
+    let p = refused(&read_with("hoso.xlsx", &book, &limits)).clone();
+    assert!(p.message_en.contains("Tháng 7!B2"), "{}", p.message_en);
+    let roomy = Limits::default();
+    assert_eq!(read_with("hoso.xlsx", &book, &roomy).rows.len(), 1);
+}
+
+#[test]
+fn a_register_over_the_byte_limit_is_refused_before_it_is_read() {
+    let limits = Limits {
+        max_register_bytes: 100,
+        ..Limits::default()
+    };
+    let text = format!("Mã hồ sơ;Người nộp\n{}", "A-1;An\n".repeat(20));
+    let reg = read_with("hoso.csv", text.as_bytes(), &limits);
+    let p = refused(&reg);
+    assert!(
+        p.message_en.contains("the limit is 100 bytes"),
+        "{}",
+        p.message_en
+    );
+    assert!(reg.sha256.is_empty(), "not read at all");
+}
+
+#[test]
+fn a_register_behind_a_link_or_a_fifo_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.csv");
+    std::fs::write(&real, "Mã hồ sơ;Người nộp\nA-1;An\n").unwrap();
+    let link = dir.path().join("hoso.csv");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let reg = read_register(&link, &Mapping::default(), &Limits::default());
+    assert_eq!(reg.problems[0].code, "register.unreadable");
+    assert!(reg.problems[0].message_en.contains("symbolic link"));
+    let fifo = dir.path().join("hoso.xlsx");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let reg = read_register(&fifo, &Mapping::default(), &Limits::default());
+    assert_eq!(reg.problems[0].code, "register.unreadable");
+    assert!(reg.problems[0].message_en.contains("FIFO"));
+}
+
+#[test]
+fn one_bad_byte_in_a_utf8_bom_csv_keeps_the_register() {
+    // Excel's "CSV UTF-8" (with the byte-order mark), one byte broken in a name.
+    let text = csv_text(&HEADERS[0], ';');
+    let mut bytes = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
+    let at = 3 + text.find("Trần").unwrap() + 1;
+    bytes[at] = 0xFF;
+    let reg = read_bytes("hoso.csv", &bytes, &Mapping::default());
+    assert_eq!(reg.encoding, Some(FileEncoding::Utf8Bom));
+    assert_eq!(reg.rows.len(), ROWS.len());
+    let p = reg
+        .problems
+        .iter()
+        .find(|p| p.code == "register.bad_bytes")
+        .unwrap_or_else(|| panic!("{:#?}", reg.problems));
+    assert_eq!(p.row, Some(4));
+    assert!(!p.is_error());
+    assert_eq!(
+        reg.rows[0].fields.get("applicant_name"),
+        Some("Nguyễn Văn Đức")
+    );
 }

@@ -1,0 +1,112 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets (fuzz/corpus/<target>/): small valid inputs of every
+kind each reader takes, for libFuzzer to mutate. Committed; rerun after adding a kind of input.
+usage: python3 fuzz/seeds.py   (needs Pillow)"""
+import io
+import os
+import shutil
+import zipfile
+
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+
+
+def out(target, name, data):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def image(mode, size, fmt, **kw):
+    img = Image.new(mode, size)
+    w, h = size
+    for y in range(h):
+        for x in range(w):
+            v = (x * 13 + y * 7) % 256
+            if mode == "1":
+                img.putpixel((x, y), 255 if (x // 3 + y // 3) % 2 else 0)
+            elif mode in ("L", "P"):
+                img.putpixel((x, y), v if mode == "L" else v % 16)
+            elif mode == "I;16":
+                img.putpixel((x, y), v * 256)
+            elif mode == "RGBA":
+                img.putpixel((x, y), (v, 255 - v, 90, 200))
+            elif mode == "CMYK":
+                img.putpixel((x, y), (v, 40, 255 - v, 10))
+            else:
+                img.putpixel((x, y), (v, 255 - v, 90))
+    if mode == "P":
+        img.putpalette([c for i in range(16) for c in (i * 16, 255 - i * 16, 128)])
+    buf = io.BytesIO()
+    img.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+def pages():
+    out("page", "gray.jpg", image("L", (32, 24), "JPEG", dpi=(200, 200)))
+    out("page", "rgb420.jpg", image("RGB", (40, 30), "JPEG", subsampling=2))
+    out("page", "rgb444-progressive.jpg", image("RGB", (33, 17), "JPEG", subsampling=0, progressive=True))
+    out("page", "cmyk.jpg", image("CMYK", (16, 16), "JPEG"))
+    out("page", "gray.png", image("L", (30, 20), "PNG", dpi=(300, 300)))
+    out("page", "palette.png", image("P", (30, 20), "PNG"))
+    out("page", "rgba.png", image("RGBA", (20, 20), "PNG"))
+    out("page", "gray16.png", image("I;16", (12, 12), "PNG"))
+    out("page", "bilevel.png", image("1", (40, 40), "PNG"))
+    out("page", "g4.tif", image("1", (64, 48), "TIFF", compression="group4", dpi=(300, 300)))
+    out("page", "lzw-rgb.tif", image("RGB", (24, 24), "TIFF", compression="tiff_lzw"))
+    out("page", "packbits-gray.tif", image("L", (24, 24), "TIFF", compression="packbits"))
+    out("page", "palette.tif", image("P", (24, 24), "TIFF"))
+    out("page", "deflate.tif", image("RGB", (16, 16), "TIFF", compression="tiff_adobe_deflate"))
+    buf = io.BytesIO()
+    first = Image.new("1", (32, 32), 1)
+    first.save(buf, "TIFF", compression="group4", save_all=True,
+               append_images=[Image.new("1", (32, 32), 0)])
+    out("page", "two-pages-g4.tif", buf.getvalue())
+
+
+XLSX_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Tháng 7" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    "xl/sharedStrings.xml": '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="6" uniqueCount="6"><si><t>Mã hồ sơ</t></si><si><t>Họ và tên</t></si><si><t>Ngày tiếp nhận</t></si><si><t>000.00.15.H12-250701-0001</t></si><si><t>Nguyễn Văn An</t></si><si><t>Số CCCD</t></si></sst>',
+    "xl/worksheets/sheet1.xml": '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c><c r="D1" t="s"><v>5</v></c></row><row r="2"><c r="A2" t="s"><v>3</v></c><c r="B2" t="s"><v>4</v></c><c r="C2"><v>45839</v></c><c r="D2"><v>40093878972</v></c></row></sheetData></worksheet>',
+}
+
+
+def registers():
+    for name in ("so-dang-ky-tcvn3.csv", "so-dang-ky-windows-1258.csv", "so-dang-ky-unicode.txt"):
+        shutil.copy(os.path.join(ROOT, "samples", "registers", name),
+                    os.path.join(HERE, "corpus", "register_csv", name))
+    out("register_csv", "utf16.csv", "\ufeffMã hồ sơ\tThư mục\nA-1\ta\n".encode("utf-16-le"))
+    out("register_csv", "titles.csv", "UBND XÃ TÂN HÒA\n\nMã hồ sơ;Ngày tiếp nhận;Số CCCD\n\"A;1\";5/7/25;040093878972\n".encode())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, body in XLSX_PARTS.items():
+            z.writestr(name, body)
+    out("register_workbook", "small.xlsx", buf.getvalue())
+
+
+def tags():
+    shutil.copy(os.path.join(ROOT, "samples", "batch", "000.00.15.H12-250701-0001", "hoso.json"),
+                os.path.join(HERE, "corpus", "sidecar", "hoso.json"))
+    out("sidecar", "components.json", '{"Tiêu đề": "Hồ sơ", "components": [{"folder": "01", "label": "Tờ khai"}]}'.encode())
+    sha = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    out("bag_tags", "manifest.txt", f"{sha}  data/a.pdf\n{sha}  data/originals/a%25b.jpg\n{sha}  data/x%0D%0Ay\n".encode())
+    out("bag_tags", "bag-info.txt", b"Source-Organization: UBND\nExternal-Description: one\n  two\nPayload-Oxum: 123.4\n")
+    out("identity_numbers", "forms.txt", "CCCD 040093878972, 040 093 878 972; 0400.9387.8972 CMND 123456789 tiền 123.456.789 đồng 000.00.15.H12-250701-0001".encode())
+
+
+def main():
+    for t in ("page", "register_csv", "register_workbook", "sidecar", "bag_tags", "identity_numbers"):
+        os.makedirs(os.path.join(HERE, "corpus", t), exist_ok=True)
+    pages()
+    registers()
+    tags()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,324 @@
+//! The one way sohoa reads a bag (verify, index, audit, ocr, versions, withdraw): the bag
+//! folder must be a real folder of the archive, every file is read through [`crate::safe_fs`]
+//! (no links, regular files only, sizes limited) and manifests and bag-info are parsed here only.
+
+use super::decode_path;
+use crate::safe_fs::{self, EntryKind, FsError};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Largest `metadata.json`, `events.json` or manifest read (a case of 10,000 pages has a
+/// metadata.json of about 20 MB).
+pub const TAG_FILE_LIMIT: u64 = 64 * 1024 * 1024;
+/// Largest `bag-info.txt` and `bagit.txt` read.
+pub const BAG_INFO_LIMIT: u64 = 1024 * 1024;
+/// Largest page text (`data/text/page-NNNN.txt`) read.
+pub const TEXT_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// A bag of the archive, opened for reading.
+#[derive(Debug, Clone)]
+pub struct Bag {
+    /// The bag folder.
+    pub path: PathBuf,
+    /// Its path relative to the archive, e.g. `bags/<id>` or `versions/<id>/2`.
+    pub rel: String,
+}
+
+/// One manifest: path -> lower-case hex digest, and what could not be read in it.
+#[derive(Debug, Default, Clone)]
+pub struct Manifest {
+    pub entries: BTreeMap<String, String>,
+    /// Problems (English, stable prefixes `manifest <name>: ...`).
+    pub problems: Vec<String>,
+    /// False when the file is not there.
+    pub present: bool,
+}
+
+impl Manifest {
+    /// Parses the text of a manifest named `name`.
+    pub fn parse(name: &str, text: &str) -> Manifest {
+        let mut m = Manifest {
+            present: true,
+            ..Default::default()
+        };
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let Some((sum, file)) = line.split_once([' ', '\t']) else {
+                m.problems
+                    .push(format!("manifest {name}: line {} is malformed", i + 1));
+                continue;
+            };
+            let file = decode_path(file.trim_start_matches([' ', '\t']));
+            if sum.len() != 64 || !sum.bytes().all(|b| b.is_ascii_hexdigit()) {
+                m.problems.push(format!(
+                    "manifest {name}: line {} has no SHA-256 digest",
+                    i + 1
+                ));
+                continue;
+            }
+            if safe_fs::safe_parts(&file).is_err() {
+                m.problems
+                    .push(format!("manifest {name}: unsafe path {file:?}"));
+                continue;
+            }
+            let sum = sum.to_ascii_lowercase();
+            if let Some(prev) = m.entries.insert(file.clone(), sum.clone()) {
+                if prev != sum {
+                    m.problems
+                        .push(format!("manifest {name}: conflicting entries for {file}"));
+                }
+            }
+        }
+        m
+    }
+}
+
+/// `bag-info.txt` as labels in file order (labels may repeat, RFC 8493 §2.2.2).
+#[derive(Debug, Default, Clone)]
+pub struct BagInfo {
+    pub labels: Vec<(String, String)>,
+}
+
+impl BagInfo {
+    /// The first value of a label.
+    pub fn get(&self, label: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(label))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Parses `label: value` lines; a line starting with a space or tab continues the value
+    /// of the line before (RFC 8493 §2.2.2).
+    pub fn parse(text: &str) -> BagInfo {
+        let mut labels: Vec<(String, String)> = Vec::new();
+        for line in text.lines() {
+            if line.starts_with([' ', '\t']) {
+                if let Some((_, v)) = labels.last_mut() {
+                    v.push(' ');
+                    v.push_str(line.trim());
+                }
+                continue;
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                labels.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+        BagInfo { labels }
+    }
+}
+
+/// A file or other entry found inside a bag folder (links are never followed).
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Path relative to the bag root, `/`-separated, NFC.
+    pub rel: String,
+    pub kind: EntryKind,
+    pub size: u64,
+}
+
+impl Bag {
+    /// Opens `rel` (e.g. `bags/<id>`) of `archive`: every folder from the archive down to the
+    /// bag must be a real folder, not a link.
+    pub fn open(archive: &Path, rel: &str) -> Result<Bag, FsError> {
+        let parts = safe_fs::safe_parts(rel)?;
+        let mut path = archive.to_path_buf();
+        for part in parts {
+            path.push(part);
+            match safe_fs::entry_kind(&path) {
+                EntryKind::Dir => {}
+                EntryKind::Symlink => return Err(FsError::Symlink),
+                EntryKind::Missing => {
+                    return Err(FsError::Io(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!("{} not found", path.display()),
+                    )))
+                }
+                EntryKind::File | EntryKind::Special => return Err(FsError::NotRegular("file")),
+            }
+        }
+        Ok(Bag {
+            path,
+            rel: rel.to_string(),
+        })
+    }
+
+    /// The bag folder's name (the case id for current bags).
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Opens a file of the bag (`data/x.pdf`, `bag-info.txt`) for reading, with its size.
+    pub fn open_file(&self, rel: &str) -> Result<(File, u64), FsError> {
+        safe_fs::open_beneath(&self.path, rel)
+    }
+
+    /// Reads a file of the bag, at most `limit` bytes.
+    pub fn read(&self, rel: &str, limit: u64) -> Result<Vec<u8>, FsError> {
+        safe_fs::read_beneath(&self.path, rel, limit)
+    }
+
+    /// Reads a UTF-8 text file of the bag.
+    pub fn read_text(&self, rel: &str, limit: u64) -> Result<String, FsError> {
+        let bytes = self.read(rel, limit)?;
+        String::from_utf8(bytes).map_err(|_| {
+            FsError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{rel} is not UTF-8"),
+            ))
+        })
+    }
+
+    /// True when the bag has this file as a regular file.
+    pub fn has_file(&self, rel: &str) -> bool {
+        self.open_file(rel).is_ok()
+    }
+
+    /// `data/metadata.json` as JSON.
+    pub fn metadata_json(&self) -> Result<serde_json::Value, String> {
+        self.json("data/metadata.json")
+    }
+
+    /// A JSON tag or payload file (`data/metadata.json`, `data/events.json`).
+    pub fn json(&self, rel: &str) -> Result<serde_json::Value, String> {
+        let bytes = self
+            .read(rel, TAG_FILE_LIMIT)
+            .map_err(|e| format!("{rel}: {}", e.en()))?;
+        serde_json::from_slice(&bytes).map_err(|e| format!("{rel}: {e}"))
+    }
+
+    /// Parses a manifest (`manifest-sha256.txt`, `tagmanifest-sha256.txt`): one line
+    /// `<hex digest> <path>`, paths percent-decoded and refused when unsafe (absolute, `..`,
+    /// `~`), conflicting repeats reported.
+    pub fn manifest(&self, name: &str) -> Manifest {
+        match self.read_text(name, TAG_FILE_LIMIT) {
+            Ok(t) => Manifest::parse(name, &t),
+            Err(e) if e.is_not_found() => Manifest::default(),
+            Err(e) => Manifest {
+                present: true,
+                problems: vec![format!("manifest {name}: cannot read: {}", e.en())],
+                ..Default::default()
+            },
+        }
+    }
+
+    /// `bag-info.txt`.
+    pub fn bag_info(&self) -> Result<BagInfo, FsError> {
+        let text = self.read_text("bag-info.txt", BAG_INFO_LIMIT)?;
+        Ok(BagInfo::parse(&text))
+    }
+
+    /// Every entry below the bag folder, links and special files included but never followed
+    /// or opened, in path order.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut out = Vec::new();
+        for entry in walkdir::WalkDir::new(&self.path)
+            .min_depth(1)
+            .follow_links(false)
+            .follow_root_links(false)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let t = entry.file_type();
+            let kind = if t.is_symlink() {
+                EntryKind::Symlink
+            } else if t.is_dir() {
+                EntryKind::Dir
+            } else if t.is_file() {
+                EntryKind::File
+            } else {
+                EntryKind::Special
+            };
+            if kind == EntryKind::Dir {
+                continue;
+            }
+            let size = if kind == EntryKind::File {
+                entry.metadata().map(|m| m.len()).unwrap_or(0)
+            } else {
+                0
+            };
+            out.push(Entry {
+                rel: crate::discover::rel_path(&self.path, entry.path()),
+                kind,
+                size,
+            });
+        }
+        out.sort_by(|a, b| a.rel.cmp(&b.rel));
+        out
+    }
+
+    /// SHA-256 and size of a file of the bag, read through the safe path.
+    pub fn sha256(&self, rel: &str) -> Result<(String, u64), FsError> {
+        let (file, _) = self.open_file(rel)?;
+        Ok(crate::hash::sha256_reader(file)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn bag_info_keeps_repeats_and_continuation_lines() {
+        let i = BagInfo::parse("Source-Organization: UBND\nContact-Name: A\nContact-Name: B\nExternal-Description: one\n  two\n");
+        assert_eq!(i.get("source-organization"), Some("UBND"));
+        assert_eq!(
+            i.labels.iter().filter(|(k, _)| k == "Contact-Name").count(),
+            2
+        );
+        assert_eq!(i.get("External-Description"), Some("one two"));
+    }
+
+    #[test]
+    fn a_bag_reached_through_a_link_is_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(outside.path().join("x/data")).unwrap();
+        std::fs::create_dir_all(dir.path().join("bags")).unwrap();
+        symlink(outside.path().join("x"), dir.path().join("bags/x")).unwrap();
+        assert!(matches!(
+            Bag::open(dir.path(), "bags/x"),
+            Err(FsError::Symlink)
+        ));
+        let dir2 = tempfile::tempdir().unwrap();
+        symlink(outside.path(), dir2.path().join("bags")).unwrap();
+        assert!(matches!(
+            Bag::open(dir2.path(), "bags/x"),
+            Err(FsError::Symlink)
+        ));
+        assert!(Bag::open(dir.path(), "bags/../bags/x").is_err());
+    }
+
+    #[test]
+    fn manifests_with_unsafe_paths_are_reported_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let bag = dir.path().join("bags/a");
+        std::fs::create_dir_all(&bag).unwrap();
+        let sum = "a".repeat(64);
+        std::fs::write(
+            bag.join("manifest-sha256.txt"),
+            format!("{sum}  data/ok.txt\n{sum}  ../../etc/passwd\n{sum}  /etc/shadow\n{sum}  data/%2E%2E/x\nnotaline\n"),
+        )
+        .unwrap();
+        let m = Bag::open(dir.path(), "bags/a")
+            .unwrap()
+            .manifest("manifest-sha256.txt");
+        assert_eq!(m.entries.len(), 2, "{m:?}");
+        assert!(m.entries.contains_key("data/ok.txt"));
+        assert_eq!(
+            m.problems
+                .iter()
+                .filter(|p| p.contains("unsafe path"))
+                .count(),
+            2
+        );
+        assert!(m.problems.iter().any(|p| p.contains("malformed")));
+    }
+}

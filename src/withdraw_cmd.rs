@@ -1,0 +1,46 @@
+//! `sohoa withdraw CASE --reason`: moves a case out of the archive (nothing deleted), then
+//! brings the search index level so the case is no longer found. Exit 0 done, 1 the bag is
+//! damaged (not withdrawn), 2 cannot run (no such case, archive locked).
+
+use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
+use sohoa_pipeline::ingest::withdraw;
+use sohoa_pipeline::problem::Lang;
+use std::path::Path;
+
+pub fn run(archive: &Path, case: &str, reason: &str, json: bool, lang: Lang) -> u8 {
+    let report = match withdraw(archive, case, reason) {
+        Ok(r) => r,
+        Err(p) => {
+            warn!(
+                "{}: {}",
+                lang.pick("Không rút được hồ sơ", "Cannot withdraw the case"),
+                p.render(lang)
+            );
+            return if p.code == "withdraw.damaged" {
+                EXIT_PARTIAL
+            } else {
+                EXIT_CANNOT_RUN
+            };
+        }
+    };
+    let index =
+        crate::search_cmd::update_index(archive, std::slice::from_ref(&report.case_id), &[]);
+    if json {
+        let mut v = serde_json::to_value(&report).unwrap_or_default();
+        v["index"] = index.to_json();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        match lang {
+            Lang::Vi => say!(
+                "Đã đưa hồ sơ {} ra khỏi kho (không xóa gì): phiên bản {} giữ tại {}, bản ghi việc rút tại {}.\nLý do: {}",
+                report.case_id, report.previous_version, report.previous_path, report.path, report.reason
+            ),
+            Lang::En => say!(
+                "Case {} moved out of the archive (nothing deleted): version {} kept at {}, the withdrawal recorded at {}.\nReason: {}",
+                report.case_id, report.previous_version, report.previous_path, report.path, report.reason
+            ),
+        }
+        index.print(lang);
+    }
+    EXIT_OK
+}
