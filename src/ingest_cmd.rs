@@ -3,20 +3,15 @@
 
 use crate::progress::Bar;
 use crate::{EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL};
-use sohoa_pipeline::ingest::{ingest, CaseStatus, NoCatalog, Options, SourceCatalog};
+use sohoa_pipeline::ingest::{ingest, CaseStatus, Options};
 use sohoa_pipeline::problem::Lang;
 use std::path::Path;
 
 pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
     let bar = Bar::new(lang, json);
-    // What the index knows of stored scans, to name likely duplicates (none when no index yet).
-    let index = sohoa_index::ArchiveIndex::open(&opts.archive).ok();
-    let catalog: &dyn SourceCatalog = match &index {
-        Some(i) => i,
-        None => &NoCatalog,
-    };
-    let result = ingest(scans, opts, &bar, catalog);
-    drop(index);
+    // The index names likely duplicates and is brought level at the end, under the lock.
+    let catalog = sohoa_index::Catalog::open(&opts.archive);
+    let result = ingest(scans, opts, &bar, &catalog);
     bar.finish();
     let report = match result {
         Ok(r) => r,
@@ -29,31 +24,16 @@ pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
             return EXIT_CANNOT_RUN;
         }
     };
-    // The index is derived: bring it up to date, but a failure here never undoes archiving.
-    let stored: Vec<String> = report
-        .cases
-        .iter()
-        .filter(|c| c.status == CaseStatus::Ingested)
-        .map(|c| c.case_id.clone())
-        .collect();
-    // Unchanged cases are checked too: the index may have missed them (a killed run, a restore).
-    let known: Vec<(String, u64)> = report
-        .cases
-        .iter()
-        .filter(|c| c.status == CaseStatus::Skipped)
-        .filter_map(|c| Some((c.case_id.clone(), u64::from(c.version?))))
-        .collect();
-    let index = crate::search_cmd::update_index(&opts.archive, &stored, &known);
     if json {
-        let mut value = serde_json::to_value(&report).unwrap_or_default();
-        value["index"] = index.to_json();
         println!(
             "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
+            serde_json::to_string_pretty(&report).unwrap_or_default()
         );
     } else {
         print_summary(&report, lang);
-        index.print(lang);
+        if let Some(index) = &report.index {
+            crate::search_cmd::print_index(index, lang);
+        }
     }
     match report.exit_code() {
         0 => EXIT_OK,

@@ -4,6 +4,7 @@
 use crate::{EXIT_OK, EXIT_PARTIAL};
 use sohoa_pipeline::normalize::inspect;
 use sohoa_pipeline::problem::Lang;
+use sohoa_pipeline::safe_fs::Follow;
 use std::path::PathBuf;
 
 pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> u8 {
@@ -14,9 +15,11 @@ pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> u8 {
     let mut results = Vec::new();
     let mut failed = false;
     for f in files {
-        let name = f.display().to_string();
-        let outcome = std::fs::read(f)
-            .map_err(|e| e.to_string())
+        // Shown masked; read as a regular file within the profile's limit (a FIFO never blocks).
+        let name = sohoa_pipeline::privacy::mask_ids_loose(&f.display().to_string()).into_owned();
+        let limit = profile.limits.max_file_bytes;
+        let outcome = sohoa_pipeline::safe_fs::read_limited(f, limit, Follow::Yes)
+            .map_err(|e| lang.pick(&e.vi(), &e.en()).to_string())
             .and_then(|b| inspect(&b, &profile).map_err(|e| e.into_problem(&name).render(lang)));
         match outcome {
             Ok(pages) => {

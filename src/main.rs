@@ -80,12 +80,16 @@ enum Command {
         /// Follow symbolic links in the scan folder (refused otherwise); special files are never read.
         #[arg(long)]
         follow_symlinks: bool,
+        /// SCANS is a folder of cases even if it looks like one case folder (pages at its top,
+        /// subfolders named like component documents).
+        #[arg(long)]
+        batch: bool,
         /// Replace a case code already stored from another source (the old version is kept in
         /// versions/ and the replacement recorded); give the reason with --reason.
         #[arg(long)]
         replace: bool,
-        /// Why the cases are replaced (with --replace), kept in the preservation events.
-        #[arg(long, requires = "replace")]
+        /// Why the cases are replaced (required with --replace), kept in the preservation events.
+        #[arg(long, requires = "replace", required_if_eq("replace", "true"))]
         reason: Option<String>,
         /// Print the ingest report as JSON on standard output.
         #[arg(long)]
@@ -286,6 +290,7 @@ fn main() -> ExitCode {
             register,
             mapping,
             follow_symlinks,
+            batch,
             replace,
             reason,
             json,
@@ -302,8 +307,11 @@ fn main() -> ExitCode {
                     register,
                     mapping,
                     follow_symlinks,
+                    batch,
+                    // The reason goes into events and reports: identity numbers masked.
                     replace: replace.then(|| {
-                        reason.unwrap_or_else(|| "--replace (no reason given)".to_string())
+                        sohoa_pipeline::privacy::mask_ids_loose(&reason.unwrap_or_default())
+                            .into_owned()
                     }),
                     cancel: Some(stop_on_signals()),
                 };

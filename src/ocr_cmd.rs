@@ -12,42 +12,47 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
     }
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar.set_message(lang.pick("Đang nhận dạng chữ…", "Recognizing text…"));
-    let report = ocr_archive(opts, &|c| {
-        let line = match (c.status, lang) {
-            ("added", Lang::Vi) => format!(
-                "  ✓ {} v{}: {}/{} trang có chữ, độ tin cậy trung bình {}",
-                c.case_id,
-                c.version.unwrap_or(0),
-                c.ocr_pages,
-                c.pages,
-                c.ocr_confidence
-                    .map(|v| v.to_string())
-                    .unwrap_or("-".into())
-            ),
-            ("added", Lang::En) => format!(
-                "  ✓ {} v{}: {}/{} pages with text, mean confidence {}",
-                c.case_id,
-                c.version.unwrap_or(0),
-                c.ocr_pages,
-                c.pages,
-                c.ocr_confidence
-                    .map(|v| v.to_string())
-                    .unwrap_or("-".into())
-            ),
-            ("skipped", Lang::Vi) => format!("  = {}: đã có lớp chữ, giữ nguyên", c.case_id),
-            ("skipped", Lang::En) => format!("  = {}: already has text, unchanged", c.case_id),
-            (_, _) => format!("  ✗ {}", c.case_id),
-        };
-        if !json {
-            bar.println(sohoa_pipeline::neutralize::for_terminal(&line));
-            for p in c.errors.iter().chain(&c.warnings) {
-                bar.println(sohoa_pipeline::neutralize::for_terminal(&format!(
-                    "      {}",
-                    p.render(lang)
-                )));
+    let catalog = sohoa_index::Catalog::open(&opts.archive);
+    let report = ocr_archive(
+        opts,
+        &|c| {
+            let line = match (c.status, lang) {
+                ("added", Lang::Vi) => format!(
+                    "  ✓ {} v{}: {}/{} trang có chữ, độ tin cậy trung bình {}",
+                    c.case_id,
+                    c.version.unwrap_or(0),
+                    c.ocr_pages,
+                    c.pages,
+                    c.ocr_confidence
+                        .map(|v| v.to_string())
+                        .unwrap_or("-".into())
+                ),
+                ("added", Lang::En) => format!(
+                    "  ✓ {} v{}: {}/{} pages with text, mean confidence {}",
+                    c.case_id,
+                    c.version.unwrap_or(0),
+                    c.ocr_pages,
+                    c.pages,
+                    c.ocr_confidence
+                        .map(|v| v.to_string())
+                        .unwrap_or("-".into())
+                ),
+                ("skipped", Lang::Vi) => format!("  = {}: đã có lớp chữ, giữ nguyên", c.case_id),
+                ("skipped", Lang::En) => format!("  = {}: already has text, unchanged", c.case_id),
+                (_, _) => format!("  ✗ {}", c.case_id),
+            };
+            if !json {
+                bar.println(sohoa_pipeline::neutralize::for_terminal(&line));
+                for p in c.errors.iter().chain(&c.warnings) {
+                    bar.println(sohoa_pipeline::neutralize::for_terminal(&format!(
+                        "      {}",
+                        p.render(lang)
+                    )));
+                }
             }
-        }
-    });
+        },
+        &catalog,
+    );
     bar.finish_and_clear();
     let report = match report {
         Ok(r) => r,
@@ -56,17 +61,11 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
             return EXIT_CANNOT_RUN;
         }
     };
-    let changed: Vec<String> = report
-        .cases
-        .iter()
-        .filter(|c| c.status == "added")
-        .map(|c| c.case_id.clone())
-        .collect();
-    let index = crate::search_cmd::update_index(&opts.archive, &changed, &[]);
     if json {
-        let mut v = serde_json::to_value(&report).unwrap_or_default();
-        v["index"] = index.to_json();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
     } else {
         match lang {
             Lang::Vi => say!(
@@ -88,9 +87,20 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
                 report.seconds
             ),
         }
-        index.print(lang);
+        crate::search_cmd::print_index(&report.index, lang);
+        if report.interrupted {
+            say!(
+                "{}",
+                lang.pick(
+                    "DỪNG THEO YÊU CẦU: các hồ sơ còn lại chưa được thêm lớp chữ; chạy lại lệnh để làm tiếp.",
+                    "STOPPED ON REQUEST: the remaining cases got no text yet; run the command again to go on."
+                )
+            );
+        }
     }
-    if report.failed > 0 {
+    if report.interrupted {
+        crate::EXIT_INTERRUPTED
+    } else if report.failed > 0 {
         EXIT_PARTIAL
     } else {
         EXIT_OK

@@ -2,6 +2,7 @@
 //! header row, how each column maps to a field, which rows fail and why, legacy text converted.
 
 use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
+use sohoa_pipeline::privacy::mask_ids_loose;
 use sohoa_pipeline::problem::Lang;
 use sohoa_pipeline::register::{self, field_label, MappedBy, Mapping, Register};
 use std::path::PathBuf;
@@ -81,7 +82,13 @@ fn print_json(reg: &Register, mapping: &Mapping, rows: bool) {
         "rows": reg.rows.len(),
         "rows_with_problems": reg.rows_with_problems(),
         "problems": reg.problems,
-        "conversions": reg.conversions().collect::<Vec<_>>(),
+        "conversions": reg.conversions().map(|c| {
+            // Identity numbers masked, as everywhere sohoa prints.
+            let mut c = c.clone();
+            c.original = mask_ids_loose(&c.original).into_owned();
+            c.text = mask_ids_loose(&c.text).into_owned();
+            c
+        }).collect::<Vec<_>>(),
     });
     if rows {
         doc["records"] = reg
@@ -96,7 +103,7 @@ fn print_json(reg: &Register, mapping: &Mapping, rows: bool) {
                             let v = if k == "applicant_id" {
                                 sohoa_pipeline::privacy::mask(v)
                             } else {
-                                sohoa_pipeline::privacy::mask_ids(v).into_owned()
+                                mask_ids_loose(v).into_owned()
                             };
                             (k.clone(), v)
                         })
@@ -272,8 +279,8 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
             }
             say!(
                 "  {at}: \"{}\" -> \"{}\" ({})",
-                c.original,
-                c.text,
+                mask_ids_loose(&c.original),
+                mask_ids_loose(&c.text),
                 c.encoding.name()
             );
         }

@@ -4,6 +4,7 @@
 use crate::{EXIT_CANNOT_RUN, EXIT_OK};
 use clap::Args;
 use sohoa_index::{ArchiveIndex, Filters, SearchRequest, SearchResults, Sort};
+use sohoa_pipeline::ingest::IndexOutcome;
 use sohoa_pipeline::problem::Lang;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -64,58 +65,26 @@ pub struct SearchArgs {
     json: bool,
 }
 
-/// What happened to the index after an ingest.
-pub struct IndexUpdate {
-    updated: usize,
-    seconds: f64,
-    error: Option<String>,
-}
-
-impl IndexUpdate {
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({ "updated": self.updated, "seconds": self.seconds, "error": self.error })
-    }
-
-    pub fn print(&self, lang: Lang) {
-        match &self.error {
-            None => say!(
-                "{}: {} ({:.1} s)",
-                lang.pick("Chỉ mục tìm kiếm đã cập nhật", "Search index updated"),
-                self.updated,
-                self.seconds
+/// What happened to the index at the end of a run that changed bags, for people.
+pub fn print_index(index: &IndexOutcome, lang: Lang) {
+    match &index.error {
+        None => say!(
+            "{}: {} ({:.1} s)",
+            lang.pick("Chỉ mục tìm kiếm đã cập nhật", "Search index updated"),
+            index.updated,
+            index.seconds
+        ),
+        Some(e) => warn!(
+            "{}: {e}\n{}",
+            lang.pick(
+                "Cảnh báo: chưa cập nhật được chỉ mục tìm kiếm (các gói đã lưu vẫn nguyên vẹn)",
+                "Warning: the search index was not updated (the bags are stored and intact)"
             ),
-            Some(e) => warn!(
-                "{}: {e}\n{}",
-                lang.pick(
-                    "Cảnh báo: chưa cập nhật được chỉ mục tìm kiếm (các gói đã lưu vẫn nguyên vẹn)",
-                    "Warning: the search index was not updated (the bags are stored and intact)"
-                ),
-                lang.pick(
-                    "Chạy `sohoa reindex` để dựng lại chỉ mục.",
-                    "Run `sohoa reindex` to rebuild it."
-                )
-            ),
-        }
-    }
-}
-
-/// Updates the index for the cases just stored, the cases the index journal lists and the
-/// `known` (id, version) pairs it does not have (rebuilding it when missing).
-pub fn update_index(archive: &Path, case_ids: &[String], known: &[(String, u64)]) -> IndexUpdate {
-    let clock = Instant::now();
-    let result = ArchiveIndex::update(archive, case_ids, known);
-    let seconds = clock.elapsed().as_secs_f64();
-    match result {
-        Ok(n) => IndexUpdate {
-            updated: n,
-            seconds,
-            error: None,
-        },
-        Err(e) => IndexUpdate {
-            updated: 0,
-            seconds,
-            error: Some(e.to_string()),
-        },
+            lang.pick(
+                "Lần chạy sau hoặc `sohoa reindex` sẽ cập nhật.",
+                "The next run or `sohoa reindex` catches up."
+            )
+        ),
     }
 }
 
@@ -128,6 +97,18 @@ pub fn reindex(archive: &Path, json: bool, lang: Lang) -> u8 {
         );
         return EXIT_CANNOT_RUN;
     }
+    // One writer at a time: the lock, and what a killed run left recovered first.
+    let _lock = match sohoa_pipeline::ingest::lock::acquire_and_recover(archive) {
+        Ok(l) => l,
+        Err(p) => {
+            warn!(
+                "{}: {}",
+                lang.pick("Không dựng lại được chỉ mục", "Cannot rebuild the index"),
+                p.render(lang)
+            );
+            return EXIT_CANNOT_RUN;
+        }
+    };
     let clock = Instant::now();
     match ArchiveIndex::rebuild(archive) {
         Ok(n) => {
@@ -165,7 +146,7 @@ fn catch_up(archive: &Path, lang: Lang, json: bool) -> usize {
     }
     let caught = sohoa_pipeline::ingest::lock::acquire_and_recover(archive)
         .ok()
-        .map(|_lock| ArchiveIndex::update(archive, &[], &[]));
+        .map(|_lock| ArchiveIndex::catch_up(archive));
     if let Some(Ok(_)) = caught {
         return 0;
     }

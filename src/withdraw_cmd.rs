@@ -8,7 +8,8 @@ use sohoa_pipeline::problem::Lang;
 use std::path::Path;
 
 pub fn run(archive: &Path, case: &str, reason: &str, json: bool, lang: Lang) -> u8 {
-    let report = match withdraw(archive, case, reason) {
+    let catalog = sohoa_index::Catalog::open(archive);
+    let report = match withdraw(archive, case, reason, &catalog) {
         Ok(r) => r,
         Err(p) => {
             warn!(
@@ -23,12 +24,11 @@ pub fn run(archive: &Path, case: &str, reason: &str, json: bool, lang: Lang) -> 
             };
         }
     };
-    let index =
-        crate::search_cmd::update_index(archive, std::slice::from_ref(&report.case_id), &[]);
     if json {
-        let mut v = serde_json::to_value(&report).unwrap_or_default();
-        v["index"] = index.to_json();
-        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
     } else {
         match lang {
             Lang::Vi => say!(
@@ -40,7 +40,7 @@ pub fn run(archive: &Path, case: &str, reason: &str, json: bool, lang: Lang) -> 
                 report.case_id, report.previous_version, report.previous_path, report.path, report.reason
             ),
         }
-        index.print(lang);
+        crate::search_cmd::print_index(&report.index, lang);
     }
     EXIT_OK
 }

@@ -134,88 +134,72 @@ fn error_of<'a>(report: &'a serde_json::Value, folder: &str) -> &'a serde_json::
     &r["errors"][0]
 }
 
-#[test]
-fn decoding_bombs_and_damaged_pages_fail_only_their_case() {
+/// A batch of one good case and one case holding `bytes` as its second page: the bad case fails
+/// alone with `code` naming its file, the good one is stored and indexed, the report is written,
+/// the scan folder is unchanged. Returns the error.
+fn only_its_case_fails(file: &str, bytes: &[u8], codes: &[&str]) -> serde_json::Value {
     let w = Work::empty();
     let s = w.scans();
-    let good = jpeg_bytes();
-    write(&s, "good/1.jpg", &good);
-    let cases: Vec<(&str, &str, Vec<u8>, &str)> = vec![
-        (
-            "jpeg-65500",
-            "2.jpg",
-            jpeg_declaring(65500, 65500),
-            "page.too_large",
-        ),
-        (
-            "jpeg-30000x40000",
-            "2.jpg",
-            jpeg_declaring(30000, 40000),
-            "page.too_large",
-        ),
-        (
-            "jpeg-2000-declared",
-            "2.jpg",
-            jpeg_declaring(2000, 2000),
-            "page.incomplete",
-        ),
-        (
-            "jpeg-cut-50",
-            "2.jpg",
-            jpeg_missing_scan_data(0.5),
-            "page.incomplete",
-        ),
-        (
-            "jpeg-cut-90",
-            "2.jpg",
-            jpeg_missing_scan_data(0.1),
-            "page.incomplete",
-        ),
-        (
-            "g4-huge",
-            "2.tif",
-            g4_tiff_declaring(60_000, 60_000, 13_000),
-            "page.too_large",
-        ),
-        (
-            "g4-width-max",
-            "2.tif",
-            g4_tiff_declaring(u32::MAX, 16, 34_000),
-            "page.too_large",
-        ),
-    ];
-    for (case, file, bytes, _) in &cases {
-        write(&s, &format!("{case}/1.jpg"), &good);
-        write(&s, &format!("{case}/{file}"), bytes);
-    }
+    write(&s, "good/1.jpg", &jpeg_bytes());
+    write(&s, "bad/1.jpg", &jpeg_bytes());
+    write(&s, &format!("bad/{file}"), bytes);
     let before = tree_digest(&s);
     let (code, report) = w.ingest(&["--jobs", "2"]);
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(tree_digest(&s), before, "the scan folder is unchanged");
     assert_eq!(case_result(&report, "good")["status"], "ingested");
-    for (case, file, _, code) in cases {
-        let e = error_of(&report, case);
-        let want = if case == "jpeg-2000-declared" {
-            // Within the pixel limit, the decoder finds the scan data missing.
-            ["page.incomplete", "page.corrupt"].contains(&e["code"].as_str().unwrap())
-        } else {
-            e["code"] == code
-        };
-        assert!(want, "{case}: {e:#}");
-        assert_eq!(
-            e["file"],
-            format!("{case}/{file}"),
-            "{case}: names the file"
-        );
-        assert!(!w.bag(case).exists(), "{case} is not archived");
-    }
+    assert!(w.bag("good").is_dir() && !w.bag("bad").exists());
+    let e = error_of(&report, "bad").clone();
+    assert!(codes.contains(&e["code"].as_str().unwrap()), "{e:#}");
+    assert_eq!(e["file"], format!("bad/{file}"), "names the file");
     assert!(w
         .archive()
         .join(report["report_path"].as_str().unwrap())
         .is_file());
-    assert_eq!(
-        report["index"]["updated"], 1,
-        "the index is updated for the good case"
+    assert_eq!(report["index"]["updated"], 1, "the index has the good case");
+    e
+}
+
+#[test]
+fn a_jpeg_declaring_65500_pixels_square_fails_only_its_case() {
+    let bomb = jpeg_declaring(65500, 65500);
+    assert!(bomb.len() < 1000, "a small file: {} bytes", bomb.len());
+    only_its_case_fails("2.jpg", &bomb, &["page.too_large"]);
+}
+
+#[test]
+fn a_small_jpeg_declaring_30000x40000_is_not_stored_as_a_blank_page() {
+    only_its_case_fails("2.jpg", &jpeg_declaring(30000, 40000), &["page.too_large"]);
+    // Within the pixel limit, the missing scan data is found instead.
+    only_its_case_fails(
+        "2.jpg",
+        &jpeg_declaring(2000, 2000),
+        &["page.incomplete", "page.corrupt"],
+    );
+}
+
+#[test]
+fn a_jpeg_missing_half_or_most_of_its_scan_data_is_not_archived() {
+    for keep in [0.5, 0.1] {
+        only_its_case_fails("2.jpg", &jpeg_missing_scan_data(keep), &["page.incomplete"]);
+    }
+}
+
+#[test]
+fn a_g4_fill_order_2_tiff_declaring_60000_square_fails_only_its_case() {
+    only_its_case_fails(
+        "2.tif",
+        &g4_tiff_declaring(60_000, 60_000, 13_000),
+        &["page.too_large"],
+    );
+}
+
+#[test]
+fn a_tiff_declaring_a_width_of_2_32_fails_only_its_case() {
+    only_its_case_fails(
+        "2.tif",
+        &g4_tiff_declaring(u32::MAX, 16, 34_000),
+        &["page.too_large"],
     );
 }
 

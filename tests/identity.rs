@@ -254,3 +254,86 @@ fn a_case_folder_given_as_the_scan_folder_stops_naming_the_folder_to_use() {
     );
     assert!(!archive.join("bags").exists(), "nothing written");
 }
+
+#[test]
+fn a_withdrawn_case_is_not_stored_again_silently() {
+    let w = Work::empty();
+    case(&w, "a", 5);
+    register(&w, &[("X-0005", "a", "Võ Thị Em")]);
+    assert_eq!(w.ingest(&[]).0, 0);
+    let archive = w.archive();
+    let out = w.sohoa(&[
+        "withdraw",
+        "X-0005",
+        "--archive",
+        archive.to_str().unwrap(),
+        "--reason",
+        "nộp nhầm",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The same batch again: the withdrawal is not undone behind the archivist's back.
+    let (code, report) = w.ingest(&[]);
+    assert_eq!(code, 1, "{report:#}");
+    let e = &case_result(&report, "a")["errors"][0];
+    assert_eq!(e["code"], "ingest.case_withdrawn");
+    assert!(e["message_en"].as_str().unwrap().contains("nộp nhầm"));
+    assert!(!w.bag("X-0005").exists());
+    // On purpose, with a reason: a new version, the withdrawn one kept.
+    let (code, report) = w.ingest(&["--replace", "--reason", "rút nhầm, lưu lại"]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(w.metadata("X-0005")["version"], 3);
+    assert!(archive.join("withdrawn/X-0005/2").is_dir());
+    let events = std::fs::read_to_string(w.bag("X-0005").join("data/events.json")).unwrap();
+    assert!(events.contains("rút nhầm, lưu lại"));
+}
+
+#[test]
+fn replace_needs_a_reason_and_the_same_identity_number_is_the_same_applicant() {
+    let w = Work::empty();
+    case(&w, "a", 6);
+    let scans = w.scans();
+    let archive = w.archive();
+    let out = w.sohoa(&[
+        "ingest",
+        scans.to_str().unwrap(),
+        "--archive",
+        archive.to_str().unwrap(),
+        "--replace",
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "--replace without --reason is refused"
+    );
+    // Two applicants with the same name but other identity numbers are two cases.
+    std::fs::write(
+        scans.join("hoso.csv"),
+        "Mã hồ sơ,Thư mục,Họ tên người nộp,Số CCCD\nX-0006,a,Nguyễn Văn An,040093878972\n",
+    )
+    .unwrap();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let w2 = Work::empty();
+    case(&w2, "b", 7);
+    std::fs::write(
+        w2.scans().join("hoso.csv"),
+        "Mã hồ sơ,Thư mục,Họ tên người nộp,Số CCCD\nX-0006,b,Nguyễn Văn An,001085012345\n",
+    )
+    .unwrap();
+    let out = w.sohoa(&[
+        "ingest",
+        w2.scans().to_str().unwrap(),
+        "--archive",
+        archive.to_str().unwrap(),
+        "--json",
+    ]);
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    assert_eq!(
+        case_result(&report, "b")["errors"][0]["code"],
+        "ingest.case_code_taken"
+    );
+}

@@ -278,3 +278,45 @@ fn ocr_never_rewraps_a_damaged_bag_nor_replaces_unreadable_events() {
     assert_eq!(std::fs::read(&events).unwrap(), b"{ not json");
     assert_eq!(w.metadata(CASE)["version"], 1);
 }
+
+#[test]
+fn ctrl_c_during_ocr_finishes_the_bag_in_flight_and_exits_130() {
+    let w = Work::empty();
+    for n in 0..12 {
+        copy_dir(&fixture().join(CASE), &w.scans().join(format!("HS-OCR-{n}")));
+    }
+    let (code, _) = w.ingest(&["--ocr", "off"]);
+    assert_eq!(code, 0);
+    let archive = w.archive();
+    let mut child = w
+        .command()
+        .args(["ocr", "--archive", archive.to_str().unwrap(), "--json", "--jobs", "1"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    // The first bag with text moved its old version aside.
+    let versions = || std::fs::read_dir(archive.join("versions")).map_or(0, |rd| rd.count());
+    while versions() == 0 {
+        assert!(start.elapsed().as_secs() < 300, "no bag got text");
+        assert!(child.try_wait().unwrap().is_none(), "finished before it was stopped");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // SAFETY: a signal to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["interrupted"], true, "{r:#}");
+    let added = r["added"].as_u64().unwrap();
+    assert!((1..12).contains(&added), "{r:#}");
+    let (code, v) = w.verify();
+    assert_eq!(code, 0, "{v:#}");
+    let left: Vec<_> = std::fs::read_dir(archive.join("bags"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

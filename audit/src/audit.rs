@@ -206,11 +206,15 @@ fn case_lines(bags: &[LoadedBag], findings: &[Finding]) -> Vec<CaseLine> {
         .map(|b| {
             let r = b.record.as_ref().ok();
             let (errors, warnings) = count.get(b.id.as_str()).copied().unwrap_or_default();
+            // What the audit shows of the case: identity numbers masked.
+            let shown = |v: Option<&str>| {
+                v.map(|s| sohoa_pipeline::privacy::mask_ids_loose(s).into_owned())
+            };
             CaseLine {
                 case_id: b.id.clone(),
-                case_code: r.and_then(|r| r.case.case_code.clone()),
-                title: r.and_then(|r| r.hoso.title.clone()),
-                agency: r.and_then(|r| r.agency().map(str::to_string)),
+                case_code: shown(r.and_then(|r| r.case.case_code.as_deref())),
+                title: shown(r.and_then(|r| r.hoso.title.as_deref())),
+                agency: shown(r.and_then(|r| r.agency())),
                 procedure_code: r.and_then(|r| r.case.procedure_code.clone()),
                 received_date: r.and_then(|r| r.case.received_date.clone()),
                 errors,

@@ -101,8 +101,8 @@ impl Finding {
             severity,
             code: code.to_string(),
             // Values quoted in messages never show an identity number in clear.
-            message: sohoa_pipeline::privacy::mask_ids(&vi.into()).into_owned(),
-            message_en: sohoa_pipeline::privacy::mask_ids(&en.into()).into_owned(),
+            message: sohoa_pipeline::privacy::mask_ids_loose(&vi.into()).into_owned(),
+            message_en: sohoa_pipeline::privacy::mask_ids_loose(&en.into()).into_owned(),
             field: None,
             page: None,
             file: None,

@@ -388,15 +388,20 @@ pub fn compute(
                 _ => p.to,
             };
             let c = &f.r.case;
+            // What the report shows of the case: identity numbers masked.
+            let shown = |v: &Option<String>| {
+                v.as_deref()
+                    .map(|s| sohoa_pipeline::privacy::mask_ids_loose(s).into_owned())
+            };
             late.push(LateCase {
                 case_id: f.id.to_string(),
-                case_code: c.case_code.clone(),
-                applicant_name: c.applicant_name.clone(),
+                case_code: shown(&c.case_code),
+                applicant_name: shown(&c.applicant_name),
                 procedure_code: c.procedure_code.clone(),
-                procedure_name: c.procedure_name.clone(),
+                procedure_name: shown(&c.procedure_name),
                 agency_code: c.agency_code.clone(),
-                agency_name: c.agency_name.clone(),
-                sector: c.sector.clone(),
+                agency_name: shown(&c.agency_name),
+                sector: shown(&c.sector),
                 received: f.received.to_string(),
                 due: f.due.to_string(),
                 due_source: f.due_source.into(),

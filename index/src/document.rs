@@ -2,7 +2,7 @@
 //! codes, filters, facets and dates; identity numbers (the applicant's, and any in a text or
 //! on a page) only as keyed hashes, the texts and what hits show only masked.
 
-use crate::privacy::{mask, mask_ids, masked_text, IdKey};
+use crate::privacy::{looks_like_id, mask, mask_ids_loose, masked_text, IdKey};
 use crate::schema::{filter_term, Fields};
 use serde::Serialize;
 use serde_json::Value;
@@ -286,11 +286,23 @@ impl CaseDoc {
                 // Folded only: exact-diacritic ranking comes from titles and names.
                 doc.add_text(f.docs_f, masked_text(v, key, &mut hashes));
             }
+            // A document "number" that is an identity number (the copy of a CCCD) is looked
+            // up by its keyed hash only, like every identity number.
+            let id_like = |v: &str| {
+                let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+                looks_like_id(&digits) && digits.len() + 3 >= v.trim().len()
+            };
             for code in [&c.code_number, &c.code_notation].into_iter().flatten() {
-                doc.add_text(f.codes, code);
+                if id_like(code) {
+                    hashes.push(key.hash(code));
+                } else {
+                    doc.add_text(f.codes, code);
+                }
             }
             if let (Some(n), Some(k)) = (&c.code_number, &c.code_notation) {
-                doc.add_text(f.codes, format!("{n}/{k}"));
+                if !id_like(n) {
+                    doc.add_text(f.codes, format!("{n}/{k}"));
+                }
             }
         }
         if let Some(id) = &self.applicant_id {
@@ -368,11 +380,12 @@ impl CaseDoc {
             .unwrap_or(DateTime::from_timestamp_secs(OPEN_END));
         doc.add_date(f.period_end, end);
         doc.add_u64(f.page_count, self.page_count);
-        let m = |s: &str| mask_ids(s).into_owned();
+        // What people see: identity numbers masked, also where glued to other characters.
+        let m = |s: &str| mask_ids_loose(s).into_owned();
         let mo = |s: &Option<String>| s.as_deref().map(m);
         let display = Display {
             case_id: self.case_id.clone(),
-            case_code: self.case_code.clone(),
+            case_code: mo(&self.case_code),
             title: m(&self.title),
             applicant_name: mo(&self.applicant_name),
             applicant_id_masked: self.applicant_id.as_deref().map(mask),

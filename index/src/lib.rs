@@ -140,28 +140,9 @@ fn page_texts(bag: &Bag, meta: &serde_json::Value) -> Vec<(u64, String)> {
         .collect()
 }
 
-/// The case ids of every current bag (real folders of `bags/`; links are not bags). An
-/// archive whose `bags/` is a link is refused.
+/// The case ids of every current bag (see `sohoa_pipeline::bag::reader::current_ids`).
 pub fn bag_ids(archive: &Path) -> std::io::Result<Vec<String>> {
-    let dir = archive.join("bags");
-    match safe_fs::entry_kind(&dir) {
-        EntryKind::Missing => return Ok(Vec::new()),
-        EntryKind::Dir => {}
-        _ => {
-            return Err(std::io::Error::other(format!(
-            "{} is a link or a file, not a folder: sohoa does not follow links inside the archive",
-            dir.display()
-        )))
-        }
-    }
-    let mut ids: Vec<String> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    ids.sort();
-    Ok(ids)
+    sohoa_pipeline::bag::reader::current_ids(archive)
 }
 
 impl ArchiveIndex {
@@ -237,6 +218,47 @@ impl ArchiveIndex {
         }
     }
 
+    /// For a reader (`sohoa search`) that finds the journal not empty: brings the cases it lists
+    /// into the index, only when that needs nothing a reader may not do: the index exists and the
+    /// identifier key is there (never created) and is the index's. `Err` says why not.
+    pub fn catch_up(archive: &Path) -> Result<usize, IndexError> {
+        let dir = index_dir(archive)?;
+        let key = IdKey::load(&key_path()?)?;
+        let idx = ArchiveIndex::open_dir(&dir, Some(key))?;
+        if idx.key_mismatch {
+            return Err(IndexError::BadRequest(
+                "the index was built with another identifier key".into(),
+            ));
+        }
+        let pending = ArchiveIndex::pending(archive);
+        let n = idx.reindex_cases(archive, pending.iter())?;
+        sohoa_pipeline::index_journal::done(archive, &pending)?;
+        Ok(n)
+    }
+
+    /// Re-reads these cases from their bags in one commit (a case without a current bag is
+    /// removed). Returns the cases indexed.
+    fn reindex_cases<'a>(
+        &self,
+        archive: &Path,
+        ids: impl Iterator<Item = &'a String>,
+    ) -> Result<usize, IndexError> {
+        let mut writer = self.writer()?;
+        let mut n = 0;
+        for id in ids {
+            writer.delete_term(Term::from_field_text(self.fields.case_id, id));
+            if let Some(case) = read_case(archive, id) {
+                for doc in case.to_documents(&self.fields, self.writer_key()?) {
+                    writer.add_document(doc)?;
+                }
+                n += 1;
+            }
+        }
+        writer.commit()?;
+        writer.wait_merging_threads()?;
+        Ok(n)
+    }
+
     /// Cases whose bags changed since the index last caught up (from the index journal).
     pub fn pending(archive: &Path) -> Vec<String> {
         sohoa_pipeline::index_journal::pending(archive)
@@ -294,19 +316,7 @@ impl ArchiveIndex {
                 }
             }
         }
-        let mut writer = idx.writer()?;
-        let mut n = 0;
-        for id in &ids {
-            writer.delete_term(Term::from_field_text(idx.fields.case_id, id));
-            if let Some(case) = read_case(archive, id) {
-                for doc in case.to_documents(&idx.fields, idx.writer_key()?) {
-                    writer.add_document(doc)?;
-                }
-                n += 1;
-            }
-        }
-        writer.commit()?;
-        writer.wait_merging_threads()?;
+        let n = idx.reindex_cases(archive, ids.iter())?;
         sohoa_pipeline::index_journal::done(archive, &pending)?;
         Ok(n)
     }
@@ -459,9 +469,42 @@ impl ArchiveIndex {
     }
 }
 
-/// Ingest asks the index which stored cases were made from a scan file (likely duplicates).
-impl sohoa_pipeline::ingest::SourceCatalog for ArchiveIndex {
+/// The index as ingest, ocr and withdraw see it: opened for reading at the start of a run (to
+/// name likely duplicates), updated at its end under the run's archive lock.
+pub struct Catalog {
+    archive: PathBuf,
+    index: Option<ArchiveIndex>,
+}
+
+impl Catalog {
+    /// The archive's index as it is now (none yet is fine: duplicates are then not named).
+    pub fn open(archive: &Path) -> Catalog {
+        Catalog {
+            archive: archive.to_path_buf(),
+            index: ArchiveIndex::open(archive).ok(),
+        }
+    }
+}
+
+impl sohoa_pipeline::ingest::ArchiveCatalog for Catalog {
     fn cases_with_source(&self, sha256: &str) -> Vec<String> {
-        ArchiveIndex::cases_with_source(self, sha256).unwrap_or_default()
+        self.index
+            .as_ref()
+            .and_then(|i| i.cases_with_source(sha256).ok())
+            .unwrap_or_default()
+    }
+
+    fn catch_up(
+        &self,
+        changed: &[String],
+        known: &[(String, u64)],
+    ) -> sohoa_pipeline::ingest::IndexOutcome {
+        let clock = std::time::Instant::now();
+        let result = ArchiveIndex::update(&self.archive, changed, known);
+        sohoa_pipeline::ingest::IndexOutcome {
+            updated: *result.as_ref().unwrap_or(&0),
+            seconds: clock.elapsed().as_secs_f64(),
+            error: result.err().map(|e| e.to_string()),
+        }
     }
 }

@@ -3,7 +3,7 @@
 //! key outside the archive) and the texts keep it masked (`0400******72`). The mechanism is
 //! `sohoa_pipeline::privacy`, shared with every other output of sohoa.
 
-pub use sohoa_pipeline::privacy::{find_ids, looks_like_id, mask, mask_ids, IdKey};
+pub use sohoa_pipeline::privacy::{find_ids, looks_like_id, mask, mask_ids, mask_ids_loose, IdKey};
 
 /// A text for the index: its identity numbers masked, their keyed hashes added to `hashes`.
 pub fn masked_text(text: &str, key: &IdKey, hashes: &mut Vec<String>) -> String {

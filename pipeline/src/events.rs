@@ -141,16 +141,19 @@ pub fn detail(step: &str) -> String {
     )
 }
 
+/// An object the event used: a scan folder or file, a register, a bag file. Identity numbers in
+/// its name are masked (the record, metadata.json, keeps the names as they are).
 pub fn source(id: impl Into<String>) -> LinkingObject {
     LinkingObject {
-        identifier: id.into(),
+        identifier: crate::privacy::mask_ids_loose(&id.into()).into_owned(),
         role: "source",
     }
 }
 
+/// An object the event made (identity numbers in its name masked, as for [`source`]).
 pub fn outcome(id: impl Into<String>) -> LinkingObject {
     LinkingObject {
-        identifier: id.into(),
+        identifier: crate::privacy::mask_ids_loose(&id.into()).into_owned(),
         role: "outcome",
     }
 }

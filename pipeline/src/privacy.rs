@@ -152,6 +152,42 @@ pub fn mask_ids(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// The text with every identity number masked, also runs of exactly 9 or 12 digits glued to
+/// letters, `_` or `-` (`Le_Van_Duc_040093878972`, `CCCD040093878972.jpg`): for names and
+/// messages shown to people. Never for data that carries digests or UUIDs (a hex digest often
+/// holds such a run): those keep [`mask_ids`]' stricter rule or none.
+pub fn mask_ids_loose(text: &str) -> Cow<'_, str> {
+    let strict = mask_ids(text);
+    let b = strict.as_bytes();
+    let mut runs = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if !b[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if matches!(i - start, 9 | 12) {
+            runs.push(start..i);
+        }
+    }
+    if runs.is_empty() {
+        return strict;
+    }
+    let mut out = String::with_capacity(strict.len());
+    let mut at = 0;
+    for r in runs {
+        out.push_str(&strict[at..r.start]);
+        out.push_str(&mask(&strict[r.clone()]));
+        at = r.end;
+    }
+    out.push_str(&strict[at..]);
+    Cow::Owned(out)
+}
+
 /// True for a 12-digit CCCD or a 9-digit CMND typed whole.
 pub fn looks_like_id(s: &str) -> bool {
     (s.len() == 12 || s.len() == 9) && s.bytes().all(|b| b.is_ascii_digit())
@@ -228,12 +264,15 @@ impl IdKey {
         let io = |e: std::io::Error| KeyError::Unreadable(path.to_path_buf(), e.to_string());
         let mut key = [0u8; 32];
         getrandom::fill(&mut key).map_err(|e| io(std::io::Error::other(e.to_string())))?;
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(io)?;
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::PermissionsExt;
-                let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            // Only a folder made here is made private; an existing one is left as it is.
+            if !dir.exists() {
+                std::fs::create_dir_all(dir).map_err(io)?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+                }
             }
         }
         let mut opts = std::fs::OpenOptions::new();
@@ -326,6 +365,23 @@ mod tests {
             "CCCD 0400******72, CMND 1234***89."
         );
         assert!(matches!(mask_ids("không có số"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn names_and_messages_are_masked_also_where_digits_are_glued() {
+        assert_eq!(
+            mask_ids_loose("Le_Van_Duc_040093878972/CCCD040093878972.jpg"),
+            "Le_Van_Duc_0400******72/CCCD0400******72.jpg"
+        );
+        assert_eq!(mask_ids_loose("HS-123456789-01"), "HS-1234***89-01");
+        assert_eq!(
+            mask_ids_loose("0912345678 1234567890123"),
+            "0912345678 1234567890123"
+        );
+        assert_eq!(
+            mask_ids_loose("000.00.15.H12-250701-0001"),
+            "000.00.15.H12-250701-0001"
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 fn masked(s: String) -> String {
-    match crate::privacy::mask_ids(&s) {
+    match crate::privacy::mask_ids_loose(&s) {
         std::borrow::Cow::Borrowed(_) => s,
         std::borrow::Cow::Owned(m) => m,
     }

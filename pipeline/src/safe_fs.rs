@@ -133,18 +133,13 @@ fn kind_name(t: FileType) -> &'static str {
 
 fn std_kind(t: std::fs::FileType) -> Result<(), FsError> {
     use std::os::unix::fs::FileTypeExt;
-    if t.is_file() {
-        Ok(())
-    } else if t.is_symlink() {
-        Err(FsError::Symlink)
-    } else if t.is_dir() {
-        Err(FsError::NotRegular("directory"))
-    } else if t.is_fifo() {
-        Err(FsError::NotRegular("FIFO"))
-    } else if t.is_socket() {
-        Err(FsError::NotRegular("socket"))
-    } else {
-        Err(FsError::NotRegular("device"))
+    match EntryKind::of(t) {
+        EntryKind::File => Ok(()),
+        EntryKind::Symlink => Err(FsError::Symlink),
+        EntryKind::Dir => Err(FsError::NotRegular("directory")),
+        _ if t.is_fifo() => Err(FsError::NotRegular("FIFO")),
+        _ if t.is_socket() => Err(FsError::NotRegular("socket")),
+        _ => Err(FsError::NotRegular("device")),
     }
 }
 
@@ -314,22 +309,26 @@ pub enum EntryKind {
     Special,
 }
 
+impl EntryKind {
+    /// The kind of a directory entry or of `lstat`'s answer.
+    pub fn of(t: std::fs::FileType) -> EntryKind {
+        if t.is_symlink() {
+            EntryKind::Symlink
+        } else if t.is_dir() {
+            EntryKind::Dir
+        } else if t.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Special
+        }
+    }
+}
+
 /// The kind of `path` itself (a link is a link).
 pub fn entry_kind(path: &Path) -> EntryKind {
     match std::fs::symlink_metadata(path) {
         Err(_) => EntryKind::Missing,
-        Ok(m) => {
-            let t = m.file_type();
-            if t.is_symlink() {
-                EntryKind::Symlink
-            } else if t.is_dir() {
-                EntryKind::Dir
-            } else if t.is_file() {
-                EntryKind::File
-            } else {
-                EntryKind::Special
-            }
-        }
+        Ok(m) => EntryKind::of(m.file_type()),
     }
 }
 
@@ -351,31 +350,82 @@ pub fn ensure_real_dir(path: &Path) -> Result<(), FsError> {
     }
 }
 
-/// Creates (or truncates) a file for writing, refusing to write through a link.
-pub fn create_nofollow(path: &Path) -> io::Result<File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
+/// Makes sure every folder of `rel` below `root` (`withdrawn/<id>`) is a real folder, creating
+/// the missing ones: no part of the path may be a link, so nothing is ever made outside `root`.
+pub fn ensure_real_dir_below(root: &Path, rel: &str) -> Result<(), FsError> {
+    let mut path = root.to_path_buf();
+    for part in safe_parts(rel)? {
+        path.push(part);
+        match entry_kind(&path) {
+            EntryKind::Dir => {}
+            EntryKind::Missing => match std::fs::create_dir(&path) {
+                Ok(()) => {}
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if entry_kind(&path) != EntryKind::Dir {
+                        return Err(FsError::NotRegular("file"));
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            },
+            EntryKind::Symlink => return Err(FsError::Symlink),
+            EntryKind::File | EntryKind::Special => return Err(FsError::NotRegular("file")),
+        }
+    }
+    Ok(())
 }
 
-/// Opens a file for appending (created when missing), refusing to write through a link.
-pub fn append_nofollow(path: &Path) -> io::Result<File> {
+/// Opens a file for writing with `opts`: never through a link, never blocking (a FIFO or a
+/// device in its place is refused, whether or not something reads it), a regular file only.
+pub fn open_for_writing(path: &Path, mut opts: std::fs::OpenOptions) -> io::Result<File> {
     use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .append(true)
-        .create(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC)
-        .open(path)
+    opts.custom_flags(libc::O_NOFOLLOW | libc::O_CLOEXEC | libc::O_NONBLOCK | libc::O_NOCTTY);
+    let file = opts.open(path).map_err(|e| {
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            io::Error::other(format!("{}: {}", path.display(), FsError::Symlink.en()))
+        } else if e.raw_os_error() == Some(libc::ENXIO) {
+            // A FIFO with no reader: O_NONBLOCK makes the open fail instead of waiting.
+            io::Error::other(format!(
+                "{}: {}",
+                path.display(),
+                FsError::NotRegular("FIFO").en()
+            ))
+        } else {
+            e
+        }
+    })?;
+    let fd = std::os::fd::AsFd::as_fd(&file);
+    let st = rustix::fs::fstat(fd).map_err(io::Error::from)?;
+    let t = FileType::from_raw_mode(st.st_mode);
+    if t != FileType::RegularFile {
+        return Err(io::Error::other(format!(
+            "{}: {}",
+            path.display(),
+            FsError::NotRegular(kind_name(t)).en()
+        )));
+    }
+    let flags = rustix::fs::fcntl_getfl(fd).map_err(io::Error::from)?;
+    rustix::fs::fcntl_setfl(fd, flags - OFlags::NONBLOCK).map_err(io::Error::from)?;
+    Ok(file)
+}
+
+/// Creates (or truncates) a file for writing (see [`open_for_writing`]).
+pub fn create_nofollow(path: &Path) -> io::Result<File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    open_for_writing(path, opts)
+}
+
+/// Opens a file for appending, created when missing (see [`open_for_writing`]).
+pub fn append_nofollow(path: &Path) -> io::Result<File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.append(true).create(true);
+    open_for_writing(path, opts)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::os::unix::fs::symlink;
+    use std::os::unix::fs::{symlink, OpenOptionsExt};
 
     #[test]
     fn links_are_refused_unless_followed() {
@@ -481,9 +531,37 @@ mod tests {
             ensure_real_dir(&dir.path().join("logs")),
             Err(FsError::Symlink)
         ));
+        // A link anywhere below the root stops the walk: nothing is made through it.
+        let outside = tempfile::tempdir().unwrap();
+        symlink(outside.path(), dir.path().join("withdrawn")).unwrap();
+        assert!(matches!(
+            ensure_real_dir_below(dir.path(), "withdrawn/X"),
+            Err(FsError::Symlink)
+        ));
+        assert!(!outside.path().join("X").exists());
+        ensure_real_dir_below(dir.path(), "versions/X").unwrap();
+        assert_eq!(entry_kind(&dir.path().join("versions/X")), EntryKind::Dir);
         std::fs::write(dir.path().join("x"), b"").unwrap();
         symlink(dir.path().join("x"), dir.path().join("y")).unwrap();
         assert!(create_nofollow(&dir.path().join("y")).is_err());
         assert!(append_nofollow(&dir.path().join("y")).is_err());
+    }
+
+    #[test]
+    fn a_fifo_where_sohoa_writes_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fixity.jsonl");
+        rustix::fs::mknodat(CWD, &fifo, FileType::Fifo, Mode::from_raw_mode(0o600), 0).unwrap();
+        assert!(append_nofollow(&fifo).is_err());
+        assert!(create_nofollow(&fifo).is_err());
+        // Also when something reads the FIFO.
+        let _reader = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo)
+            .unwrap();
+        assert!(append_nofollow(&fifo).is_err());
+        let mut f = append_nofollow(&dir.path().join("ok")).unwrap();
+        std::io::Write::write_all(&mut f, b"line\n").unwrap();
     }
 }

@@ -189,7 +189,9 @@ pub fn rebag(bag: &Path) {
     std::fs::write(bag.join("bag-info.txt"), info).unwrap();
     let mut tags = String::new();
     for name in ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"] {
-        let sha = sohoa_pipeline::hash::sha256_file(&bag.join(name)).unwrap().0;
+        let sha = sohoa_pipeline::hash::sha256_file(&bag.join(name))
+            .unwrap()
+            .0;
         tags.push_str(&format!("{sha}  {name}\n"));
     }
     std::fs::write(bag.join("tagmanifest-sha256.txt"), tags).unwrap();

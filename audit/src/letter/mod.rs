@@ -59,7 +59,10 @@ pub enum LetterError {
 
 /// "xin-loi-<safe code>.pdf".
 pub fn file_name(case_code: &str) -> String {
-    format!("xin-loi-{}.pdf", sohoa_pipeline::text::safe_id(case_code))
+    format!(
+        "xin-loi-{}.pdf",
+        sohoa_pipeline::text::safe_id(&sohoa_pipeline::privacy::mask_ids_loose(case_code))
+    )
 }
 
 const MM: f32 = 72.0 / 25.4;

@@ -9,7 +9,7 @@ pub mod verify;
 
 pub use reader::{Bag, BagInfo, Manifest};
 
-use crate::hash::{sha256_file, HashingWriter};
+use crate::hash::HashingWriter;
 use std::fs::{self, File};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -252,9 +252,10 @@ pub fn commit(tmp: &Path, dest: &Path) -> io::Result<()> {
     Ok(())
 }
 
-/// SHA-256 of a bag's tag manifest, which pins every other file of the bag.
-pub fn tagmanifest_sha(bag: &Path) -> io::Result<String> {
-    sha256_file(&bag.join(TAG_MANIFEST)).map(|(s, _)| s)
+/// SHA-256 of the tag manifest of the bag at `rel` (e.g. `bags/<id>`), which pins every other
+/// file of the bag; read through the path-safe reader.
+pub fn tagmanifest_sha(archive: &Path, rel: &str) -> Result<String, crate::safe_fs::FsError> {
+    Ok(Bag::open(archive, rel)?.sha256(TAG_MANIFEST)?.0)
 }
 
 #[cfg(test)]

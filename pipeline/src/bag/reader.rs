@@ -16,6 +16,30 @@ pub const BAG_INFO_LIMIT: u64 = 1024 * 1024;
 /// Largest page text (`data/text/page-NNNN.txt`) read.
 pub const TEXT_LIMIT: u64 = 16 * 1024 * 1024;
 
+/// The case ids of every current bag: the real folders of `bags/` (links are not bags; names
+/// starting with `.` are bags being made), sorted. An archive whose `bags/` is a link is refused.
+pub fn current_ids(archive: &Path) -> std::io::Result<Vec<String>> {
+    let dir = archive.join("bags");
+    match safe_fs::entry_kind(&dir) {
+        EntryKind::Missing => return Ok(Vec::new()),
+        EntryKind::Dir => {}
+        _ => {
+            return Err(std::io::Error::other(format!(
+            "{} is a link or a file, not a folder: sohoa does not follow links inside the archive",
+            dir.display()
+        )))
+        }
+    }
+    let mut ids: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    ids.sort();
+    Ok(ids)
+}
+
 /// A bag of the archive, opened for reading.
 #[derive(Debug, Clone)]
 pub struct Bag {
@@ -225,16 +249,7 @@ impl Bag {
             .into_iter()
             .filter_map(Result::ok)
         {
-            let t = entry.file_type();
-            let kind = if t.is_symlink() {
-                EntryKind::Symlink
-            } else if t.is_dir() {
-                EntryKind::Dir
-            } else if t.is_file() {
-                EntryKind::File
-            } else {
-                EntryKind::Special
-            };
+            let kind = EntryKind::of(entry.file_type());
             if kind == EntryKind::Dir {
                 continue;
             }

@@ -3,8 +3,8 @@
 //! digest checked against its manifest, so damage is never carried into a new, valid-looking bag.
 
 use super::reader::{Bag, BagInfo};
-use super::verify::verify_opened;
-use super::{BagBuilder, PAYLOAD_MANIFEST};
+use super::verify::{verify_opened, BagReport};
+use super::BagBuilder;
 use std::io;
 
 /// Why a bag cannot be the base of a new version.
@@ -34,11 +34,12 @@ impl std::fmt::Display for RewrapError {
     }
 }
 
-/// Checks the whole bag (every digest, no links, nothing missing or unexpected).
-pub fn check_intact(bag: &Bag) -> Result<(), RewrapError> {
+/// Checks the whole bag (every digest, no links, nothing missing or unexpected); the report of
+/// an intact bag lists what [`copy_payload`] copies.
+pub fn check_intact(bag: &Bag) -> Result<BagReport, RewrapError> {
     let report = verify_opened(bag, bag.name());
     if report.valid {
-        return Ok(());
+        return Ok(report);
     }
     let mut why: Vec<String> = report.problems.clone();
     why.extend(
@@ -52,33 +53,29 @@ pub fn check_intact(bag: &Bag) -> Result<(), RewrapError> {
     Err(RewrapError::Damaged(why))
 }
 
-/// Copies every payload file of `from` listed in its manifest into `to` (same path under
-/// `data/`), except those `skip` names (payload paths relative to `data/`). Each copy is hashed
-/// while written and must equal the manifest's digest.
+/// Copies every payload file of `from` that `intact` (its [`check_intact`] report) verified into
+/// `to` (same path under `data/`), except those `skip` names (payload paths relative to
+/// `data/`). Each copy is hashed while written and must still equal the manifest's digest.
 pub fn copy_payload(
     from: &Bag,
+    intact: &BagReport,
     to: &mut BagBuilder,
     skip: impl Fn(&str) -> bool,
 ) -> Result<(), RewrapError> {
-    let manifest = from.manifest(PAYLOAD_MANIFEST);
-    if !manifest.problems.is_empty() || !manifest.present {
-        return Err(RewrapError::Damaged(manifest.problems));
-    }
-    for (rel, sha) in &manifest.entries {
-        let Some(payload) = rel.strip_prefix("data/") else {
-            return Err(RewrapError::Damaged(vec![format!(
-                "{PAYLOAD_MANIFEST}: {rel} is outside data/"
-            )]));
+    for f in &intact.files {
+        let (Some(payload), Some(sha)) = (f.path.strip_prefix("data/"), &f.expected_sha256) else {
+            continue;
         };
         if skip(payload) {
             continue;
         }
         let (file, _) = from
-            .open_file(rel)
-            .map_err(|e| RewrapError::Damaged(vec![format!("{rel}: {}", e.en())]))?;
+            .open_file(&f.path)
+            .map_err(|e| RewrapError::Damaged(vec![format!("{}: {}", f.path, e.en())]))?;
         if &to.copy_from(payload, file)? != sha {
             return Err(RewrapError::Damaged(vec![format!(
-                "{rel} does not match its manifest digest"
+                "{} does not match its manifest digest",
+                f.path
             )]));
         }
     }

@@ -58,13 +58,18 @@ pub struct OcrReport {
     pub skipped: usize,
     pub failed: usize,
     pub seconds: f64,
+    /// True when the run was stopped (Ctrl-C, SIGTERM) before every bag was done.
+    pub interrupted: bool,
     pub cases: Vec<OcrCaseResult>,
+    /// How the search index was brought level with the bags.
+    pub index: super::IndexOutcome,
 }
 
 /// Adds text to the archive's bags; `Err` when it cannot run at all (no Tesseract, locked).
 pub fn ocr_archive(
     opts: &OcrOptions,
     on_case: &dyn Fn(&OcrCaseResult),
+    catalog: &dyn super::ArchiveCatalog,
 ) -> Result<OcrReport, Problem> {
     let clock = std::time::Instant::now();
     let _lock = lock::open_for_writing(&opts.archive)?;
@@ -77,26 +82,24 @@ pub fn ocr_archive(
                 "OCR is switched off (--ocr off)",
             )
         })?;
-    let mut ids: Vec<String> = fs::read_dir(opts.archive.join("bags"))
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-                .map(|e| e.file_name().to_string_lossy().to_string())
-                .filter(|n| !n.starts_with('.'))
-                .collect()
-        })
-        .unwrap_or_default();
-    ids.sort();
+    let mut ids = crate::bag::reader::current_ids(&opts.archive).map_err(|e| {
+        Problem::error(
+            "ocr.archive_unreadable",
+            format!("Không đọc được kho lưu trữ: {e}"),
+            format!("Cannot read the archive: {e}"),
+        )
+    })?;
     if !opts.cases.is_empty() {
         ids.retain(|id| opts.cases.contains(id));
     }
     let mut cases = Vec::new();
-    for id in ids {
-        if opts
-            .cancel
+    let cancelled = || {
+        opts.cancel
             .as_ref()
             .is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed))
-        {
+    };
+    for id in ids {
+        if cancelled() {
             break;
         }
         let r = add_text(&opts.archive, &id, opts, &pool);
@@ -104,6 +107,13 @@ pub fn ocr_archive(
         cases.push(r);
     }
     let count = |s: &str| cases.iter().filter(|c| c.status == s).count();
+    // The index, still under the lock.
+    let changed: Vec<String> = cases
+        .iter()
+        .filter(|c| c.status == "added")
+        .map(|c| c.case_id.clone())
+        .collect();
+    let index = catalog.catch_up(&changed, &[]);
     Ok(OcrReport {
         schema: "sohoa/ocr-report",
         schema_version: 1,
@@ -114,7 +124,9 @@ pub fn ocr_archive(
         skipped: count("skipped"),
         failed: count("failed"),
         seconds: clock.elapsed().as_secs_f64(),
+        interrupted: cancelled(),
         cases,
+        index,
     })
 }
 
@@ -172,18 +184,23 @@ fn add_text(archive: &Path, id: &str, opts: &OcrOptions, pool: &Pool) -> OcrCase
         .join(format!(".tmp-{id}-{}", std::process::id()));
     let _ = fs::remove_dir_all(&tmp);
     // A new version is only made from an intact bag: damage is never re-wrapped as good.
-    if let Err(e) = check_intact(&bag) {
-        r.errors.push(
-            Problem::error(
-                "ocr.bag_damaged",
-                format!("Gói không nguyên vẹn nên không thêm chữ: {e}"),
-                format!("The bag is not intact, so no text is added: {e}"),
-            )
-            .in_file(format!("bags/{id}")),
-        );
-        return r;
-    }
-    match rebuild(archive, id, &bag, meta, pool, &tmp, opts.jobs, &mut r) {
+    let intact = match check_intact(&bag) {
+        Ok(report) => report,
+        Err(e) => {
+            r.errors.push(
+                Problem::error(
+                    "ocr.bag_damaged",
+                    format!("Gói không nguyên vẹn nên không thêm chữ: {e}"),
+                    format!("The bag is not intact, so no text is added: {e}"),
+                )
+                .in_file(format!("bags/{id}")),
+            );
+            return r;
+        }
+    };
+    match rebuild(
+        archive, id, &bag, &intact, meta, pool, &tmp, opts.jobs, &mut r,
+    ) {
         Ok(true) => r.status = "added",
         Ok(false) => {
             let _ = fs::remove_dir_all(&tmp);
@@ -215,6 +232,7 @@ fn rebuild(
     archive: &Path,
     id: &str,
     old: &Bag,
+    intact: &crate::bag::verify::BagReport,
     mut meta: Value,
     pool: &Pool,
     tmp: &Path,
@@ -393,7 +411,7 @@ fn rebuild(
     let skip = |p: &str| {
         p == pdf_rel || p == "metadata.json" || p == "events.json" || p.starts_with("text/")
     };
-    match copy_payload(old, &mut bag, skip) {
+    match copy_payload(old, intact, &mut bag, skip) {
         Ok(()) => {}
         Err(RewrapError::Io(e)) => return Err(e),
         Err(e @ RewrapError::Damaged(_)) => {

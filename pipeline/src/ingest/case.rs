@@ -2,10 +2,11 @@
 //! streamed PDF/A-2b bundle, check it, write metadata and events, and commit the bag
 //! atomically (a changed case's old bag is moved to `versions/`, never overwritten).
 
+use super::outcome::{failed, interrupted, shown_folder};
+use super::sources::{fingerprint, intake_digest, original_rel, scan_file_problem};
 use super::{identity, version, CaseResult, CaseStatus, Plan, Run};
 use crate::bag::BagBuilder;
 use crate::events::{self, kind, EventLog, Outcome};
-use crate::hash::{sha256_hex, sha256_reader};
 use crate::pdfa::{BundleInfo, BundleWriter, OutlineEntry};
 use crate::problem::Problem;
 use crate::record::{self, BundleRecord, CaseRecord, IngestInfo, SourceRecord};
@@ -17,104 +18,6 @@ use time::OffsetDateTime;
 
 /// Version of the bag layout; part of the fingerprint, so a layout change re-ingests.
 pub const BAG_FORMAT: &str = "sohoa-bag-1";
-
-fn failed(plan: &Plan, errors: Vec<Problem>, warnings: Vec<Problem>) -> CaseResult {
-    let status = if errors.iter().any(|e| e.code == INTERRUPTED) {
-        CaseStatus::Interrupted
-    } else {
-        CaseStatus::Failed
-    };
-    CaseResult {
-        folder: plan.source.folder.clone(),
-        case_id: plan.case_id.clone(),
-        status,
-        version: None,
-        bag: None,
-        previous_version: None,
-        pages: 0,
-        bytes: 0,
-        metadata_status: None,
-        normalized: Default::default(),
-        ocr_pages: 0,
-        ocr_confidence: None,
-        warnings,
-        errors,
-    }
-}
-
-/// Code of the problem a case gets when the run is stopped before it is stored.
-pub(super) const INTERRUPTED: &str = "ingest.interrupted";
-
-/// The run was stopped before this case was stored.
-pub(super) fn interrupted_problem() -> Problem {
-    Problem::error(
-        INTERRUPTED,
-        "Dừng theo yêu cầu (Ctrl-C hoặc SIGTERM) trước khi hồ sơ được lưu: chạy lại để lưu",
-        "Stopped on request (Ctrl-C or SIGTERM) before the case was stored: run again to store it",
-    )
-}
-
-/// A case the run never got to, or dropped in flight.
-pub(super) fn interrupted(plan: &Plan) -> CaseResult {
-    failed(plan, vec![interrupted_problem()], Vec::new())
-}
-
-/// Fingerprint of everything that determines a bag's content: the layout version, every
-/// source file's name and SHA-256, the metadata given for the case, and the options.
-fn fingerprint(
-    plan: &Plan,
-    sources: &[SourceRecord],
-    keep_originals: bool,
-    profile: &serde_json::Value,
-) -> String {
-    let files: Vec<(&str, &str)> = sources
-        .iter()
-        .map(|s| (s.path.as_str(), s.sha256.as_str()))
-        .collect();
-    let sidecar = plan.sidecar.as_ref().map(|s| s.sha256.as_str());
-    let input = serde_json::json!({
-        "format": BAG_FORMAT,
-        "files": files,
-        "fields": plan.fields.known,
-        "extra": plan.fields.extra,
-        "sidecar": sidecar,
-        "keep_originals": keep_originals,
-        "profile": profile,
-    });
-    sha256_hex(input.to_string().as_bytes())
-}
-
-/// Payload path for a kept original: `originals/<relative path>`, with the characters
-/// BagIt manifests would have to percent-encode replaced; a name that would then land on a
-/// path already taken (`a%b.jpg` and `a_b.jpg`) gets `~2`, `~3`... before its extension. The
-/// mapping is recorded in `sources[].kept_as`.
-fn original_rel(rel: &str, taken: &mut HashSet<String>) -> String {
-    let base = format!("originals/{}", rel.replace(['%', '\r', '\n'], "_"));
-    let mut candidate = base.clone();
-    let mut n = 2;
-    while !taken.insert(candidate.to_lowercase()) {
-        candidate = match base.rsplit_once('.') {
-            Some((stem, ext)) if !ext.contains('/') => format!("{stem}~{n}.{ext}"),
-            _ => format!("{base}~{n}"),
-        };
-        n += 1;
-    }
-    candidate
-}
-
-/// SHA-256 and size of a scan file at intake: a regular file (links only with
-/// `--follow-symlinks`), within the profile's size limit.
-fn intake_digest(
-    path: &Path,
-    opts: &super::Options,
-) -> Result<(String, u64), crate::safe_fs::FsError> {
-    let (file, size) = crate::safe_fs::open_regular(path, opts.follow())?;
-    let limit = opts.profile.limits.max_file_bytes;
-    if size > limit {
-        return Err(crate::safe_fs::FsError::TooLarge { size, limit });
-    }
-    Ok(sha256_reader(file)?)
-}
 
 pub(super) fn process(plan: &Plan, run: &Run) -> CaseResult {
     let (opts, progress) = (run.opts, run.progress);
@@ -158,18 +61,7 @@ pub(super) fn process(plan: &Plan, run: &Run) -> CaseResult {
                 pages: 0,
                 kept_as: None,
             }),
-            Err(e) => errors.push(in_case(
-                Problem::error(
-                    if e.code() == "file.unreadable" {
-                        "page.unreadable"
-                    } else {
-                        e.code()
-                    },
-                    format!("Tệp ảnh quét {}", e.vi()),
-                    format!("The scan file {}", e.en()),
-                )
-                .in_file(f.rel.clone()),
-            )),
+            Err(e) => errors.push(in_case(scan_file_problem(&e).in_file(f.rel.clone()))),
         }
     }
     if !errors.is_empty() {
@@ -198,7 +90,7 @@ pub(super) fn process(plan: &Plan, run: &Run) -> CaseResult {
                 progress.file_done(folder);
             }
             return CaseResult {
-                folder: folder.clone(),
+                folder: shown_folder(plan),
                 case_id: id.clone(),
                 status: CaseStatus::Skipped,
                 version: Some(*version),
@@ -230,6 +122,25 @@ pub(super) fn process(plan: &Plan, run: &Run) -> CaseResult {
                     return failed(plan, errors, warnings);
                 }
                 Some(reason) => replacement = Some(identity::replacement_note(cur, plan, reason)),
+            }
+        }
+    }
+    if current.is_none() {
+        if let Some((n, why)) = identity::withdrawn(&opts.archive, id) {
+            match &opts.replace {
+                None => {
+                    errors.push(identity::was_withdrawn(id, n, &why));
+                    for _ in &plan.source.files {
+                        progress.file_done(folder);
+                    }
+                    return failed(plan, errors, warnings);
+                }
+                Some(reason) => {
+                    replacement = Some(crate::privacy::mask_ids_loose(&format!(
+                        "stored again after its withdrawal (withdrawn/{id}/{n}: {why}) on request (--replace): {reason}"
+                    ))
+                    .into_owned())
+                }
             }
         }
     }
@@ -297,8 +208,9 @@ fn build(
         events::detail("ingest"),
         Outcome::Success,
         format!(
-            "{} source files from case folder \"{folder}\"",
-            sources.len()
+            "{} source files from case folder \"{}\"",
+            sources.len(),
+            crate::privacy::mask_ids_loose(folder)
         ),
         vec![events::source(folder.clone())],
     );
@@ -352,7 +264,7 @@ fn build(
             false => plan
                 .metadata_sources
                 .iter()
-                .map(|m| format!("{} {}", m.kind, m.path))
+                .map(|m| format!("{} {}", m.kind, crate::privacy::mask_ids_loose(&m.path)))
                 .collect::<Vec<_>>()
                 .join("; "),
         },
@@ -622,11 +534,15 @@ fn build(
     let today = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET).date();
     let info_labels: Vec<(&str, String)> = vec![
         ("Source-Organization", organization),
+        // Tag files are not the record: identity numbers in the code or title are masked.
         (
             "External-Identifier",
-            case.case_code.clone().unwrap_or_else(|| id.clone()),
+            crate::privacy::mask_ids_loose(case.case_code.as_deref().unwrap_or(id)).into_owned(),
         ),
-        ("External-Description", hoso.title.clone()),
+        (
+            "External-Description",
+            crate::privacy::mask_ids_loose(&hoso.title).into_owned(),
+        ),
         (
             "Bagging-Date",
             format!(
@@ -640,7 +556,10 @@ fn build(
             "Bag-Software-Agent",
             format!("sohoa/{}", env!("CARGO_PKG_VERSION")),
         ),
-        ("Internal-Sender-Identifier", folder.clone()),
+        (
+            "Internal-Sender-Identifier",
+            crate::privacy::mask_ids_loose(folder).into_owned(),
+        ),
         ("Sohoa-Bag-Version", version.to_string()),
         ("Sohoa-Source-Fingerprint", fp.to_string()),
     ];
@@ -675,7 +594,7 @@ fn build(
         ocr_pages: confidences.len() as u32,
         ocr_confidence: (!confidences.is_empty())
             .then(|| (confidences.iter().sum::<u32>() / confidences.len() as u32) as u8),
-        folder: folder.clone(),
+        folder: shown_folder(plan),
         case_id: id.clone(),
         status: CaseStatus::Ingested,
         version: Some(version),

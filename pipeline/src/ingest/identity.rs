@@ -9,12 +9,17 @@ use crate::text::fold;
 use std::collections::{BTreeMap, HashSet};
 
 /// True when the stored bag of the case code and this case are the same case: they share a
-/// scan file, or they name the same applicant. Disjoint scans of another applicant (or of no
-/// known applicant) are another source.
+/// scan file, or they name the same applicant (by identity number when both records have one,
+/// else by name). Disjoint scans of another applicant, or of no known applicant, are another
+/// source.
 pub(super) fn same_source(current: &Current, plan: &Plan, digests: &[String]) -> bool {
     let stored: HashSet<&str> = current.source_digests.iter().map(String::as_str).collect();
     if digests.iter().any(|d| stored.contains(d.as_str())) {
         return true;
+    }
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    if let (Some(a), Some(b)) = (&current.applicant_id, plan.fields.get("applicant_id")) {
+        return !digits(a).is_empty() && digits(a) == digits(b);
     }
     let norm = |s: &str| fold(s).split_whitespace().collect::<Vec<_>>().join(" ");
     match (&current.applicant, plan.fields.get("applicant_name")) {
@@ -54,15 +59,45 @@ pub(super) fn taken(id: &str, current: &Current, plan: &Plan) -> Problem {
     )
 }
 
-/// What the replacement event records.
+/// When the case was withdrawn from the archive (`sohoa withdraw`): the newest withdrawn
+/// version's number and reason.
+pub(super) fn withdrawn(archive: &std::path::Path, id: &str) -> Option<(u32, String)> {
+    let dir = archive.join("withdrawn").join(id);
+    if crate::safe_fs::entry_kind(&dir) != crate::safe_fs::EntryKind::Dir {
+        return None;
+    }
+    let n = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
+        .max()?;
+    let reason = crate::bag::Bag::open(archive, &format!("withdrawn/{id}/{n}"))
+        .ok()
+        .and_then(|b| b.metadata_json().ok())
+        .and_then(|m| m["withdrawn"]["reason"].as_str().map(str::to_string))
+        .unwrap_or_default();
+    Some((n, reason))
+}
+
+/// The case was withdrawn: storing it again would undo that silently.
+pub(super) fn was_withdrawn(id: &str, version: u32, reason: &str) -> Problem {
+    Problem::error(
+        "ingest.case_withdrawn",
+        format!("Hồ sơ {id} đã được đưa ra khỏi kho (withdrawn/{id}/{version}, lý do: \"{reason}\"): không lưu lại. Nếu cần lưu lại, chạy với --replace --reason \"lý do\""),
+        format!("Case {id} was withdrawn from the archive (withdrawn/{id}/{version}, reason: \"{reason}\"): it is not stored again. To store it again, run with --replace --reason \"why\""),
+    )
+}
+
+/// What the replacement event records (identity numbers masked, as in every event note).
 pub(super) fn replacement_note(current: &Current, plan: &Plan, reason: &str) -> String {
-    format!(
+    let note = format!(
         "replaces version {} from another source ({}) with this case ({}) on request (--replace): {}",
         current.version,
         current.describe(),
         describe_plan(plan),
         reason
-    )
+    );
+    crate::privacy::mask_ids_loose(&note).into_owned()
 }
 
 /// Other cases (stored before, or earlier in this batch) made from the same scan files: a

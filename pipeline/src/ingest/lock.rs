@@ -10,6 +10,8 @@ use std::path::Path;
 
 /// The folders every writer needs.
 const FOLDERS: [&str; 4] = ["bags", "versions", "reports", "logs"];
+/// Folders made only when needed, but never followed when they are links.
+const LATER: [&str; 2] = ["withdrawn", "index"];
 
 /// Held while a command writes to an archive.
 pub struct ArchiveLock {
@@ -23,8 +25,7 @@ impl ArchiveLock {
         let path = archive.join(".sohoa.lock");
         let mut opts = File::options();
         opts.create(true).truncate(false).write(true);
-        std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NOFOLLOW);
-        let file = opts.open(&path).map_err(|e| {
+        let file = safe_fs::open_for_writing(&path, opts).map_err(|e| {
             Problem::error(
                 "ingest.archive_unwritable",
                 format!("Không mở được {}: {e}", path.display()),
@@ -47,9 +48,18 @@ impl ArchiveLock {
 /// Makes the archive's folders (each must be a real folder, not a link to elsewhere), takes the
 /// lock and recovers what a killed run left. What every command that writes bags does first.
 pub fn open_for_writing(archive: &Path) -> Result<ArchiveLock, Problem> {
-    for sub in FOLDERS {
+    for sub in FOLDERS.iter().chain(&LATER) {
         let dir = archive.join(sub);
-        safe_fs::ensure_real_dir(&dir).map_err(|e| {
+        let checked = if LATER.contains(sub) {
+            match safe_fs::entry_kind(&dir) {
+                safe_fs::EntryKind::Missing | safe_fs::EntryKind::Dir => Ok(()),
+                safe_fs::EntryKind::Symlink => Err(safe_fs::FsError::Symlink),
+                _ => Err(safe_fs::FsError::NotRegular("file")),
+            }
+        } else {
+            safe_fs::ensure_real_dir(&dir)
+        };
+        checked.map_err(|e| {
             Problem::error(
                 "ingest.archive_unwritable",
                 format!("Thư mục lưu trữ {}: {}", dir.display(), e.vi()),

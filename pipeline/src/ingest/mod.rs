@@ -5,10 +5,13 @@
 
 mod add_text;
 mod case;
+mod catalog;
 mod identity;
 pub mod lock;
 mod ocr_pages;
+mod outcome;
 mod pages;
+mod sources;
 mod version;
 mod withdraw;
 
@@ -26,6 +29,7 @@ use time::OffsetDateTime;
 
 pub use add_text::{ocr_archive, OcrCaseResult, OcrOptions, OcrReport};
 pub use case::BAG_FORMAT;
+pub use catalog::{ArchiveCatalog, IndexOutcome, NoCatalog};
 pub use ocr_pages::{text_paths, TEXT_DIR};
 pub use withdraw::{withdraw, WithdrawReport};
 
@@ -49,6 +53,8 @@ pub struct Options {
     pub mapping: Option<PathBuf>,
     /// Follow symbolic links in the scan folder (`--follow-symlinks`); refused otherwise.
     pub follow_symlinks: bool,
+    /// `--batch`: the scan folder is a folder of cases even when it looks like one case.
+    pub batch: bool,
     /// `--replace`: a case code already stored from another source is replaced (the old
     /// version kept in `versions/`), for this reason.
     pub replace: Option<String>,
@@ -74,27 +80,12 @@ impl Options {
     }
 }
 
-/// What the archive already holds, as far as ingest needs to know: which stored cases were
-/// made from a scan file (by SHA-256), to name likely duplicates. The search index implements
-/// it; [`NoCatalog`] knows nothing.
-pub trait SourceCatalog: Sync {
-    fn cases_with_source(&self, sha256: &str) -> Vec<String>;
-}
-
-/// A catalog that knows no case.
-pub struct NoCatalog;
-impl SourceCatalog for NoCatalog {
-    fn cases_with_source(&self, _: &str) -> Vec<String> {
-        Vec::new()
-    }
-}
-
 /// What every case of a run shares.
 pub(crate) struct Run<'a> {
     pub opts: &'a Options,
     pub pool: Option<&'a crate::ocr::Pool>,
     pub progress: &'a dyn Progress,
-    pub catalog: &'a dyn SourceCatalog,
+    pub catalog: &'a dyn ArchiveCatalog,
     /// Scan digests of the cases this run has stored: digest -> case id.
     pub stored: Mutex<HashMap<String, String>>,
 }
@@ -123,6 +114,7 @@ pub enum CaseStatus {
 /// The outcome for one case folder.
 #[derive(Debug, Clone, Serialize)]
 pub struct CaseResult {
+    /// The case folder's name, identity numbers in it masked.
     pub folder: String,
     pub case_id: String,
     pub status: CaseStatus,
@@ -206,6 +198,10 @@ pub struct BatchReport {
     pub cases: Vec<CaseResult>,
     /// Where this report was written, relative to the archive.
     pub report_path: Option<String>,
+    /// How the search index was brought level with the bags (in the `--json` output; the
+    /// report file is written before).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<IndexOutcome>,
 }
 
 impl BatchReport {
@@ -242,7 +238,7 @@ pub fn ingest(
     scans: &Path,
     opts: &Options,
     progress: &dyn Progress,
-    catalog: &dyn SourceCatalog,
+    catalog: &dyn ArchiveCatalog,
 ) -> Result<BatchReport, Problem> {
     let started = OffsetDateTime::now_utc().to_offset(crate::VN_OFFSET);
     let clock = std::time::Instant::now();
@@ -260,7 +256,7 @@ pub fn ingest(
             format!("Cannot read {}: {e}", scans.display()),
         )
     })?;
-    if let Some((vi, en)) = looks_like_a_case(&batch) {
+    if let Some((vi, en)) = looks_like_a_case(&batch).filter(|_| !opts.batch) {
         let parent = std::fs::canonicalize(scans)
             .ok()
             .and_then(|p| p.parent().map(Path::to_path_buf))
@@ -268,12 +264,12 @@ pub fn ingest(
         return Err(fatal(
             "ingest.scans_is_a_case",
             format!(
-                "{} là một thư mục hồ sơ, không phải thư mục chứa các hồ sơ ({vi}). Hãy đưa thư mục chứa nó: sohoa ingest \"{}\" (hoặc đặt hồ sơ vào một thư mục riêng rồi đưa thư mục đó)",
+                "{} là một thư mục hồ sơ, không phải thư mục chứa các hồ sơ ({vi}). Hãy đưa thư mục chứa nó: sohoa ingest \"{}\" (hoặc đặt hồ sơ vào một thư mục riêng rồi đưa thư mục đó; nếu đây đúng là thư mục chứa các hồ sơ, thêm --batch)",
                 scans.display(),
                 parent.display()
             ),
             format!(
-                "{} is one case folder, not a folder of case folders ({en}). Give the folder that holds it: sohoa ingest \"{}\" (or put the case in a folder of its own and give that folder)",
+                "{} is one case folder, not a folder of case folders ({en}). Give the folder that holds it: sohoa ingest \"{}\" (or put the case in a folder of its own and give that folder; if it really is a folder of cases, add --batch)",
                 scans.display(),
                 parent.display()
             ),
@@ -375,6 +371,7 @@ pub fn ingest(
         batch_problems,
         cases: results,
         report_path: None,
+        index: None,
     };
     let name = format!(
         "reports/ingest-{:04}{:02}{:02}T{:02}{:02}{:02}-{}.json",
@@ -386,6 +383,21 @@ pub fn ingest(
         started.second(),
         std::process::id()
     );
+    // The index, still under the lock: the cases stored, the journal's, and unchanged cases the
+    // index lacks at their version (a killed run, an index restored from a backup).
+    let stored: Vec<String> = report
+        .cases
+        .iter()
+        .filter(|c| c.status == CaseStatus::Ingested)
+        .map(|c| c.case_id.clone())
+        .collect();
+    let known: Vec<(String, u64)> = report
+        .cases
+        .iter()
+        .filter(|c| c.status == CaseStatus::Skipped)
+        .filter_map(|c| Some((c.case_id.clone(), u64::from(c.version?))))
+        .collect();
+    report.index = Some(catalog.catch_up(&stored, &known));
     report.report_path = Some(name.clone());
     let json = serde_json::to_vec_pretty(&report).unwrap_or_default();
     if let Err(e) = crate::bag::write_new(&opts.archive.join(&name), &json) {
@@ -451,8 +463,9 @@ fn plan(
                 }
             });
             let id = match fields.get("case_code") {
-                Some(code) => crate::text::safe_id(code),
-                None => crate::text::safe_id(&source.folder),
+                // An identity number never becomes part of a case id (a bag's folder name).
+                Some(code) => crate::text::safe_id(&crate::privacy::mask_ids_loose(code)),
+                None => crate::text::safe_id(&crate::privacy::mask_ids_loose(&source.folder)),
             };
             if let Some(other) = seen.get(&id) {
                 problems.push(Problem::error(
@@ -500,6 +513,6 @@ fn run_workers(plans: Vec<Plan>, run: &Run) -> Vec<CaseResult> {
     results
         .into_iter()
         .zip(&plans)
-        .map(|(r, plan)| r.unwrap_or_else(|| case::interrupted(plan)))
+        .map(|(r, plan)| r.unwrap_or_else(|| outcome::interrupted(plan)))
         .collect()
 }

@@ -53,7 +53,7 @@ pub(super) fn stream_pages<W: Write>(
         let cancel = run.cancel;
         let cancelled = || cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
         if cancelled() {
-            run.errors.push(super::case::interrupted_problem());
+            run.errors.push(super::outcome::interrupted_problem());
             return Ok(pages);
         }
         let limit = run.profile.limits.max_file_bytes;
@@ -61,16 +61,7 @@ pub(super) fn stream_pages<W: Write>(
             Ok(b) => b,
             Err(e) => {
                 run.errors.push(
-                    Problem::error(
-                        if e.code() == "file.unreadable" {
-                            "page.unreadable"
-                        } else {
-                            e.code()
-                        },
-                        format!("Tệp ảnh quét {}", e.vi()),
-                        format!("The scan file {}", e.en()),
-                    )
-                    .in_file(format!("{folder}/{}", f.rel)),
+                    super::sources::scan_file_problem(&e).in_file(format!("{folder}/{}", f.rel)),
                 );
                 run.progress.file_done(folder);
                 continue;
@@ -100,7 +91,7 @@ pub(super) fn stream_pages<W: Write>(
         let mut sink = |mut page: PreparedPage| -> Result<(), PageError> {
             if cancelled() {
                 return Err(PageError::new(
-                    super::case::INTERRUPTED,
+                    super::outcome::INTERRUPTED,
                     "Dừng theo yêu cầu",
                     "Stopped on request",
                 ));

@@ -19,6 +19,8 @@ pub(crate) struct Current {
     /// SHA-256 of every scan file it was made from.
     pub source_digests: Vec<String>,
     pub applicant: Option<String>,
+    /// The applicant's identity number (compared, never shown).
+    pub applicant_id: Option<String>,
     /// Where its metadata came from (`register hoso.csv row 3`).
     pub metadata_sources: Vec<String>,
     /// False when its metadata.json could not be read.
@@ -68,6 +70,7 @@ pub(crate) fn current_bag(archive: &Path, id: &str) -> Option<Current> {
             .filter_map(|x| s(&x["sha256"]))
             .collect(),
         applicant: s(&meta["case"]["applicant_name"]),
+        applicant_id: s(&meta["case"]["applicant_id"]),
         metadata_sources: meta["metadata_sources"]
             .as_array()
             .into_iter()
@@ -123,7 +126,7 @@ pub(crate) fn number(
     let previous = prior.map(|n| PreviousVersion {
         version: n,
         path: format!("versions/{id}/{n}"),
-        tagmanifest_sha256: bag::tagmanifest_sha(&archive.join("bags").join(id))
+        tagmanifest_sha256: bag::tagmanifest_sha(archive, &format!("bags/{id}"))
             .unwrap_or_default(),
     });
     (version, previous)
@@ -155,7 +158,7 @@ pub(crate) fn commit(
     bag::commit(root, &new)?;
     let mut moved = None;
     if let Some(prev) = previous {
-        safe_fs::ensure_real_dir(&archive.join("versions").join(id))?;
+        safe_fs::ensure_real_dir_below(archive, &format!("versions/{id}"))?;
         bag::commit(&dest, &archive.join(&prev.path))?;
         moved = Some(prev.path.clone());
     }
@@ -163,15 +166,20 @@ pub(crate) fn commit(
     Ok(moved)
 }
 
+/// The folders of `to` (relative to the archive) but its last part, made real folders.
+fn ensure_parent_below(archive: &Path, to: &str) -> std::io::Result<()> {
+    match to.rsplit_once('/') {
+        Some((parent, _)) => Ok(safe_fs::ensure_real_dir_below(archive, parent)?),
+        None => Ok(()),
+    }
+}
+
 /// Moves a current bag out of `bags/` to `to` (relative to the archive, e.g. `withdrawn/<id>/3`),
 /// the index journal told first.
 pub(crate) fn move_out(archive: &Path, id: &str, to: &str) -> std::io::Result<()> {
     index_journal::record(archive, id)?;
-    let dest = archive.join(to);
-    if let Some(parent) = dest.parent() {
-        safe_fs::ensure_real_dir(parent)?;
-    }
-    bag::commit(&archive.join("bags").join(id), &dest)
+    ensure_parent_below(archive, to)?;
+    bag::commit(&archive.join("bags").join(id), &archive.join(to))
 }
 
 /// Puts the finished withdrawn version (built in `root`) at `to` (`withdrawn/<id>/<n>`), the
@@ -184,11 +192,8 @@ pub(crate) fn stage_withdrawn(
     to: &str,
 ) -> std::io::Result<()> {
     index_journal::record(archive, id)?;
-    let dest = archive.join(to);
-    if let Some(parent) = dest.parent() {
-        safe_fs::ensure_real_dir(parent)?;
-    }
-    bag::commit(root, &dest)
+    ensure_parent_below(archive, to)?;
+    bag::commit(root, &archive.join(to))
 }
 
 /// A withdrawal killed between its two moves: the newest withdrawn version of a case says which
@@ -220,7 +225,8 @@ fn finish_withdrawals(archive: &Path, done: &mut Vec<String>) {
         ) else {
             continue;
         };
-        let is_current = bag::tagmanifest_sha(&current).is_ok_and(|s| s == sha);
+        let is_current =
+            bag::tagmanifest_sha(archive, &format!("bags/{id}")).is_ok_and(|s| s == sha);
         if is_current && safe_fs::safe_parts(path).is_ok() && !archive.join(path).exists() {
             match move_out(archive, &id, path) {
                 Ok(()) => done.push(format!("finished the withdrawal of {id}")),
@@ -272,6 +278,25 @@ pub(crate) fn recover(archive: &Path) -> Vec<String> {
         }
     }
     finish_withdrawals(archive, &mut done);
+    // A reindex or a journal rewrite killed half-way leaves its scratch at the archive's top.
+    if let Ok(rd) = fs::read_dir(archive) {
+        for e in rd.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().to_string();
+            let scratch = name.starts_with(".index-new-")
+                || name.starts_with(".index-old-")
+                || name.starts_with(&format!(".{}.", index_journal::FILE));
+            if !scratch {
+                continue;
+            }
+            let removed = match e.file_type() {
+                Ok(t) if t.is_dir() => fs::remove_dir_all(e.path()),
+                _ => fs::remove_file(e.path()),
+            };
+            if removed.is_ok() {
+                done.push(format!("removed the leftover {name}"));
+            }
+        }
+    }
     for d in &done {
         tracing::info!("{d}");
     }

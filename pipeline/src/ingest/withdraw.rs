@@ -30,15 +30,25 @@ pub struct WithdrawReport {
     pub path: String,
     pub reason: String,
     pub at: String,
+    /// How the search index was brought level (the case removed from it).
+    pub index: super::IndexOutcome,
 }
 
 fn cannot(code: &str, vi: String, en: String) -> Problem {
     Problem::error(code, vi, en)
 }
 
-/// Withdraws a case. `Err` names why nothing was done (no such case, damaged bag, locked).
-pub fn withdraw(archive: &Path, id: &str, reason: &str) -> Result<WithdrawReport, Problem> {
-    let reason = reason.trim();
+/// Withdraws a case, then brings the index level (still under the archive lock). `Err` names why
+/// nothing was done (no such case, damaged bag, locked).
+pub fn withdraw(
+    archive: &Path,
+    id: &str,
+    reason: &str,
+    catalog: &dyn super::ArchiveCatalog,
+) -> Result<WithdrawReport, Problem> {
+    // The reason goes into events, metadata and outputs: identity numbers in it are masked.
+    let reason = crate::privacy::mask_ids_loose(reason.trim()).into_owned();
+    let reason = reason.as_str();
     if reason.is_empty() {
         return Err(cannot(
             "withdraw.no_reason",
@@ -61,7 +71,7 @@ pub fn withdraw(archive: &Path, id: &str, reason: &str) -> Result<WithdrawReport
             format!("The bag bags/{id} is not intact, so it is not withdrawn: {e}"),
         )
     };
-    check_intact(&bag).map_err(damaged)?;
+    let intact = check_intact(&bag).map_err(damaged)?;
     let mut meta = bag
         .metadata_json()
         .map_err(|e| damaged(RewrapError::Damaged(vec![e])))?;
@@ -97,7 +107,7 @@ pub fn withdraw(archive: &Path, id: &str, reason: &str) -> Result<WithdrawReport
     let _ = std::fs::remove_dir_all(&tmp);
     let result = (|| -> Result<(), Problem> {
         let mut out = BagBuilder::create(tmp.clone()).map_err(io_err)?;
-        copy_payload(&bag, &mut out, |p| {
+        copy_payload(&bag, &intact, &mut out, |p| {
             p == "metadata.json" || p == "events.json"
         })
         .map_err(damaged)?;
@@ -160,6 +170,7 @@ pub fn withdraw(archive: &Path, id: &str, reason: &str) -> Result<WithdrawReport
         let _ = std::fs::remove_dir_all(&tmp);
     }
     result?;
+    let index = catalog.catch_up(&[id.to_string()], &[]);
     Ok(WithdrawReport {
         schema: "sohoa/withdraw",
         schema_version: 1,
@@ -170,5 +181,6 @@ pub fn withdraw(archive: &Path, id: &str, reason: &str) -> Result<WithdrawReport
         path: to,
         reason: reason.to_string(),
         at,
+        index,
     })
 }

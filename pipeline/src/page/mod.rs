@@ -171,7 +171,9 @@ pub fn read_pages(
             "Empty file (0 bytes)",
         ));
     }
-    match sniff(bytes) {
+    // A decoder library that panics on a file it did not foresee fails that file, never the
+    // batch (the panic message is kept in the error).
+    let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match sniff(bytes) {
         Some(Format::Jpeg) => jpeg::read(bytes, profile, sink).map(|()| 1),
         Some(Format::Png) => png::read(bytes, profile, sink).map(|()| 1),
         Some(Format::Tiff) => tiff::read(bytes, profile, sink),
@@ -180,7 +182,19 @@ pub fn read_pages(
             "Không phải tệp ảnh JPEG, PNG hay TIFF (nội dung không khớp định dạng nào)",
             "Not a JPEG, PNG or TIFF image (the content matches no supported format)",
         )),
-    }
+    }));
+    decoded.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        Err(PageError::new(
+            "page.corrupt",
+            format!("Tệp ảnh hỏng: bộ giải mã dừng ({why})"),
+            format!("Corrupt image: the decoder stopped ({why})"),
+        ))
+    })
 }
 
 /// PDF/A-2 limits every page box side to 3..14 400 units (2b 6.1.13-11).
@@ -290,6 +304,26 @@ pub(crate) fn jpeg_encode(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_decoder_that_panics_fails_the_file_not_the_batch() {
+        // Found by fuzzing: the png crate panics on a palette of 53 bytes.
+        let bad = include_bytes!("../../../fuzz/regressions/page/png-palette-not-a-multiple-of-3.png");
+        let mut sink = |_p: PreparedPage| Ok(());
+        let p = crate::normalize::Profile::default();
+        assert_eq!(read_pages(bad, &p, &mut sink).unwrap_err().code, "page.corrupt");
+        // Any panic under a decoder becomes an error for the file.
+        let mut panics = |_p: PreparedPage| -> Result<(), PageError> { panic!("boom") };
+        let png = {
+            let img = image::GrayImage::from_fn(8, 8, |x, _| image::Luma([x as u8 * 30]));
+            let mut out = std::io::Cursor::new(Vec::new());
+            img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+            out.into_inner()
+        };
+        let e = read_pages(&png, &p, &mut panics).unwrap_err();
+        assert_eq!(e.code, "page.corrupt");
+        assert!(e.en.contains("boom"), "{}", e.en);
+    }
 
     #[test]
     fn empty_and_foreign_files_are_rejected_with_codes() {
