@@ -283,14 +283,24 @@ fn ocr_never_rewraps_a_damaged_bag_nor_replaces_unreadable_events() {
 fn ctrl_c_during_ocr_finishes_the_bag_in_flight_and_exits_130() {
     let w = Work::empty();
     for n in 0..12 {
-        copy_dir(&fixture().join(CASE), &w.scans().join(format!("HS-OCR-{n}")));
+        copy_dir(
+            &fixture().join(CASE),
+            &w.scans().join(format!("HS-OCR-{n}")),
+        );
     }
     let (code, _) = w.ingest(&["--ocr", "off"]);
     assert_eq!(code, 0);
     let archive = w.archive();
     let mut child = w
         .command()
-        .args(["ocr", "--archive", archive.to_str().unwrap(), "--json", "--jobs", "1"])
+        .args([
+            "ocr",
+            "--archive",
+            archive.to_str().unwrap(),
+            "--json",
+            "--jobs",
+            "1",
+        ])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -300,7 +310,10 @@ fn ctrl_c_during_ocr_finishes_the_bag_in_flight_and_exits_130() {
     let versions = || std::fs::read_dir(archive.join("versions")).map_or(0, |rd| rd.count());
     while versions() == 0 {
         assert!(start.elapsed().as_secs() < 300, "no bag got text");
-        assert!(child.try_wait().unwrap().is_none(), "finished before it was stopped");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "finished before it was stopped"
+        );
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
     // SAFETY: a signal to our own child process.

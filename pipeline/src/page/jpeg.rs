@@ -543,6 +543,37 @@ mod tests {
     }
 
     #[test]
+    fn a_jpeg_whose_later_scans_were_removed_is_not_archived() {
+        use super::super::jpeg_scan::tests::{one_scan_per_component, pillow_progressive, without};
+        let good = [
+            one_scan_per_component(jpeg_encoder::ColorType::Rgb),
+            pillow_progressive(),
+        ];
+        for j in &good {
+            let page = read_page(j, &plain()).unwrap();
+            assert!(page.data == *j, "embedded byte for byte");
+        }
+        let damaged = [
+            // A component's scan: zune-jpeg paints it gray.
+            without(&good[0], |i, _| i == 2),
+            // The last refinement: a picture one bit coarser.
+            without(&good[1], |i, _| i == 9),
+            // Every AC scan: the DC coefficients alone, a blur of 8x8 squares.
+            without(&good[1], |_, p| p[1] > 0),
+        ];
+        for (i, d) in damaged.iter().enumerate() {
+            assert!(parse(d).is_ok(), "{i}: the structure is still complete");
+            assert!(
+                decode(d, ColorSpace::RGB).is_ok(),
+                "{i}: the decoder takes it"
+            );
+            let e = read_error(d, &Profile::default());
+            assert_eq!(e.code, "page.incomplete", "{i}: {}", e.en);
+            assert!(e.vi.contains("thành phần màu"), "{i}: {}", e.vi);
+        }
+    }
+
+    #[test]
     fn the_exif_orientation_is_kept() {
         let j = textured_jpeg(640, 480, false, jpeg_encoder::ColorType::Rgb);
         // APP1 "Exif": a little-endian TIFF header and one IFD entry, Orientation = 6.

@@ -1,7 +1,10 @@
 //! The entropy-coded data of a JPEG walked without decoding pixels: every block of every scan
-//! must be coded by the data there is. zune-jpeg, even in strict mode, paints the blocks after
-//! an early EOI (or RST) gray; this walk is how sohoa knows a JPEG page is complete.
+//! must be coded by the data there is, and the scans together must code every component (and,
+//! progressive, every coefficient down to its last bit). zune-jpeg, even in strict mode, paints
+//! missing blocks gray and leaves missing bands blurry; this walk is how sohoa knows a JPEG page
+//! is complete.
 
+use super::jpeg_coverage::Coverage;
 use super::limits::incomplete;
 use super::PageError;
 use crate::text::readable_count;
@@ -150,6 +153,8 @@ struct Frame {
     comps: Vec<Component>,
     h_max: usize,
     v_max: usize,
+    /// What the scans so far have coded of each component and coefficient.
+    coverage: Coverage,
 }
 
 /// One component of a scan and its tables.
@@ -164,6 +169,7 @@ struct Scan {
     ss: usize,
     se: usize,
     ah: u8,
+    al: u8,
 }
 
 /// Where a block is, for the coefficient history of progressive refinement scans.
@@ -454,6 +460,7 @@ fn sof(seg: &[u8], progressive: bool) -> Result<Frame, PageError> {
         width,
         height,
         progressive,
+        coverage: Coverage::new(progressive, comps.len()),
         comps,
         h_max,
         v_max,
@@ -461,7 +468,8 @@ fn sof(seg: &[u8], progressive: bool) -> Result<Frame, PageError> {
 }
 
 /// Walks every scan of a JPEG whose marker structure is already known to be sound
-/// (`jpeg::parse`): Ok when every block of every scan is coded in the data.
+/// (`jpeg::parse`): Ok when every block of every scan is coded in the data and the scans
+/// code every component (progressive: every coefficient, down to bit 0).
 pub(crate) fn check(b: &[u8]) -> Result<(), PageError> {
     let mut dc: [Option<Huffman>; 4] = Default::default();
     let mut ac: [Option<Huffman>; 4] = Default::default();
@@ -483,7 +491,12 @@ pub(crate) fn check(b: &[u8]) -> Result<(), PageError> {
                 pos -= 1;
                 continue;
             }
-            0xD9 => return Ok(()),
+            0xD9 => {
+                return match frame.as_ref().and_then(|f| f.coverage.missing()) {
+                    Some((vi, en)) => Err(incomplete("JPEG", &vi, &en)),
+                    None => Ok(()),
+                }
+            }
             0x01 | 0xD0..=0xD7 => continue,
             _ => {}
         }
@@ -564,6 +577,7 @@ pub(crate) fn check(b: &[u8]) -> Result<(), PageError> {
                     ss: usize::from(tail[0]),
                     se: usize::from(tail[1]),
                     ah: tail[2] >> 4,
+                    al: tail[2] & 15,
                 };
                 if scan.parts.is_empty() || scan.se > 63 || scan.ss > scan.se && f.progressive {
                     return Err(bad());
@@ -575,6 +589,8 @@ pub(crate) fn check(b: &[u8]) -> Result<(), PageError> {
                     ));
                 }
                 pos = walk_scan(b, pos, f, &scan, restart, scans)?;
+                let comps: Vec<usize> = scan.parts.iter().map(|p| p.comp).collect();
+                f.coverage.note(scan.ss, scan.se, scan.ah, scan.al, &comps);
             }
             _ => {}
         }
@@ -587,70 +603,5 @@ pub(crate) fn check(b: &[u8]) -> Result<(), PageError> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn jpeg(progressive: bool, restart: u16, kind: jpeg_encoder::ColorType) -> Vec<u8> {
-        let (w, h) = (203u16, 131u16);
-        let n = if kind == jpeg_encoder::ColorType::Luma {
-            1
-        } else {
-            3
-        };
-        let px: Vec<u8> = (0..w as usize * h as usize * n)
-            .map(|i| ((i * 7 + i / 611 * 13) % 251) as u8)
-            .collect();
-        let mut out = Vec::new();
-        let mut enc = jpeg_encoder::Encoder::new(&mut out, 85);
-        enc.set_progressive(progressive);
-        if restart > 0 {
-            enc.set_restart_interval(restart);
-        }
-        enc.encode(&px, w, h, kind).unwrap();
-        out
-    }
-
-    #[test]
-    fn every_block_of_good_jpegs_is_found() {
-        for progressive in [false, true] {
-            for restart in [0, 1, 5] {
-                for kind in [jpeg_encoder::ColorType::Luma, jpeg_encoder::ColorType::Rgb] {
-                    let j = jpeg(progressive, restart, kind);
-                    if let Err(e) = check(&j) {
-                        panic!("{progressive} {restart} {kind:?}: {}", e.en);
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn data_missing_inside_a_restart_interval_is_found() {
-        // The decoders resynchronise at the next RST marker and paint the rest of the interval
-        // gray; the walk knows how many blocks the interval must code.
-        let j = jpeg(false, 4, jpeg_encoder::ColorType::Rgb);
-        let rst: Vec<usize> = (0..j.len() - 1)
-            .filter(|&i| j[i] == 0xFF && (0xD0..=0xD7).contains(&j[i + 1]))
-            .collect();
-        assert!(rst.len() > 10);
-        let (a, b) = (rst[5] + 2, rst[6]);
-        let damaged = [&j[..a + 2], &j[a + (b - a) * 3 / 4..]].concat();
-        let e = check(&damaged).unwrap_err();
-        assert_eq!(e.code, "page.incomplete", "{}", e.en);
-        assert!(e.en.contains("of scan 1 runs out"), "{}", e.en);
-    }
-
-    #[test]
-    fn an_undefined_huffman_code_is_corrupt() {
-        let j = jpeg(false, 0, jpeg_encoder::ColorType::Luma);
-        let sos = (0..j.len())
-            .find(|&i| j[i] == 0xFF && j[i + 1] == 0xDA)
-            .unwrap();
-        let start = sos + 2 + usize::from(u16::from_be_bytes([j[sos + 2], j[sos + 3]]));
-        // All-ones bits (0xFF 0x00 stuffed) are no code of any table.
-        let mut bad = j[..start + 8].to_vec();
-        bad.extend([0xFF, 0x00].repeat(8));
-        bad.extend(&j[start + 8..]);
-        assert_eq!(check(&bad).unwrap_err().code, "page.corrupt");
-    }
-}
+#[path = "jpeg_scan_tests.rs"]
+pub(super) mod tests;

@@ -3,6 +3,7 @@
 
 mod encode;
 mod jpeg;
+mod jpeg_coverage;
 mod jpeg_scan;
 mod limits;
 mod png;
@@ -308,10 +309,14 @@ mod tests {
     #[test]
     fn a_decoder_that_panics_fails_the_file_not_the_batch() {
         // Found by fuzzing: the png crate panics on a palette of 53 bytes.
-        let bad = include_bytes!("../../../fuzz/regressions/page/png-palette-not-a-multiple-of-3.png");
+        let bad =
+            include_bytes!("../../../fuzz/regressions/page/png-palette-not-a-multiple-of-3.png");
         let mut sink = |_p: PreparedPage| Ok(());
         let p = crate::normalize::Profile::default();
-        assert_eq!(read_pages(bad, &p, &mut sink).unwrap_err().code, "page.corrupt");
+        assert_eq!(
+            read_pages(bad, &p, &mut sink).unwrap_err().code,
+            "page.corrupt"
+        );
         // Any panic under a decoder becomes an error for the file.
         let mut panics = |_p: PreparedPage| -> Result<(), PageError> { panic!("boom") };
         let png = {

@@ -47,7 +47,7 @@ fn header(b: &[u8]) -> Result<PngHeader, PageError> {
             }
             // The png crate panics on a palette whose length is not whole RGB triples
             // (found by fuzzing): refused here, before it is decoded.
-            (b"PLTE", _) if len == 0 || len % 3 != 0 || len > 768 => {
+            (b"PLTE", _) if len == 0 || !len.is_multiple_of(3) || len > 768 => {
                 return Err(PageError::new(
                     "page.corrupt",
                     format!("Tệp PNG hỏng: bảng màu dài {len} byte (phải là bội của 3, tối đa 768)"),

@@ -5,6 +5,7 @@ mod csv;
 mod decode;
 mod fields;
 pub mod mapping;
+mod prescan;
 mod sidecar;
 mod table;
 pub mod values;
@@ -493,10 +494,29 @@ pub fn read_register(path: &Path, mapping: &Mapping, limits: &Limits) -> Registe
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    match ext.as_str() {
+    // A spreadsheet library that panics on a file it did not foresee fails the register, never
+    // the batch (calamine panics on some malformed XLS records).
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match ext.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => xlsx::read(path, mapping, limits),
         _ => csv::read(path, mapping, limits),
-    }
+    }));
+    read.unwrap_or_else(|panic| {
+        let why = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_default();
+        let mut reg = Register::empty(path, "unknown");
+        reg.problems.push(
+            Problem::error(
+                "register.bad_workbook",
+                format!("Không đọc được sổ đăng ký: thư viện đọc bảng tính dừng ({why})"),
+                format!("Cannot read the register: the spreadsheet reader stopped ({why})"),
+            )
+            .in_file(file_name(path)),
+        );
+        reg
+    })
 }
 
 impl Register {

@@ -770,6 +770,37 @@ fn registers_over_the_cell_limits_are_refused() {
 }
 
 #[test]
+fn an_xlsx_copying_a_long_shared_string_into_every_cell_is_refused() {
+    // The string is stored once; calamine hands each cell its own copy. 100 cells of 30,000
+    // characters are 3 MB of text held; the workbook unpacks to far less than that.
+    let limits = Limits {
+        max_register_unpacked_bytes: 1024 * 1024,
+        ..Limits::default()
+    };
+    let long = "x".repeat(30_000);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Tháng 7").unwrap();
+    ws.write_string(0, 0, "Mã hồ sơ").unwrap();
+    for r in 1..=100 {
+        ws.write_string(r, 0, &long).unwrap();
+    }
+    let book = wb.save_to_buffer().unwrap();
+    let p = refused(&read_with("hoso.xlsx", &book, &limits)).clone();
+    assert!(
+        p.message_en
+            .contains("\"Tháng 7\", the text of the cells read comes to more than 1048576 bytes"),
+        "{}",
+        p.message_en
+    );
+    // Under the limit, the same workbook reads.
+    assert_eq!(
+        read_with("hoso.xlsx", &book, &Limits::default()).rows.len(),
+        100
+    );
+}
+
+#[test]
 fn a_register_over_the_byte_limit_is_refused_before_it_is_read() {
     let limits = Limits {
         max_register_bytes: 100,

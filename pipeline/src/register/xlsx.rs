@@ -1,7 +1,9 @@
 //! The batch register as a workbook (XLSX, XLS, XLSB, ODS via calamine): every sheet with a
 //! recognisable header row is read; dates, numbers and error cells become text for the cleaner.
-//! A zip-based workbook is measured unpacked before calamine opens it, and cells are counted.
+//! A zip-based workbook is measured unpacked and an ODS or XLS laid out on paper (`prescan`)
+//! before calamine opens it; cells are counted as they are read.
 
+use super::prescan::Refusal;
 use super::table::{self, Grid, GridRow};
 use super::{file_name, Mapping, Register};
 use crate::normalize::profile::Limits;
@@ -51,6 +53,16 @@ pub(crate) fn too_large(name: &str, vi: String, en: String) -> Problem {
     .in_file(name)
 }
 
+/// The workbook cannot be opened (the file named, the cause in both languages).
+fn bad_workbook(name: &str, vi: &str, en: &str) -> Problem {
+    Problem::error(
+        "register.bad_workbook",
+        format!("Không mở được bảng tính (tệp hỏng hoặc không phải XLSX/XLS/ODS): {vi}"),
+        format!("Cannot open the workbook (damaged, or not XLSX/XLS/ODS): {en}"),
+    )
+    .in_file(name)
+}
+
 /// Bytes a zip-based workbook (XLSX, XLSM, XLSB, ODS) unpacks to, counted by decompressing
 /// every entry (the sizes the zip declares are not trusted) and stopping as soon as `limit`
 /// is passed: Err names the entry where it was. Nothing is kept in memory. Entries the zip
@@ -93,18 +105,32 @@ enum CellsError {
 }
 
 /// Counts cells against the limits while they are read: each cell's characters against
-/// `max_cell_chars`, the register's cells against `max_register_cells`.
+/// `max_cell_chars`, the register's cells against `max_register_cells`, the text held
+/// against `max_register_unpacked_bytes` (a shared string is copied into every cell that
+/// names it: a few bytes of XML per cell can hold 32,767 characters each).
 struct Budget<'a> {
     limits: &'a Limits,
     name: &'a str,
     /// Cells of the register so far: each sheet counts the rectangle sohoa holds for it
     /// (its used rows, every column from A to its last used one).
     cells: u64,
+    /// Bytes of cell text held so far.
+    text: u64,
 }
 
 impl Budget<'_> {
-    fn cell(&self, sheet: &str, pos: (u32, u32), d: &Data) -> Result<(), CellsError> {
+    fn cell(&mut self, sheet: &str, pos: (u32, u32), d: &Data) -> Result<(), CellsError> {
         if let Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) = d {
+            self.text = self.text.saturating_add(s.len() as u64);
+            let limit = self.limits.max_register_unpacked_bytes;
+            if self.text > limit {
+                let (limit_vi, limit_en) = readable_bytes(limit);
+                return Err(CellsError::TooLarge(too_large(
+                    self.name,
+                    format!("với trang tính \"{sheet}\", chữ trong các ô đã đọc vượt quá {limit_vi} (limits.max_register_unpacked_bytes)"),
+                    format!("with sheet \"{sheet}\", the text of the cells read comes to more than {limit_en} (limits.max_register_unpacked_bytes)"),
+                )));
+            }
             let max = self.limits.max_cell_chars;
             // Bytes first: a string of n bytes never holds more than n characters.
             if s.len() > max && s.chars().count() > max {
@@ -171,7 +197,7 @@ fn sheet_cells(
     budget: &mut Budget,
 ) -> Result<SheetCells, CellsError> {
     let mut cells: SheetCells = Vec::new();
-    let mut push = |pos: (u32, u32), d: Data, budget: &Budget| {
+    let mut push = |pos: (u32, u32), d: Data, budget: &mut Budget| {
         budget.cell(sheet, pos, &d)?;
         cells.push((pos, d));
         // Counted while read, so a sheet of millions of cells stops at the limit.
@@ -246,17 +272,23 @@ pub(crate) fn read(path: &std::path::Path, mapping: &Mapping, limits: &Limits) -
             return reg;
         }
     }
+    // ODS and XLS are laid out whole when calamine opens them: measured first.
+    match super::prescan::check(&bytes, limits) {
+        Ok(()) => {}
+        Err(Refusal::TooLarge { vi, en }) => {
+            reg.problems.push(too_large(&name, vi, en));
+            return reg;
+        }
+        Err(Refusal::Damaged(d)) => {
+            reg.problems.push(bad_workbook(&name, &d.vi, &d.en));
+            return reg;
+        }
+    }
     let mut book = match open_workbook_auto_from_rs(Cursor::new(bytes)) {
         Ok(b) => b,
         Err(e) => {
-            reg.problems.push(
-                Problem::error(
-                    "register.bad_workbook",
-                    format!("Không mở được bảng tính (tệp hỏng hoặc không phải XLSX/XLS/ODS): {e}"),
-                    format!("Cannot open the workbook (damaged, or not XLSX/XLS/ODS): {e}"),
-                )
-                .in_file(name),
-            );
+            let e = e.to_string();
+            reg.problems.push(bad_workbook(&name, &e, &e));
             return reg;
         }
     };
@@ -285,6 +317,7 @@ pub(crate) fn read(path: &std::path::Path, mapping: &Mapping, limits: &Limits) -
         limits,
         name: &name,
         cells: 0,
+        text: 0,
     };
     let mut any = false;
     for sheet in wanted {
