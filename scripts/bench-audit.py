@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Fixity benchmark: `sohoa audit` re-hashing every bag against `sha256sum` over the same files.
 
-usage: python3 scripts/bench-audit.py [--pages 400] [--runs 5] [--out bench-out-audit]
+usage: python3 scripts/bench-audit.py [--pages 400] [--runs 5] [--out bench-out-audit] [--previous BIN]
+
+--previous BIN also times an earlier sohoa's audit of the same archive in the same runs.
 
 Generates a corpus (samples/generate.py), ingests it with --keep-originals (so the bags hold both
 the bundles and the scans), then alternates, warm cache, in the same session:
@@ -48,6 +50,7 @@ def main():
     ap.add_argument("--pages", type=int, default=400)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--out", default="bench-out-audit")
+    ap.add_argument("--previous", help="an earlier sohoa binary, timed alongside (before/after)")
     a = ap.parse_args()
     out = ROOT / a.out
     scans, archive = out / "scans", out / "archive"
@@ -66,7 +69,14 @@ def main():
     print(f"{len(files)} files, {size / 1e6:.1f} MB in {len(list((archive / 'bags').iterdir()))} bags")
     subprocess.run(["cat", *files], stdout=subprocess.DEVNULL, check=True)  # warm the cache once
     res = {"sohoa_fixity": [], "sohoa_wall": [], "sha1": [], "sha2": []}
+    if a.previous:
+        res.update({"previous_fixity": [], "previous_wall": []})
     for _ in range(a.runs):
+        if a.previous:
+            wall, p = timed([a.previous, "audit", "--archive", str(archive), "--no-index", "--json", "--jobs", "2"])
+            rep = json.loads(p.stdout)
+            res["previous_fixity"].append(rep["fixity"]["seconds"])
+            res["previous_wall"].append(wall)
         wall, p = timed([str(sohoa), "audit", "--archive", str(archive), "--no-index", "--json", "--jobs", "2"])
         rep = json.loads(p.stdout)
         assert rep["fixity"]["bags_checked"] > 0
@@ -86,6 +96,9 @@ def main():
     print(f"throughput sohoa fixity / sha256sum (1 process): {mbs['sohoa_fixity'] / mbs['sha1']:.2f}")
     print(f"throughput sohoa fixity / sha256sum (2 processes): {mbs['sohoa_fixity'] / mbs['sha2']:.2f}")
     print(f"whole audit (all checks + fixity) / sha256sum (1 process): {mbs['sohoa_wall'] / mbs['sha1']:.2f}")
+    if a.previous:
+        print(f"sohoa fixity / previous: throughput x{mbs['sohoa_fixity'] / mbs['previous_fixity']:.3f}; "
+              f"whole audit x{mbs['sohoa_wall'] / mbs['previous_wall']:.3f}")
 
 
 if __name__ == "__main__":

@@ -88,6 +88,10 @@ def expect(field: str, v: str) -> str:
         return str(int(re.sub(r"[.\s]|trang", "", v)))
     if field == "case_code":
         return re.sub(r"\s*([.\-/])\s*", r"\1", v)
+    if field == "applicant_id":
+        # docs/safety.md: identity numbers leave the bag only masked, first 4 and last 2 digits kept
+        d = re.sub(r"[\s.\-]", "", v)
+        return d[:4] + "*" * (len(d) - 6) + d[-2:] if len(d) > 6 else "*" * len(d)
     return v
 
 
@@ -127,6 +131,11 @@ def main() -> int:
                     mismatches.append(f"row {n} {field}: sohoa {got.get(field)!r}, here {expect(field, v)!r}")
         check(not mismatches, f"{name}: every value equals the independent reading"
               + ("".join("\n      " + m for m in mismatches[:10])))
+        clear = sorted({re.sub(r"[\s.\-]", "", v) for _, cells in expected_rows
+                        for h, v in zip(header, cells) if HEADERS.get(h) == "applicant_id" and v.strip()})
+        leaked = [d for d in clear if d in out.stdout.decode("utf-8", "replace")]
+        check(clear and not leaked, f"{name}: {len(clear)} identity numbers, none in the output in clear"
+              + (f" (leaked: {len(leaked)})" if leaked else ""))
         conv = report["conversions"]
         if legacy:
             # The originals kept are the cells as Windows-1252 shows the bytes; the text, iconv's.

@@ -43,8 +43,8 @@ pub fn load_rules(dir: Option<&Path>) -> Result<(RuleSet, Calendar), String> {
             let rules = RuleSet::load(d)?;
             let cal = d.join("calendar.toml");
             let calendar = if cal.is_file() {
-                let text =
-                    std::fs::read_to_string(&cal).map_err(|e| format!("{}: {e}", cal.display()))?;
+                let text = sohoa_pipeline::safe_fs::read_config(&cal)
+                    .map_err(|e| format!("{}: {e}", cal.display()))?;
                 Calendar::parse(&text, &cal.display().to_string())?
             } else {
                 Calendar::built_in()

@@ -270,7 +270,8 @@ impl RuleSet {
         paths.sort();
         let mut rules = Vec::new();
         for p in paths {
-            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let text = sohoa_pipeline::safe_fs::read_config(&p)
+                .map_err(|e| format!("{}: {e}", p.display()))?;
             rules.push(Rule::parse(&text, &p.display().to_string())?);
         }
         Ok(RuleSet { rules })

@@ -204,6 +204,14 @@ pub fn read_all(file: File, size: u64, limit: u64) -> Result<Vec<u8>, FsError> {
     Ok(out)
 }
 
+/// Reads a small text file the user names (a profile, a rule file, a calendar): a regular file
+/// (a link is followed: the user chose it), at most 1 MiB, UTF-8.
+pub fn read_config(path: &Path) -> Result<String, FsError> {
+    let bytes = read_limited(path, 1024 * 1024, Follow::Yes)?;
+    String::from_utf8(bytes)
+        .map_err(|_| FsError::Io(io::Error::new(io::ErrorKind::InvalidData, "not UTF-8 text")))
+}
+
 /// Checks a path relative to a folder (a bag, the archive): not empty, not absolute, no `..`,
 /// `.`, empty or `~`-prefixed parts, no NUL. Returns its parts.
 pub fn safe_parts(rel: &str) -> Result<Vec<&str>, FsError> {

@@ -130,7 +130,7 @@ impl Profile {
         let text = match name_or_path {
             "default" => DEFAULT.to_string(),
             "compact" => COMPACT.to_string(),
-            path => std::fs::read_to_string(Path::new(path)).map_err(|e| {
+            path => crate::safe_fs::read_config(Path::new(path)).map_err(|e| {
                 format!("cannot read profile {path}: {e} (built-in profiles: default, compact)")
             })?,
         };
