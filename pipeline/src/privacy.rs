@@ -134,13 +134,25 @@ pub fn mask(id: &str) -> String {
 }
 
 /// The text with every identity number masked (unchanged, and not copied, when it has none).
+/// Masking can change how the digits around a number group (a masked neighbour no longer
+/// joins a chain), so it is repeated until the text shows no number at all; each pass hides
+/// digits, so it ends.
 pub fn mask_ids(text: &str) -> Cow<'_, str> {
+    let mut masked = Cow::Borrowed(text);
+    while let Some(next) = mask_once(&masked) {
+        masked = Cow::Owned(next);
+    }
+    masked
+}
+
+/// One pass of [`mask_ids`]: None when the text shows no identity number.
+fn mask_once(text: &str) -> Option<String> {
     if text.bytes().filter(u8::is_ascii_digit).count() < 9 {
-        return Cow::Borrowed(text);
+        return None;
     }
     let found = find_ids(text);
     if found.is_empty() {
-        return Cow::Borrowed(text);
+        return None;
     }
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -150,7 +162,7 @@ pub fn mask_ids(text: &str) -> Cow<'_, str> {
         at = f.span.end;
     }
     out.push_str(&text[at..]);
-    Cow::Owned(out)
+    Some(out)
 }
 
 /// The text with every identity number masked, also runs of exactly 9 or 12 digits glued to
@@ -186,7 +198,8 @@ pub fn mask_ids_loose(text: &str) -> Cow<'_, str> {
         at = r.end;
     }
     out.push_str(&strict[at..]);
-    Cow::Owned(out)
+    // Masked runs may leave the digits beside them grouping into a number of their own.
+    Cow::Owned(mask_ids(&out).into_owned())
 }
 
 /// True for a 12-digit CCCD or a 9-digit CMND typed whole.
@@ -363,6 +376,12 @@ mod tests {
         let text = "04009 040090400";
         let masked = mask_ids(text);
         assert_eq!(masked, "04009 0400***00");
+        assert!(find_ids(&masked).is_empty(), "{masked}");
+        // Found by fuzzing: once the glued 9-digit run before it is masked, the chain after it
+        // reads as a number of its own, the very number masked further on.
+        let text = "D4.576800934 040 123.456.783 và 040 123.456.783";
+        let masked = mask_ids_loose(text);
+        assert_eq!(masked, "D4.5768***34 0401******83 và 0401******83");
         assert!(find_ids(&masked).is_empty(), "{masked}");
     }
 

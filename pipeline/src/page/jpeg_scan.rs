@@ -30,6 +30,9 @@ fn ran_out(scan: usize, done: u64, total: u64) -> PageError {
     )
 }
 
+/// Codes up to this many bits long are decoded with one table look-up (libjpeg's HUFF_LOOKAHEAD).
+const FAST_BITS: u32 = 9;
+
 /// A canonical Huffman table (ITU T.81 Annex C and F.2.2.3).
 #[derive(Clone)]
 struct Huffman {
@@ -38,6 +41,9 @@ struct Huffman {
     min: [i32; 17],
     first: [usize; 17],
     values: Vec<u8>,
+    /// For the next FAST_BITS bits: the length of the code they start with (high byte) and its
+    /// value (low byte); 0 when that code is longer (or not in the table).
+    fast: Vec<u16>,
 }
 
 impl Huffman {
@@ -47,12 +53,22 @@ impl Huffman {
             min: [0; 17],
             first: [0; 17],
             values: values.to_vec(),
+            fast: vec![0; 1 << FAST_BITS],
         };
         let (mut code, mut k) = (0i32, 0usize);
         for l in 1..=16 {
             let n = usize::from(counts[l - 1]);
             t.first[l] = k;
             t.min[l] = code;
+            if l as u32 <= FAST_BITS {
+                let spread = 1usize << (FAST_BITS - l as u32);
+                for (i, &value) in values.iter().enumerate().skip(k).take(n) {
+                    let at = (code as usize + i - k) * spread;
+                    if let Some(slots) = t.fast.get_mut(at..at + spread) {
+                        slots.fill((l as u16) << 8 | u16::from(value));
+                    }
+                }
+            }
             code += n as i32;
             k += n;
             if n > 0 {
@@ -72,39 +88,61 @@ impl Huffman {
 struct Bits<'a> {
     b: &'a [u8],
     pos: usize,
-    acc: u32,
-    n: u8,
+    /// The low `n` bits are the next bits of the data, first bit highest.
+    acc: u64,
+    n: u32,
 }
 
 impl Bits<'_> {
-    /// The next bit, or None when the segment's data has ended.
-    fn bit(&mut self) -> Option<u32> {
-        if self.n == 0 {
-            let &byte = self.b.get(self.pos)?;
+    /// Loads whole bytes until 57 or more bits wait, or the segment's data ends.
+    fn fill(&mut self) {
+        while self.n <= 56 {
+            let Some(&byte) = self.b.get(self.pos) else {
+                return;
+            };
             if byte == 0xFF {
                 match self.b.get(self.pos + 1) {
                     Some(0x00) => self.pos += 2,
-                    _ => return None,
+                    _ => return,
                 }
             } else {
                 self.pos += 1;
             }
-            self.acc = u32::from(byte);
-            self.n = 8;
+            self.acc = self.acc << 8 | u64::from(byte);
+            self.n += 8;
         }
-        self.n -= 1;
-        Some((self.acc >> self.n) & 1)
     }
 
+    /// The next `count` (at most 16) bits, or None when the segment's data ends first.
     fn bits(&mut self, count: u8) -> Option<u32> {
-        let mut v = 0;
-        for _ in 0..count {
-            v = (v << 1) | self.bit()?;
+        let count = u32::from(count);
+        if self.n < count {
+            self.fill();
+            if self.n < count {
+                return None;
+            }
         }
-        Some(v)
+        self.n -= count;
+        Some((self.acc >> self.n) as u32 & ((1u32 << count) - 1))
+    }
+
+    /// The next bit, or None when the segment's data has ended.
+    fn bit(&mut self) -> Option<u32> {
+        self.bits(1)
     }
 
     fn decode(&mut self, t: &Huffman) -> Result<Option<u8>, PageError> {
+        if self.n < FAST_BITS {
+            self.fill();
+        }
+        if self.n >= FAST_BITS {
+            let peek = (self.acc >> (self.n - FAST_BITS)) as usize & ((1 << FAST_BITS) - 1);
+            let hit = t.fast[peek];
+            if hit != 0 {
+                self.n -= u32::from(hit >> 8);
+                return Ok(Some(hit as u8));
+            }
+        }
         let mut code = 0i32;
         for l in 1..=16 {
             let Some(bit) = self.bit() else {
