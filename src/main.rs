@@ -51,7 +51,7 @@ enum Command {
     Ingest {
         /// Scan folder: one subfolder per case, optional register (hoso.xlsx, hoso.csv, ...).
         scans: PathBuf,
-        /// Archive folder (bags in ARCHIVE/bags/<case id>/).
+        /// Archive folder (bags in `ARCHIVE/bags/<case id>/`).
         #[arg(long, default_value = "archive")]
         archive: PathBuf,
         /// Cases processed in parallel (default: number of CPU cores).
@@ -185,7 +185,7 @@ pub struct OcrArgs {
     /// OCR of every page: auto (when Tesseract is installed), on (required), off.
     #[arg(long, env = "SOHOA_OCR", default_value = "auto", value_parser = ["auto", "on", "off"])]
     ocr: String,
-    /// Tesseract languages, joined by + (installed as tesseract-ocr-<lang>).
+    /// Tesseract languages, joined by + (installed as `tesseract-ocr-<lang>`).
     #[arg(long = "ocr-lang", default_value = "vie+eng")]
     ocr_lang: String,
     /// Seconds allowed for one page; a slower page is stored without text (a warning).

@@ -1,5 +1,5 @@
 //! Lines for people's terminals: everything printed that may hold text from registers or scans
-//! goes through [`say!`]/[`warn!`], which drop escape sequences and bidirectional overrides
+//! goes through `say!`/`warn!`, which drop escape sequences and bidirectional overrides
 //! (`sohoa_pipeline::neutralize::for_terminal`). JSON output is printed as is (serde escapes it).
 
 /// `println!` for text that may hold data: terminal controls removed.

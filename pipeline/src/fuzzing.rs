@@ -79,6 +79,11 @@ pub fn bag_tags(data: &[u8]) {
 pub fn identity_numbers(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let found = crate::privacy::find_ids(&text);
+    assert_eq!(
+        found,
+        crate::privacy::find_in_chains(&text),
+        "the quick scan missed a number"
+    );
     for f in &found {
         assert!(text.is_char_boundary(f.span.start) && text.is_char_boundary(f.span.end));
         assert!(matches!(f.digits.len(), 9 | 12), "{f:?}");

@@ -2,7 +2,7 @@
 //!
 //! scans -> [`discover`] -> [`register`] (metadata) -> [`page`] (decode, check, encode) ->
 //! [`pdfa`] (one PDF/A-2b bundle per case) -> [`bag`] (BagIt 1.0, SHA-256, PREMIS
-//! [`events`]) -> `ARCHIVE/bags/<case id>/`. [`ingest`] runs a whole batch; [`verify`]
+//! [`events`]) -> `ARCHIVE/bags/<case id>/`. [`ingest`] runs a whole batch; [`bag::verify`]
 //! re-checks every bag's fixity. It does not index or search: that is `sohoa-index`.
 
 // `Problem` is a plain ~130-byte record returned on rare error paths; boxing it would only

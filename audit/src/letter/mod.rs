@@ -21,7 +21,7 @@ pub struct Letter {
     pub parent_agency: Option<String>,
     /// The agency that writes the letter, e.g. "UBND xã Tân Hòa".
     pub agency_name: String,
-    /// Place name for "<place>, ngày ... tháng ... năm ...".
+    /// Place name for "`<place>`, ngày ... tháng ... năm ...".
     pub place: String,
     /// Date of the letter.
     pub date: Date,
@@ -57,7 +57,7 @@ pub enum LetterError {
     Pdf(String),
 }
 
-/// "xin-loi-<safe code>.pdf".
+/// `xin-loi-<safe code>.pdf`.
 pub fn file_name(case_code: &str) -> String {
     format!(
         "xin-loi-{}.pdf",

@@ -1,6 +1,6 @@
 //! One writer per archive: an exclusive advisory lock on `ARCHIVE/.sohoa.lock` held for the
 //! whole run, the archive's folders checked to be real folders (never links), and the
-//! recovery of what a killed run left (see [`super::version::recover`]).
+//! recovery of what a killed run left (see `version::recover`).
 
 use crate::problem::Problem;
 use crate::safe_fs;

@@ -189,10 +189,10 @@ pub(super) fn could_be_unicode(s: &str) -> bool {
 ///
 /// In detail:
 /// - "not legacy-encoded": [`detect`] does not recognise it, it has combining marks (decomposed
-///   Unicode), or it [could be Unicode](could_be_unicode);
+///   Unicode), or it could be Unicode (`could_be_unicode`);
 /// - a decoding must also leave no invalid word holding a char of another legacy encoding, and
 ///   its words must be lower case, upper case or capitalised (TCVN3 toned letters fit any case);
-/// - text [readable as Unicode letter by letter](latin1_only) needs two changed words: one
+/// - text readable as Unicode letter by letter (`latin1_only`) needs two changed words: one
 ///   ("kÊc", TCVN3 "kấc") is too little to say it is not Unicode, so a lone "NguyÔn" stays;
 /// - of the candidates that pass, the one leaving the fewest non-ASCII chars unexplained (passed
 ///   through), then the fewest words with non-ASCII letters that are not syllables

@@ -3,6 +3,7 @@
 
 mod encode;
 mod jpeg;
+mod jpeg_bits;
 mod jpeg_coverage;
 mod jpeg_scan;
 mod limits;

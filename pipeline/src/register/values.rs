@@ -86,7 +86,7 @@ fn iso(day: Date, t: Option<Time>) -> String {
 /// "ngày 01/07/2025". Two-digit years pivot at 50: `yy < 50` is 20yy, otherwise 19yy, so "1/7/49" is
 /// 2049 and "1/7/50" is 1950 (and "25-07-01" is 25 July 2001: two-digit forms are always day first).
 /// A time may follow (after a space or `T`, optionally after "lúc") or precede the date: `HH:MM`,
-/// `HH:MM:SS`, `HH:MM:SS.fff` (fraction dropped), "14h30", "14h", "8h05", "8 giờ 30 [phút]", and 12-hour
+/// `HH:MM:SS`, `HH:MM:SS.fff` (fraction dropped), "14h30", "14h", "8h05", "8 giờ 30 \[phút\]", and 12-hour
 /// forms with AM/PM or SA/CH (sáng/chiều). A trailing "+07:00" is accepted; any other offset or `Z` gives
 /// None. A value that is an Excel serial typed as text (5-digit integer part, 10000-99999, optional
 /// fraction after `.` or `,`) goes through [`excel_serial`] (1900 system). Anything else, impossible
