@@ -17,26 +17,20 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
         opts,
         &|c| {
             let line = match (c.status, lang) {
-                ("added", Lang::Vi) => format!(
-                    "  ✓ {} v{}: {}/{} trang có chữ, độ tin cậy trung bình {}",
-                    c.case_id,
-                    c.version.unwrap_or(0),
-                    c.ocr_pages,
-                    c.pages,
-                    c.ocr_confidence
-                        .map(|v| v.to_string())
-                        .unwrap_or("-".into())
-                ),
-                ("added", Lang::En) => format!(
-                    "  ✓ {} v{}: {}/{} pages with text, mean confidence {}",
-                    c.case_id,
-                    c.version.unwrap_or(0),
-                    c.ocr_pages,
-                    c.pages,
-                    c.ocr_confidence
-                        .map(|v| v.to_string())
-                        .unwrap_or("-".into())
-                ),
+                ("added", lang) => {
+                    let confidence = c.ocr_confidence.map_or("-".into(), |v| v.to_string());
+                    let (pages, mean) = match lang {
+                        Lang::Vi => ("trang có chữ", "độ tin cậy trung bình"),
+                        Lang::En => ("pages with text", "mean confidence"),
+                    };
+                    format!(
+                        "  ✓ {} v{}: {}/{} {pages}, {mean} {confidence}",
+                        c.case_id,
+                        c.version.unwrap_or(0),
+                        c.ocr_pages,
+                        c.pages,
+                    )
+                }
                 ("skipped", Lang::Vi) => format!("  = {}: đã có lớp chữ, giữ nguyên", c.case_id),
                 ("skipped", Lang::En) => format!("  = {}: already has text, unchanged", c.case_id),
                 (_, _) => format!("  ✗ {}", c.case_id),

@@ -2,7 +2,7 @@
 //! streamed PDF/A-2b bundle, check it, write metadata and events, and commit the bag
 //! atomically (a changed case's old bag is moved to `versions/`, never overwritten).
 
-use super::outcome::{failed, interrupted, shown_folder};
+use super::outcome::{failed, interrupted, nothing_stored, shown_folder};
 use super::sources::{fingerprint, intake_digest, original_rel, scan_file_problem};
 use super::{identity, version, CaseResult, CaseStatus, Plan, Run};
 use crate::bag::BagBuilder;
@@ -90,20 +90,10 @@ pub(super) fn process(plan: &Plan, run: &Run) -> CaseResult {
                 progress.file_done(folder);
             }
             return CaseResult {
-                folder: shown_folder(plan),
                 case_id: id.clone(),
-                status: CaseStatus::Skipped,
                 version: Some(*version),
                 bag: Some(format!("bags/{id}")),
-                previous_version: None,
-                pages: 0,
-                bytes: 0,
-                metadata_status: None,
-                normalized: Default::default(),
-                ocr_pages: 0,
-                ocr_confidence: None,
-                warnings: Vec::new(),
-                errors: Vec::new(),
+                ..nothing_stored(plan, CaseStatus::Skipped)
             };
         }
     }

@@ -11,6 +11,15 @@ pub(super) fn failed(plan: &Plan, errors: Vec<Problem>, warnings: Vec<Problem>) 
         CaseStatus::Failed
     };
     CaseResult {
+        warnings,
+        errors,
+        ..nothing_stored(plan, status)
+    }
+}
+
+/// A case's result before anything of it is stored: no bag, no pages, no problems.
+pub(super) fn nothing_stored(plan: &Plan, status: CaseStatus) -> CaseResult {
+    CaseResult {
         folder: shown_folder(plan),
         case_id: plan.case_id.clone(),
         status,
@@ -23,8 +32,8 @@ pub(super) fn failed(plan: &Plan, errors: Vec<Problem>, warnings: Vec<Problem>) 
         normalized: Default::default(),
         ocr_pages: 0,
         ocr_confidence: None,
-        warnings,
-        errors,
+        warnings: Vec::new(),
+        errors: Vec::new(),
     }
 }
 
