@@ -1,12 +1,12 @@
 //! `sohoa audit`: checks the archive (đúng, đủ, sạch, sống), prints the findings for people or as
 //! JSON, writes the HTML/CSV reports, and exits 1 when there are errors (for gating).
 
-use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
+use crate::exit::{CannotRun, Done, Ran};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use sohoa_archive::problem::Lang;
 use sohoa_audit::audit::{self, Fixity, Options};
 use sohoa_audit::finding::{AuditReport, Criterion};
-use sohoa_pipeline::problem::Lang;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -48,25 +48,23 @@ pub struct AuditArgs {
 }
 
 /// Today in Vietnam, or the date given.
-pub fn as_of(given: Option<&str>, lang: Lang) -> Result<time::Date, u8> {
+pub fn as_of(given: Option<&str>, lang: Lang) -> Result<time::Date, CannotRun> {
     match given {
         None => Ok(time::OffsetDateTime::now_utc()
-            .to_offset(sohoa_pipeline::VN_OFFSET)
+            .to_offset(sohoa_archive::VN_OFFSET)
             .date()),
         Some(s) => sohoa_audit::calendar::parse_date(s)
             .or_else(|| {
-                sohoa_pipeline::record::parse_date(s)
-                    .and_then(|d| sohoa_audit::calendar::parse_date(&d))
+                sohoa_archive::values::date(s).and_then(|d| sohoa_audit::calendar::parse_date(&d))
             })
             .ok_or_else(|| {
-                warn!(
+                cannot!(
                     "{}: \"{s}\"",
                     lang.pick(
                         "Ngày không hợp lệ (YYYY-MM-DD hoặc DD/MM/YYYY)",
                         "Invalid date (YYYY-MM-DD or DD/MM/YYYY)"
                     )
-                );
-                EXIT_CANNOT_RUN
+                )
             }),
     }
 }
@@ -81,10 +79,8 @@ fn percent(s: &str) -> Option<f64> {
         .filter(|p| *p > 0.0 && *p <= 100.0)
 }
 
-pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
-    if !crate::outputs::archive_present(&a.archive, lang) {
-        return EXIT_CANNOT_RUN;
-    }
+pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> Ran {
+    crate::outputs::archive_present(&a.archive, lang)?;
     let fixity = match (&a.sample, a.no_fixity) {
         (_, true) => Fixity::None,
         (None, false) => Fixity::All,
@@ -92,21 +88,17 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
             Some(p) if p >= 100.0 => Fixity::All,
             Some(p) => Fixity::Sample(p),
             None => {
-                warn!(
+                return Err(cannot!(
                     "{}: \"{s}\"",
                     lang.pick(
                         "--sample cần một tỷ lệ từ 0 đến 100 (ví dụ 10%)",
                         "--sample needs a share between 0 and 100 (e.g. 10%)"
                     )
-                );
-                return EXIT_CANNOT_RUN;
+                ));
             }
         },
     };
-    let as_of = match as_of(a.as_of.as_deref(), lang) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
+    let as_of = as_of(a.as_of.as_deref(), lang)?;
     let opts = Options {
         rules_dir: a.rules.clone(),
         fixity,
@@ -143,8 +135,10 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
         Ok(r) => r,
         Err(e) => {
             bar.finish_and_clear();
-            warn!("{}: {e}", lang.pick("Không kiểm tra được", "Cannot audit"));
-            return EXIT_CANNOT_RUN;
+            return Err(cannot!(
+                "{}: {e}",
+                lang.pick("Không kiểm tra được", "Cannot audit")
+            ));
         }
     };
     bar.finish_and_clear();
@@ -156,7 +150,7 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
         out.write(p, sohoa_audit::tables::audit_csv(&report));
     }
     if out.failed {
-        return EXIT_CANNOT_RUN;
+        return Err(CannotRun::said());
     }
     if a.json {
         println!(
@@ -167,9 +161,9 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> u8 {
         print_human(&report, lang);
     }
     if report.has_errors() {
-        EXIT_PARTIAL
+        Ok(Done::Partial)
     } else {
-        EXIT_OK
+        Ok(Done::Ok)
     }
 }
 

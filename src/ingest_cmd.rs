@@ -1,13 +1,13 @@
 //! `sohoa ingest`: runs the pipeline over a scan folder and prints the summary (people)
 //! or the report (JSON). Exit 0 when every case is stored or unchanged, 1 when some failed.
 
+use crate::exit::{Done, Ran};
 use crate::progress::Bar;
-use crate::{EXIT_CANNOT_RUN, EXIT_INTERRUPTED, EXIT_OK, EXIT_PARTIAL};
-use sohoa_pipeline::ingest::{ingest, CaseStatus, Options};
-use sohoa_pipeline::problem::Lang;
+use sohoa_archive::problem::Lang;
+use sohoa_ingest::{ingest, CaseStatus, Options};
 use std::path::Path;
 
-pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
+pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> Ran {
     let bar = Bar::new(lang, json);
     // The index names likely duplicates and is brought level at the end, under the lock.
     let catalog = sohoa_index::Catalog::open(&opts.archive);
@@ -16,12 +16,11 @@ pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
     let report = match result {
         Ok(r) => r,
         Err(problem) => {
-            warn!(
+            return Err(cannot!(
                 "{}: {}",
                 lang.pick("Không thể chạy", "Cannot run"),
                 problem.render(lang)
-            );
-            return EXIT_CANNOT_RUN;
+            ));
         }
     };
     if json {
@@ -36,9 +35,9 @@ pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> u8 {
         }
     }
     match report.exit_code() {
-        0 => EXIT_OK,
-        130 => EXIT_INTERRUPTED,
-        _ => EXIT_PARTIAL,
+        0 => Ok(Done::Ok),
+        130 => Ok(Done::Interrupted),
+        _ => Ok(Done::Partial),
     }
 }
 
@@ -46,7 +45,7 @@ fn mb(bytes: u64) -> String {
     format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }
 
-fn print_summary(r: &sohoa_pipeline::ingest::BatchReport, lang: Lang) {
+fn print_summary(r: &sohoa_ingest::BatchReport, lang: Lang) {
     for c in &r.cases {
         let v = c.version.map(|v| format!("v{v}")).unwrap_or_default();
         let line = match (c.status, lang) {

@@ -1,24 +1,21 @@
 //! `sohoa inspect FILE...`: what normalization would do to each page (skew angle, borders,
 //! blank score, colour content, DPI decision, how it would be stored), writing nothing.
 
-use crate::{EXIT_OK, EXIT_PARTIAL};
-use sohoa_pipeline::normalize::inspect;
-use sohoa_pipeline::problem::Lang;
-use sohoa_pipeline::safe_fs::Follow;
+use crate::exit::{Done, Ran};
+use sohoa_archive::problem::Lang;
+use sohoa_archive::safe_fs::Follow;
+use sohoa_imaging::inspect;
 use std::path::PathBuf;
 
-pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> u8 {
-    let profile = match crate::load_profile(profile, lang) {
-        Ok(p) => p,
-        Err(code) => return code,
-    };
+pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> Ran {
+    let profile = crate::load_profile(profile, lang)?;
     let mut results = Vec::new();
     let mut failed = false;
     for f in files {
         // Shown masked; read as a regular file within the profile's limit (a FIFO never blocks).
-        let name = sohoa_pipeline::privacy::mask_ids_loose(&f.display().to_string()).into_owned();
+        let name = sohoa_archive::privacy::mask_ids_loose(&f.display().to_string()).into_owned();
         let limit = profile.limits.max_file_bytes;
-        let outcome = sohoa_pipeline::safe_fs::read_limited(f, limit, Follow::Yes)
+        let outcome = sohoa_archive::safe_fs::read_limited(f, limit, Follow::Yes)
             .map_err(|e| lang.pick(&e.vi(), &e.en()).to_string())
             .and_then(|b| inspect(&b, &profile).map_err(|e| e.into_problem(&name).render(lang)));
         match outcome {
@@ -42,13 +39,13 @@ pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> u8 {
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
     }
     if failed {
-        EXIT_PARTIAL
+        Ok(Done::Partial)
     } else {
-        EXIT_OK
+        Ok(Done::Ok)
     }
 }
 
-fn print_file(name: &str, pages: &[sohoa_pipeline::normalize::Inspection], lang: Lang) {
+fn print_file(name: &str, pages: &[sohoa_imaging::Inspection], lang: Lang) {
     say!("{name}");
     for p in pages {
         let n = p.normalization.clone().unwrap_or_default();

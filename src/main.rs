@@ -3,6 +3,8 @@
 
 #[macro_use]
 mod term;
+#[macro_use]
+mod exit;
 mod audit_cmd;
 mod ingest_cmd;
 mod inspect_cmd;
@@ -16,16 +18,9 @@ mod verify_cmd;
 mod withdraw_cmd;
 
 use clap::{Parser, Subcommand};
-use sohoa_pipeline::problem::Lang;
+use sohoa_archive::problem::Lang;
 use std::path::PathBuf;
 use std::process::ExitCode;
-
-/// Exit codes (docs/cli.md): 0 all good; 1 partial or invalid; 2 cannot run.
-pub const EXIT_OK: u8 = 0;
-pub const EXIT_PARTIAL: u8 = 1;
-pub const EXIT_CANNOT_RUN: u8 = 2;
-/// Stopped on request (Ctrl-C, SIGTERM) after reporting what was stored: 128 + SIGINT.
-pub const EXIT_INTERRUPTED: u8 = 130;
 
 #[derive(Parser)]
 #[command(
@@ -194,9 +189,9 @@ pub struct OcrArgs {
 }
 
 impl OcrArgs {
-    pub fn settings(&self) -> sohoa_pipeline::ocr::Settings {
-        use sohoa_pipeline::ocr::Mode;
-        sohoa_pipeline::ocr::Settings {
+    pub fn settings(&self) -> sohoa_ocr::Settings {
+        use sohoa_ocr::Mode;
+        sohoa_ocr::Settings {
             mode: match self.ocr.as_str() {
                 "on" => Mode::On,
                 "off" => Mode::Off,
@@ -204,21 +199,21 @@ impl OcrArgs {
             },
             languages: self.ocr_lang.clone(),
             timeout: std::time::Duration::from_secs_f64(self.ocr_timeout.clamp(0.001, 86_400.0)),
+            ..Default::default()
         }
     }
 }
 
 /// Loads a normalization profile, or says why it cannot be used (exit code 2).
-pub fn load_profile(name: &str, lang: Lang) -> Result<sohoa_pipeline::normalize::Profile, u8> {
-    sohoa_pipeline::normalize::Profile::load(name).map_err(|e| {
-        eprintln!(
+pub fn load_profile(name: &str, lang: Lang) -> Result<sohoa_imaging::Profile, exit::CannotRun> {
+    sohoa_imaging::Profile::load(name).map_err(|e| {
+        cannot!(
             "{}: {e}",
             lang.pick(
                 "Hồ sơ chuẩn hóa không dùng được",
                 "Unusable normalization profile"
             )
-        );
-        EXIT_CANNOT_RUN
+        )
     })
 }
 
@@ -277,7 +272,7 @@ fn main() -> ExitCode {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
-    let code = match cli.command {
+    let ran = match cli.command {
         Command::Ingest {
             scans,
             archive,
@@ -296,7 +291,7 @@ fn main() -> ExitCode {
             json,
         } => match load_profile(&profile, lang) {
             Ok(profile) => {
-                let opts = sohoa_pipeline::ingest::Options {
+                let opts = sohoa_ingest::Options {
                     archive,
                     jobs: jobs.unwrap_or_else(default_jobs).max(1),
                     keep_originals,
@@ -310,14 +305,14 @@ fn main() -> ExitCode {
                     batch,
                     // The reason goes into events and reports: identity numbers masked.
                     replace: replace.then(|| {
-                        sohoa_pipeline::privacy::mask_ids_loose(&reason.unwrap_or_default())
+                        sohoa_archive::privacy::mask_ids_loose(&reason.unwrap_or_default())
                             .into_owned()
                     }),
                     cancel: Some(stop_on_signals()),
                 };
                 ingest_cmd::run(&scans, &opts, json, lang)
             }
-            Err(code) => code,
+            Err(cannot) => Err(cannot),
         },
         Command::Ocr {
             archive,
@@ -329,8 +324,8 @@ fn main() -> ExitCode {
         } => {
             let mut settings = ocr.settings();
             // Asked for explicitly: OCR is required here.
-            settings.mode = sohoa_pipeline::ocr::Mode::On;
-            let opts = sohoa_pipeline::ingest::OcrOptions {
+            settings.mode = sohoa_ocr::Mode::On;
+            let opts = sohoa_ingest::OcrOptions {
                 archive,
                 jobs: jobs.unwrap_or_else(default_jobs).max(1),
                 settings,
@@ -369,5 +364,5 @@ fn main() -> ExitCode {
             json,
         } => withdraw_cmd::run(&archive, &case, &reason, json, lang),
     };
-    ExitCode::from(code)
+    ExitCode::from(exit::code(ran))
 }

@@ -1,11 +1,11 @@
 //! `sohoa ocr`: adds a text layer and page texts to bags already in the archive (a new version
 //! of each bag that had none), then brings the search index up to date.
 
-use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
-use sohoa_pipeline::ingest::{ocr_archive, OcrOptions};
-use sohoa_pipeline::problem::Lang;
+use crate::exit::{Done, Ran};
+use sohoa_archive::problem::Lang;
+use sohoa_ingest::{ocr_archive, OcrOptions};
 
-pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
+pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> Ran {
     let bar = indicatif::ProgressBar::new_spinner();
     if json {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -36,9 +36,9 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
                 (_, _) => format!("  ✗ {}", c.case_id),
             };
             if !json {
-                bar.println(sohoa_pipeline::neutralize::for_terminal(&line));
+                bar.println(sohoa_archive::neutralize::for_terminal(&line));
                 for p in c.errors.iter().chain(&c.warnings) {
-                    bar.println(sohoa_pipeline::neutralize::for_terminal(&format!(
+                    bar.println(sohoa_archive::neutralize::for_terminal(&format!(
                         "      {}",
                         p.render(lang)
                     )));
@@ -51,8 +51,7 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
     let report = match report {
         Ok(r) => r,
         Err(p) => {
-            warn!("{}", p.render(lang));
-            return EXIT_CANNOT_RUN;
+            return Err(cannot!("{}", p.render(lang)));
         }
     };
     if json {
@@ -93,10 +92,10 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> u8 {
         }
     }
     if report.interrupted {
-        crate::EXIT_INTERRUPTED
+        Ok(Done::Interrupted)
     } else if report.failed > 0 {
-        EXIT_PARTIAL
+        Ok(Done::Partial)
     } else {
-        EXIT_OK
+        Ok(Done::Ok)
     }
 }

@@ -1,24 +1,24 @@
 //! What `sohoa audit` and `sohoa report` share around their outputs: the archive must be there,
 //! and every file they write is written whole (atomically) or reported to people as not written.
 
+use crate::exit::CannotRun;
+use sohoa_archive::problem::Lang;
 use sohoa_audit::tables::write_atomic;
-use sohoa_pipeline::problem::Lang;
 use std::path::Path;
 
-/// Whether `archive` holds bags; says so on standard error when not.
-pub fn archive_present(archive: &Path, lang: Lang) -> bool {
-    let ok = archive.join("bags").is_dir();
-    if !ok {
-        warn!(
-            "{} {}",
-            lang.pick(
-                "Không tìm thấy kho lưu trữ (thiếu thư mục bags/):",
-                "Archive not found (no bags/ folder):"
-            ),
-            archive.display()
-        );
+/// `archive` must hold bags: why the command cannot run when it does not.
+pub fn archive_present(archive: &Path, lang: Lang) -> Result<(), CannotRun> {
+    if archive.join("bags").is_dir() {
+        return Ok(());
     }
-    ok
+    Err(cannot!(
+        "{} {}",
+        lang.pick(
+            "Không tìm thấy kho lưu trữ (thiếu thư mục bags/):",
+            "Archive not found (no bags/ folder):"
+        ),
+        archive.display()
+    ))
 }
 
 /// Writes output files, remembering whether any could not be written.

@@ -2,8 +2,8 @@
 //! when standard error is not a terminal or when JSON goes to standard output.
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use sohoa_pipeline::ingest::{CaseResult, CaseStatus, Progress};
-use sohoa_pipeline::problem::Lang;
+use sohoa_archive::problem::Lang;
+use sohoa_ingest::{CaseResult, CaseStatus, Progress};
 
 pub struct Bar {
     bar: ProgressBar,
@@ -46,7 +46,7 @@ impl Progress for Bar {
 
     fn file_done(&self, folder: &str) {
         self.bar
-            .set_message(sohoa_pipeline::neutralize::for_terminal(folder).into_owned());
+            .set_message(sohoa_archive::neutralize::for_terminal(folder).into_owned());
         self.bar.inc(1);
     }
 

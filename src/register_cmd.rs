@@ -1,10 +1,10 @@
 //! `sohoa register check FILE`: how a register (XLSX/XLS/ODS/CSV) is read: encoding, sheets,
 //! header row, how each column maps to a field, which rows fail and why, legacy text converted.
 
-use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
-use sohoa_pipeline::privacy::mask_ids_loose;
-use sohoa_pipeline::problem::Lang;
-use sohoa_pipeline::register::{self, field_label, MappedBy, Mapping, Register};
+use crate::exit::{CannotRun, Done, Ran};
+use sohoa_archive::privacy::mask_ids_loose;
+use sohoa_archive::problem::Lang;
+use sohoa_register::{self as register, field_label, MappedBy, Mapping, Register};
 use std::path::PathBuf;
 
 #[derive(clap::Args)]
@@ -27,14 +27,13 @@ pub struct CheckArgs {
 
 const SHOWN: usize = 50;
 
-pub fn check(args: &CheckArgs, lang: Lang) -> u8 {
+pub fn check(args: &CheckArgs, lang: Lang) -> Ran {
     if !args.file.is_file() {
-        warn!(
+        return Err(cannot!(
             "{} {}",
             lang.pick("Không tìm thấy tệp", "File not found:"),
             args.file.display()
-        );
-        return EXIT_CANNOT_RUN;
+        ));
     }
     let mapping_path = args.mapping.clone().or_else(|| {
         let p = args.file.with_file_name(register::MAPPING_NAME);
@@ -44,8 +43,7 @@ pub fn check(args: &CheckArgs, lang: Lang) -> u8 {
         Some(p) => match Mapping::load(p) {
             Ok(m) => m,
             Err(e) => {
-                warn!("{}", e.render(lang));
-                return EXIT_CANNOT_RUN;
+                return Err(cannot!("{}", e.render(lang)));
             }
         },
         None => Mapping::default(),
@@ -58,11 +56,11 @@ pub fn check(args: &CheckArgs, lang: Lang) -> u8 {
         print_human(&reg, &mapping, args.all, lang);
     }
     if unreadable {
-        EXIT_CANNOT_RUN
+        Err(CannotRun::said())
     } else if reg.problems.is_empty() {
-        EXIT_OK
+        Ok(Done::Ok)
     } else {
-        EXIT_PARTIAL
+        Ok(Done::Partial)
     }
 }
 
@@ -101,7 +99,7 @@ fn print_json(reg: &Register, mapping: &Mapping, rows: bool) {
                     m.iter()
                         .map(|(k, v)| {
                             let v = if k == "applicant_id" {
-                                sohoa_pipeline::privacy::mask(v)
+                                sohoa_archive::privacy::mask(v)
                             } else {
                                 mask_ids_loose(v).into_owned()
                             };
@@ -281,7 +279,7 @@ fn print_human(reg: &Register, mapping: &Mapping, all: bool, lang: Lang) {
                 "  {at}: \"{}\" -> \"{}\" ({})",
                 mask_ids_loose(&c.original),
                 mask_ids_loose(&c.text),
-                c.encoding.name()
+                sohoa_register::record::encoding_name(&c.encoding)
             );
         }
         if conversions.len() > limit {

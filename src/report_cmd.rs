@@ -1,13 +1,12 @@
 //! `sohoa report`: the Biểu 06/VPCP/KSTT figures for a period (optionally by agency, sector or
 //! procedure) as a table, JSON, HTML, XLSX and CSV, the late cases, and one apology letter each.
 
-use crate::{EXIT_CANNOT_RUN, EXIT_OK};
+use crate::exit::{CannotRun, Done, Ran};
 use clap::Args;
+use sohoa_archive::problem::Lang;
 use sohoa_audit::case::load_archive;
-use sohoa_audit::letter::{Letter, LetterFont};
+use sohoa_audit::letter::{late, LetterFont};
 use sohoa_audit::stats::{self, GroupBy, Period, StatsReport};
-use sohoa_audit::tables::write_atomic;
-use sohoa_pipeline::problem::Lang;
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -51,44 +50,35 @@ pub struct ReportArgs {
     jobs: Option<usize>,
 }
 
-fn date_arg(s: Option<&str>, lang: Lang) -> Result<Option<time::Date>, u8> {
+fn date_arg(s: Option<&str>, lang: Lang) -> Result<Option<time::Date>, CannotRun> {
     match s {
         None => Ok(None),
         Some(s) => crate::audit_cmd::as_of(Some(s), lang).map(Some),
     }
 }
 
-pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
-    if !crate::outputs::archive_present(&a.archive, lang) {
-        return EXIT_CANNOT_RUN;
-    }
-    let (from, to, letter_date) = match (
-        date_arg(a.from.as_deref(), lang),
-        date_arg(a.to.as_deref(), lang),
-        date_arg(a.letter_date.as_deref(), lang),
-    ) {
-        (Ok(f), Ok(t), Ok(l)) => (f, t, l),
-        _ => return EXIT_CANNOT_RUN,
-    };
+pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
+    crate::outputs::archive_present(&a.archive, lang)?;
+    let from = date_arg(a.from.as_deref(), lang)?;
+    let to = date_arg(a.to.as_deref(), lang)?;
+    let letter_date = date_arg(a.letter_date.as_deref(), lang)?;
     let (rules, calendar) = match sohoa_audit::audit::load_rules(a.rules.as_deref()) {
         Ok(x) => x,
         Err(e) => {
-            warn!(
+            return Err(cannot!(
                 "{}: {e}",
                 lang.pick("Tệp quy tắc không dùng được", "Unusable rule file")
-            );
-            return EXIT_CANNOT_RUN;
+            ));
         }
     };
     let jobs = a.jobs.unwrap_or_else(crate::default_jobs).max(1);
     let bags = match load_archive(&a.archive, jobs) {
         Ok(b) => b,
         Err(e) => {
-            warn!(
+            return Err(cannot!(
                 "{}: {e}",
                 lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
-            );
-            return EXIT_CANNOT_RUN;
+            ));
         }
     };
     let records: Vec<(&str, &sohoa_audit::case::Record)> = bags
@@ -96,7 +86,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
         .filter_map(|b| Some((b.id.as_str(), b.record.as_ref().ok()?)))
         .collect();
     let today = time::OffsetDateTime::now_utc()
-        .to_offset(sohoa_pipeline::VN_OFFSET)
+        .to_offset(sohoa_archive::VN_OFFSET)
         .date();
     let earliest = records
         .iter()
@@ -119,11 +109,10 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
         },
     };
     if period.to < period.from {
-        warn!(
+        return Err(cannot!(
             "{}",
             lang.pick("--to phải sau --from", "--to must be after --from")
-        );
-        return EXIT_CANNOT_RUN;
+        ));
     }
     let report = stats::report(&a.archive, &records, &period, &rules, &calendar);
     let mut out = crate::outputs::Outputs::new(lang);
@@ -187,12 +176,13 @@ pub fn run(a: &ReportArgs, lang: Lang) -> u8 {
         }
     }
     if out.failed {
-        EXIT_CANNOT_RUN
+        Err(CannotRun::said())
     } else {
-        EXIT_OK
+        Ok(Done::Ok)
     }
 }
 
+/// The apology letters for the late cases; Err when some could not be written (said).
 fn write_letters(
     report: &StatsReport,
     records: &[(&str, &sohoa_audit::case::Record)],
@@ -202,7 +192,8 @@ fn write_letters(
     calendar: &sohoa_audit::calendar::Calendar,
     lang: Lang,
 ) -> Result<usize, ()> {
-    if report.late.is_empty() {
+    let letters = late::letters(report, records, date, a.new_due_days, calendar);
+    if letters.is_empty() {
         return Ok(0);
     }
     let font = LetterFont::find(a.font.as_deref()).map_err(|e| {
@@ -214,84 +205,22 @@ fn write_letters(
             )
         );
     })?;
-    let by_id: std::collections::HashMap<&str, &sohoa_audit::case::Record> =
-        records.iter().copied().collect();
-    let mut n = 0;
-    let mut failed = false;
-    for l in &report.late {
-        let r = by_id.get(l.case_id.as_str());
-        let parse = |s: &str| sohoa_audit::calendar::parse_date(s);
-        let (Some(received), Some(due)) = (parse(&l.received), parse(&l.due)) else {
-            continue;
-        };
-        let resolved = l.resolved.as_deref().and_then(parse);
-        let agency = l
-            .agency_name
-            .clone()
-            .unwrap_or_else(|| "Bộ phận Một cửa".into());
-        let letter = Letter {
-            parent_agency: None,
-            place: place_of(&agency),
-            agency_name: agency,
-            date,
-            case_code: l.case_code.clone().unwrap_or_else(|| l.case_id.clone()),
-            applicant_name: l.applicant_name.clone().unwrap_or_else(|| "Ông/Bà".into()),
-            procedure_name: l
-                .procedure_name
-                .clone()
-                .or_else(|| r.and_then(|r| r.hoso.title.clone()))
-                .unwrap_or_default(),
-            received,
-            due,
-            new_due: resolved.unwrap_or_else(|| calendar.add_working_days(date, a.new_due_days)),
-            resolved,
-            working_days_late: l.working_days_late,
-            reason: None,
-        };
-        let path = dir.join(sohoa_audit::letter::file_name(&letter.case_code));
-        let written = sohoa_audit::letter::render(&letter, &font)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| write_atomic(&path, &bytes).map_err(|e| e.to_string()));
-        match written {
-            Ok(()) => n += 1,
-            Err(e) => {
-                warn!(
-                    "{} {}: {e}",
-                    lang.pick(
-                        "Không tạo được phiếu xin lỗi",
-                        "Cannot write the apology letter"
-                    ),
-                    path.display()
-                );
-                failed = true;
-            }
-        }
+    let (written, failed) = late::write_all(&letters, &font, dir);
+    for (path, e) in &failed {
+        warn!(
+            "{} {}: {e}",
+            lang.pick(
+                "Không tạo được phiếu xin lỗi",
+                "Cannot write the apology letter"
+            ),
+            path.display()
+        );
     }
-    if failed {
-        Err(())
+    if failed.is_empty() {
+        Ok(written.len())
     } else {
-        Ok(n)
+        Err(())
     }
-}
-
-/// "UBND xã Tân Hòa" -> "Tân Hòa" for the dateline.
-fn place_of(agency: &str) -> String {
-    for marker in [
-        " xã ",
-        " phường ",
-        " thị trấn ",
-        " huyện ",
-        " quận ",
-        " tỉnh ",
-        " thành phố ",
-        " Xã ",
-        " Phường ",
-    ] {
-        if let Some(i) = agency.find(marker) {
-            return agency[i + marker.len()..].trim().to_string();
-        }
-    }
-    agency.to_string()
 }
 
 fn pct(r: Option<f64>, lang: Lang) -> String {

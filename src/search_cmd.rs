@@ -1,11 +1,11 @@
 //! `sohoa search` and `sohoa reindex`, and the index update after an ingest: a readable
 //! table (Vietnamese labels) or the documented JSON. The index is derived from the bags.
 
-use crate::{EXIT_CANNOT_RUN, EXIT_OK};
+use crate::exit::{Done, Ran};
 use clap::Args;
+use sohoa_archive::problem::Lang;
 use sohoa_index::{ArchiveIndex, Filters, SearchRequest, SearchResults, Sort};
-use sohoa_pipeline::ingest::IndexOutcome;
-use sohoa_pipeline::problem::Lang;
+use sohoa_ingest::IndexOutcome;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -88,25 +88,23 @@ pub fn print_index(index: &IndexOutcome, lang: Lang) {
     }
 }
 
-pub fn reindex(archive: &Path, json: bool, lang: Lang) -> u8 {
+pub fn reindex(archive: &Path, json: bool, lang: Lang) -> Ran {
     if !archive.join("bags").is_dir() {
-        warn!(
+        return Err(cannot!(
             "{} {}",
             lang.pick("Không tìm thấy kho lưu trữ", "Archive not found:"),
             archive.display()
-        );
-        return EXIT_CANNOT_RUN;
+        ));
     }
     // One writer at a time: the lock, and what a killed run left recovered first.
-    let _lock = match sohoa_pipeline::ingest::lock::acquire_and_recover(archive) {
+    let _lock = match sohoa_ingest::lock::acquire_and_recover(archive) {
         Ok(l) => l,
         Err(p) => {
-            warn!(
+            return Err(cannot!(
                 "{}: {}",
                 lang.pick("Không dựng lại được chỉ mục", "Cannot rebuild the index"),
                 p.render(lang)
-            );
-            return EXIT_CANNOT_RUN;
+            ));
         }
     };
     let clock = Instant::now();
@@ -124,15 +122,12 @@ pub fn reindex(archive: &Path, json: bool, lang: Lang) -> u8 {
                     lang.pick("Đã dựng lại chỉ mục, số hồ sơ", "Index rebuilt, cases")
                 );
             }
-            EXIT_OK
+            Ok(Done::Ok)
         }
-        Err(e) => {
-            warn!(
-                "{}: {e}",
-                lang.pick("Không dựng lại được chỉ mục", "Cannot rebuild the index")
-            );
-            EXIT_CANNOT_RUN
-        }
+        Err(e) => Err(cannot!(
+            "{}: {e}",
+            lang.pick("Không dựng lại được chỉ mục", "Cannot rebuild the index")
+        )),
     }
 }
 
@@ -144,7 +139,7 @@ fn catch_up(archive: &Path, lang: Lang, json: bool) -> usize {
     if pending.is_empty() {
         return 0;
     }
-    let caught = sohoa_pipeline::ingest::lock::acquire_and_recover(archive)
+    let caught = sohoa_ingest::lock::acquire_and_recover(archive)
         .ok()
         .map(|_lock| ArchiveIndex::catch_up(archive));
     if let Some(Ok(_)) = caught {
@@ -162,19 +157,18 @@ fn catch_up(archive: &Path, lang: Lang, json: bool) -> usize {
     pending.len()
 }
 
-pub fn run(a: &SearchArgs, lang: Lang) -> u8 {
+pub fn run(a: &SearchArgs, lang: Lang) -> Ran {
     let behind = catch_up(&a.archive, lang, a.json);
     let idx = match ArchiveIndex::open(&a.archive) {
         Ok(i) => i,
         Err(e) => {
-            warn!(
+            return Err(cannot!(
                 "{}: {e}",
                 lang.pick(
                     "Không mở được chỉ mục tìm kiếm",
                     "Cannot open the search index"
                 )
-            );
-            return EXIT_CANNOT_RUN;
+            ));
         }
     };
     let req = SearchRequest {
@@ -207,11 +201,10 @@ pub fn run(a: &SearchArgs, lang: Lang) -> u8 {
     let results = match idx.search(&req) {
         Ok(r) => r,
         Err(e) => {
-            warn!(
+            return Err(cannot!(
                 "{}: {e}",
                 lang.pick("Tìm kiếm không thực hiện được", "Search failed")
-            );
-            return EXIT_CANNOT_RUN;
+            ));
         }
     };
     let ms = clock.elapsed().as_secs_f64() * 1000.0;
@@ -225,7 +218,7 @@ pub fn run(a: &SearchArgs, lang: Lang) -> u8 {
     } else {
         print_table(&results, ms, lang);
     }
-    EXIT_OK
+    Ok(Done::Ok)
 }
 
 /// Cuts to `n` characters, padding with spaces.

@@ -1,13 +1,13 @@
 //! Lines for people's terminals: everything printed that may hold text from registers or scans
 //! goes through `say!`/`warn!`, which drop escape sequences and bidirectional overrides
-//! (`sohoa_pipeline::neutralize::for_terminal`). JSON output is printed as is (serde escapes it).
+//! (`sohoa_archive::neutralize::for_terminal`). JSON output is printed as is (serde escapes it).
 
 /// `println!` for text that may hold data: terminal controls removed.
 #[macro_export]
 macro_rules! say {
     () => { println!() };
     ($($arg:tt)*) => {
-        println!("{}", sohoa_pipeline::neutralize::for_terminal(&format!($($arg)*)))
+        println!("{}", sohoa_archive::neutralize::for_terminal(&format!($($arg)*)))
     };
 }
 
@@ -15,6 +15,6 @@ macro_rules! say {
 #[macro_export]
 macro_rules! warn {
     ($($arg:tt)*) => {
-        eprintln!("{}", sohoa_pipeline::neutralize::for_terminal(&format!($($arg)*)))
+        eprintln!("{}", sohoa_archive::neutralize::for_terminal(&format!($($arg)*)))
     };
 }

@@ -1,105 +1,27 @@
 //! `sohoa verify`: re-hashes every bag (in parallel), prints per-file problems or the JSON
 //! report, and appends one fixity line per bag to `ARCHIVE/logs/fixity.jsonl`.
 
-use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
-use serde::Serialize;
-use sohoa_pipeline::bag::fixity_log;
-use sohoa_pipeline::bag::verify::{list_bags, verify_bag, BagReport, FileStatus};
-use sohoa_pipeline::problem::Lang;
+use crate::exit::{Done, Ran};
+use sohoa_archive::problem::Lang;
+use sohoa_bagit::archive_report::{verify_archive, VerifyReport};
+use sohoa_bagit::fixity_log;
+use sohoa_bagit::verify::FileStatus;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
-#[derive(Serialize, Default)]
-struct FileCounts {
-    ok: usize,
-    changed: usize,
-    missing: usize,
-    unexpected: usize,
-    not_regular: usize,
-}
-
-#[derive(Serialize)]
-struct Summary {
-    bags: usize,
-    valid: usize,
-    invalid: usize,
-    files: FileCounts,
-}
-
-#[derive(Serialize)]
-struct VerifyReport {
-    schema: &'static str,
-    schema_version: u32,
-    archive: String,
-    checked_at: String,
-    summary: Summary,
-    bags: Vec<BagReport>,
-}
-
-pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang) -> u8 {
+pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang) -> Ran {
     if !archive.is_dir() {
-        warn!(
+        return Err(cannot!(
             "{} {}",
             lang.pick("Không tìm thấy kho lưu trữ", "Archive not found:"),
             archive.display()
-        );
-        return EXIT_CANNOT_RUN;
+        ));
     }
-    let bags = match list_bags(archive) {
-        Ok(b) => b,
-        Err(e) => {
-            warn!(
-                "{}: {e}",
-                lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
-            );
-            return EXIT_CANNOT_RUN;
-        }
-    };
-    let checked_at = sohoa_pipeline::events::timestamp(
-        time::OffsetDateTime::now_utc().to_offset(sohoa_pipeline::VN_OFFSET),
-    );
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<(usize, BagReport)>> = Mutex::new(Vec::new());
-    std::thread::scope(|s| {
-        for _ in 0..jobs.min(bags.len().max(1)) {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::SeqCst);
-                let Some((_, _, rel)) = bags.get(i) else {
-                    break;
-                };
-                let report = verify_bag(archive, rel);
-                if let Ok(mut r) = results.lock() {
-                    r.push((i, report));
-                }
-            });
-        }
-    });
-    let mut reports = results.into_inner().unwrap_or_default();
-    reports.sort_by_key(|(i, _)| *i);
-    let reports: Vec<BagReport> = reports.into_iter().map(|(_, r)| r).collect();
-    let mut files = FileCounts::default();
-    for r in &reports {
-        files.ok += r.count(FileStatus::Ok);
-        files.changed += r.count(FileStatus::Changed);
-        files.missing += r.count(FileStatus::Missing);
-        files.unexpected += r.count(FileStatus::Unexpected);
-        files.not_regular += r.count(FileStatus::NotRegular);
-    }
-    let valid = reports.iter().filter(|r| r.valid).count();
-    let report = VerifyReport {
-        schema: "sohoa/verify-report",
-        schema_version: 1,
-        archive: archive.display().to_string(),
-        checked_at: checked_at.clone(),
-        summary: Summary {
-            bags: reports.len(),
-            valid,
-            invalid: reports.len() - valid,
-            files,
-        },
-        bags: reports,
-    };
+    let report = verify_archive(archive, jobs).map_err(|e| {
+        cannot!(
+            "{}: {e}",
+            lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
+        )
+    })?;
     log_fixity(archive, &report, lang);
     if json {
         println!(
@@ -110,9 +32,9 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
         print_human(&report, all_files, lang);
     }
     if report.summary.invalid == 0 {
-        EXIT_OK
+        Ok(Done::Ok)
     } else {
-        EXIT_PARTIAL
+        Ok(Done::Partial)
     }
 }
 

@@ -2,26 +2,26 @@
 //! brings the search index level so the case is no longer found. Exit 0 done, 1 the bag is
 //! damaged (not withdrawn), 2 cannot run (no such case, archive locked).
 
-use crate::{EXIT_CANNOT_RUN, EXIT_OK, EXIT_PARTIAL};
-use sohoa_pipeline::ingest::withdraw;
-use sohoa_pipeline::problem::Lang;
+use crate::exit::{CannotRun, Done, Ran};
+use sohoa_archive::problem::Lang;
+use sohoa_ingest::withdraw;
 use std::path::Path;
 
-pub fn run(archive: &Path, case: &str, reason: &str, json: bool, lang: Lang) -> u8 {
+pub fn run(archive: &Path, case: &str, reason: &str, json: bool, lang: Lang) -> Ran {
     let catalog = sohoa_index::Catalog::open(archive);
     let report = match withdraw(archive, case, reason, &catalog) {
         Ok(r) => r,
         Err(p) => {
-            warn!(
+            let why = format!(
                 "{}: {}",
                 lang.pick("Không rút được hồ sơ", "Cannot withdraw the case"),
                 p.render(lang)
             );
-            return if p.code == "withdraw.damaged" {
-                EXIT_PARTIAL
-            } else {
-                EXIT_CANNOT_RUN
-            };
+            if p.code == "withdraw.damaged" {
+                warn!("{why}");
+                return Ok(Done::Partial);
+            }
+            return Err(CannotRun::new(why));
         }
     };
     if json {
@@ -42,5 +42,5 @@ pub fn run(archive: &Path, case: &str, reason: &str, json: bool, lang: Lang) -> 
         }
         crate::search_cmd::print_index(&report.index, lang);
     }
-    EXIT_OK
+    Ok(Done::Ok)
 }

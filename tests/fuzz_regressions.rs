@@ -3,7 +3,7 @@
 //! few hundred deterministic mutations of each seed (bit flips, cuts, repeats, extreme numbers).
 //! The long runs are libFuzzer's (`fuzz/`, CI runs each target for a bounded time).
 
-use sohoa_pipeline::fuzzing::TARGETS;
+use sohoa_ingest::fuzzing::TARGETS;
 use std::path::Path;
 
 fn inputs(dir: &Path) -> Vec<(String, Vec<u8>)> {

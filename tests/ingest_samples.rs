@@ -64,7 +64,7 @@ fn sample_batch_ingests_every_case_into_valid_bags() {
             let bytes = std::fs::read(&src).unwrap();
             assert_eq!(
                 s["sha256"],
-                sohoa_pipeline::hash::sha256_hex(&bytes),
+                sohoa_archive::hash::sha256_hex(&bytes),
                 "{}",
                 src.display()
             );
@@ -258,7 +258,7 @@ fn keep_originals_stores_every_source_file_in_the_bag() {
         for s in meta["sources"].as_array().unwrap() {
             let kept = w.bag(id).join(s["kept_as"].as_str().unwrap());
             assert_eq!(
-                sohoa_pipeline::hash::sha256_hex(&std::fs::read(kept).unwrap()),
+                sohoa_archive::hash::sha256_hex(&std::fs::read(kept).unwrap()),
                 s["sha256"]
             );
         }

@@ -122,7 +122,7 @@ fn drop_blank_leaves_blank_pages_out_but_keeps_their_sources() {
                     .expect("the dropped page's source is kept"),
             );
             assert_eq!(
-                sohoa_pipeline::hash::sha256_hex(&std::fs::read(kept_as).unwrap()),
+                sohoa_archive::hash::sha256_hex(&std::fs::read(kept_as).unwrap()),
                 src["sha256"]
             );
             assert!(meta["pages"]

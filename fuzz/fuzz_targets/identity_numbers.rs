@@ -1,3 +1,3 @@
-//! Fuzz target `identity_numbers`: any bytes through sohoa_pipeline::fuzzing::identity_numbers (no panic, no hang, bounded memory).
+//! Fuzz target `identity_numbers`: any bytes through sohoa_ingest::fuzzing::identity_numbers (no panic, no hang, bounded memory).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| sohoa_pipeline::fuzzing::identity_numbers(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sohoa_ingest::fuzzing::identity_numbers(data));

@@ -1,3 +1,3 @@
-//! Fuzz target `page`: any bytes through sohoa_pipeline::fuzzing::page (no panic, no hang, bounded memory).
+//! Fuzz target `page`: any bytes through sohoa_ingest::fuzzing::page (no panic, no hang, bounded memory).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| sohoa_pipeline::fuzzing::page(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sohoa_ingest::fuzzing::page(data));

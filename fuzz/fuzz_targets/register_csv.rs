@@ -1,3 +1,3 @@
-//! Fuzz target `register_csv`: any bytes through sohoa_pipeline::fuzzing::register_csv (no panic, no hang, bounded memory).
+//! Fuzz target `register_csv`: any bytes through sohoa_ingest::fuzzing::register_csv (no panic, no hang, bounded memory).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| sohoa_pipeline::fuzzing::register_csv(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sohoa_ingest::fuzzing::register_csv(data));

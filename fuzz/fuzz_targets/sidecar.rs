@@ -1,3 +1,3 @@
-//! Fuzz target `sidecar`: any bytes through sohoa_pipeline::fuzzing::sidecar (no panic, no hang, bounded memory).
+//! Fuzz target `sidecar`: any bytes through sohoa_ingest::fuzzing::sidecar (no panic, no hang, bounded memory).
 #![no_main]
-libfuzzer_sys::fuzz_target!(|data: &[u8]| sohoa_pipeline::fuzzing::sidecar(data));
+libfuzzer_sys::fuzz_target!(|data: &[u8]| sohoa_ingest::fuzzing::sidecar(data));

@@ -143,7 +143,7 @@ pub fn tree_digest(dir: &Path) -> std::collections::BTreeMap<String, String> {
                 let bytes = std::fs::read(&p).unwrap();
                 out.insert(
                     p.strip_prefix(base).unwrap().to_string_lossy().to_string(),
-                    sohoa_pipeline::hash::sha256_hex(&bytes),
+                    sohoa_archive::hash::sha256_hex(&bytes),
                 );
             }
         }
@@ -189,9 +189,7 @@ pub fn rebag(bag: &Path) {
     std::fs::write(bag.join("bag-info.txt"), info).unwrap();
     let mut tags = String::new();
     for name in ["bagit.txt", "bag-info.txt", "manifest-sha256.txt"] {
-        let sha = sohoa_pipeline::hash::sha256_file(&bag.join(name))
-            .unwrap()
-            .0;
+        let sha = sohoa_archive::hash::sha256_file(&bag.join(name)).unwrap().0;
         tags.push_str(&format!("{sha}  {name}\n"));
     }
     std::fs::write(bag.join("tagmanifest-sha256.txt"), tags).unwrap();

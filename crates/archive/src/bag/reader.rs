@@ -1,0 +1,323 @@
+//! The one way sohoa reads a bag (verify, index, audit, ocr, versions, withdraw): the bag
+//! folder must be a real folder of the archive, every file is read through [`crate::safe_fs`]
+//! (no links, regular files only, sizes limited) and manifests and bag-info are parsed here only.
+
+use super::decode_path;
+use crate::safe_fs::{self, EntryKind, FsError};
+use crate::store::{Folder, Readable, Store};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use crate::store::Entry;
+
+/// Largest `metadata.json`, `events.json` or manifest read (a case of 10,000 pages has a
+/// metadata.json of about 20 MB).
+pub const TAG_FILE_LIMIT: u64 = 64 * 1024 * 1024;
+/// Largest `bag-info.txt` and `bagit.txt` read.
+pub const BAG_INFO_LIMIT: u64 = 1024 * 1024;
+/// Largest page text (`data/text/page-NNNN.txt`) read.
+pub const TEXT_LIMIT: u64 = 16 * 1024 * 1024;
+
+/// The case ids of every current bag: the real folders of `bags/` (links are not bags; names
+/// starting with `.` are bags being made), sorted. An archive whose `bags/` is a link is refused.
+pub fn current_ids(archive: &Path) -> std::io::Result<Vec<String>> {
+    let dir = archive.join("bags");
+    match safe_fs::entry_kind(&dir) {
+        EntryKind::Missing => return Ok(Vec::new()),
+        EntryKind::Dir => {}
+        _ => {
+            return Err(std::io::Error::other(format!(
+            "{} is a link or a file, not a folder: sohoa does not follow links inside the archive",
+            dir.display()
+        )))
+        }
+    }
+    let mut ids: Vec<String> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    ids.sort();
+    Ok(ids)
+}
+
+/// A bag of the archive, opened for reading.
+#[derive(Debug, Clone)]
+pub struct Bag {
+    /// The bag folder.
+    pub path: PathBuf,
+    /// Its path relative to the archive, e.g. `bags/<id>` or `versions/<id>/2`.
+    pub rel: String,
+}
+
+/// One manifest: path -> lower-case hex digest, and what could not be read in it.
+#[derive(Debug, Default, Clone)]
+pub struct Manifest {
+    pub entries: BTreeMap<String, String>,
+    /// Problems (English, stable prefixes `manifest <name>: ...`).
+    pub problems: Vec<String>,
+    /// False when the file is not there.
+    pub present: bool,
+}
+
+impl Manifest {
+    /// Parses the text of a manifest named `name`.
+    pub fn parse(name: &str, text: &str) -> Manifest {
+        let mut m = Manifest {
+            present: true,
+            ..Default::default()
+        };
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let Some((sum, file)) = line.split_once([' ', '\t']) else {
+                m.problems
+                    .push(format!("manifest {name}: line {} is malformed", i + 1));
+                continue;
+            };
+            let file = decode_path(file.trim_start_matches([' ', '\t']));
+            if sum.len() != 64 || !sum.bytes().all(|b| b.is_ascii_hexdigit()) {
+                m.problems.push(format!(
+                    "manifest {name}: line {} has no SHA-256 digest",
+                    i + 1
+                ));
+                continue;
+            }
+            if safe_fs::safe_parts(&file).is_err() {
+                m.problems
+                    .push(format!("manifest {name}: unsafe path {file:?}"));
+                continue;
+            }
+            let sum = sum.to_ascii_lowercase();
+            if let Some(prev) = m.entries.insert(file.clone(), sum.clone()) {
+                if prev != sum {
+                    m.problems
+                        .push(format!("manifest {name}: conflicting entries for {file}"));
+                }
+            }
+        }
+        m
+    }
+}
+
+/// `bag-info.txt` as labels in file order (labels may repeat, RFC 8493 §2.2.2).
+#[derive(Debug, Default, Clone)]
+pub struct BagInfo {
+    pub labels: Vec<(String, String)>,
+}
+
+impl BagInfo {
+    /// The first value of a label.
+    pub fn get(&self, label: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(label))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Parses `label: value` lines; a line starting with a space or tab continues the value
+    /// of the line before (RFC 8493 §2.2.2).
+    pub fn parse(text: &str) -> BagInfo {
+        let mut labels: Vec<(String, String)> = Vec::new();
+        for line in text.lines() {
+            if line.starts_with([' ', '\t']) {
+                if let Some((_, v)) = labels.last_mut() {
+                    v.push(' ');
+                    v.push_str(line.trim());
+                }
+                continue;
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                labels.push((k.trim().to_string(), v.trim().to_string()));
+            }
+        }
+        BagInfo { labels }
+    }
+}
+
+impl Bag {
+    /// Opens `rel` (e.g. `bags/<id>`) of `archive`: every folder from the archive down to the
+    /// bag must be a real folder, not a link.
+    pub fn open(archive: &Path, rel: &str) -> Result<Bag, FsError> {
+        let parts = safe_fs::safe_parts(rel)?;
+        let mut path = archive.to_path_buf();
+        for part in parts {
+            path.push(part);
+            match safe_fs::entry_kind(&path) {
+                EntryKind::Dir => {}
+                EntryKind::Symlink => return Err(FsError::Symlink),
+                EntryKind::Missing => {
+                    return Err(FsError::Io(std::io::Error::new(
+                        std::io::ErrorKind::NotFound,
+                        format!("{} not found", path.display()),
+                    )))
+                }
+                EntryKind::File | EntryKind::Special => return Err(FsError::NotRegular("file")),
+            }
+        }
+        Ok(Bag {
+            path,
+            rel: rel.to_string(),
+        })
+    }
+
+    /// The bag folder's name (the case id for current bags).
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default()
+    }
+
+    /// Opens a file of the bag (`data/x.pdf`, `bag-info.txt`) for reading, with its size.
+    pub fn open_file(&self, rel: &str) -> Result<(Box<dyn Readable>, u64), FsError> {
+        self.store().open(rel)
+    }
+
+    /// Reads a file of the bag, at most `limit` bytes.
+    pub fn read(&self, rel: &str, limit: u64) -> Result<Vec<u8>, FsError> {
+        self.store().read(rel, limit)
+    }
+
+    /// Reads a UTF-8 text file of the bag.
+    pub fn read_text(&self, rel: &str, limit: u64) -> Result<String, FsError> {
+        let bytes = self.read(rel, limit)?;
+        String::from_utf8(bytes).map_err(|_| {
+            FsError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{rel} is not UTF-8"),
+            ))
+        })
+    }
+
+    /// True when the bag has this file as a regular file.
+    pub fn has_file(&self, rel: &str) -> bool {
+        self.open_file(rel).is_ok()
+    }
+
+    /// The case record, `data/metadata.json`, read leniently ([`crate::record::load`]).
+    pub fn record(&self) -> Result<crate::record::Loaded, String> {
+        let bytes = self
+            .read(crate::record::PATH, TAG_FILE_LIMIT)
+            .map_err(|e| format!("{}: {}", crate::record::PATH, e.en()))?;
+        crate::record::load(&bytes).map_err(|e| format!("{}: {e}", crate::record::PATH))
+    }
+
+    /// The PREMIS event log, `data/events.json`.
+    pub fn events(&self) -> Result<crate::events::EventLog, String> {
+        let bytes = self
+            .read(crate::events::PATH, TAG_FILE_LIMIT)
+            .map_err(|e| format!("{}: {}", crate::events::PATH, e.en()))?;
+        crate::events::EventLog::load(&bytes).map_err(|e| format!("{}: {e}", crate::events::PATH))
+    }
+
+    /// A JSON tag or payload file (`data/metadata.json`, `data/events.json`).
+    pub fn json(&self, rel: &str) -> Result<serde_json::Value, String> {
+        let bytes = self
+            .read(rel, TAG_FILE_LIMIT)
+            .map_err(|e| format!("{rel}: {}", e.en()))?;
+        serde_json::from_slice(&bytes).map_err(|e| format!("{rel}: {e}"))
+    }
+
+    /// Parses a manifest (`manifest-sha256.txt`, `tagmanifest-sha256.txt`): one line
+    /// `<hex digest> <path>`, paths percent-decoded and refused when unsafe (absolute, `..`,
+    /// `~`), conflicting repeats reported.
+    pub fn manifest(&self, name: &str) -> Manifest {
+        match self.read_text(name, TAG_FILE_LIMIT) {
+            Ok(t) => Manifest::parse(name, &t),
+            Err(e) if e.is_not_found() => Manifest::default(),
+            Err(e) => Manifest {
+                present: true,
+                problems: vec![format!("manifest {name}: cannot read: {}", e.en())],
+                ..Default::default()
+            },
+        }
+    }
+
+    /// `bag-info.txt`.
+    pub fn bag_info(&self) -> Result<BagInfo, FsError> {
+        let text = self.read_text("bag-info.txt", BAG_INFO_LIMIT)?;
+        Ok(BagInfo::parse(&text))
+    }
+
+    /// Every entry below the bag folder, links and special files included but never followed
+    /// or opened, in path order.
+    pub fn entries(&self) -> Vec<Entry> {
+        self.store().entries()
+    }
+
+    /// The bag's files, through the archive's one storage interface.
+    fn store(&self) -> Folder {
+        Folder::new(&self.path)
+    }
+
+    pub fn sha256(&self, rel: &str) -> Result<(String, u64), FsError> {
+        let (file, _) = self.open_file(rel)?;
+        Ok(crate::hash::sha256_reader(file)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn bag_info_keeps_repeats_and_continuation_lines() {
+        let i = BagInfo::parse("Source-Organization: UBND\nContact-Name: A\nContact-Name: B\nExternal-Description: one\n  two\n");
+        assert_eq!(i.get("source-organization"), Some("UBND"));
+        assert_eq!(
+            i.labels.iter().filter(|(k, _)| k == "Contact-Name").count(),
+            2
+        );
+        assert_eq!(i.get("External-Description"), Some("one two"));
+    }
+
+    #[test]
+    fn a_bag_reached_through_a_link_is_not_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(outside.path().join("x/data")).unwrap();
+        std::fs::create_dir_all(dir.path().join("bags")).unwrap();
+        symlink(outside.path().join("x"), dir.path().join("bags/x")).unwrap();
+        assert!(matches!(
+            Bag::open(dir.path(), "bags/x"),
+            Err(FsError::Symlink)
+        ));
+        let dir2 = tempfile::tempdir().unwrap();
+        symlink(outside.path(), dir2.path().join("bags")).unwrap();
+        assert!(matches!(
+            Bag::open(dir2.path(), "bags/x"),
+            Err(FsError::Symlink)
+        ));
+        assert!(Bag::open(dir.path(), "bags/../bags/x").is_err());
+    }
+
+    #[test]
+    fn manifests_with_unsafe_paths_are_reported_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let bag = dir.path().join("bags/a");
+        std::fs::create_dir_all(&bag).unwrap();
+        let sum = "a".repeat(64);
+        std::fs::write(
+            bag.join("manifest-sha256.txt"),
+            format!("{sum}  data/ok.txt\n{sum}  ../../etc/passwd\n{sum}  /etc/shadow\n{sum}  data/%2E%2E/x\nnotaline\n"),
+        )
+        .unwrap();
+        let m = Bag::open(dir.path(), "bags/a")
+            .unwrap()
+            .manifest("manifest-sha256.txt");
+        assert_eq!(m.entries.len(), 2, "{m:?}");
+        assert!(m.entries.contains_key("data/ok.txt"));
+        assert_eq!(
+            m.problems
+                .iter()
+                .filter(|p| p.contains("unsafe path"))
+                .count(),
+            2
+        );
+        assert!(m.problems.iter().any(|p| p.contains("malformed")));
+    }
+}

@@ -1,0 +1,364 @@
+//! ĐỦ (complete): required metadata and conditional fields, the procedure's required components
+//! (rule files), page sequence gaps, declared against measured counts, gaps in case numbers.
+
+use crate::case::Record;
+use crate::finding::{Criterion::Du, Finding};
+use crate::rules::Rule;
+use sohoa_archive::bag::{reader::TEXT_LIMIT, Bag};
+use sohoa_archive::problem::Severity;
+use sohoa_archive::text::fold;
+use std::collections::BTreeMap;
+
+/// Names of required fields for people.
+fn field_label(f: &str) -> (&str, &str) {
+    match f {
+        "case_code" => ("Mã hồ sơ", "case number"),
+        "procedure_code" => ("Mã TTHC", "procedure code"),
+        "agency_name" => ("Cơ quan giải quyết", "agency"),
+        "applicant_name" => ("Người nộp", "applicant"),
+        "received_date" => ("Ngày tiếp nhận", "received date"),
+        "maintenance" => ("Thời hạn lưu trữ", "retention period"),
+        "mode" => ("Chế độ sử dụng", "access mode"),
+        _ => (f, f),
+    }
+}
+
+pub fn check(r: &Record, rule: Option<&Rule>, bag: Option<&Bag>, out: &mut Vec<Finding>) {
+    metadata(r, out);
+    if let Some(rule) = rule {
+        components(r, rule, bag, out);
+    }
+    page_gaps(r, out);
+    counts(r, out);
+}
+
+fn metadata(r: &Record, out: &mut Vec<Finding>) {
+    let mut missing: Vec<String> = r.metadata_missing.clone();
+    if r.hoso.maintenance.is_none() {
+        missing.push("maintenance".into());
+    }
+    if r.hoso.mode.is_none() {
+        missing.push("mode".into());
+    }
+    for f in missing {
+        let (vi, en) = field_label(&f);
+        out.push(
+            Finding::error(
+                Du,
+                "du.metadata_missing",
+                format!("Thiếu thông tin bắt buộc: {vi}"),
+                format!("Required metadata missing: {en}"),
+            )
+            .field(&f),
+        );
+    }
+    let h = &r.hoso;
+    if h.confidence_level.as_deref() == Some("02") && h.paper_file_code.is_none() {
+        out.push(
+            Finding::error(
+                Du,
+                "du.conditional_missing",
+                "Mức độ tin cậy 02 (số hóa) nhưng thiếu Mã hồ sơ gốc giấy (paperFileCode, TT 05/2025)",
+                "Confidence level 02 (digitized) but no paper file code (paperFileCode, TT 05/2025)",
+            )
+            .field("hoso.paperFileCode"),
+        );
+    }
+    if h.risk_recovery.as_deref() == Some("1") && h.risk_recovery_status.is_none() {
+        out.push(
+            Finding::error(
+                Du,
+                "du.conditional_missing",
+                "Có chế độ dự phòng nhưng thiếu Tình trạng dự phòng (riskRecoveryStatus)",
+                "Risk recovery is on but its status (riskRecoveryStatus) is missing",
+            )
+            .field("hoso.riskRecoveryStatus"),
+        );
+    }
+}
+
+/// OCR text of the pages that are not in a component (folded), read from the bag.
+fn loose_text(r: &Record, bag: Option<&Bag>) -> Option<String> {
+    let bag = bag?;
+    let mut text = String::new();
+    for p in r.pages.iter().filter(|p| p.component.is_none()) {
+        let Some(rel) = p.ocr.as_ref().and_then(|o| o.text.as_deref()) else {
+            continue;
+        };
+        if rel.starts_with("data/text/") {
+            if let Ok(t) = bag.read_text(rel, TEXT_LIMIT) {
+                text.push_str(&fold(&t));
+                text.push('\n');
+            }
+        }
+    }
+    (!text.trim().is_empty()).then_some(text)
+}
+
+fn components(r: &Record, rule: &Rule, bag: Option<&Bag>, out: &mut Vec<Finding>) {
+    let names: Vec<String> = r
+        .components
+        .iter()
+        .map(|c| {
+            let subject = c.fields.get("subject").map(String::as_str).unwrap_or("");
+            fold(&format!("{} | {} | {}", c.folder, c.label, subject))
+        })
+        .collect();
+    let has_loose = r.pages.iter().any(|p| p.component.is_none());
+    let mut text: Option<Option<String>> = None;
+    let mut unknown: Vec<&str> = Vec::new();
+    for req in rule.require.iter().filter(|q| q.applies(r)) {
+        let alts = req.alternatives();
+        if alts.iter().any(|a| names.iter().any(|n| a.found_in(n))) {
+            continue;
+        }
+        if has_loose {
+            let t = text.get_or_insert_with(|| loose_text(r, bag));
+            match t {
+                Some(t) if alts.iter().any(|a| a.found_in(t)) => continue,
+                Some(_) => {}
+                None => {
+                    // Loose pages without text: the document may be among them.
+                    unknown.push(&req.label);
+                    continue;
+                }
+            }
+        }
+        let options = if alts.len() > 1 {
+            let list: Vec<&str> = alts.iter().map(|a| a.label.as_str()).collect();
+            format!(" ({})", list.join(" / "))
+        } else {
+            String::new()
+        };
+        out.push(Finding::new(
+            Du,
+            req.severity(),
+            "du.component_missing",
+            format!(
+                "Thiếu thành phần hồ sơ: {}{options} — {}",
+                req.label, rule.name
+            ),
+            format!("Missing component: {}{options} — {}", req.label, rule.name),
+        ));
+    }
+    if !unknown.is_empty() {
+        out.push(Finding::warning(
+            Du,
+            "du.components_unknown",
+            format!("Các trang không được chia theo thành phần và chưa có văn bản OCR: cần kiểm tra bằng mắt có đủ {}", unknown.join("; ")),
+            format!("Pages are not grouped into components and have no OCR text: check by eye for {}", unknown.join("; ")),
+        ));
+    }
+}
+
+/// The number a file name ends with (`trang_3.jpg` -> 3, `IMG0012.tif` -> 12).
+fn trailing_number(path: &str) -> Option<u64> {
+    let name = path.rsplit('/').next()?;
+    let stem = name.rsplit_once('.').map_or(name, |(s, _)| s);
+    let digits: String = stem
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    if digits.is_empty() || digits.len() > 6 {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+fn page_gaps(r: &Record, out: &mut Vec<Finding>) {
+    // Numbered source files per folder (dropped blank pages were scanned too).
+    let mut folders: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    let files = r
+        .pages
+        .iter()
+        .map(|p| p.source.as_str())
+        .chain(r.dropped_pages.iter().map(|d| d.source.as_str()));
+    for f in files {
+        let folder = f.rsplit_once('/').map_or("", |(d, _)| d);
+        if let Some(n) = trailing_number(f) {
+            folders.entry(folder).or_default().push(n);
+        }
+    }
+    for (folder, mut nums) in folders {
+        nums.sort_unstable();
+        nums.dedup();
+        if nums.len() < 2 {
+            continue;
+        }
+        let mut missing = Vec::new();
+        for w in nums.windows(2) {
+            if w[1] > w[0] + 1 && w[1] - w[0] <= 1000 {
+                missing.extend((w[0] + 1..w[1]).take(20 - missing.len().min(20)));
+            }
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let list: Vec<String> = missing.iter().map(u64::to_string).collect();
+        let place = if folder.is_empty() {
+            "thư mục hồ sơ".to_string()
+        } else {
+            format!("thư mục \"{folder}\"")
+        };
+        let place_en = if folder.is_empty() {
+            "the case folder".to_string()
+        } else {
+            format!("folder \"{folder}\"")
+        };
+        out.push(
+            Finding::warning(
+                Du,
+                "du.page_gap",
+                format!(
+                    "Đánh số trang bị ngắt quãng trong {place}: không có tệp số {}",
+                    list.join(", ")
+                ),
+                format!(
+                    "Page numbering has gaps in {place_en}: no file numbered {}",
+                    list.join(", ")
+                ),
+            )
+            .file(folder.to_string()),
+        );
+    }
+}
+
+fn declared(r: &Record, key: &str) -> Option<u64> {
+    r.declared
+        .get(key)
+        .and_then(|v| v.trim().replace(['.', ',', ' '], "").parse().ok())
+}
+
+fn counts(r: &Record, out: &mut Vec<Finding>) {
+    let scanned = (r.pages.len() + r.dropped_pages.len()) as u64;
+    if let Some(n) = declared(r, "number_of_page") {
+        if n != scanned {
+            out.push(
+                Finding::warning(
+                    Du,
+                    "du.page_count_mismatch",
+                    format!("Sổ đăng ký ghi {n} trang nhưng bản quét có {scanned} trang"),
+                    format!("The register says {n} pages but {scanned} were scanned"),
+                )
+                .field("hoso.numberOfPage"),
+            );
+        }
+        if let Some(paper) = declared(r, "number_of_paper").filter(|p| n > 2 * p) {
+            out.push(
+                Finding::warning(
+                    Du,
+                    "du.paper_count",
+                    format!("Số trang {n} lớn hơn hai lần số tờ {paper}"),
+                    format!("{n} pages is more than twice the {paper} sheets"),
+                )
+                .field("hoso.numberOfPaper"),
+            );
+        }
+    }
+    if let Some(n) = declared(r, "total_doc") {
+        let docs = r.components.len() as u64;
+        if docs > 0 && n != docs {
+            out.push(
+                Finding::error(
+                    Du,
+                    "du.doc_count_mismatch",
+                    format!("Tổng số tài liệu ghi {n} nhưng hồ sơ có {docs} thành phần"),
+                    format!("Total documents says {n} but the case has {docs} components"),
+                )
+                .field("hoso.totalDoc"),
+            );
+        }
+    }
+}
+
+/// Gaps in the 4-digit sequence of case numbers per agency and day (warnings: files that may
+/// not have been digitized). Only days with at least one case in the archive are looked at.
+pub fn sequence_gaps(records: &[(&str, &Record)]) -> Vec<Finding> {
+    let mut days: BTreeMap<(String, time::Date), Vec<(u32, &str)>> = BTreeMap::new();
+    for (id, r) in records {
+        let Some(code) = r.case.case_code.as_deref() else {
+            continue;
+        };
+        if let Ok(n) = crate::codes::case_number(code) {
+            if let Some(d) = n.date {
+                days.entry((n.agency, d)).or_default().push((n.seq, id));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for ((agency, day), mut seqs) in days {
+        seqs.sort_unstable();
+        let have: Vec<u32> = seqs.iter().map(|s| s.0).collect();
+        let max = have.last().copied().unwrap_or(0);
+        // Count the numbers below the day's highest that are absent before listing them.
+        let mut distinct = have.clone();
+        distinct.dedup();
+        let present = distinct.iter().filter(|s| **s >= 1 && **s < max).count();
+        let absent = (max.saturating_sub(1) as usize).saturating_sub(present);
+        if absent == 0 || absent > 500 {
+            continue;
+        }
+        let missing: Vec<u32> = (1..max)
+            .filter(|s| have.binary_search(s).is_err())
+            .collect();
+        let shown: Vec<String> = missing.iter().take(15).map(|s| format!("{s:04}")).collect();
+        let more = if missing.len() > 15 {
+            format!(" (+{})", missing.len() - 15)
+        } else {
+            String::new()
+        };
+        let (last_seq, last_id) = seqs[seqs.len() - 1];
+        let day_s = super::dung::dmy(day);
+        out.push(
+            Finding::new(
+                Du,
+                Severity::Warning,
+                "du.sequence_gap",
+                format!("Cơ quan {agency} ngày {day_s}: không có hồ sơ số {}{more} (đến số {last_seq:04}) trong kho", shown.join(", ")),
+                format!("Agency {agency} on {day_s}: no case numbered {}{more} (up to {last_seq:04}) in the archive", shown.join(", ")),
+            )
+            .case(last_id),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sequence_gaps_per_agency_day() {
+        let rec = |code: &str| {
+            let mut r = crate::case::Record::default();
+            r.case.case_code = Some(code.into());
+            r
+        };
+        let rs = [
+            rec("000.00.15.H12-250701-0001"),
+            rec("000.00.15.H12-250701-0002"),
+            rec("000.00.15.H12-250701-0005"),
+            rec("000.00.15.H12-250702-0001"),
+            rec("000.00.15.H12-250703-0300"),
+            rec("000.00.15.H12-250704-0900"),
+        ];
+        let ids = ["a", "b", "c", "d", "e", "f"];
+        let refs: Vec<(&str, &crate::case::Record)> = ids.iter().copied().zip(rs.iter()).collect();
+        let f = super::sequence_gaps(&refs);
+        // 899 numbers missing on 4/7 is not a daily sequence: not reported.
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].case_id.as_deref(), Some("c"));
+        assert!(f[0].message.contains("0003, 0004"), "{}", f[0].message);
+        assert!(f[1].message.contains("(+284)"), "{}", f[1].message);
+    }
+
+    #[test]
+    fn trailing_numbers() {
+        assert_eq!(super::trailing_number("01 To khai/trang_3.jpg"), Some(3));
+        assert_eq!(super::trailing_number("IMG0012.tif"), Some(12));
+        assert_eq!(super::trailing_number("scan.tif"), None);
+        assert_eq!(super::trailing_number("a/b/10"), Some(10));
+    }
+}

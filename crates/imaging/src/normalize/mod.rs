@@ -1,0 +1,249 @@
+//! Step 3b: normalize a decoded page by its profile: crop scanner borders, deskew, measure
+//! blank and colour content, pick the stored mode, check the resolution; record every
+//! decision. A page that needs nothing is passed through (JPEG byte-identical, else pixel-exact).
+
+pub mod borders;
+pub mod content;
+mod deskew;
+pub mod dpi;
+pub mod phash;
+pub mod profile;
+mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use borders::Crop;
+pub use content::Content;
+pub use profile::Profile;
+
+use crate::encode::{finish_raster, jpeg_encode};
+use crate::page::{
+    check_page_size, Colour, Decoded, Encoding, GrayPage, Normalization, PageError, PreparedPage,
+    Raster,
+};
+use profile::ModeRule;
+
+/// PDF page rotation for an EXIF orientation that is a pure rotation.
+fn page_rotation(o: u8) -> u16 {
+    match o {
+        3 => 180,
+        6 => 90,
+        8 => 270,
+        _ => 0,
+    }
+}
+
+fn crop_raster(r: &Raster, c: Crop) -> Raster {
+    let ch = r.colour.components() as usize;
+    let (w, h) = (r.width - c.left - c.right, r.height - c.top - c.bottom);
+    let mut pixels = Vec::with_capacity(w as usize * h as usize * ch);
+    for y in c.top..c.top + h {
+        let start = (y as usize * r.width as usize + c.left as usize) * ch;
+        pixels.extend_from_slice(&r.pixels[start..start + w as usize * ch]);
+    }
+    Raster {
+        width: w,
+        height: h,
+        colour: r.colour,
+        pixels,
+        conversions: r.conversions.clone(),
+        source_bilevel: r.source_bilevel,
+    }
+}
+
+fn to_gray(r: &Raster) -> Vec<u8> {
+    luma(&r.pixels)
+}
+
+/// 8-bit gray of packed RGB pixels (Rec. 601 weights, rounded).
+pub fn luma(rgb: &[u8]) -> Vec<u8> {
+    rgb.chunks_exact(3)
+        .map(|p| ((p[0] as u32 * 299 + p[1] as u32 * 587 + p[2] as u32 * 114 + 500) / 1000) as u8)
+        .collect()
+}
+
+/// Measures a page without changing it (for `sohoa inspect` and for [`prepare`]).
+#[cfg(test)]
+pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
+    let (n, crop, _) = measure_with_paper(r, p);
+    (n, crop)
+}
+
+/// [`measure`], also returning the paper's colour and brightness (for filling and thresholds).
+fn measure_with_paper(r: &Raster, p: &Profile) -> (Normalization, Crop, ([u8; 3], f64)) {
+    let v = view::View::of(r);
+    let paper = (v.paper_rgb, v.paper);
+    let crop = borders::detect(&v, &p.borders);
+    let mut n = Normalization {
+        profile: p.name.clone(),
+        ..Default::default()
+    };
+    // Skew, blank and colour are measured on the page without its borders.
+    let v = if crop.is_empty() { v } else { v.sub(crop) };
+    if p.deskew.enabled {
+        if let Some((angle, confidence)) = deskew::measure(&v, &p.deskew) {
+            n.skew = Some((angle * 100.0).round() / 100.0);
+            n.skew_confidence = Some((confidence * 100.0).round() / 100.0);
+        }
+    }
+    // Sideways pages are flagged only when no page rotation explains them (EXIF 6 or 8).
+    n.sideways = p.deskew.enabled && deskew::sideways(&v);
+    n.ink = content::ink_score(&v, &p.blank);
+    n.blank = n.ink < p.blank.max_ink_fraction;
+    n.content = Some(content::classify(&v, &p.colour));
+    // Hashed as stored: turned by the rotation `prepare` will apply.
+    let turn = n.skew.filter(|a| {
+        p.deskew.enabled
+            && a.abs() > p.deskew.min_angle
+            && n.skew_confidence
+                .is_some_and(|c| c >= p.deskew.min_confidence)
+    });
+    n.phash = phash::of(&v, turn.map(|a| -a));
+    if !crop.is_empty() {
+        n.crop = Some(crop);
+    }
+    (n, crop, paper)
+}
+
+/// Normalizes and encodes one page.
+pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageError> {
+    let Decoded {
+        raster,
+        jpeg,
+        lossy,
+        chroma_subsampled,
+        file_dpi,
+        frame,
+        exif_orientation,
+    } = d;
+    let (mut n, crop, (fill, paper)) = measure_with_paper(&raster, p);
+    if exif_orientation > 1 {
+        n.exif_orientation = Some(exif_orientation);
+    }
+    let mut r = if crop.is_empty() {
+        raster
+    } else {
+        crop_raster(&raster, crop)
+    };
+    if let (Some(angle), Some(conf)) = (n.skew, n.skew_confidence) {
+        if angle.abs() > p.deskew.min_angle && conf >= p.deskew.min_confidence {
+            r.pixels = deskew::rotate(&r, -angle, fill);
+            if r.source_bilevel {
+                // A 1-bit scan stays 1-bit: the interpolated edges are thresholded again.
+                r.pixels
+                    .iter_mut()
+                    .for_each(|v| *v = if *v < 128 { 0 } else { 255 });
+            }
+            n.rotated = Some(-angle);
+        }
+    }
+    if n.rotated.is_some() {
+        r.conversions.push("deskewed");
+    }
+    if n.crop.is_some() {
+        r.conversions.push("borders-cropped");
+    }
+    // Stored mode: as scanned ("keep"), or by content ("auto").
+    let mut to_bilevel = false;
+    if p.colour.mode == ModeRule::Auto {
+        match n.content {
+            Some(Content::Gray) | Some(Content::Bilevel) if r.colour == Colour::Rgb => {
+                r.pixels = to_gray(&r);
+                r.colour = Colour::Gray;
+                r.conversions.push("rgb-to-gray");
+                to_bilevel = n.content == Some(Content::Bilevel);
+            }
+            Some(Content::Bilevel) if r.colour == Colour::Gray && !r.source_bilevel => {
+                to_bilevel = true
+            }
+            _ => {}
+        }
+        if to_bilevel {
+            let threshold = (paper * 0.5) as u8;
+            r.pixels
+                .iter_mut()
+                .for_each(|v| *v = if *v < threshold { 0 } else { 255 });
+            r.conversions.push("gray-to-bilevel");
+        }
+    }
+    let unchanged = !n.changed_pixels() && r.conversions.is_empty();
+    let rotate = page_rotation(exif_orientation);
+    let (dpi_x, dpi_y, dpi_source, paper, warning) =
+        dpi::resolve(file_dpi, r.width, r.height, &p.dpi);
+    n.dpi_inferred_from = paper;
+    check_page_size(r.width, r.height, dpi_x, dpi_y)?;
+    // JPEG kept as it was, JPEG encoded again, or lossless (G4 / Flate).
+    let jpeg_page = |r: Raster, encoding: Encoding, data: Vec<u8>| PreparedPage {
+        frame,
+        width: r.width,
+        height: r.height,
+        dpi_x,
+        dpi_y,
+        dpi_source,
+        colour: r.colour,
+        encoding,
+        conversions: r.conversions,
+        data,
+        warnings: Vec::new(),
+        rotate,
+        normalization: None,
+        gray: None,
+    };
+    let gray = p.keep_gray.then(|| GrayPage {
+        width: r.width,
+        height: r.height,
+        pixels: if r.colour == Colour::Rgb {
+            to_gray(&r)
+        } else {
+            r.pixels.clone()
+        },
+        dpi: (dpi_x + dpi_y) / 2.0,
+        rotate,
+    });
+    let mut page = match (jpeg, unchanged) {
+        (Some(bytes), true) => jpeg_page(r, Encoding::Dct, bytes.to_vec()),
+        _ if lossy && !to_bilevel => {
+            let data = jpeg_encode(&r, p.output.jpeg_quality, dpi_x, chroma_subsampled)?;
+            jpeg_page(r, Encoding::DctReencoded, data)
+        }
+        _ => {
+            let mut page = finish_raster(r, frame, (dpi_x, dpi_y, dpi_source))?;
+            page.rotate = rotate;
+            page
+        }
+    };
+    page.gray = gray;
+    page.warnings.extend(warning);
+    if dpi_x.min(dpi_y) < p.dpi.min_dpi {
+        page.warnings.push(sohoa_archive::problem::Problem::warning(
+            "page.low_dpi",
+            format!(
+                "Độ phân giải {:.0} dpi thấp hơn mức tối thiểu {:.0} dpi",
+                dpi_x.min(dpi_y),
+                p.dpi.min_dpi
+            ),
+            format!(
+                "Resolution {:.0} dpi is below the minimum {:.0} dpi",
+                dpi_x.min(dpi_y),
+                p.dpi.min_dpi
+            ),
+        ));
+    }
+    if n.sideways && !matches!(exif_orientation, 5..=8) && !n.blank {
+        page.warnings.push(sohoa_archive::problem::Problem::warning(
+            "page.sideways",
+            "Trang có vẻ bị quét nằm ngang (dòng chữ chạy dọc): hãy kiểm tra và quét lại hoặc xoay",
+            "The page seems scanned sideways (text lines run up and down): check it, rescan or rotate it",
+        ));
+    }
+    if n.blank {
+        page.warnings.push(sohoa_archive::problem::Problem::warning(
+            "page.blank",
+            "Trang trắng (không có nội dung)",
+            "Blank page (no content)",
+        ));
+    }
+    page.normalization = Some(n);
+    Ok(page)
+}

@@ -1,0 +1,416 @@
+//! From a bag's `metadata.json` to index documents: the case document with its texts,
+//! codes, filters, facets and dates; identity numbers (the applicant's, and any in a text or
+//! on a page) only as keyed hashes, the texts and what hits show only masked.
+
+use crate::privacy::{looks_like_id, mask, mask_ids_loose, masked_text, IdKey};
+use crate::schema::{filter_term, Fields};
+use serde::Serialize;
+use sohoa_archive::record::CaseRecord;
+use std::collections::BTreeMap;
+use tantivy::schema::Facet;
+use tantivy::{DateTime, TantivyDocument};
+
+/// A component document's searchable fields.
+#[derive(Debug, Clone, Default)]
+pub struct ComponentDoc {
+    pub label: String,
+    pub type_name: Option<String>,
+    pub code_number: Option<String>,
+    pub code_notation: Option<String>,
+    pub issued_date: Option<String>,
+    pub organ_name: Option<String>,
+    pub subject: Option<String>,
+}
+
+/// What the index knows of a case, read from its bag.
+#[derive(Debug, Clone, Default)]
+pub struct CaseDoc {
+    pub case_id: String,
+    pub version: u64,
+    pub bag_path: String,
+    pub bundle_sha256: String,
+    pub page_count: u64,
+    pub metadata_status: String,
+    pub case_code: Option<String>,
+    pub procedure_code: Option<String>,
+    pub procedure_name: Option<String>,
+    pub sector: Option<String>,
+    pub agency_code: Option<String>,
+    pub agency_name: Option<String>,
+    pub applicant_name: Option<String>,
+    pub applicant_id: Option<String>,
+    pub channel: Option<String>,
+    pub status: Option<String>,
+    pub received: Option<String>,
+    pub due: Option<String>,
+    pub resolved: Option<String>,
+    pub returned: Option<String>,
+    pub title: String,
+    pub arc_file_code: Option<String>,
+    pub paper_file_code: Option<String>,
+    pub maintenance: Option<String>,
+    pub mode: Option<String>,
+    pub language: Option<String>,
+    pub confidence_level: Option<String>,
+    pub start_date: Option<String>,
+    pub end_date: Option<String>,
+    pub keyword: Option<String>,
+    pub description: Option<String>,
+    pub components: Vec<ComponentDoc>,
+    /// OCR text of each page that has some: (page number, NFC text).
+    pub pages: Vec<(u64, String)>,
+    /// SHA-256 of each scan file the case was made from.
+    pub source_sha256: Vec<String>,
+}
+
+/// A value the index takes: present and not blank.
+fn given(v: &Option<String>) -> Option<String> {
+    v.as_ref().filter(|s| !s.trim().is_empty()).cloned()
+}
+
+impl CaseDoc {
+    /// The fields the index needs from a case record; `None` when it is not a sohoa case
+    /// record.
+    pub fn from_record(m: &CaseRecord, bag_path: &str) -> Option<CaseDoc> {
+        if !m.is_sohoa() || m.case_id.trim().is_empty() {
+            return None;
+        }
+        let (c, h) = (&m.case, &m.hoso);
+        let field = |f: &BTreeMap<String, String>, k: &str| given(&f.get(k).cloned());
+        let components = m
+            .components
+            .iter()
+            .map(|x| ComponentDoc {
+                label: x.label.clone(),
+                type_name: field(&x.fields, "type_name"),
+                code_number: field(&x.fields, "code_number"),
+                code_notation: field(&x.fields, "code_notation"),
+                issued_date: field(&x.fields, "issued_date"),
+                organ_name: field(&x.fields, "organ_name"),
+                subject: field(&x.fields, "subject"),
+            })
+            .collect();
+        Some(CaseDoc {
+            case_id: m.case_id.clone(),
+            version: if m.version == 0 { 1 } else { m.version as u64 },
+            bag_path: bag_path.to_string(),
+            bundle_sha256: m
+                .bundle
+                .as_ref()
+                .map(|b| b.sha256.clone())
+                .unwrap_or_default(),
+            page_count: m.pages.len() as u64,
+            metadata_status: m.metadata_status.clone(),
+            case_code: given(&c.case_code),
+            procedure_code: given(&c.procedure_code),
+            procedure_name: given(&c.procedure_name),
+            sector: given(&c.sector),
+            agency_code: given(&c.agency_code),
+            agency_name: given(&c.agency_name),
+            applicant_name: given(&c.applicant_name),
+            applicant_id: given(&c.applicant_id),
+            channel: given(&c.channel),
+            status: given(&c.status),
+            received: given(&c.received_date),
+            due: given(&c.due_date),
+            resolved: given(&c.resolved_date),
+            returned: given(&c.returned_date),
+            title: given(&h.title).unwrap_or_default(),
+            arc_file_code: given(&h.arc_file_code),
+            paper_file_code: given(&h.paper_file_code),
+            maintenance: given(&h.maintenance),
+            mode: given(&h.mode),
+            language: given(&h.language),
+            confidence_level: given(&h.confidence_level),
+            start_date: given(&h.start_date),
+            end_date: given(&h.end_date),
+            keyword: given(&h.keyword),
+            description: given(&h.description),
+            components,
+            pages: Vec::new(),
+            source_sha256: m
+                .sources
+                .iter()
+                .filter(|x| !x.sha256.trim().is_empty())
+                .map(|x| x.sha256.to_ascii_lowercase())
+                .collect(),
+        })
+    }
+}
+
+/// What a hit shows (`display`, stored as JSON). The identifier only masked.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Default, PartialEq)]
+pub struct Display {
+    pub case_id: String,
+    pub case_code: Option<String>,
+    pub title: String,
+    pub applicant_name: Option<String>,
+    pub applicant_id_masked: Option<String>,
+    pub procedure_code: Option<String>,
+    pub procedure_name: Option<String>,
+    pub sector: Option<String>,
+    pub agency_name: Option<String>,
+    pub channel: Option<String>,
+    pub status: Option<String>,
+    pub received: Option<String>,
+    pub due: Option<String>,
+    pub resolved: Option<String>,
+    pub returned: Option<String>,
+    pub page_count: u64,
+    pub bag_path: String,
+    pub bundle_sha256: String,
+    pub version: u64,
+    pub metadata_status: String,
+    /// Component documents: label and subject.
+    pub documents: Vec<String>,
+}
+
+impl Display {
+    /// The case's texts in one line, for cutting highlighted snippets.
+    pub fn searchable_text(&self) -> String {
+        let mut parts: Vec<&str> = vec![self.title.as_str()];
+        parts.extend(
+            [
+                &self.applicant_name,
+                &self.procedure_name,
+                &self.agency_name,
+                &self.sector,
+            ]
+            .into_iter()
+            .flatten()
+            .map(String::as_str),
+        );
+        parts.extend(self.documents.iter().map(String::as_str));
+        parts.join(" · ")
+    }
+}
+
+/// Parses an ISO date or date-time (Vietnam time when no offset) into an index date.
+pub fn parse_date(iso: &str) -> Option<DateTime> {
+    let d = iso.get(..10)?;
+    let date = time::Date::parse(
+        d,
+        &time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .ok()?;
+    let mut t = time::Time::MIDNIGHT;
+    if let Some(rest) = iso.get(11..19) {
+        if let Ok(parsed) = time::Time::parse(
+            rest,
+            &time::macros::format_description!("[hour]:[minute]:[second]"),
+        ) {
+            t = parsed;
+        }
+    }
+    let dt = time::PrimitiveDateTime::new(date, t).assume_offset(sohoa_archive::VN_OFFSET);
+    Some(DateTime::from_timestamp_secs(dt.unix_timestamp()))
+}
+
+/// Far future: the end of a case still being processed.
+/// (tantivy dates are nanoseconds in an i64, which ends in 2262.)
+pub const OPEN_END: i64 = 7_258_118_400; // 2200-01-01T00:00:00Z
+
+impl CaseDoc {
+    /// The case document followed by one document per page with text.
+    pub fn to_documents(&self, f: &Fields, key: &IdKey) -> Vec<TantivyDocument> {
+        let mut docs = Vec::with_capacity(1 + self.pages.len());
+        docs.push(self.to_document(f, key));
+        for (n, text) in &self.pages {
+            let mut doc = TantivyDocument::default();
+            doc.add_text(f.kind, "page");
+            doc.add_u64(f.page, *n);
+            let mut hashes = Vec::new();
+            let text = masked_text(text, key, &mut hashes);
+            doc.add_text(f.all, &text);
+            doc.add_text(f.text_f, &text);
+            for h in hashes {
+                doc.add_text(f.id_hash, h);
+            }
+            self.add_shared(&mut doc, f);
+            docs.push(doc);
+        }
+        docs
+    }
+
+    /// The case document.
+    pub fn to_document(&self, f: &Fields, key: &IdKey) -> TantivyDocument {
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.kind, "case");
+        doc.add_u64(f.page, 0);
+        for code in [
+            &self.case_code,
+            &self.procedure_code,
+            &self.agency_code,
+            &self.arc_file_code,
+            &self.paper_file_code,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            doc.add_text(f.codes, code);
+        }
+        doc.add_text(f.codes, &self.case_id);
+        let title = Some(self.title.clone());
+        let texts = [
+            (&title, f.title_f),
+            (&self.applicant_name, f.applicant_f),
+            (&self.procedure_name, f.procedure_f),
+            (&self.agency_name, f.agency_f),
+            (&self.sector, f.misc_f),
+            (&self.keyword, f.misc_f),
+            (&self.description, f.misc_f),
+        ];
+        let mut hashes = Vec::new();
+        for (value, field) in texts {
+            if let Some(v) = value {
+                let v = masked_text(v, key, &mut hashes);
+                doc.add_text(f.all, &v);
+                doc.add_text(field, &v);
+            }
+        }
+        for c in &self.components {
+            for v in [
+                Some(&c.label),
+                c.subject.as_ref(),
+                c.organ_name.as_ref(),
+                c.code_notation.as_ref(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                // Folded only: exact-diacritic ranking comes from titles and names.
+                doc.add_text(f.docs_f, masked_text(v, key, &mut hashes));
+            }
+            // A document "number" that is an identity number (the copy of a CCCD) is looked
+            // up by its keyed hash only, like every identity number.
+            let id_like = |v: &str| {
+                let digits: String = v.chars().filter(char::is_ascii_digit).collect();
+                looks_like_id(&digits) && digits.len() + 3 >= v.trim().len()
+            };
+            for code in [&c.code_number, &c.code_notation].into_iter().flatten() {
+                if id_like(code) {
+                    hashes.push(key.hash(code));
+                } else {
+                    doc.add_text(f.codes, code);
+                }
+            }
+            if let (Some(n), Some(k)) = (&c.code_number, &c.code_notation) {
+                if !id_like(n) {
+                    doc.add_text(f.codes, format!("{n}/{k}"));
+                }
+            }
+        }
+        if let Some(id) = &self.applicant_id {
+            hashes.push(key.hash(id));
+        }
+        hashes.sort();
+        hashes.dedup();
+        for h in hashes {
+            doc.add_text(f.id_hash, h);
+        }
+        for sha in &self.source_sha256 {
+            doc.add_text(f.source_sha256, sha);
+        }
+        self.add_shared(&mut doc, f);
+        doc
+    }
+
+    /// What case and page documents share: the id, filters, facets, dates and display, so
+    /// filters apply to page hits and a page hit shows its case.
+    fn add_shared(&self, doc: &mut TantivyDocument, f: &Fields) {
+        doc.add_text(f.case_id, &self.case_id);
+        let year = self
+            .received
+            .as_deref()
+            .and_then(|d| d.get(..4))
+            .filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
+        let filters = [
+            ("agency", self.agency_name.as_deref()),
+            ("agency", self.agency_code.as_deref()),
+            ("sector", self.sector.as_deref()),
+            ("procedure", self.procedure_code.as_deref()),
+            ("channel", self.channel.as_deref()),
+            ("status", self.status.as_deref()),
+            ("year", year),
+            ("maintenance", self.maintenance.as_deref()),
+            ("mode", self.mode.as_deref()),
+            ("language", self.language.as_deref()),
+            ("confidence", self.confidence_level.as_deref()),
+            ("metadata", Some(self.metadata_status.as_str())),
+        ];
+        for (name, value) in filters {
+            if let Some(v) = value {
+                doc.add_text(f.filters, filter_term(name, v));
+            }
+        }
+        let facets = [
+            ("agency", self.agency_name.as_deref()),
+            ("sector", self.sector.as_deref()),
+            ("procedure", self.procedure_code.as_deref()),
+            ("channel", self.channel.as_deref()),
+            ("status", self.status.as_deref()),
+            ("year", year),
+        ];
+        for (name, value) in facets {
+            if let Some(v) = value {
+                doc.add_facet(f.facets, Facet::from_path([name, v]));
+            }
+        }
+        let dates = [
+            (f.received, &self.received),
+            (f.due, &self.due),
+            (f.resolved, &self.resolved),
+            (f.returned, &self.returned),
+        ];
+        for (field, value) in dates {
+            if let Some(d) = value.as_deref().and_then(parse_date) {
+                doc.add_date(field, d);
+            }
+        }
+        let end = self
+            .returned
+            .as_deref()
+            .or(self.resolved.as_deref())
+            .and_then(parse_date)
+            .unwrap_or(DateTime::from_timestamp_secs(OPEN_END));
+        doc.add_date(f.period_end, end);
+        doc.add_u64(f.page_count, self.page_count);
+        // What people see: identity numbers masked, also where glued to other characters.
+        let m = |s: &str| mask_ids_loose(s).into_owned();
+        let mo = |s: &Option<String>| s.as_deref().map(m);
+        let display = Display {
+            case_id: self.case_id.clone(),
+            case_code: mo(&self.case_code),
+            title: m(&self.title),
+            applicant_name: mo(&self.applicant_name),
+            applicant_id_masked: self.applicant_id.as_deref().map(mask),
+            procedure_code: self.procedure_code.clone(),
+            procedure_name: mo(&self.procedure_name),
+            sector: mo(&self.sector),
+            agency_name: mo(&self.agency_name),
+            channel: self.channel.clone(),
+            status: mo(&self.status),
+            received: self.received.clone(),
+            due: self.due.clone(),
+            resolved: self.resolved.clone(),
+            returned: self.returned.clone(),
+            page_count: self.page_count,
+            bag_path: self.bag_path.clone(),
+            bundle_sha256: self.bundle_sha256.clone(),
+            version: self.version,
+            metadata_status: self.metadata_status.clone(),
+            documents: self
+                .components
+                .iter()
+                .map(|c| match &c.subject {
+                    Some(sub) if sub != &c.label => m(&format!("{}: {sub}", c.label)),
+                    _ => m(&c.label),
+                })
+                .collect(),
+        };
+        doc.add_text(
+            f.display,
+            serde_json::to_string(&display).unwrap_or_default(),
+        );
+    }
+}

@@ -1,0 +1,367 @@
+//! The query language people type: words (AND), "phrases", prefix* on codes, -exclusions and
+//! field:value, with or without diacritics, in NFC or NFD. Each word matches its exact form
+//! (boosted, so exact diacritics rank first) or its folded form, or a code, or a CCCD.
+
+use crate::analyzer::{nfc, tokens, vi, vi_folded};
+use crate::privacy::{looks_like_id, IdKey};
+use crate::schema::Fields;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RegexQuery, TermQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::Term;
+
+/// One piece of a query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    pub negated: bool,
+    /// Canonical field name (`applicant`, `title`, `procedure`, `agency`, `docs`, `code`,
+    /// `id`, `text`) or `None` for everywhere.
+    pub field: Option<&'static str>,
+    pub value: String,
+    pub phrase: bool,
+    pub prefix: bool,
+}
+
+/// Field names people may type, Vietnamese (folded) or English.
+const FIELD_ALIASES: &[(&str, &str)] = &[
+    ("nguoi_nop", "applicant"),
+    ("applicant", "applicant"),
+    ("tieu_de", "title"),
+    ("title", "title"),
+    ("thu_tuc", "procedure"),
+    ("procedure", "procedure"),
+    ("co_quan", "agency"),
+    ("agency", "agency"),
+    ("tai_lieu", "docs"),
+    ("docs", "docs"),
+    ("ma", "code"),
+    ("code", "code"),
+    ("cccd", "id"),
+    ("id", "id"),
+    ("noi_dung", "text"),
+    ("text", "text"),
+];
+
+fn field_alias(name: &str) -> Option<&'static str> {
+    let key = sohoa_archive::text::header_key(name);
+    FIELD_ALIASES
+        .iter()
+        .find(|(a, _)| *a == key)
+        .map(|(_, f)| *f)
+}
+
+/// Identity numbers typed in groups (`040 093 878 972`, `0400.9387.8972`) joined into one word,
+/// so that they are looked up whole (by keyed hash), never as loose groups of digits.
+fn join_ids(input: &str) -> String {
+    let found = crate::privacy::find_ids(input);
+    if found.is_empty() {
+        return input.to_string();
+    }
+    let mut out = String::with_capacity(input.len());
+    let mut at = 0;
+    for f in found {
+        out.push_str(&input[at..f.span.start]);
+        out.push_str(&f.digits);
+        at = f.span.end;
+    }
+    out.push_str(&input[at..]);
+    out
+}
+
+/// True when a clause is an identity number: it is looked up by keyed hash only.
+fn is_id_clause(c: &Clause) -> bool {
+    c.field == Some("id") || (c.field.is_none() && !c.phrase && looks_like_id(&c.value))
+}
+
+/// True when the query asks for an identity number (which needs the identifier key).
+pub fn asks_for_an_id(input: &str) -> bool {
+    parse(input).iter().any(is_id_clause)
+}
+
+/// Splits a query into clauses. Quotes make phrases; a leading `-` excludes; `name:` names a
+/// field; a trailing `*` asks for a prefix.
+pub fn parse(input: &str) -> Vec<Clause> {
+    let input = join_ids(&nfc(input));
+    let mut clauses = Vec::new();
+    let mut chars = input.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace()) {
+            chars.next();
+        }
+        let Some(&first) = chars.peek() else { break };
+        let mut negated = false;
+        if first == '-' {
+            negated = true;
+            chars.next();
+        }
+        // Optional field name.
+        let mut word = String::new();
+        let mut field = None;
+        let mut phrase = false;
+        loop {
+            match chars.peek().copied() {
+                Some('"') if word.is_empty() || field.is_some() && word.is_empty() => {
+                    chars.next();
+                    phrase = true;
+                    for c in chars.by_ref() {
+                        if c == '"' {
+                            break;
+                        }
+                        word.push(c);
+                    }
+                    break;
+                }
+                Some(':') if field.is_none() && field_alias(&word).is_some() => {
+                    chars.next();
+                    field = field_alias(&word);
+                    word.clear();
+                }
+                Some(c) if c.is_whitespace() => break,
+                Some(c) => {
+                    word.push(c);
+                    chars.next();
+                }
+                None => break,
+            }
+        }
+        let prefix = !phrase && word.len() > 1 && word.ends_with('*');
+        if prefix {
+            word.pop();
+        }
+        if !word.trim().is_empty() {
+            clauses.push(Clause {
+                negated,
+                field,
+                value: word,
+                phrase,
+                prefix,
+            });
+        }
+    }
+    clauses
+}
+
+fn term_or_phrase(field: Field, toks: &[String]) -> Option<Box<dyn Query>> {
+    match toks.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            Term::from_field_text(field, &toks[0]),
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(
+            toks.iter()
+                .map(|t| Term::from_field_text(field, t))
+                .collect(),
+        ))),
+    }
+}
+
+fn boost(q: Box<dyn Query>, by: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(q, by))
+}
+
+/// Escapes a literal for tantivy's regex syntax.
+fn regex_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if c.is_ascii() && !c.is_ascii_alphanumeric() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Builds the query for one clause (without its negation).
+fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Query>> {
+    let exact = tokens(&mut vi(), &c.value);
+    let folded = tokens(&mut vi_folded(), &c.value);
+    let code = c.value.to_lowercase();
+    let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut add = |q: Option<Box<dyn Query>>, by: f32| {
+        if let Some(q) = q {
+            should.push((Occur::Should, boost(q, by)));
+        }
+    };
+    let id_term = |k: &IdKey| -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(f.id_hash, &k.hash(&c.value)),
+            IndexRecordOption::Basic,
+        ))
+    };
+    let code_query = |prefix: bool| -> Option<Box<dyn Query>> {
+        if prefix {
+            RegexQuery::from_pattern(&format!("{}.*", regex_escape(&code)), f.codes)
+                .ok()
+                .map(|q| Box::new(q) as Box<dyn Query>)
+        } else {
+            Some(Box::new(TermQuery::new(
+                Term::from_field_text(f.codes, &code),
+                IndexRecordOption::Basic,
+            )))
+        }
+    };
+    // An identity number is found by its keyed hash only: the texts hold it masked.
+    if is_id_clause(c) {
+        return key.map(id_term);
+    }
+    if c.field == Some("code") {
+        return code_query(c.prefix);
+    }
+    let folded_fields = match c.field {
+        Some("applicant") => vec![f.applicant_f],
+        Some("title") => vec![f.title_f],
+        Some("procedure") => vec![f.procedure_f],
+        Some("agency") => vec![f.agency_f],
+        Some("docs") => vec![f.docs_f],
+        Some("text") => vec![f.text_f],
+        _ => vec![
+            f.title_f,
+            f.applicant_f,
+            f.procedure_f,
+            f.agency_f,
+            f.docs_f,
+            f.misc_f,
+            f.text_f,
+        ],
+    };
+    let exact_field = f.all;
+    if c.prefix {
+        add(code_query(true), 3.0);
+        if let Some(last) = folded.last() {
+            let mut fold_prefix = folded.clone();
+            fold_prefix.pop();
+            let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for &folded_field in &folded_fields {
+                // "nguyen van a*": the words before the last as a phrase is too strict for a
+                // prefix; match them as words and the last one as a prefix.
+                let mut parts: Vec<(Occur, Box<dyn Query>)> = fold_prefix
+                    .iter()
+                    .map(|t| {
+                        (
+                            Occur::Must,
+                            Box::new(TermQuery::new(
+                                Term::from_field_text(folded_field, t),
+                                IndexRecordOption::WithFreqs,
+                            )) as Box<dyn Query>,
+                        )
+                    })
+                    .collect();
+                if let Ok(q) =
+                    RegexQuery::from_pattern(&format!("{}.*", regex_escape(last)), folded_field)
+                {
+                    parts.push((Occur::Must, Box::new(q)));
+                    per_field.push((Occur::Should, Box::new(BooleanQuery::new(parts))));
+                }
+            }
+            if !per_field.is_empty() {
+                add(Some(Box::new(BooleanQuery::new(per_field))), 1.0);
+            }
+        }
+    } else {
+        // The folded form must match; the exact form, when it also matches, ranks higher.
+        let mut per_field: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for &field in &folded_fields {
+            per_field.push((Occur::Should, term_or_phrase(field, &folded)?));
+        }
+        let folded_q: Box<dyn Query> = if per_field.len() == 1 {
+            per_field.pop().map(|(_, q)| q)?
+        } else {
+            Box::new(BooleanQuery::new(per_field))
+        };
+        // Phrases match the folded form only: an exact-form phrase over every text of a
+        // million cases doubles the cost of common phrases for a small gain in ranking.
+        let exact_q = if exact.len() > 1 {
+            None
+        } else {
+            term_or_phrase(exact_field, &exact)
+        };
+        let text_q: Box<dyn Query> = match exact_q {
+            Some(e) => Box::new(BooleanQuery::new(vec![
+                (Occur::Must, folded_q),
+                (Occur::Should, boost(e, 2.0)),
+            ])),
+            None => folded_q,
+        };
+        add(Some(text_q), 1.0);
+        if c.field.is_none() && !c.phrase {
+            add(code_query(false), 3.0);
+        }
+    }
+    match should.len() {
+        0 => None,
+        1 => should.pop().map(|(_, q)| q),
+        _ => Some(Box::new(BooleanQuery::new(should))),
+    }
+}
+
+/// Folded words of the positive text clauses, for highlighting snippets.
+pub fn highlight_terms(input: &str) -> Vec<String> {
+    let mut folder = vi_folded();
+    parse(input)
+        .into_iter()
+        .filter(|c| !c.negated && !is_id_clause(c) && c.field != Some("code"))
+        .flat_map(|c| tokens(&mut folder, &c.value))
+        .collect()
+}
+
+/// The whole query: every clause must match (AND), negated ones must not. An empty query
+/// matches every case (to browse with filters).
+pub fn build(input: &str, f: &Fields, key: Option<&IdKey>) -> Box<dyn Query> {
+    let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    let mut positive = 0;
+    for c in parse(input) {
+        if let Some(q) = clause_query(&c, f, key) {
+            if c.negated {
+                parts.push((Occur::MustNot, q));
+            } else {
+                positive += 1;
+                parts.push((Occur::Must, q));
+            }
+        } else if !c.negated {
+            // A word that yields no token (only punctuation) is ignored.
+            continue;
+        }
+    }
+    if positive == 0 {
+        parts.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Box::new(BooleanQuery::new(parts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_words_phrases_fields_prefixes_and_exclusions() {
+        let c = parse(r#"nguyen "quyền sử dụng đất" nguoi_nop:An -huy ma:000.00.15*"#);
+        assert_eq!(c.len(), 5);
+        assert_eq!(c[0].value, "nguyen");
+        assert!(c[1].phrase && c[1].value == "quyền sử dụng đất");
+        assert_eq!((c[2].field, c[2].value.as_str()), (Some("applicant"), "An"));
+        assert!(c[3].negated);
+        assert_eq!(
+            (c[4].field, c[4].value.as_str(), c[4].prefix),
+            (Some("code"), "000.00.15", true)
+        );
+        // Identity numbers typed in groups are one number.
+        let c = parse("cccd 040 093 878 972 nguyen");
+        assert_eq!(c.len(), 3, "{c:?}");
+        assert!(is_id_clause(&c[1]) && c[1].value == "040093878972");
+        assert!(asks_for_an_id("0400.9387.8972") && !asks_for_an_id("nguyen van an"));
+        // Unknown "field" names stay part of the word.
+        assert_eq!(parse("abc:def")[0].value, "abc:def");
+        assert_eq!(parse("Người_nộp:\"Lê Hoa\"")[0].field, Some("applicant"));
+    }
+
+    proptest! {
+        #[test]
+        fn any_query_text_builds_a_query(s in "\\PC{0,60}") {
+            let f = crate::schema::build();
+            let _ = build(&s, &f, Some(&IdKey::fixed(1)));
+        }
+    }
+}

@@ -1,0 +1,298 @@
+//! Answering a search: the query, filters (agency, sector, procedure, channel, status, year),
+//! date ranges (received, resolved, or the case period with overlap semantics), sort by
+//! relevance or date, pagination, facet counts and highlighted snippets.
+
+use crate::document::{parse_date, Display};
+use crate::schema::filter_term;
+use crate::{ArchiveIndex, IndexError};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DateTime, DocAddress, Order, TantivyDocument, Term};
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    /// Newest received first.
+    ReceivedDesc,
+    ReceivedAsc,
+}
+
+/// Filters, each optional; values may be typed with or without diacritics.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    /// Agency name or code.
+    pub agency: Option<String>,
+    pub sector: Option<String>,
+    /// Procedure code (mã TTHC).
+    pub procedure: Option<String>,
+    /// `direct`, `online` or `postal` (or trực tiếp, trực tuyến, bưu chính).
+    pub channel: Option<String>,
+    pub status: Option<String>,
+    /// Year received.
+    pub year: Option<i32>,
+    /// Case period [received, returned or resolved] overlaps [from, to] (ISO dates).
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub received_from: Option<String>,
+    pub received_to: Option<String>,
+    pub resolved_from: Option<String>,
+    pub resolved_to: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filters: Filters,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+    pub facets: bool,
+    /// Only case-level hits (metadata), no page-text hits.
+    pub cases_only: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub case_id: String,
+    pub score: f32,
+    /// Matching words marked with `<b>…</b>` (HTML-escaped text).
+    pub snippet: String,
+    pub bag: String,
+    /// 0 for a case-level hit; the page number when the hit is in a page's text.
+    pub page: u64,
+    pub case: Display,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: usize,
+    pub offset: usize,
+    pub limit: usize,
+    pub hits: Vec<Hit>,
+    /// Counts per facet value: `agency`, `sector`, `procedure`, `channel`, `status`, `year`.
+    pub facets: BTreeMap<String, Vec<(String, u64)>>,
+}
+
+fn bad_date(what: &str, v: &str) -> IndexError {
+    IndexError::BadRequest(format!(
+        "{what}: \"{v}\" is not a date (YYYY-MM-DD or DD/MM/YYYY)"
+    ))
+}
+
+/// Accepts `YYYY-MM-DD` or what people type (`dd/mm/yyyy`), returns the day's start.
+fn day(what: &str, v: &str) -> Result<DateTime, IndexError> {
+    let iso = sohoa_archive::values::date(v).unwrap_or_else(|| v.to_string());
+    parse_date(&iso).ok_or_else(|| bad_date(what, v))
+}
+
+fn next_day(d: DateTime) -> DateTime {
+    DateTime::from_timestamp_secs(d.into_timestamp_secs() + 86_400)
+}
+
+fn range(
+    field: tantivy::schema::Field,
+    lo: Option<DateTime>,
+    hi_exclusive: Option<DateTime>,
+) -> Box<dyn Query> {
+    let lo = lo
+        .map(|d| Bound::Included(Term::from_field_date(field, d)))
+        .unwrap_or(Bound::Unbounded);
+    let hi = hi_exclusive
+        .map(|d| Bound::Excluded(Term::from_field_date(field, d)))
+        .unwrap_or(Bound::Unbounded);
+    Box::new(RangeQuery::new(lo, hi))
+}
+
+fn channel_code(v: &str) -> String {
+    sohoa_archive::values::channel(v)
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string())
+}
+
+impl ArchiveIndex {
+    fn filter_queries(&self, flt: &Filters) -> Result<Vec<Box<dyn Query>>, IndexError> {
+        let f = &self.fields;
+        let mut out: Vec<Box<dyn Query>> = Vec::new();
+        let mut term = |name: &str, value: &str| {
+            out.push(Box::new(TermQuery::new(
+                Term::from_field_text(f.filters, &filter_term(name, value)),
+                IndexRecordOption::Basic,
+            )));
+        };
+        if let Some(v) = &flt.agency {
+            term("agency", v);
+        }
+        if let Some(v) = &flt.sector {
+            term("sector", v);
+        }
+        if let Some(v) = &flt.procedure {
+            term("procedure", v);
+        }
+        if let Some(v) = &flt.channel {
+            term("channel", &channel_code(v));
+        }
+        if let Some(v) = &flt.status {
+            term("status", v);
+        }
+        if let Some(y) = flt.year {
+            term("year", &y.to_string());
+        }
+        let opt = |what: &str, v: &Option<String>| v.as_deref().map(|v| day(what, v)).transpose();
+        let (from, to) = (opt("--from", &flt.from)?, opt("--to", &flt.to)?);
+        if from.is_some() || to.is_some() {
+            // Overlap: received <= to (end of that day) and period end >= from.
+            out.push(range(f.received, None, to.map(next_day)));
+            out.push(range(f.period_end, from, None));
+        }
+        let (rf, rt) = (
+            opt("--received-from", &flt.received_from)?,
+            opt("--received-to", &flt.received_to)?,
+        );
+        if rf.is_some() || rt.is_some() {
+            out.push(range(f.received, rf, rt.map(next_day)));
+        }
+        let (sf, st) = (
+            opt("--resolved-from", &flt.resolved_from)?,
+            opt("--resolved-to", &flt.resolved_to)?,
+        );
+        if sf.is_some() || st.is_some() {
+            out.push(range(f.resolved, sf, st.map(next_day)));
+        }
+        Ok(out)
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
+        let f = &self.fields;
+        let searcher = self.reader()?.searcher();
+        if crate::query::asks_for_an_id(&req.query) {
+            if let Some(why) = self.id_search_problem() {
+                return Err(IndexError::BadRequest(format!(
+                    "searching by identity number needs the identifier key: {why}"
+                )));
+            }
+        }
+        let text_query = crate::query::build(&req.query, f, self.key.as_ref());
+        let mut parts: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        if req.query.trim().is_empty() || req.cases_only {
+            // Browsing (no words) lists cases, not each of their pages.
+            parts.push((
+                Occur::Must,
+                Box::new(TermQuery::new(
+                    Term::from_field_text(f.kind, "case"),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        for q in self.filter_queries(&req.filters)? {
+            parts.push((Occur::Must, q));
+        }
+        let query = BooleanQuery::new(parts);
+        let limit = req.limit.max(1);
+        let top = TopDocs::with_limit(limit).and_offset(req.offset);
+        let (total, docs): (usize, Vec<(f32, DocAddress)>) = match req.sort {
+            Sort::Relevance => searcher.search(&query, &(Count, top.order_by_score()))?,
+            Sort::ReceivedDesc | Sort::ReceivedAsc => {
+                let order = if req.sort == Sort::ReceivedDesc {
+                    Order::Desc
+                } else {
+                    Order::Asc
+                };
+                let (n, d): (usize, Vec<(Option<DateTime>, DocAddress)>) = searcher.search(
+                    &query,
+                    &(
+                        Count,
+                        top.order_by_fast_field::<DateTime>("received", order),
+                    ),
+                )?;
+                (n, d.into_iter().map(|(_, a)| (0.0, a)).collect())
+            }
+        };
+        let terms = crate::query::highlight_terms(&req.query)
+            .into_iter()
+            .map(|t| (t, 1.0))
+            .collect();
+        let mut snippets =
+            SnippetGenerator::new(terms, crate::analyzer::vi_folded(), f.title_f, 160);
+        snippets.set_max_num_chars(160);
+        let mut hits = Vec::with_capacity(docs.len());
+        for (score, addr) in docs {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let display: Display = doc
+                .get_first(f.display)
+                .and_then(|v| v.as_str())
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default();
+            let page = doc.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0);
+            let page_text = doc.get_first(f.text_f).and_then(|v| v.as_str());
+            let snippet = match page_text {
+                Some(t) if page > 0 => snippets.snippet(t),
+                _ => snippets.snippet(&display.searchable_text()),
+            };
+            let snippet = if snippet.fragment().is_empty() {
+                html_escape(&display.title)
+            } else {
+                // Page text keeps its line breaks; a snippet is one line.
+                snippet
+                    .to_html()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            hits.push(Hit {
+                case_id: display.case_id.clone(),
+                score,
+                snippet,
+                bag: display.bag_path.clone(),
+                page,
+                case: display,
+            });
+        }
+        let mut facets = BTreeMap::new();
+        if req.facets {
+            let mut fc = FacetCollector::for_field("facets");
+            for name in ["agency", "sector", "procedure", "channel", "status", "year"] {
+                fc.add_facet(format!("/{name}").as_str());
+            }
+            let counts = searcher.search(&query, &fc)?;
+            for name in ["agency", "sector", "procedure", "channel", "status", "year"] {
+                let mut v: Vec<(String, u64)> = counts
+                    .get(&format!("/{name}"))
+                    .map(|(facet, n)| {
+                        (
+                            facet
+                                .to_path()
+                                .last()
+                                .map(|s| s.to_string())
+                                .unwrap_or_default(),
+                            n,
+                        )
+                    })
+                    .collect();
+                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+                facets.insert(name.to_string(), v);
+            }
+        }
+        Ok(SearchResults {
+            query: crate::privacy::mask_ids(&req.query).into_owned(),
+            total,
+            offset: req.offset,
+            limit,
+            hits,
+            facets,
+        })
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}

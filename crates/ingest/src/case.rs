@@ -1,0 +1,672 @@
+//! Ingest of one case, as named steps on one [`CaseBuild`]: intake (fixity of every source,
+//! skip when unchanged), identity (a code stored from another source is never replaced
+//! silently), metadata, pages streamed into the PDF/A-2b bundle, the bundle finished and
+//! checked, originals kept, the record written and the bag sealed, then committed atomically
+//! (a changed case's old bag is moved to `versions/`, never overwritten).
+
+use super::bundle::{self, NewBundle};
+use super::outcome::{failed, interrupted, nothing_stored, shown_folder};
+use super::seal::{labels, seal};
+use super::sources::{fingerprint, intake_digest, original_rel, scan_file_problem};
+use super::{identity, version, CaseResult, CaseStatus, NormalizedCounts, Plan, Run};
+use sohoa_archive::events::{self, kind, EventLog, Outcome};
+use sohoa_archive::privacy::mask_ids_loose;
+use sohoa_archive::problem::Problem;
+use sohoa_archive::record::{
+    self, BundleRecord, CaseRecord, Component, DroppedPage, IngestInfo, PageRecord, SourceRecord,
+};
+use sohoa_bagit::BagBuilder;
+use sohoa_register::record::{components, hoso, normalize, Normalized};
+use std::collections::HashSet;
+use std::fs;
+use std::path::Path;
+use time::OffsetDateTime;
+
+/// Ingests one planned case; never panics on bad input, never leaves a half-written bag.
+pub(super) fn process(plan: &Plan, run: &Run) -> CaseResult {
+    if run.opts.cancelled() {
+        return interrupted(plan);
+    }
+    let mut case = CaseBuild::new(plan, run);
+    if !case.intake() {
+        case.files_done();
+        return case.fail();
+    }
+    let fp = case.fingerprint();
+    let current = version::current_bag(&run.opts.archive, &plan.case_id);
+    if let Some(version::Current {
+        version,
+        fingerprint: Some(old),
+        ..
+    }) = &current
+    {
+        if *old == fp {
+            return case.unchanged(*version);
+        }
+    }
+    let Some(replacement) = case.identity(current.as_ref()) else {
+        case.files_done();
+        return case.fail();
+    };
+    let tmp = run
+        .opts
+        .archive
+        .join(sohoa_archive::layout::BAGS)
+        .join(format!(
+            "{}{}-{}",
+            sohoa_archive::layout::BUILDING_PREFIX,
+            plan.case_id,
+            std::process::id()
+        ));
+    let _ = fs::remove_dir_all(&tmp);
+    match case.build(&tmp, &fp, current.map(|c| c.version), replacement) {
+        Ok(Some(done)) if case.errors.is_empty() => {
+            identity::remember(&plan.case_id, &case.digests(), run);
+            done
+        }
+        Ok(_) => {
+            let _ = fs::remove_dir_all(&tmp);
+            case.fail()
+        }
+        Err(e) => {
+            let _ = fs::remove_dir_all(&tmp);
+            case.errors.push(Problem::error(
+                "bag.write_failed",
+                format!("Không ghi được gói lưu trữ: {e}"),
+                format!("Cannot write the bag: {e}"),
+            ));
+            case.fail()
+        }
+    }
+}
+
+/// One case on its way into the archive: what every step reads and adds to.
+struct CaseBuild<'a> {
+    plan: &'a Plan,
+    run: &'a Run<'a>,
+    id: &'a str,
+    folder: &'a str,
+    started: OffsetDateTime,
+    errors: Vec<Problem>,
+    warnings: Vec<Problem>,
+    sources: Vec<SourceRecord>,
+}
+
+/// The case's metadata, normalized, and where its documents are.
+struct Metadata {
+    normalized: Normalized,
+    components: Vec<Component>,
+    /// `complete` or `incomplete`.
+    status: &'static str,
+}
+
+/// The pages stored in the bundle and those left out as blank.
+struct Pages {
+    stored: Vec<PageRecord>,
+    dropped: Vec<DroppedPage>,
+}
+
+impl<'a> CaseBuild<'a> {
+    fn new(plan: &'a Plan, run: &'a Run<'a>) -> Self {
+        let mut case = CaseBuild {
+            plan,
+            run,
+            id: &plan.case_id,
+            folder: &plan.source.folder,
+            started: sohoa_archive::time_format::now(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            sources: Vec::new(),
+        };
+        for p in &plan.problems {
+            let p = case.in_case(p.clone());
+            match p.is_error() {
+                true => case.errors.push(p),
+                false => case.warnings.push(p),
+            }
+        }
+        case
+    }
+
+    /// A problem located in this case's folder.
+    fn in_case(&self, p: Problem) -> Problem {
+        let file = p.file.clone().unwrap_or_default();
+        if file.is_empty() || file.starts_with(self.folder) {
+            p
+        } else {
+            p.in_file(format!("{}/{file}", self.folder))
+        }
+    }
+
+    /// Every file of the case counted as done for the progress display.
+    fn files_done(&self) {
+        for _ in &self.plan.source.files {
+            self.run.progress.file_done(self.folder);
+        }
+    }
+
+    /// The case failed: nothing was stored.
+    fn fail(&mut self) -> CaseResult {
+        failed(
+            self.plan,
+            std::mem::take(&mut self.errors),
+            std::mem::take(&mut self.warnings),
+        )
+    }
+
+    fn digests(&self) -> Vec<String> {
+        self.sources.iter().map(|s| s.sha256.clone()).collect()
+    }
+
+    /// Step 1: fixity of every source at intake. False when a source cannot be read.
+    fn intake(&mut self) -> bool {
+        for f in &self.plan.source.files {
+            match intake_digest(&f.path, self.run.opts) {
+                Ok((sha256, size)) => self.sources.push(SourceRecord {
+                    path: f.rel.clone(),
+                    sha256,
+                    size,
+                    pages: 0,
+                    kept_as: None,
+                }),
+                Err(e) => {
+                    let p = self.in_case(scan_file_problem(&e).in_file(f.rel.clone()));
+                    self.errors.push(p);
+                }
+            }
+        }
+        self.errors.is_empty()
+    }
+
+    /// What decides whether a stored bag is still this case as scanned: sources and profile.
+    /// The limits decide what is refused, not what a stored bag holds: not fingerprinted.
+    fn fingerprint(&self) -> String {
+        let opts = self.run.opts;
+        let mut profile_json = serde_json::to_value(&opts.profile).unwrap_or_default();
+        if let Some(o) = profile_json.as_object_mut() {
+            o.remove("limits");
+        }
+        let profile = serde_json::json!({ "profile": profile_json, "drop_blank": opts.drop_blank });
+        fingerprint(self.plan, &self.sources, opts.keep_originals, &profile)
+    }
+
+    /// The stored bag is this case as it is now: nothing to do.
+    fn unchanged(&self, version: u32) -> CaseResult {
+        self.files_done();
+        CaseResult {
+            case_id: self.id.to_string(),
+            version: Some(version),
+            bag: Some(record_bag(self.id)),
+            ..nothing_stored(self.plan, CaseStatus::Skipped)
+        }
+    }
+
+    /// Step 2: identity. A case code stored from another source, or withdrawn, is stored
+    /// again only with `--replace` (the note says why); otherwise None, with the error.
+    fn identity(&mut self, current: Option<&version::Current>) -> Option<Option<String>> {
+        let (opts, id) = (self.run.opts, self.id);
+        let digests = self.digests();
+        let mut replacement = None;
+        if let Some(cur) = current {
+            if !identity::same_source(cur, self.plan, &digests) {
+                match &opts.replace {
+                    None => {
+                        self.errors.push(identity::taken(id, cur, self.plan));
+                        return None;
+                    }
+                    Some(reason) => {
+                        replacement = Some(identity::replacement_note(cur, self.plan, reason))
+                    }
+                }
+            }
+        } else if let Some((n, why)) = identity::withdrawn(&opts.archive, id) {
+            match &opts.replace {
+                None => {
+                    self.errors.push(identity::was_withdrawn(id, n, &why));
+                    return None;
+                }
+                Some(reason) => {
+                    replacement = Some(mask_ids_loose(&format!(
+                        "stored again after its withdrawal (withdrawn/{id}/{n}: {why}) on request (--replace): {reason}"
+                    ))
+                    .into_owned())
+                }
+            }
+        }
+        if let Some(w) = identity::likely_duplicates(id, &digests, self.run) {
+            self.warnings.push(w);
+        }
+        Some(replacement)
+    }
+
+    /// Steps 3 to 7 in `tmp`: the bag is built, sealed and committed. `Ok(None)` when problems
+    /// were recorded in `errors` (nothing committed); `Err` on I/O failure.
+    fn build(
+        &mut self,
+        tmp: &Path,
+        fp: &str,
+        current_version: Option<u32>,
+        replacement: Option<String>,
+    ) -> std::io::Result<Option<CaseResult>> {
+        let mut log = self.start_log(replacement);
+        let mut bag = BagBuilder::create(tmp.to_path_buf())?;
+        let mut meta = self.metadata(&mut log);
+        let pdf = NewBundle::create(&mut bag, &format!("{}.pdf", self.id))?;
+        let Some((pages, pdf)) = self.pages(&mut bag, &mut log, &meta, pdf)? else {
+            return Ok(None);
+        };
+        place_components(&mut meta.components, &pages.stored);
+        let hoso = hoso(
+            &meta.normalized,
+            self.folder,
+            pages.stored.len() as u64,
+            meta.components.len() as u64,
+        );
+        let info = bundle::info(&meta.normalized.case, &hoso, self.id, self.started);
+        let count = pages.stored.len();
+        let note = move |size: u64| format!("{count} pages, {size} bytes, PDF/A-2b");
+        let objects = self
+            .sources
+            .iter()
+            .map(|s| events::source(s.path.clone()))
+            .chain([events::outcome(format!("data/{}", pdf.rel))])
+            .collect();
+        let rel = pdf.rel.clone();
+        let finished = pdf.finish(
+            &info,
+            &bundle::outline(&meta.components),
+            &mut bag,
+            &mut log,
+            ("PDF/A-2b bundle", &note, objects),
+            pages.stored.len(),
+        )?;
+        let finished = match finished {
+            Ok(f) => f,
+            Err(problem) => {
+                self.errors.push(problem);
+                return Ok(None);
+            }
+        };
+        if !self.keep_originals(&mut bag, &pages.dropped)? {
+            return Ok(None);
+        }
+        let (version, previous) = version::number(&self.run.opts.archive, self.id, current_version);
+        let record = self.record(meta, hoso, pages, &rel, finished, fp, version, previous);
+        log.add(
+            kind::PACKAGE_CREATION,
+            events::detail("BagIt 1.0"),
+            Outcome::Success,
+            format!("bag {}, version {version}, SHA-256 manifests", self.id),
+            vec![events::outcome(record_bag(self.id))],
+        );
+        let labels = labels(&record, self.organization(&record));
+        let root = seal(bag, &record, &log, &labels)?;
+        let bytes = dir_size(&root.join("data"));
+        let moved = version::commit(
+            &self.run.opts.archive,
+            self.id,
+            &root,
+            record.previous_version.as_ref(),
+        )?;
+        Ok(Some(self.stored(&record, moved, bytes)))
+    }
+
+    /// The event log of the new bag: ingestion, and the replacement when there is one.
+    fn start_log(&self, replacement: Option<String>) -> EventLog {
+        let mut log = EventLog::new(None);
+        log.add(
+            kind::INGESTION,
+            events::detail("ingest"),
+            Outcome::Success,
+            format!(
+                "{} source files from case folder \"{}\"",
+                self.sources.len(),
+                mask_ids_loose(self.folder)
+            ),
+            vec![events::source(self.folder.to_string())],
+        );
+        if let Some(note) = replacement {
+            log.add(
+                kind::MODIFICATION,
+                events::detail("replacement"),
+                Outcome::Success,
+                note,
+                vec![events::source(self.folder.to_string())],
+            );
+        }
+        log
+    }
+
+    /// Step 3: the metadata from the register row and the sidecar, normalized; its events.
+    fn metadata(&mut self, log: &mut EventLog) -> Metadata {
+        let plan = self.plan;
+        let mut normalized = normalize(
+            plan.fields.clone(),
+            self.folder,
+            plan.from_register,
+            plan.sidecar.is_some(),
+        );
+        self.warnings.append(&mut normalized.warnings);
+        let folders: Vec<String> = plan
+            .source
+            .components
+            .iter()
+            .map(|c| c.folder.clone())
+            .collect();
+        let meta = plan
+            .sidecar
+            .as_ref()
+            .map(|s| &s.components[..])
+            .unwrap_or(&[]);
+        let components = components(&folders, meta, &mut self.warnings);
+        let status =
+            if normalized.missing.is_empty() && (plan.from_register || plan.sidecar.is_some()) {
+                "complete"
+            } else {
+                "incomplete"
+            };
+        log.add(
+            kind::METADATA_EXTRACTION,
+            events::detail("metadata"),
+            if status == "complete" {
+                Outcome::Success
+            } else {
+                Outcome::Warning
+            },
+            match plan.metadata_sources.is_empty() {
+                true => "no register row or sidecar: identifier taken from the folder name".into(),
+                false => plan
+                    .metadata_sources
+                    .iter()
+                    .map(|m| format!("{} {}", m.kind, mask_ids_loose(&m.path)))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            },
+            plan.metadata_sources
+                .iter()
+                .map(|m| events::source(m.path.clone()))
+                .collect(),
+        );
+        log_conversions(log, &normalized);
+        Metadata {
+            normalized,
+            components,
+            status,
+        }
+    }
+
+    /// Step 4: every page of every source decoded, normalized, recognized and written into
+    /// the bundle. None when a page failed (errors recorded).
+    fn pages(
+        &mut self,
+        bag: &mut BagBuilder,
+        log: &mut EventLog,
+        meta: &Metadata,
+        mut pdf: NewBundle,
+    ) -> std::io::Result<Option<(Pages, NewBundle)>> {
+        let (opts, run) = (self.run.opts, self.run);
+        let mut dropped = Vec::new();
+        let title = meta
+            .normalized
+            .case
+            .case_code
+            .clone()
+            .unwrap_or_else(|| self.id.to_string());
+        let stored = super::pages::stream_pages(
+            self.plan,
+            &mut self.sources,
+            &mut pdf.writer,
+            &mut super::pages::PageRun {
+                pdf_rel: &pdf.rel,
+                profile: &opts.profile,
+                drop_blank: opts.drop_blank,
+                follow: opts.follow(),
+                cancel: opts.cancel.as_deref(),
+                dropped: &mut dropped,
+                log,
+                warnings: &mut self.warnings,
+                errors: &mut self.errors,
+                progress: run.progress,
+                text: super::ocr_pages::TextPages::new(
+                    run.pool,
+                    title,
+                    &pdf.rel,
+                    self.folder,
+                    opts.jobs,
+                ),
+                bag,
+            },
+        )?;
+        if stored.is_empty() && !dropped.is_empty() && self.errors.is_empty() {
+            self.errors.push(Problem::error(
+                "page.all_blank",
+                "Mọi trang của hồ sơ đều trắng: không bỏ trang nào; chạy lại không có --drop-blank để lưu hồ sơ",
+                "Every page of the case is blank: nothing was dropped; run again without --drop-blank to store the case",
+            ));
+        }
+        Ok(self
+            .errors
+            .is_empty()
+            .then_some((Pages { stored, dropped }, pdf)))
+    }
+
+    /// Step 6: originals copied into the bag when asked, and always for files whose pages
+    /// were dropped as blank; each copy's digest must match the intake's. False on a mismatch.
+    fn keep_originals(
+        &mut self,
+        bag: &mut BagBuilder,
+        dropped: &[DroppedPage],
+    ) -> std::io::Result<bool> {
+        let opts = self.run.opts;
+        if !opts.keep_originals && dropped.is_empty() {
+            return Ok(true);
+        }
+        let mut taken = HashSet::new();
+        for (f, src) in self.plan.source.files.iter().zip(self.sources.iter_mut()) {
+            if !opts.keep_originals && !dropped.iter().any(|d| d.source == f.rel) {
+                continue;
+            }
+            let rel = original_rel(&f.rel, &mut taken);
+            let (input, _) = sohoa_archive::safe_fs::open_regular(&f.path, opts.follow())?;
+            if bag.copy_from(&rel, input)? != src.sha256 {
+                self.errors.push(
+                    Problem::error(
+                        "page.changed_during_ingest",
+                        "Tệp gốc đã thay đổi trong lúc sao chép",
+                        "The original changed while it was being copied",
+                    )
+                    .in_file(format!("{}/{}", self.folder, f.rel)),
+                );
+                return Ok(false);
+            }
+            src.kept_as = Some(format!("data/{rel}"));
+        }
+        Ok(true)
+    }
+
+    /// Step 7: the case record, as `data/metadata.json` holds it.
+    #[allow(clippy::too_many_arguments)]
+    fn record(
+        &self,
+        meta: Metadata,
+        hoso: record::HoSo,
+        pages: Pages,
+        pdf_rel: &str,
+        pdf: bundle::Finished,
+        fp: &str,
+        version: u32,
+        previous_version: Option<record::PreviousVersion>,
+    ) -> CaseRecord {
+        let opts = self.run.opts;
+        let Metadata {
+            normalized,
+            components,
+            status,
+        } = meta;
+        let page_count = pages.stored.len() as u32;
+        CaseRecord {
+            schema: record::SCHEMA.into(),
+            schema_version: record::SCHEMA_VERSION,
+            legal_basis: record::LEGAL_BASIS.into(),
+            case_id: self.id.to_string(),
+            identifier_source: normalized.identifier_source.into(),
+            version,
+            previous_version,
+            source_folder: self.folder.to_string(),
+            source_fingerprint: fp.to_string(),
+            metadata_status: status.into(),
+            metadata_missing: normalized.missing.clone(),
+            declared: ["total_doc", "number_of_paper", "number_of_page"]
+                .iter()
+                .filter_map(|k| {
+                    normalized
+                        .fields
+                        .get(k)
+                        .map(|v| (k.to_string(), v.to_string()))
+                })
+                .collect(),
+            case: normalized.case,
+            hoso,
+            components,
+            pages: pages.stored,
+            profile: opts.profile.name.clone(),
+            dropped_pages: pages.dropped,
+            sources: self.sources.clone(),
+            bundle: Some(BundleRecord {
+                path: format!("data/{pdf_rel}"),
+                sha256: pdf.sha256,
+                size: pdf.size,
+                pages: page_count,
+                conformance: "PDF/A-2b".into(),
+                document_id: pdf.document_id,
+            }),
+            metadata_sources: self.plan.metadata_sources.clone(),
+            extra: normalized.fields.extra,
+            text_conversions: normalized.fields.conversions,
+            warnings: self.warnings.clone(),
+            ingest: IngestInfo {
+                software: sohoa_pdfa::producer(),
+                started: events::timestamp(self.started),
+                keep_originals: opts.keep_originals,
+            },
+            withdrawn: None,
+        }
+    }
+
+    /// The agency that holds the case (`Source-Organization`).
+    fn organization(&self, record: &CaseRecord) -> String {
+        record
+            .case
+            .agency_name
+            .clone()
+            .or_else(|| self.run.opts.organization.clone())
+            .unwrap_or_else(|| "Không xác định".into())
+    }
+
+    /// What the batch report says of a stored case.
+    fn stored(&self, record: &CaseRecord, moved: Option<String>, bytes: u64) -> CaseResult {
+        let confidences: Vec<u32> = record
+            .pages
+            .iter()
+            .filter_map(|p| p.ocr.as_ref().and_then(|o| o.confidence))
+            .map(u32::from)
+            .collect();
+        CaseResult {
+            ocr_pages: confidences.len() as u32,
+            ocr_confidence: (!confidences.is_empty())
+                .then(|| (confidences.iter().sum::<u32>() / confidences.len() as u32) as u8),
+            folder: shown_folder(self.plan),
+            case_id: self.id.to_string(),
+            status: CaseStatus::Ingested,
+            version: Some(record.version),
+            bag: Some(record_bag(self.id)),
+            previous_version: moved,
+            pages: record.pages.len() as u32,
+            bytes,
+            metadata_status: Some(if record.metadata_status == "complete" {
+                "complete"
+            } else {
+                "incomplete"
+            }),
+            normalized: counts(record),
+            warnings: self.warnings.clone(),
+            errors: Vec::new(),
+        }
+    }
+}
+
+/// `bags/<id>`.
+fn record_bag(id: &str) -> String {
+    sohoa_archive::layout::bag(id)
+}
+
+/// Where each component document's pages are in the bundle.
+fn place_components(components: &mut [Component], pages: &[PageRecord]) {
+    for (i, c) in components.iter_mut().enumerate() {
+        let mut numbers = pages
+            .iter()
+            .filter(|p| p.component == Some(i))
+            .map(|p| p.number);
+        c.first_page = numbers.next();
+        c.page_count = c.first_page.map_or(0, |_| 1 + numbers.count() as u32);
+    }
+}
+
+/// The event for values converted from a legacy encoding, when there are any.
+fn log_conversions(log: &mut EventLog, normalized: &Normalized) {
+    let conversions = &normalized.fields.conversions;
+    if conversions.is_empty() {
+        return;
+    }
+    let mut sources: Vec<String> = conversions.iter().map(|c| c.source.clone()).collect();
+    sources.dedup();
+    log.add(
+        kind::METADATA_MODIFICATION,
+        events::detail("legacy encoding conversion"),
+        Outcome::Success,
+        format!(
+            "{} value(s) converted to Unicode NFC: {}; originals kept in metadata.json text_conversions",
+            conversions.len(),
+            conversions
+                .iter()
+                .map(|c| format!("{} from {}", c.field, sohoa_register::record::encoding_name(&c.encoding)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        sources
+            .into_iter()
+            .map(events::source)
+            .chain([events::outcome("data/metadata.json")])
+            .collect(),
+    );
+}
+
+/// What normalization did to the case's pages, counted.
+fn counts(record: &CaseRecord) -> NormalizedCounts {
+    let mut n = NormalizedCounts {
+        dropped: record.dropped_pages.len() as u32,
+        ..Default::default()
+    };
+    for p in &record.pages {
+        let m = p.normalization.as_ref();
+        n.deskewed += m.is_some_and(|m| m.rotated.is_some()) as u32;
+        n.cropped += m.is_some_and(|m| m.crop.is_some()) as u32;
+        n.blank += m.is_some_and(|m| m.blank) as u32;
+        n.dpi_inferred += (p.dpi_source == record::DpiSource::Inferred) as u32;
+        n.mode_changed += p
+            .conversions
+            .iter()
+            .any(|c| c == "rgb-to-gray" || c == "gray-to-bilevel") as u32;
+    }
+    n
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
+}
