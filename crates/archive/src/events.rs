@@ -85,7 +85,8 @@ pub const SOFTWARE_AGENT: &str = "sohoa";
 /// Schema name and version of `events.json`.
 pub const SCHEMA: &str = "sohoa/events";
 pub const SCHEMA_VERSION: u32 = 1;
-/// Path of the event log inside a bag.
+/// The event log's payload file name, and its path inside a bag.
+pub const FILE: &str = "events.json";
 pub const PATH: &str = "data/events.json";
 
 impl EventLog {

@@ -32,6 +32,10 @@ pub trait Store: Send + Sync {
     fn read(&self, rel: &str, limit: u64) -> Result<Vec<u8>, FsError>;
     /// Every entry below the root except folders, sorted by path.
     fn entries(&self) -> Vec<Entry>;
+    /// The names of the folders directly in `rel` (names starting with `.` are work in
+    /// progress and left out), sorted; none when `rel` is not there. `rel` itself must be a
+    /// real folder (a link is an error).
+    fn folders(&self, rel: &str) -> std::io::Result<Vec<String>>;
 }
 
 /// A folder of a local file system.
@@ -92,6 +96,29 @@ impl Store for Folder {
         out.sort_by(|a, b| a.rel.cmp(&b.rel));
         out
     }
+
+    fn folders(&self, rel: &str) -> std::io::Result<Vec<String>> {
+        let parts = safe_fs::safe_parts(rel).map_err(|e| std::io::Error::other(e.en()))?;
+        let dir = parts.iter().fold(self.root.clone(), |p, part| p.join(part));
+        match safe_fs::entry_kind(&dir) {
+            EntryKind::Missing => return Ok(Vec::new()),
+            EntryKind::Dir => {}
+            _ => {
+                return Err(std::io::Error::other(format!(
+                    "{} is a link or a file, not a folder: sohoa does not follow links inside the archive",
+                    dir.display()
+                )))
+            }
+        }
+        let mut names: Vec<String> = std::fs::read_dir(dir)?
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        Ok(names)
+    }
 }
 
 #[cfg(test)]
@@ -122,5 +149,21 @@ mod tests {
         let mut s = String::new();
         r.read_to_string(&mut s).unwrap();
         assert_eq!((s.as_str(), size), ("abc", 3));
+    }
+
+    #[test]
+    fn folders_are_listed_without_work_in_progress_and_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["bags/B", "bags/A", "bags/.tmp-C-1", "elsewhere"] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        std::fs::write(dir.path().join("bags/file"), "x").unwrap();
+        let f = Folder::new(dir.path());
+        assert_eq!(f.folders("bags").unwrap(), ["A", "B"]);
+        assert!(f.folders("versions").unwrap().is_empty(), "absent: none");
+        std::os::unix::fs::symlink(dir.path().join("elsewhere"), dir.path().join("linked"))
+            .unwrap();
+        assert!(f.folders("linked").is_err());
+        assert!(f.folders("../x").is_err());
     }
 }

@@ -70,13 +70,14 @@ fn ymd(y: i32, m: u8, day: u8) -> Option<Date> {
     Date::from_calendar_date(y, Month::try_from(m).ok()?, day).ok()
 }
 
+/// `YYYY-MM-DD`, or with a time `YYYY-MM-DDTHH:MM:SS+07:00` (Vietnam time).
 fn iso(day: Date, t: Option<Time>) -> String {
-    let (y, m, d) = (day.year(), u8::from(day.month()), day.day());
-    let date = format!("{y:04}-{m:02}-{d:02}");
-    let Some((h, mi, s)) = t.map(|t| t.as_hms()) else {
-        return date;
-    };
-    format!("{date}T{h:02}:{mi:02}:{s:02}+07:00")
+    match t {
+        None => crate::time_format::iso_date(day),
+        Some(t) => crate::time_format::seconds(
+            time::PrimitiveDateTime::new(day, t).assume_offset(crate::time_format::VN_OFFSET),
+        ),
+    }
 }
 
 /// A date (and optional time) as people type it -> ISO 8601 ("2025-07-01" or "2025-07-01T14:30:00+07:00").

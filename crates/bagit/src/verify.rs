@@ -130,10 +130,8 @@ fn check_entries(
 /// Verifies the bag at `rel` (e.g. `bags/<id>`) of `archive`: complete and valid in the RFC 8493
 /// sense, file by file.
 pub fn verify_bag(archive: &Path, rel: &str) -> BagReport {
-    let id = Path::new(rel)
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
+    // `bags/<id>`, `versions/<id>/<n>`, `withdrawn/<id>/<n>`: the case id is the second part.
+    let id = rel.split('/').nth(1).unwrap_or(rel).to_string();
     match Bag::open(archive, rel) {
         Ok(bag) => verify_opened(&bag, id),
         Err(e) => BagReport {

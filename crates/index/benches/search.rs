@@ -2,6 +2,7 @@
 //! 1,000,000; `SOHOA_BENCH_CASES` to change) and reports cases/s, index size and p50/p99
 //! latency of five query shapes. Run: `cargo bench -p sohoa-index --bench search`.
 
+use sohoa_archive::record::{CaseInfo, HoSo};
 use sohoa_index::document::{CaseDoc, ComponentDoc};
 use sohoa_index::{ArchiveIndex, Filters, SearchRequest};
 use std::time::Instant;
@@ -130,38 +131,44 @@ fn case(i: u64, rng: &mut Rng) -> CaseDoc {
         bundle_sha256: format!("{:016x}{:016x}", rng.next(), rng.next()),
         page_count: 1 + rng.below(20),
         metadata_status: "complete".into(),
-        case_code: Some(code),
-        procedure_code: Some(pcode.into()),
-        procedure_name: Some(pname.into()),
-        sector: Some(sector.into()),
-        agency_code: Some(acode),
-        agency_name: Some(aname),
-        applicant_name: Some(name.clone()),
-        applicant_id: Some(format!(
-            "0{:02}{}{:02}{:06}",
-            1 + rng.below(96),
-            rng.below(4),
-            rng.below(100),
-            rng.below(1_000_000)
-        )),
-        channel: Some(["direct", "online", "postal"][rng.below(3) as usize].into()),
-        status: Some(
-            if done {
-                "Đã trả kết quả"
-            } else {
-                "Đang giải quyết"
-            }
-            .into(),
-        ),
-        received: Some(received),
-        due: Some(due),
-        resolved: resolved.clone(),
-        returned: resolved,
-        title: format!("Hồ sơ {} cho {child}", pname.to_lowercase()),
-        maintenance: Some("01".into()),
-        mode: Some("01".into()),
-        language: Some("01".into()),
-        confidence_level: Some("02".into()),
+        case: CaseInfo {
+            case_code: Some(code),
+            procedure_code: Some(pcode.into()),
+            procedure_name: Some(pname.into()),
+            sector: Some(sector.into()),
+            agency_code: Some(acode),
+            agency_name: Some(aname),
+            applicant_name: Some(name.clone()),
+            applicant_id: Some(format!(
+                "0{:02}{}{:02}{:06}",
+                1 + rng.below(96),
+                rng.below(4),
+                rng.below(100),
+                rng.below(1_000_000)
+            )),
+            channel: Some(["direct", "online", "postal"][rng.below(3) as usize].into()),
+            status: Some(
+                if done {
+                    "Đã trả kết quả"
+                } else {
+                    "Đang giải quyết"
+                }
+                .into(),
+            ),
+            received_date: Some(received),
+            due_date: Some(due),
+            resolved_date: resolved.clone(),
+            returned_date: resolved,
+            ..Default::default()
+        },
+        hoso: HoSo {
+            title: Some(format!("Hồ sơ {} cho {child}", pname.to_lowercase())),
+            maintenance: Some("01".into()),
+            mode: Some("01".into()),
+            language: Some("01".into()),
+            confidence_level: Some("02".into()),
+            ..Default::default()
+        },
         components,
         ..Default::default()
     }
@@ -202,11 +209,11 @@ fn main() {
     // What the queries need, kept aside; the cases themselves are moved into the index.
     let codes: Vec<String> = cases
         .iter()
-        .map(|c| c.case_code.clone().unwrap_or_default())
+        .map(|c| c.case.case_code.clone().unwrap_or_default())
         .collect();
     let names: Vec<String> = cases
         .iter()
-        .map(|c| c.applicant_name.clone().unwrap_or_default())
+        .map(|c| c.case.applicant_name.clone().unwrap_or_default())
         .collect();
     let start = Instant::now();
     let (idx, count) = ArchiveIndex::build_from(

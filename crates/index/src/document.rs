@@ -4,8 +4,9 @@
 
 use crate::privacy::{looks_like_id, mask, mask_ids_loose, masked_text, IdKey};
 use crate::schema::{filter_term, Fields};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sohoa_archive::record::CaseRecord;
+use sohoa_archive::record::{CaseInfo, CaseRecord, HoSo};
 use std::collections::BTreeMap;
 use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
@@ -31,36 +32,24 @@ pub struct CaseDoc {
     pub bundle_sha256: String,
     pub page_count: u64,
     pub metadata_status: String,
-    pub case_code: Option<String>,
-    pub procedure_code: Option<String>,
-    pub procedure_name: Option<String>,
-    pub sector: Option<String>,
-    pub agency_code: Option<String>,
-    pub agency_name: Option<String>,
-    pub applicant_name: Option<String>,
-    pub applicant_id: Option<String>,
-    pub channel: Option<String>,
-    pub status: Option<String>,
-    pub received: Option<String>,
-    pub due: Option<String>,
-    pub resolved: Option<String>,
-    pub returned: Option<String>,
-    pub title: String,
-    pub arc_file_code: Option<String>,
-    pub paper_file_code: Option<String>,
-    pub maintenance: Option<String>,
-    pub mode: Option<String>,
-    pub language: Option<String>,
-    pub confidence_level: Option<String>,
-    pub start_date: Option<String>,
-    pub end_date: Option<String>,
-    pub keyword: Option<String>,
-    pub description: Option<String>,
+    /// The TTHC case facts, as the case record holds them (blank values left out).
+    pub case: CaseInfo,
+    /// The TT 05/2025 hồ sơ fields, as the case record holds them (blank values left out).
+    pub hoso: HoSo,
     pub components: Vec<ComponentDoc>,
     /// OCR text of each page that has some: (page number, NFC text).
     pub pages: Vec<(u64, String)>,
     /// SHA-256 of each scan file the case was made from.
     pub source_sha256: Vec<String>,
+}
+
+/// The record's values with blank strings left out: a blank value is no value to the index.
+fn without_blanks<T: Serialize + DeserializeOwned + Default>(v: &T) -> T {
+    let mut value = serde_json::to_value(v).unwrap_or_default();
+    if let serde_json::Value::Object(m) = &mut value {
+        m.retain(|_, x| x.as_str().is_none_or(|s| !s.trim().is_empty()));
+    }
+    serde_json::from_value(value).unwrap_or_default()
 }
 
 /// A value the index takes: present and not blank.
@@ -75,7 +64,6 @@ impl CaseDoc {
         if !m.is_sohoa() || m.case_id.trim().is_empty() {
             return None;
         }
-        let (c, h) = (&m.case, &m.hoso);
         let field = |f: &BTreeMap<String, String>, k: &str| given(&f.get(k).cloned());
         let components = m
             .components
@@ -101,31 +89,8 @@ impl CaseDoc {
                 .unwrap_or_default(),
             page_count: m.pages.len() as u64,
             metadata_status: m.metadata_status.clone(),
-            case_code: given(&c.case_code),
-            procedure_code: given(&c.procedure_code),
-            procedure_name: given(&c.procedure_name),
-            sector: given(&c.sector),
-            agency_code: given(&c.agency_code),
-            agency_name: given(&c.agency_name),
-            applicant_name: given(&c.applicant_name),
-            applicant_id: given(&c.applicant_id),
-            channel: given(&c.channel),
-            status: given(&c.status),
-            received: given(&c.received_date),
-            due: given(&c.due_date),
-            resolved: given(&c.resolved_date),
-            returned: given(&c.returned_date),
-            title: given(&h.title).unwrap_or_default(),
-            arc_file_code: given(&h.arc_file_code),
-            paper_file_code: given(&h.paper_file_code),
-            maintenance: given(&h.maintenance),
-            mode: given(&h.mode),
-            language: given(&h.language),
-            confidence_level: given(&h.confidence_level),
-            start_date: given(&h.start_date),
-            end_date: given(&h.end_date),
-            keyword: given(&h.keyword),
-            description: given(&h.description),
+            case: without_blanks(&m.case),
+            hoso: without_blanks(&m.hoso),
             components,
             pages: Vec::new(),
             source_sha256: m
@@ -238,11 +203,11 @@ impl CaseDoc {
         doc.add_text(f.kind, "case");
         doc.add_u64(f.page, 0);
         for code in [
-            &self.case_code,
-            &self.procedure_code,
-            &self.agency_code,
-            &self.arc_file_code,
-            &self.paper_file_code,
+            &self.case.case_code,
+            &self.case.procedure_code,
+            &self.case.agency_code,
+            &self.hoso.arc_file_code,
+            &self.hoso.paper_file_code,
         ]
         .into_iter()
         .flatten()
@@ -250,15 +215,15 @@ impl CaseDoc {
             doc.add_text(f.codes, code);
         }
         doc.add_text(f.codes, &self.case_id);
-        let title = Some(self.title.clone());
+        let title = self.hoso.title.clone();
         let texts = [
             (&title, f.title_f),
-            (&self.applicant_name, f.applicant_f),
-            (&self.procedure_name, f.procedure_f),
-            (&self.agency_name, f.agency_f),
-            (&self.sector, f.misc_f),
-            (&self.keyword, f.misc_f),
-            (&self.description, f.misc_f),
+            (&self.case.applicant_name, f.applicant_f),
+            (&self.case.procedure_name, f.procedure_f),
+            (&self.case.agency_name, f.agency_f),
+            (&self.case.sector, f.misc_f),
+            (&self.hoso.keyword, f.misc_f),
+            (&self.hoso.description, f.misc_f),
         ];
         let mut hashes = Vec::new();
         for (value, field) in texts {
@@ -300,7 +265,7 @@ impl CaseDoc {
                 }
             }
         }
-        if let Some(id) = &self.applicant_id {
+        if let Some(id) = &self.case.applicant_id {
             hashes.push(key.hash(id));
         }
         hashes.sort();
@@ -320,22 +285,23 @@ impl CaseDoc {
     fn add_shared(&self, doc: &mut TantivyDocument, f: &Fields) {
         doc.add_text(f.case_id, &self.case_id);
         let year = self
-            .received
+            .case
+            .received_date
             .as_deref()
             .and_then(|d| d.get(..4))
             .filter(|y| y.bytes().all(|b| b.is_ascii_digit()));
         let filters = [
-            ("agency", self.agency_name.as_deref()),
-            ("agency", self.agency_code.as_deref()),
-            ("sector", self.sector.as_deref()),
-            ("procedure", self.procedure_code.as_deref()),
-            ("channel", self.channel.as_deref()),
-            ("status", self.status.as_deref()),
+            ("agency", self.case.agency_name.as_deref()),
+            ("agency", self.case.agency_code.as_deref()),
+            ("sector", self.case.sector.as_deref()),
+            ("procedure", self.case.procedure_code.as_deref()),
+            ("channel", self.case.channel.as_deref()),
+            ("status", self.case.status.as_deref()),
             ("year", year),
-            ("maintenance", self.maintenance.as_deref()),
-            ("mode", self.mode.as_deref()),
-            ("language", self.language.as_deref()),
-            ("confidence", self.confidence_level.as_deref()),
+            ("maintenance", self.hoso.maintenance.as_deref()),
+            ("mode", self.hoso.mode.as_deref()),
+            ("language", self.hoso.language.as_deref()),
+            ("confidence", self.hoso.confidence_level.as_deref()),
             ("metadata", Some(self.metadata_status.as_str())),
         ];
         for (name, value) in filters {
@@ -344,11 +310,11 @@ impl CaseDoc {
             }
         }
         let facets = [
-            ("agency", self.agency_name.as_deref()),
-            ("sector", self.sector.as_deref()),
-            ("procedure", self.procedure_code.as_deref()),
-            ("channel", self.channel.as_deref()),
-            ("status", self.status.as_deref()),
+            ("agency", self.case.agency_name.as_deref()),
+            ("sector", self.case.sector.as_deref()),
+            ("procedure", self.case.procedure_code.as_deref()),
+            ("channel", self.case.channel.as_deref()),
+            ("status", self.case.status.as_deref()),
             ("year", year),
         ];
         for (name, value) in facets {
@@ -357,10 +323,10 @@ impl CaseDoc {
             }
         }
         let dates = [
-            (f.received, &self.received),
-            (f.due, &self.due),
-            (f.resolved, &self.resolved),
-            (f.returned, &self.returned),
+            (f.received, &self.case.received_date),
+            (f.due, &self.case.due_date),
+            (f.resolved, &self.case.resolved_date),
+            (f.returned, &self.case.returned_date),
         ];
         for (field, value) in dates {
             if let Some(d) = value.as_deref().and_then(parse_date) {
@@ -368,9 +334,10 @@ impl CaseDoc {
             }
         }
         let end = self
-            .returned
+            .case
+            .returned_date
             .as_deref()
-            .or(self.resolved.as_deref())
+            .or(self.case.resolved_date.as_deref())
             .and_then(parse_date)
             .unwrap_or(DateTime::from_timestamp_secs(OPEN_END));
         doc.add_date(f.period_end, end);
@@ -380,20 +347,20 @@ impl CaseDoc {
         let mo = |s: &Option<String>| s.as_deref().map(m);
         let display = Display {
             case_id: self.case_id.clone(),
-            case_code: mo(&self.case_code),
-            title: m(&self.title),
-            applicant_name: mo(&self.applicant_name),
-            applicant_id_masked: self.applicant_id.as_deref().map(mask),
-            procedure_code: self.procedure_code.clone(),
-            procedure_name: mo(&self.procedure_name),
-            sector: mo(&self.sector),
-            agency_name: mo(&self.agency_name),
-            channel: self.channel.clone(),
-            status: mo(&self.status),
-            received: self.received.clone(),
-            due: self.due.clone(),
-            resolved: self.resolved.clone(),
-            returned: self.returned.clone(),
+            case_code: mo(&self.case.case_code),
+            title: m(self.hoso.title.as_deref().unwrap_or_default()),
+            applicant_name: mo(&self.case.applicant_name),
+            applicant_id_masked: self.case.applicant_id.as_deref().map(mask),
+            procedure_code: self.case.procedure_code.clone(),
+            procedure_name: mo(&self.case.procedure_name),
+            sector: mo(&self.case.sector),
+            agency_name: mo(&self.case.agency_name),
+            channel: self.case.channel.clone(),
+            status: mo(&self.case.status),
+            received: self.case.received_date.clone(),
+            due: self.case.due_date.clone(),
+            resolved: self.case.resolved_date.clone(),
+            returned: self.case.returned_date.clone(),
             page_count: self.page_count,
             bag_path: self.bag_path.clone(),
             bundle_sha256: self.bundle_sha256.clone(),

@@ -2,6 +2,7 @@
 //! diacritics, NFD like NFC, phrases, codes and prefixes, CCCD lookup without clear text,
 //! filters, date ranges with overlap, sorting and paging.
 
+use sohoa_archive::record::{CaseInfo, HoSo};
 use sohoa_index::document::{CaseDoc, ComponentDoc};
 use sohoa_index::{ArchiveIndex, Filters, SearchRequest, Sort};
 use unicode_normalization::UnicodeNormalization;
@@ -11,18 +12,24 @@ fn case(id: &str, applicant: &str, title: &str, received: &str, resolved: Option
         case_id: id.into(),
         version: 1,
         bag_path: format!("bags/{id}"),
-        case_code: Some(id.into()),
-        procedure_code: Some("1.001193".into()),
-        procedure_name: Some("Đăng ký khai sinh".into()),
-        sector: Some("Hộ tịch".into()),
-        agency_code: Some("000.00.15.H12".into()),
-        agency_name: Some("UBND xã Tân Hòa".into()),
-        applicant_name: Some(applicant.into()),
-        channel: Some("online".into()),
-        status: Some("Đã trả kết quả".into()),
-        received: Some(received.into()),
-        resolved: resolved.map(String::from),
-        title: title.into(),
+        case: CaseInfo {
+            case_code: Some(id.into()),
+            procedure_code: Some("1.001193".into()),
+            procedure_name: Some("Đăng ký khai sinh".into()),
+            sector: Some("Hộ tịch".into()),
+            agency_code: Some("000.00.15.H12".into()),
+            agency_name: Some("UBND xã Tân Hòa".into()),
+            applicant_name: Some(applicant.into()),
+            channel: Some("online".into()),
+            status: Some("Đã trả kết quả".into()),
+            received_date: Some(received.into()),
+            resolved_date: resolved.map(String::from),
+            ..Default::default()
+        },
+        hoso: HoSo {
+            title: Some(title.into()),
+            ..Default::default()
+        },
         page_count: 3,
         metadata_status: "complete".into(),
         ..Default::default()
@@ -67,15 +74,15 @@ fn corpus() -> Vec<CaseDoc> {
             Some("2024-01-06"),
         ),
     ];
-    v[2].procedure_code = Some("1.013978.H36".into());
-    v[2].procedure_name = Some("Đăng ký đất đai lần đầu".into());
-    v[2].sector = Some("Đất đai".into());
-    v[2].channel = Some("postal".into());
-    v[2].status = Some("Đang giải quyết".into());
-    v[3].agency_name = Some("Văn phòng đăng ký đất đai tỉnh Lâm Đồng".into());
-    v[3].agency_code = Some("000.00.21.H36".into());
-    v[3].applicant_id = Some("068085012345".into());
-    v[3].channel = Some("direct".into());
+    v[2].case.procedure_code = Some("1.013978.H36".into());
+    v[2].case.procedure_name = Some("Đăng ký đất đai lần đầu".into());
+    v[2].case.sector = Some("Đất đai".into());
+    v[2].case.channel = Some("postal".into());
+    v[2].case.status = Some("Đang giải quyết".into());
+    v[3].case.agency_name = Some("Văn phòng đăng ký đất đai tỉnh Lâm Đồng".into());
+    v[3].case.agency_code = Some("000.00.21.H36".into());
+    v[3].case.applicant_id = Some("068085012345".into());
+    v[3].case.channel = Some("direct".into());
     v[4].components = vec![ComponentDoc {
         label: "Bản chính".into(),
         code_number: Some("15".into()),

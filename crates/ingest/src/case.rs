@@ -636,7 +636,7 @@ fn log_conversions(log: &mut EventLog, normalized: &Normalized) {
         sources
             .into_iter()
             .map(events::source)
-            .chain([events::outcome("data/metadata.json")])
+            .chain([events::outcome(record::PATH)])
             .collect(),
     );
 }

@@ -362,7 +362,10 @@ impl TextBuild<'_> {
     ) -> std::io::Result<Result<Rebuilt, Problem>> {
         let id = self.id;
         let skip = |p: &str| {
-            p == pdf_rel || p == "metadata.json" || p == "events.json" || p.starts_with("text/")
+            p == pdf_rel
+                || p == sohoa_archive::record::FILE
+                || p == sohoa_archive::events::FILE
+                || p.starts_with("text/")
         };
         match copy_payload(self.old, self.intact, &mut bag, skip) {
             Ok(()) => {}

@@ -62,8 +62,8 @@ pub(crate) fn seal(
     log: &EventLog,
     labels: &[(String, String)],
 ) -> std::io::Result<PathBuf> {
-    bag.write("metadata.json", &record.to_json())?;
-    bag.write("events.json", &log.to_json())?;
+    bag.write(sohoa_archive::record::FILE, &record.to_json())?;
+    bag.write(sohoa_archive::events::FILE, &log.to_json())?;
     let labels: Vec<(&str, String)> = labels
         .iter()
         .map(|(k, v)| (k.as_str(), v.clone()))

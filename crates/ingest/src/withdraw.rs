@@ -169,7 +169,7 @@ impl Current {
         };
         let mut out = BagBuilder::create(tmp.to_path_buf()).map_err(io_err)?;
         copy_payload(&self.bag, &self.intact, &mut out, |p| {
-            p == "metadata.json" || p == "events.json"
+            p == sohoa_archive::record::FILE || p == sohoa_archive::events::FILE
         })
         .map_err(|e| damaged(&id, e))?;
         let to = layout::withdrawn(&id, version);

@@ -21,25 +21,7 @@ pub const TEXT_LIMIT: u64 = 16 * 1024 * 1024;
 /// The case ids of every current bag: the real folders of `bags/` (links are not bags; names
 /// starting with `.` are bags being made), sorted. An archive whose `bags/` is a link is refused.
 pub fn current_ids(archive: &Path) -> std::io::Result<Vec<String>> {
-    let dir = archive.join("bags");
-    match safe_fs::entry_kind(&dir) {
-        EntryKind::Missing => return Ok(Vec::new()),
-        EntryKind::Dir => {}
-        _ => {
-            return Err(std::io::Error::other(format!(
-            "{} is a link or a file, not a folder: sohoa does not follow links inside the archive",
-            dir.display()
-        )))
-        }
-    }
-    let mut ids: Vec<String> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| !n.starts_with('.'))
-        .collect();
-    ids.sort();
-    Ok(ids)
+    Folder::new(archive).folders(crate::layout::BAGS)
 }
 
 /// A bag of the archive, opened for reading.
@@ -211,14 +193,6 @@ impl Bag {
             .read(crate::events::PATH, TAG_FILE_LIMIT)
             .map_err(|e| format!("{}: {}", crate::events::PATH, e.en()))?;
         crate::events::EventLog::load(&bytes).map_err(|e| format!("{}: {e}", crate::events::PATH))
-    }
-
-    /// A JSON tag or payload file (`data/metadata.json`, `data/events.json`).
-    pub fn json(&self, rel: &str) -> Result<serde_json::Value, String> {
-        let bytes = self
-            .read(rel, TAG_FILE_LIMIT)
-            .map_err(|e| format!("{rel}: {}", e.en()))?;
-        serde_json::from_slice(&bytes).map_err(|e| format!("{rel}: {e}"))
     }
 
     /// Parses a manifest (`manifest-sha256.txt`, `tagmanifest-sha256.txt`): one line

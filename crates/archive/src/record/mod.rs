@@ -26,7 +26,8 @@ pub const SCHEMA: &str = "sohoa/metadata";
 pub const SCHEMA_VERSION: u32 = 1;
 /// The legal basis recorded in every case record.
 pub const LEGAL_BASIS: &str = "TT 05/2025/TT-BNV";
-/// Path of the record inside a bag.
+/// The record's payload file name, and its path inside a bag.
+pub const FILE: &str = "metadata.json";
 pub const PATH: &str = "data/metadata.json";
 /// Fields without which a case is flagged `incomplete`.
 pub const REQUIRED: &[&str] = &[

@@ -11,9 +11,7 @@ use sohoa_archive::bag::Bag;
 use std::io::{Read, Seek, SeekFrom};
 
 /// dd/mm/yyyy for messages.
-pub fn dmy(d: time::Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), d.month() as u8, d.year())
-}
+pub use sohoa_archive::time_format::dmy;
 
 /// A CCCD shown to people: masked as everywhere in sohoa (`0400******72`; personal data,
 /// domain.md §8.4).

@@ -259,9 +259,7 @@ fn field(s: &str) -> String {
     }
 }
 
-fn dmy(d: Date) -> String {
-    format!("{:02}/{:02}/{}", d.day(), u8::from(d.month()), d.year())
-}
+use sohoa_archive::time_format::dmy;
 
 /// "<place>, ngày 05 tháng 12 năm 2025": NĐ 30/2020 pads days below 10 and months 1 and 2.
 fn dated(place: &str, d: Date) -> String {
