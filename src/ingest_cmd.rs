@@ -1,4 +1,4 @@
-//! `sohoa ingest`: runs the pipeline over a scan folder and prints the summary (people)
+//! `sohoa ingest`: runs `sohoa-ingest` over a scan folder and prints the summary (people)
 //! or the report (JSON). Exit 0 when every case is stored or unchanged, 1 when some failed.
 
 use crate::exit::{Done, Ran};

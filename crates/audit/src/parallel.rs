@@ -1,5 +1,6 @@
 //! The audit's ordered parallel map (rayon, on a pool of `jobs` threads): loads, checks and
-//! fixity run `jobs` at a time and keep the input order.
+//! fixity run `jobs` at a time and keep the input order. Items are taken one at a time
+//! (`with_max_len(1)`): bags differ widely in size, and halves of the list would not.
 
 use rayon::prelude::*;
 
@@ -13,7 +14,7 @@ pub fn map<T: Sync, R: Send>(
         return items.iter().map(f).collect();
     }
     match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(pool) => pool.install(|| items.par_iter().map(f).collect()),
+        Ok(pool) => pool.install(|| items.par_iter().with_max_len(1).map(f).collect()),
         Err(_) => items.iter().map(f).collect(),
     }
 }

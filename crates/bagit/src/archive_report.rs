@@ -45,7 +45,7 @@ pub fn verify_archive(archive: &Path, jobs: usize) -> std::io::Result<VerifyRepo
         .num_threads(jobs.max(1))
         .build()
     {
-        Ok(pool) => pool.install(|| bags.par_iter().map(verify).collect()),
+        Ok(pool) => pool.install(|| bags.par_iter().with_max_len(1).map(verify).collect()),
         Err(_) => bags.iter().map(verify).collect(),
     };
     let mut files = FileCounts::default();

@@ -1,6 +1,8 @@
-//! Step 5: BagIt 1.0 bags (RFC 8493) with SHA-256 payload and tag manifests, built in a
-//! temporary folder on the same file system, fsynced, then renamed into place, so a bag
-//! appears whole or not at all. [`verify`] re-checks them.
+//! sohoa-bagit: step 5 of the data flow, BagIt 1.0 bags (RFC 8493) with SHA-256 payload and
+//! tag manifests, built in a temporary folder on the same file system, fsynced, then renamed
+//! into place, so a bag appears whole or not at all. [`verify`] re-checks them (one bag) and
+//! [`archive_report`] the whole archive; [`rewrap`] carries a bag into its next version. What a
+//! bag holds and how it is read is `sohoa-archive`'s ([`sohoa_archive::bag`]).
 
 pub mod archive_report;
 pub mod fixity_log;

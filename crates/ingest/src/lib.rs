@@ -538,7 +538,7 @@ fn run_workers(plans: Vec<Plan>, run: &Run) -> Vec<CaseResult> {
     };
     let jobs = run.opts.jobs.clamp(1, 64);
     match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
-        Ok(pool) => pool.install(|| plans.par_iter().map(one).collect()),
+        Ok(pool) => pool.install(|| plans.par_iter().with_max_len(1).map(one).collect()),
         Err(_) => plans.iter().map(one).collect(),
     }
 }

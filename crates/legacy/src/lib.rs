@@ -1,5 +1,6 @@
-//! Legacy Vietnamese encodings (domain.md §9): recognises text typed in TCVN3 (ABC), VNI-Windows
-//! or VIQR that reached us as Unicode (a register read as Windows-1252/Latin-1), and converts it.
+//! sohoa-legacy: legacy Vietnamese encodings (domain.md §9), used by `sohoa-register` at step 2
+//! and by the audit's *sạch* check: recognises text typed in TCVN3 (ABC), VNI-Windows or VIQR
+//! that reached us as Unicode (a register read as Windows-1252/Latin-1), and converts it.
 
 use serde::Serialize;
 

@@ -1,7 +1,8 @@
-//! sohoa-pdfa: step 4 of the data flow, the bundle, one PDF/A-2b file per case, written as a stream: each page's image
-//! goes to disk as soon as it is ready, so memory does not grow with the number of pages.
-//! Then the page tree, outline (one entry per component document), XMP, sRGB OutputIntent,
-//! a classic cross-reference table and the trailer `/ID`.
+//! sohoa-pdfa: step 4 of the data flow, the bundle: one PDF/A-2b file per case, written as a
+//! stream: each page's image (from `sohoa-imaging`) and invisible text (from `sohoa-ocr`) goes
+//! to disk as soon as it is ready, so memory does not grow with the number of pages. Then the
+//! page tree, outline (one entry per component document), XMP, sRGB OutputIntent, a classic
+//! cross-reference table and the trailer `/ID`. [`read_back`] reads such a bundle's pages back.
 
 mod check;
 mod icc;
