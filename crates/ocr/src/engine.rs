@@ -1,7 +1,7 @@
 //! Tesseract 5 through its C API (`capi.h`), loaded at run time with `dlopen`: no build-time
 //! dependency, one model load per worker thread, pages handed over in memory.
 
-use super::{Line, Recognized, Word};
+use super::{Line, OcrEngine, Recognized, Word};
 use libloading::Library;
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::sync::OnceLock;
@@ -184,9 +184,11 @@ impl Engine {
             Ok(Engine { lib, api })
         }
     }
+}
 
+impl OcrEngine for Engine {
     /// Recognizes an 8-bit gray image. `Err` when Tesseract gave up (timeout or failure).
-    pub fn recognize(
+    fn recognize(
         &mut self,
         pixels: &[u8],
         width: u32,
@@ -241,7 +243,9 @@ impl Engine {
             })
         }
     }
+}
 
+impl Engine {
     /// Lines of words with their boxes, in reading order.
     ///
     /// SAFETY: call only after a successful recognition, before `clear`.

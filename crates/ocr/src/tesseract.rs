@@ -3,7 +3,7 @@
 //! text layer.
 
 use crate::engine::{library, Engine};
-use crate::{EngineMaker, OcrEngine, Recognized, Unavailable};
+use crate::{EngineMaker, OcrEngine, Unavailable};
 
 /// Makes Tesseract recognizers.
 #[derive(Debug, Clone, Copy, Default)]
@@ -25,18 +25,5 @@ impl EngineMaker for Tesseract {
     fn make(&self, languages: &str) -> Result<Box<dyn OcrEngine>, String> {
         let lib = library()?;
         Ok(Box::new(Engine::new(lib, languages)?))
-    }
-}
-
-impl OcrEngine for Engine {
-    fn recognize(
-        &mut self,
-        pixels: &[u8],
-        width: u32,
-        height: u32,
-        dpi: u32,
-        timeout_ms: u32,
-    ) -> Result<Recognized, String> {
-        Engine::recognize(self, pixels, width, height, dpi, timeout_ms)
     }
 }
