@@ -37,6 +37,14 @@ pub fn withdrawn(id: &str, n: u32) -> String {
     format!("{WITHDRAWN}/{id}/{n}")
 }
 
+/// `ARCHIVE/bags/.tmp-<id>-<pid>`: where this process builds a bag of a case (a crashed
+/// run's leftovers are removed by the next).
+pub fn building(archive: &Path, id: &str) -> PathBuf {
+    archive
+        .join(BAGS)
+        .join(format!("{BUILDING_PREFIX}{id}-{}", std::process::id()))
+}
+
 /// `ARCHIVE/bags/.new-<id>`: where a new version of a case is staged.
 pub fn staged(archive: &Path, id: &str) -> PathBuf {
     archive.join(BAGS).join(format!("{STAGED_PREFIX}{id}"))

@@ -193,11 +193,7 @@ fn add_text(archive: &Path, id: &str, opts: &OcrOptions, pool: &Pool) -> OcrCase
             return r;
         }
     };
-    let tmp = archive.join(layout::BAGS).join(format!(
-        "{}{id}-{}",
-        layout::BUILDING_PREFIX,
-        std::process::id()
-    ));
+    let tmp = layout::building(archive, id);
     let _ = fs::remove_dir_all(&tmp);
     let text = TextBuild {
         archive,

@@ -4,6 +4,7 @@
 
 use sohoa_archive::bag::label;
 use sohoa_archive::index_journal;
+use sohoa_archive::layout::staged;
 use sohoa_archive::record::PreviousVersion;
 use sohoa_archive::safe_fs::{self, EntryKind};
 use sohoa_bagit::{self as bag, Bag};
@@ -126,11 +127,6 @@ pub(crate) fn number(
             .unwrap_or_default(),
     });
     (version, previous)
-}
-
-/// Name of a finished bag waiting to be swapped in (`bags/.new-<id>`).
-fn staged(archive: &Path, id: &str) -> std::path::PathBuf {
-    archive.join("bags").join(format!(".new-{id}"))
 }
 
 /// Commits the finished bag in `root` as `bags/<id>`, moving the current bag (when there is a

@@ -72,11 +72,7 @@ pub fn withdraw(
     })?;
     let at = events::timestamp(sohoa_archive::time_format::now());
     let to = layout::withdrawn(id, version);
-    let tmp = archive.join(layout::BAGS).join(format!(
-        "{}{id}-{}",
-        layout::BUILDING_PREFIX,
-        std::process::id()
-    ));
+    let tmp = layout::building(archive, id);
     let _ = std::fs::remove_dir_all(&tmp);
     let withdrawal = Withdrawal {
         at: at.clone(),

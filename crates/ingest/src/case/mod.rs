@@ -49,16 +49,7 @@ pub(super) fn process(plan: &Plan, run: &Run) -> CaseResult {
         case.files_done();
         return case.fail();
     };
-    let tmp = run
-        .opts
-        .archive
-        .join(sohoa_archive::layout::BAGS)
-        .join(format!(
-            "{}{}-{}",
-            sohoa_archive::layout::BUILDING_PREFIX,
-            plan.case_id,
-            std::process::id()
-        ));
+    let tmp = sohoa_archive::layout::building(&run.opts.archive, &plan.case_id);
     let _ = fs::remove_dir_all(&tmp);
     match case.build(&tmp, &fp, current.map(|c| c.version), replacement) {
         Ok(Some(done)) if case.errors.is_empty() => {
