@@ -89,7 +89,7 @@ pub fn print_index(index: &IndexOutcome, lang: Lang) {
 }
 
 pub fn reindex(archive: &Path, json: bool, lang: Lang) -> Ran {
-    if !archive.join("bags").is_dir() {
+    if !archive.join(sohoa_archive::layout::BAGS).is_dir() {
         return Err(cannot!(
             "{} {}",
             lang.pick("Không tìm thấy kho lưu trữ", "Archive not found:"),

@@ -6,7 +6,7 @@
 
 use crate::safe_fs::{self, EntryKind, FsError};
 use std::io::{Read, Seek};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// A file or other entry found below a store's root (links are never followed).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,8 +24,6 @@ impl<T: Read + Seek + Send> Readable for T {}
 
 /// Read access to the files below one root (an archive, or one bag of it).
 pub trait Store: Send + Sync {
-    /// Where the files are, for messages.
-    fn location(&self) -> String;
     /// Opens one file for streaming, with its size; `rel` must be a plain relative path.
     fn open(&self, rel: &str) -> Result<(Box<dyn Readable>, u64), FsError>;
     /// Reads one whole file of at most `limit` bytes.
@@ -49,17 +47,9 @@ impl Folder {
     pub fn new(root: impl Into<PathBuf>) -> Folder {
         Folder { root: root.into() }
     }
-
-    pub fn root(&self) -> &Path {
-        &self.root
-    }
 }
 
 impl Store for Folder {
-    fn location(&self) -> String {
-        self.root.display().to_string()
-    }
-
     fn open(&self, rel: &str) -> Result<(Box<dyn Readable>, u64), FsError> {
         let (file, size) = safe_fs::open_beneath(&self.root, rel)?;
         Ok((Box::new(file), size))

@@ -37,10 +37,10 @@ pub fn parse(bytes: &[u8]) -> Result<Record, String> {
 /// in bag-id order. Bags are read through the path-safe reader only.
 pub fn load_archive(archive: &Path, jobs: usize) -> std::io::Result<Vec<LoadedBag>> {
     let ids = sohoa_index::bag_ids(archive)?;
-    let bags = archive.join("bags");
+    let bags = archive.join(sohoa_archive::layout::BAGS);
     let load = |id: &String| {
         let path = bags.join(id);
-        let (bag, record) = match Bag::open(archive, &format!("bags/{id}")) {
+        let (bag, record) = match Bag::open(archive, &sohoa_archive::layout::bag(id)) {
             Ok(bag) => {
                 let record = bag.record().and_then(|l| {
                     if l.damaged.is_empty() {

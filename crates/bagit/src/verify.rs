@@ -75,8 +75,8 @@ pub fn list_bags(archive: &Path) -> std::io::Result<Vec<(String, PathBuf, String
         v.sort_by(|a, b| sohoa_archive::text::natural_cmp(&a.0, &b.0));
         Ok(v)
     };
-    for (id, bag) in sorted(&archive.join("bags"))? {
-        out.push((id.clone(), bag, format!("bags/{id}")));
+    for (id, bag) in sorted(&archive.join(sohoa_archive::layout::BAGS))? {
+        out.push((id.clone(), bag, sohoa_archive::layout::bag(&id)));
     }
     for folder in ["versions", "withdrawn"] {
         for (id, case) in sorted(&archive.join(folder))? {

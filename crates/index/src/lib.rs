@@ -46,7 +46,7 @@ pub enum IndexError {
 }
 
 /// Folder of the index inside an archive.
-pub const INDEX_DIR: &str = "index";
+pub const INDEX_DIR: &str = sohoa_archive::layout::INDEX;
 /// Marker with the schema version, next to tantivy's files.
 const VERSION_FILE: &str = "sohoa-index.json";
 /// Indexing memory budget for incremental updates (split across tantivy's threads).

@@ -62,7 +62,7 @@ pub(super) fn taken(id: &str, current: &Current, plan: &Plan) -> Problem {
 /// When the case was withdrawn from the archive (`sohoa withdraw`): the newest withdrawn
 /// version's number and reason.
 pub(super) fn withdrawn(archive: &std::path::Path, id: &str) -> Option<(u32, String)> {
-    let dir = archive.join("withdrawn").join(id);
+    let dir = archive.join(sohoa_archive::layout::WITHDRAWN).join(id);
     if sohoa_archive::safe_fs::entry_kind(&dir) != sohoa_archive::safe_fs::EntryKind::Dir {
         return None;
     }
@@ -71,7 +71,7 @@ pub(super) fn withdrawn(archive: &std::path::Path, id: &str) -> Option<(u32, Str
         .filter_map(Result::ok)
         .filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok())
         .max()?;
-    let reason = sohoa_bagit::Bag::open(archive, &format!("withdrawn/{id}/{n}"))
+    let reason = sohoa_bagit::Bag::open(archive, &sohoa_archive::layout::withdrawn(id, n))
         .ok()
         .and_then(|b| b.record().ok())
         .and_then(|l| l.record.withdrawn.map(|w| w.reason))

@@ -48,7 +48,7 @@ impl Current {
 
 /// Reads version, fingerprint and source of the current bag of a case, if there is one.
 pub(crate) fn current_bag(archive: &Path, id: &str) -> Option<Current> {
-    let bag = Bag::open(archive, &format!("bags/{id}")).ok()?;
+    let bag = Bag::open(archive, &sohoa_archive::layout::bag(id)).ok()?;
     let Ok(loaded) = bag.record() else {
         let version = bag
             .bag_info()
@@ -98,8 +98,9 @@ fn highest_kept(versions: &Path) -> u32 {
 
 /// The highest version number a case has used anywhere (kept or withdrawn).
 pub(crate) fn highest_used(archive: &Path, id: &str) -> u32 {
-    highest_kept(&archive.join("versions").join(id))
-        .max(highest_kept(&archive.join("withdrawn").join(id)))
+    highest_kept(&archive.join(sohoa_archive::layout::VERSIONS).join(id)).max(highest_kept(
+        &archive.join(sohoa_archive::layout::WITHDRAWN).join(id),
+    ))
 }
 
 /// The new bag's version number, and where the current bag (if any) will be kept. The current
@@ -110,7 +111,7 @@ pub(crate) fn number(
     id: &str,
     current_version: Option<u32>,
 ) -> (u32, Option<PreviousVersion>) {
-    let versions = archive.join("versions").join(id);
+    let versions = archive.join(sohoa_archive::layout::VERSIONS).join(id);
     let highest = highest_used(archive, id);
     let prior = current_version.map(|cv| {
         if versions.join(cv.to_string()).exists() || cv <= highest {
@@ -122,8 +123,8 @@ pub(crate) fn number(
     let version = prior.unwrap_or(0).max(highest) + 1;
     let previous = prior.map(|n| PreviousVersion {
         version: n,
-        path: format!("versions/{id}/{n}"),
-        tagmanifest_sha256: bag::tagmanifest_sha(archive, &format!("bags/{id}"))
+        path: sohoa_archive::layout::version(id, n),
+        tagmanifest_sha256: bag::tagmanifest_sha(archive, &sohoa_archive::layout::bag(id))
             .unwrap_or_default(),
     });
     (version, previous)
@@ -145,7 +146,7 @@ pub(crate) fn commit(
     previous: Option<&PreviousVersion>,
 ) -> std::io::Result<Option<String>> {
     index_journal::record(archive, id)?;
-    let dest = archive.join("bags").join(id);
+    let dest = archive.join(sohoa_archive::layout::BAGS).join(id);
     let new = staged(archive, id);
     bag::commit(root, &new)?;
     let mut moved = None;
@@ -171,7 +172,10 @@ fn ensure_parent_below(archive: &Path, to: &str) -> std::io::Result<()> {
 pub(crate) fn move_out(archive: &Path, id: &str, to: &str) -> std::io::Result<()> {
     index_journal::record(archive, id)?;
     ensure_parent_below(archive, to)?;
-    bag::commit(&archive.join("bags").join(id), &archive.join(to))
+    bag::commit(
+        &archive.join(sohoa_archive::layout::BAGS).join(id),
+        &archive.join(to),
+    )
 }
 
 /// Puts the finished withdrawn version (built in `root`) at `to` (`withdrawn/<id>/<n>`), the
@@ -191,7 +195,7 @@ pub(crate) fn stage_withdrawn(
 /// A withdrawal killed between its two moves: the newest withdrawn version of a case says which
 /// bag it replaced (its tag manifest digest); when that bag is still current, it is moved out.
 fn finish_withdrawals(archive: &Path, done: &mut Vec<String>) {
-    let withdrawn = archive.join("withdrawn");
+    let withdrawn = archive.join(sohoa_archive::layout::WITHDRAWN);
     if safe_fs::entry_kind(&withdrawn) != EntryKind::Dir {
         return;
     }
@@ -200,12 +204,12 @@ fn finish_withdrawals(archive: &Path, done: &mut Vec<String>) {
     };
     for e in rd.filter_map(Result::ok) {
         let id = e.file_name().to_string_lossy().to_string();
-        let current = archive.join("bags").join(&id);
+        let current = archive.join(sohoa_archive::layout::BAGS).join(&id);
         if id.starts_with('.') || safe_fs::entry_kind(&current) != EntryKind::Dir {
             continue;
         }
         let n = highest_kept(&e.path());
-        let Ok(bag) = Bag::open(archive, &format!("withdrawn/{id}/{n}")) else {
+        let Ok(bag) = Bag::open(archive, &sohoa_archive::layout::withdrawn(&id, n)) else {
             continue;
         };
         let Some(previous) = bag.record().ok().and_then(|l| l.record.previous_version) else {
@@ -216,7 +220,7 @@ fn finish_withdrawals(archive: &Path, done: &mut Vec<String>) {
             continue;
         }
         let is_current =
-            bag::tagmanifest_sha(archive, &format!("bags/{id}")).is_ok_and(|s| s == sha);
+            bag::tagmanifest_sha(archive, &sohoa_archive::layout::bag(&id)).is_ok_and(|s| s == sha);
         if is_current && safe_fs::safe_parts(path).is_ok() && !archive.join(path).exists() {
             match move_out(archive, &id, path) {
                 Ok(()) => done.push(format!("finished the withdrawal of {id}")),
@@ -233,7 +237,7 @@ fn finish_withdrawals(archive: &Path, done: &mut Vec<String>) {
 /// Returns what was done, for the log.
 pub(crate) fn recover(archive: &Path) -> Vec<String> {
     let mut done = Vec::new();
-    let bags = archive.join("bags");
+    let bags = archive.join(sohoa_archive::layout::BAGS);
     if safe_fs::entry_kind(&bags) != EntryKind::Dir {
         return done;
     }

@@ -117,7 +117,7 @@ pub fn fixity(reports: &[BagReport]) -> Vec<Finding> {
 /// Hashes bags `jobs` at a time.
 pub fn verify_all(archive: &Path, bags: &[&LoadedBag], jobs: usize) -> Vec<BagReport> {
     crate::parallel::map(bags, jobs, |b| {
-        verify_bag(archive, &format!("bags/{}", b.id))
+        verify_bag(archive, &sohoa_archive::layout::bag(&b.id))
     })
 }
 
