@@ -14,6 +14,7 @@ mod progress;
 mod register_cmd;
 mod report_cmd;
 mod search_cmd;
+mod serve_cmd;
 mod verify_cmd;
 mod withdraw_cmd;
 
@@ -158,6 +159,12 @@ enum Command {
     /// Registers (XLSX/CSV exports, old TCVN3/VNI/VIQR registers): check how they are read.
     #[command(subcommand)]
     Register(RegisterCommand),
+    /// Serve the archive to browsers: search, cases with a viewer, accounts and roles, the
+    /// access log (docs/web.md).
+    Serve(serve_cmd::ServeArgs),
+    /// Accounts of `sohoa serve`: add, list, disable, enable, passwd, grant.
+    #[command(subcommand)]
+    User(serve_cmd::UserCommand),
     /// Rebuild the search index from the bags alone.
     Reindex {
         #[arg(long, default_value = "archive")]
@@ -357,6 +364,8 @@ fn main() -> ExitCode {
         Command::Report(args) => report_cmd::run(&args, lang),
         Command::Register(RegisterCommand::Check(args)) => register_cmd::check(&args, lang),
         Command::Reindex { archive, json } => search_cmd::reindex(&archive, json, lang),
+        Command::Serve(args) => serve_cmd::serve(&args, lang),
+        Command::User(cmd) => serve_cmd::user(&cmd, lang),
         Command::Withdraw {
             case,
             archive,

@@ -186,6 +186,8 @@ pub fn run(a: &SearchArgs, lang: Lang) -> Ran {
             received_to: a.received_to.clone(),
             resolved_from: a.resolved_from.clone(),
             resolved_to: a.resolved_to.clone(),
+            // The command line is the archivist's: every case.
+            visibility: None,
         },
         sort: match a.sort.as_str() {
             "received" => Sort::ReceivedDesc,

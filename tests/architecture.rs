@@ -36,6 +36,14 @@ const ALLOWED_DEPS: &[(&str, &[&str])] = &[
     ),
     ("index", &["archive"]),
     ("audit", &["archive", "bagit", "index", "legacy"]),
+    // The browser's door to every step: it starts ingests and audits as jobs, reads bags,
+    // the index and the fixity log; nothing depends on it but the binary.
+    (
+        "web",
+        &[
+            "archive", "imaging", "ocr", "pdfa", "bagit", "ingest", "index", "audit",
+        ],
+    ),
 ];
 
 /// Packages the index must not pull, matched anywhere in a package name: image codecs, PDF and

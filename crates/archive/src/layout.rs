@@ -17,6 +17,10 @@ pub const INDEX: &str = "index";
 pub const REPORTS: &str = "reports";
 /// Logs (fixity checks).
 pub const LOGS: &str = "logs";
+/// Who may use `sohoa serve` (`users.json`) and what they did (`access-log.jsonl`).
+pub const ACCESS: &str = "access";
+/// Derived files the web server makes and can make again (page thumbnails).
+pub const CACHE: &str = "cache";
 /// A bag being built: `bags/.tmp-<id>-<n>/` (dropped if a run stops).
 pub const BUILDING_PREFIX: &str = ".tmp-";
 /// A new version staged next to the current bag: `bags/.new-<id>/` (finished or dropped).

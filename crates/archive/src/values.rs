@@ -399,9 +399,70 @@ pub fn channel(s: &str) -> Option<&'static str> {
     }
 }
 
+/// The access mode of a hồ sơ (TT 05/2025 `mode`), who may read it in the reading room.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccessMode {
+    /// 01 Công khai: every reader.
+    Public,
+    /// 02 Sử dụng có điều kiện: readers granted the case.
+    Conditional,
+    /// 03 Mật: never readers.
+    Secret,
+}
+
+impl AccessMode {
+    /// The filter value the index stores (`access=public|conditional|secret`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessMode::Public => "public",
+            AccessMode::Conditional => "conditional",
+            AccessMode::Secret => "secret",
+        }
+    }
+}
+
+/// How a record's `mode` reads as an access mode: the code (`01`, `1`, ` 02 `) or its label
+/// (`Công khai`, `su dung co dieu kien`, `Mật`). `None` for anything else (an empty or unknown
+/// mode), which the web treats like `Secret` for readers: nobody is shown what was not cleared.
+pub fn access_mode(s: &str) -> Option<AccessMode> {
+    let f = fold(s);
+    let f = f.trim();
+    match f.trim_start_matches('0') {
+        "1" => return Some(AccessMode::Public),
+        "2" => return Some(AccessMode::Conditional),
+        "3" => return Some(AccessMode::Secret),
+        _ => {}
+    }
+    match f {
+        "cong khai" => Some(AccessMode::Public),
+        "su dung co dieu kien" | "han che" => Some(AccessMode::Conditional),
+        "mat" | "toi mat" | "tuyet mat" => Some(AccessMode::Secret),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn access_modes() {
+        assert_eq!(access_mode("01"), Some(AccessMode::Public));
+        assert_eq!(access_mode(" 1 "), Some(AccessMode::Public));
+        assert_eq!(access_mode("Công khai"), Some(AccessMode::Public));
+        assert_eq!(access_mode("02"), Some(AccessMode::Conditional));
+        assert_eq!(
+            access_mode("Sử dụng có điều kiện"),
+            Some(AccessMode::Conditional)
+        );
+        assert_eq!(access_mode("03"), Some(AccessMode::Secret));
+        assert_eq!(access_mode("MẬT"), Some(AccessMode::Secret));
+        assert_eq!(access_mode(""), None);
+        assert_eq!(access_mode("00"), None);
+        assert_eq!(access_mode("04"), None);
+        assert_eq!(access_mode("công khai một phần"), None);
+    }
 
     #[test]
     fn channels() {

@@ -309,6 +309,15 @@ impl CaseDoc {
                 doc.add_text(f.filters, filter_term(name, v));
             }
         }
+        // Who may read it (TT 05/2025 mode), classified once, by the contract's rule.
+        if let Some(mode) = self
+            .hoso
+            .mode
+            .as_deref()
+            .and_then(sohoa_archive::values::access_mode)
+        {
+            doc.add_text(f.filters, filter_term("access", mode.as_str()));
+        }
         let facets = [
             ("agency", self.case.agency_name.as_deref()),
             ("sector", self.case.sector.as_deref()),

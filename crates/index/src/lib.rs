@@ -11,13 +11,15 @@
 pub mod analyzer;
 pub mod directory;
 pub mod document;
+pub mod grouped;
 pub mod privacy;
 pub mod query;
 pub mod schema;
 pub mod search;
 
 pub use document::CaseDoc;
-pub use search::{Filters, Hit, SearchRequest, SearchResults, Sort};
+pub use grouped::{CaseGroup, GroupedResults, PageHit};
+pub use search::{Filters, Hit, SearchRequest, SearchResults, Sort, Visibility};
 
 use privacy::IdKey;
 use schema::{Fields, SCHEMA_VERSION};

@@ -5,11 +5,11 @@
 use crate::analyzer::{CODE, VI, VI_FOLDED};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, STORED, STRING,
+    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
 };
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 6;
+pub const SCHEMA_VERSION: u32 = 7;
 
 /// Handles to every field.
 #[derive(Clone)]
@@ -40,7 +40,7 @@ pub struct Fields {
     /// SHA-256 of each scan file the case was made from (case documents).
     pub source_sha256: Field,
     /// Filter terms `agency=<folded>`, `sector=…`, `procedure=…`, `channel=…`, `status=…`,
-    /// `year=…`, `maintenance=…`, `mode=…`, `language=…`, `confidence=…`.
+    /// `year=…`, `maintenance=…`, `mode=…`, `language=…`, `confidence=…`, `access=public|conditional|secret`.
     pub filters: Field,
     /// Facets for counts: `/agency/<name>`, `/sector/…`, `/procedure/<code>`, `/channel/…`,
     /// `/status/…`, `/year/<yyyy>`.
@@ -78,7 +78,8 @@ fn date() -> DateOptions {
 pub fn build() -> Fields {
     let mut b = Schema::builder();
     let kind = b.add_text_field("kind", STRING | STORED);
-    let case_id = b.add_text_field("case_id", STRING | STORED);
+    // Fast: results are grouped by case without reading stored documents.
+    let case_id = b.add_text_field("case_id", STRING | STORED | FAST);
     let page = b.add_u64_field(
         "page",
         NumericOptions::default()

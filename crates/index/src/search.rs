@@ -9,10 +9,13 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, Order, TantivyDocument, Term};
+
+/// The facets counted, in the order they are shown.
+pub const FACETS: [&str; 6] = ["agency", "sector", "procedure", "channel", "status", "year"];
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
@@ -43,6 +46,21 @@ pub struct Filters {
     pub received_to: Option<String>,
     pub resolved_from: Option<String>,
     pub resolved_to: Option<String>,
+    /// What the person searching may see; `None` = everything (the command line, archivists).
+    pub visibility: Option<Visibility>,
+}
+
+/// The cases a person may see, applied inside the query (so that hits, totals and facet counts
+/// never reveal a case they may not open).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Visibility {
+    /// Only cases of this agency (code).
+    pub agency: Option<String>,
+    /// Reading-room rule (TT 05/2025 `mode`): public cases, and conditional ones listed in
+    /// `granted`; never secret ones or ones whose mode is unknown.
+    pub readers_rule: bool,
+    /// Case ids of conditional-access cases this person was granted.
+    pub granted: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -117,6 +135,40 @@ fn channel_code(v: &str) -> String {
 }
 
 impl ArchiveIndex {
+    fn visibility_queries(&self, v: &Visibility) -> Vec<Box<dyn Query>> {
+        let f = &self.fields;
+        let filter = |name: &str, value: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f.filters, &filter_term(name, value)),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let mut out = Vec::new();
+        if let Some(agency) = &v.agency {
+            out.push(filter("agency", agency));
+        }
+        if v.readers_rule {
+            let mut allowed: Vec<(Occur, Box<dyn Query>)> =
+                vec![(Occur::Should, filter("access", "public"))];
+            if !v.granted.is_empty() {
+                let granted = TermSetQuery::new(
+                    v.granted
+                        .iter()
+                        .map(|id| Term::from_field_text(f.case_id, id)),
+                );
+                allowed.push((
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, filter("access", "conditional")),
+                        (Occur::Must, Box::new(granted)),
+                    ])),
+                ));
+            }
+            out.push(Box::new(BooleanQuery::new(allowed)));
+        }
+        out
+    }
+
     fn filter_queries(&self, flt: &Filters) -> Result<Vec<Box<dyn Query>>, IndexError> {
         let f = &self.fields;
         let mut out: Vec<Box<dyn Query>> = Vec::new();
@@ -144,6 +196,9 @@ impl ArchiveIndex {
         if let Some(y) = flt.year {
             term("year", &y.to_string());
         }
+        if let Some(v) = &flt.visibility {
+            out.extend(self.visibility_queries(v));
+        }
         let opt = |what: &str, v: &Option<String>| v.as_deref().map(|v| day(what, v)).transpose();
         let (from, to) = (opt("--from", &flt.from)?, opt("--to", &flt.to)?);
         if from.is_some() || to.is_some() {
@@ -168,10 +223,9 @@ impl ArchiveIndex {
         Ok(out)
     }
 
-    /// Runs a search.
-    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
+    /// The whole query of a request: its words, browsing = case documents only, the filters.
+    pub(crate) fn query_of(&self, req: &SearchRequest) -> Result<BooleanQuery, IndexError> {
         let f = &self.fields;
-        let searcher = self.reader()?.searcher();
         if crate::query::asks_for_an_id(&req.query) {
             if let Some(why) = self.id_search_problem() {
                 return Err(IndexError::BadRequest(format!(
@@ -194,7 +248,70 @@ impl ArchiveIndex {
         for q in self.filter_queries(&req.filters)? {
             parts.push((Occur::Must, q));
         }
-        let query = BooleanQuery::new(parts);
+        Ok(BooleanQuery::new(parts))
+    }
+
+    /// Cuts highlighted snippets for the words of a query.
+    pub(crate) fn snippet_maker(&self, query: &str) -> SnippetGenerator {
+        let terms = crate::query::highlight_terms(query)
+            .into_iter()
+            .map(|t| (t, 1.0))
+            .collect();
+        let mut snippets = SnippetGenerator::new(
+            terms,
+            crate::analyzer::vi_folded(),
+            self.fields.title_f,
+            160,
+        );
+        snippets.set_max_num_chars(160);
+        snippets
+    }
+
+    /// A hit as shown: the case's display, the page, a snippet from the page text or the case.
+    pub(crate) fn hit_of(
+        &self,
+        searcher: &tantivy::Searcher,
+        snippets: &SnippetGenerator,
+        score: f32,
+        addr: DocAddress,
+    ) -> Result<Hit, IndexError> {
+        let f = &self.fields;
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let display: Display = doc
+            .get_first(f.display)
+            .and_then(|v| v.as_str())
+            .and_then(|s| serde_json::from_str(s).ok())
+            .unwrap_or_default();
+        let page = doc.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0);
+        let page_text = doc.get_first(f.text_f).and_then(|v| v.as_str());
+        let snippet = match page_text {
+            Some(t) if page > 0 => snippets.snippet(t),
+            _ => snippets.snippet(&display.searchable_text()),
+        };
+        let snippet = if snippet.fragment().is_empty() {
+            html_escape(&display.title)
+        } else {
+            // Page text keeps its line breaks; a snippet is one line.
+            snippet
+                .to_html()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        Ok(Hit {
+            case_id: display.case_id.clone(),
+            score,
+            snippet,
+            bag: display.bag_path.clone(),
+            page,
+            case: display,
+        })
+    }
+
+    /// Runs a search.
+    pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, IndexError> {
+        let searcher = self.reader()?.searcher();
+        let query = self.query_of(req)?;
         let limit = req.limit.max(1);
         let top = TopDocs::with_limit(limit).and_offset(req.offset);
         let (total, docs): (usize, Vec<(f32, DocAddress)>) = match req.sort {
@@ -215,54 +332,19 @@ impl ArchiveIndex {
                 (n, d.into_iter().map(|(_, a)| (0.0, a)).collect())
             }
         };
-        let terms = crate::query::highlight_terms(&req.query)
-            .into_iter()
-            .map(|t| (t, 1.0))
-            .collect();
-        let mut snippets =
-            SnippetGenerator::new(terms, crate::analyzer::vi_folded(), f.title_f, 160);
-        snippets.set_max_num_chars(160);
+        let snippets = self.snippet_maker(&req.query);
         let mut hits = Vec::with_capacity(docs.len());
         for (score, addr) in docs {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let display: Display = doc
-                .get_first(f.display)
-                .and_then(|v| v.as_str())
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default();
-            let page = doc.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0);
-            let page_text = doc.get_first(f.text_f).and_then(|v| v.as_str());
-            let snippet = match page_text {
-                Some(t) if page > 0 => snippets.snippet(t),
-                _ => snippets.snippet(&display.searchable_text()),
-            };
-            let snippet = if snippet.fragment().is_empty() {
-                html_escape(&display.title)
-            } else {
-                // Page text keeps its line breaks; a snippet is one line.
-                snippet
-                    .to_html()
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            };
-            hits.push(Hit {
-                case_id: display.case_id.clone(),
-                score,
-                snippet,
-                bag: display.bag_path.clone(),
-                page,
-                case: display,
-            });
+            hits.push(self.hit_of(&searcher, &snippets, score, addr)?);
         }
         let mut facets = BTreeMap::new();
         if req.facets {
             let mut fc = FacetCollector::for_field("facets");
-            for name in ["agency", "sector", "procedure", "channel", "status", "year"] {
+            for name in FACETS {
                 fc.add_facet(format!("/{name}").as_str());
             }
             let counts = searcher.search(&query, &fc)?;
-            for name in ["agency", "sector", "procedure", "channel", "status", "year"] {
+            for name in FACETS {
                 let mut v: Vec<(String, u64)> = counts
                     .get(&format!("/{name}"))
                     .map(|(facet, n)| {
@@ -291,7 +373,7 @@ impl ArchiveIndex {
     }
 }
 
-fn html_escape(s: &str) -> String {
+pub(crate) fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
