@@ -16,9 +16,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 #   poppler-utils              pdftotext: tests/ocr_e2e.rs, tests/privacy.rs, the apology letter test
 #   fonts-dejavu-core          the sample generator's fonts; the apology letters' fallback serif font
 #   pillow, numpy (pip)        samples/generate.py, run by tests/audit_e2e.rs
-apt_pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core)
-py_pkgs=(pillow numpy)
-py_check='import PIL, numpy; print("pillow", PIL.__version__, "numpy", numpy.__version__)'
+#   chromium, playwright (pip) the browser tests of `sohoa serve` (tests/browser/web_test.py),
+#                              Debian's Chromium driven by Playwright (its own browsers unused)
+apt_pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core chromium)
+py_pkgs=(pillow numpy playwright==1.56.0)
+py_check='import PIL, numpy, playwright; print("pillow", PIL.__version__, "numpy", numpy.__version__, "playwright ok")'
 
 install_only=${SOHOA_TEST_INSTALL_ONLY:-0}
 args=()
@@ -70,6 +72,7 @@ fi
 
 section "test tools: check"
 python3 -c "$py_check"
+[ -x /usr/bin/chromium ] || { echo "scripts/test.sh: /usr/bin/chromium (Debian package chromium) missing" >&2; exit 1; }
 command -v pdftotext >/dev/null || { echo "scripts/test.sh: pdftotext (poppler-utils) missing" >&2; exit 1; }
 version=$(tesseract --version 2>&1 | head -n 1 || true)
 echo "$version"
@@ -93,4 +96,11 @@ fi
 
 section "cargo test --workspace ${args[*]}"
 cargo --version
-exec cargo test --workspace "${args[@]}"
+cargo test --workspace "${args[@]}"
+
+# With no arguments (the whole suite), also the browser tests, on the binary cargo test built.
+if [ ${#args[@]} -eq 0 ]; then
+  section "browser tests: sohoa serve in headless Chromium (tests/browser/web_test.py)"
+  cargo build --quiet --bin sohoa
+  python3 tests/browser/web_test.py
+fi

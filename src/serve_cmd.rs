@@ -18,6 +18,10 @@ pub struct ServeArgs {
     /// Name of the agency keeping the archive, printed at the bottom of reading copies.
     #[arg(long, env = "SOHOA_AGENCY_NAME", default_value = "")]
     pub agency_name: String,
+    /// A folder of scans people may ingest from the browser (it and its subfolders are
+    /// offered); repeat for several. Nothing is uploaded through the browser.
+    #[arg(long = "source")]
+    pub sources: Vec<PathBuf>,
     /// Mark cookies Secure (set when users reach the server over HTTPS, e.g. behind nginx).
     #[arg(long)]
     pub secure_cookies: bool,
@@ -31,6 +35,15 @@ pub fn serve(args: &ServeArgs, lang: Lang) -> Ran {
             lang.pick("không có thư mục kho lưu trữ này", "no such archive folder")
         ));
     }
+    for s in &args.sources {
+        if !s.is_dir() {
+            return Err(cannot!(
+                "--source {}: {}",
+                s.display(),
+                lang.pick("không có thư mục này", "no such folder")
+            ));
+        }
+    }
     let agency_name = if args.agency_name.trim().is_empty() {
         "Bản đọc – không dùng thay bản chính".to_string()
     } else {
@@ -40,6 +53,7 @@ pub fn serve(args: &ServeArgs, lang: Lang) -> Ran {
         archive: args.archive.clone(),
         secure_cookies: args.secure_cookies,
         agency_name,
+        sources: args.sources.clone(),
     };
     sohoa_web::serve(config, args.listen).map_err(|e| cannot!("{e}"))?;
     Ok(Done::Ok)

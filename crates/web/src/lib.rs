@@ -11,6 +11,7 @@ pub mod auth;
 pub mod csrf;
 pub mod fixity;
 pub mod i18n;
+pub mod jobs;
 pub mod pages;
 pub mod policy;
 pub mod rate_limit;
@@ -22,7 +23,7 @@ pub use state::{AppState, Config, Shared};
 use axum::http::{header, HeaderValue};
 use axum::routing::{get, post};
 use axum::Router;
-use pages::{admin, case, export, files, login, search};
+use pages::{admin, audit, case, export, files, jobs as job_pages, login, reports, search};
 use std::net::SocketAddr;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_sessions::cookie::SameSite;
@@ -61,6 +62,15 @@ pub fn router(state: Shared) -> Router {
         .route("/admin/users", get(admin::users).post(admin::add))
         .route("/admin/users/{name}/{what}", post(admin::change))
         .route("/admin/log", get(admin::log))
+        .route("/audit", get(audit::page))
+        .route("/reports", get(reports::page).post(reports::make))
+        .route("/jobs", get(job_pages::list))
+        .route("/jobs/ingest", post(job_pages::start_ingest))
+        .route("/jobs/audit", post(audit::start_audit))
+        .route("/jobs/{id}", get(job_pages::page))
+        .route("/jobs/{id}/progress", get(job_pages::progress))
+        .route("/jobs/{id}/cancel", post(job_pages::cancel))
+        .route("/jobs/{id}/files/{n}", get(job_pages::file))
         .route("/static/{*path}", get(assets::serve))
         .layer(axum::middleware::from_fn(csrf::check))
         .layer(sessions)

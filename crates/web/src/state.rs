@@ -18,6 +18,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Name of the agency keeping the archive, printed on reading copies.
     pub agency_name: String,
+    /// Scan folders offered for ingest from the browser (their subfolders are offered too).
+    pub sources: Vec<PathBuf>,
 }
 
 pub struct AppState {
@@ -26,6 +28,7 @@ pub struct AppState {
     pub log: AccessLog,
     pub limiter: LoginLimiter,
     pub fixity: crate::fixity::FixityCache,
+    pub jobs: crate::jobs::Jobs,
     /// One thumbnail maker per case at a time (a page of thumbnails asks for all at once).
     pub thumb_locks: Mutex<std::collections::HashMap<String, Arc<Mutex<()>>>>,
     index: Mutex<Option<(SystemTime, Arc<ArchiveIndex>)>>,
@@ -40,6 +43,7 @@ impl AppState {
             log: AccessLog::open(&config.archive),
             limiter: LoginLimiter::default(),
             fixity: Default::default(),
+            jobs: crate::jobs::Jobs::open(&config.archive),
             thumb_locks: Default::default(),
             index: Mutex::new(None),
             config,

@@ -86,6 +86,7 @@ fn site() -> Site {
         archive: archive.clone(),
         secure_cookies: false,
         agency_name: "UBND xã Tân Hòa".into(),
+        sources: Vec::new(),
     });
     Site {
         _dir: dir,
@@ -207,6 +208,9 @@ fn data_routes() -> Vec<String> {
         format!("{}/thumbs/1.jpg", case(PUBLIC)),
         "/admin/users".into(),
         "/admin/log".into(),
+        "/audit".into(),
+        "/reports".into(),
+        "/jobs".into(),
     ]
 }
 
@@ -225,7 +229,15 @@ async fn nothing_is_reachable_without_a_session() {
         assert!(p.body.is_empty(), "{uri}: {}", p.body);
     }
     // Forms without a session: refused before any handler runs.
-    for uri in ["/logout", "/admin/users", "/admin/users/doc/disable"] {
+    for uri in [
+        "/logout",
+        "/admin/users",
+        "/admin/users/doc/disable",
+        "/jobs/ingest",
+        "/jobs/audit",
+        "/reports",
+        "/jobs/x/cancel",
+    ] {
         let p = anon.post(uri, &[("name", "x")]).await;
         assert_eq!(p.status, StatusCode::FORBIDDEN, "{uri}");
     }
@@ -271,6 +283,11 @@ async fn every_form_needs_the_sessions_csrf_token() {
         ),
         ("/admin/users/doc/grant", vec![("case_id", CONDITIONAL)]),
         ("/admin/users/doc/revoke", vec![("case_id", GRANTED)]),
+        ("/jobs/audit", vec![("fixity", "sample")]),
+        (
+            "/reports",
+            vec![("from", "01/01/2026"), ("to", "31/12/2026")],
+        ),
         ("/logout", vec![]),
     ];
     for (uri, fields) in &forms {
@@ -516,4 +533,44 @@ async fn views_downloads_and_exports_are_logged_without_identity_numbers() {
         assert!(raw.contains(action), "{action} missing: {raw}");
     }
     assert!(!raw.contains("040093878972"));
+}
+
+#[tokio::test]
+async fn an_ingest_starts_only_from_a_configured_scan_folder() {
+    let mut site = site();
+    let scans = site.archive.parent().unwrap().join("scans");
+    std::fs::create_dir_all(scans.join("batch-1")).unwrap();
+    let state = AppState::new(Config {
+        archive: site.archive.clone(),
+        secure_cookies: false,
+        agency_name: String::new(),
+        sources: vec![scans.clone()],
+    });
+    site.app = sohoa_web::router(state);
+    let mut admin = Browser::signed_in(&site, "admin").await;
+    let page = admin.get("/jobs").await;
+    assert!(page.body.contains("scans/batch-1"), "{}", page.body);
+    let token = admin.csrf.clone();
+    for folder in [
+        "../../etc",
+        "/etc",
+        "scans/../..",
+        "scans/batch-1/..",
+        "batch-1",
+    ] {
+        let p = admin
+            .post("/jobs/ingest", &[("csrf", &token), ("folder", folder)])
+            .await;
+        assert_eq!(p.status, StatusCode::BAD_REQUEST, "{folder}");
+    }
+    // A reader may not start one at all.
+    let mut reader = Browser::signed_in(&site, "doc").await;
+    let token = reader.csrf.clone();
+    let p = reader
+        .post(
+            "/jobs/ingest",
+            &[("csrf", &token), ("folder", "scans/batch-1")],
+        )
+        .await;
+    assert_eq!(p.status, StatusCode::FORBIDDEN);
 }

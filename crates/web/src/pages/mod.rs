@@ -2,11 +2,14 @@
 //! share: the navigation bar, rendering, and the error pages.
 
 pub mod admin;
+pub mod audit;
 pub mod case;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod jobs;
 pub mod login;
+pub mod reports;
 pub mod search;
 
 use crate::auth::Viewer;

@@ -1,0 +1,109 @@
+//! The Biểu 06 report (TT 01/2018, domain.md) for a chosen period, made as a job: the same
+//! computation as `sohoa report`, written as XLSX, CSV (with the late-case list), HTML and
+//! the apology letters (phiếu xin lỗi) for the late cases, in `ARCHIVE/jobs/<id>/`.
+
+use crate::jobs::{Job, State};
+use sohoa_archive::problem::Lang;
+use sohoa_audit::case::load_archive;
+use sohoa_audit::letter::{late, LetterFont};
+use sohoa_audit::stats::{self, Period};
+use std::path::Path;
+use time::Date;
+
+/// Days given for the new due date in the apology letters (as `sohoa report`).
+const NEW_DUE_DAYS: u32 = 5;
+
+pub fn run(job: &Job, archive: &Path, from: Date, to: Date) -> (State, String) {
+    let (rules, calendar) = match sohoa_audit::audit::load_rules(None) {
+        Ok(x) => x,
+        Err(e) => return (State::Failed, e),
+    };
+    let jobs = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let bags = match load_archive(archive, jobs) {
+        Ok(b) => b,
+        Err(e) => return (State::Failed, format!("{}: {e}", archive.display())),
+    };
+    job.update(false, |r| {
+        r.total = bags.len() as u64;
+        r.done = bags.len() as u64;
+    });
+    let records: Vec<(&str, &sohoa_audit::case::Record)> = bags
+        .iter()
+        .filter_map(|b| Some((b.id.as_str(), b.record.as_ref().ok()?)))
+        .collect();
+    let period = Period {
+        from,
+        to,
+        group_by: None,
+    };
+    let report = stats::report(archive, &records, &period, &rules, &calendar);
+    let mut files: Vec<(String, Vec<u8>)> = vec![
+        (
+            "bieu-06.html".into(),
+            sohoa_audit::html::report_page(&report, Lang::Vi).into_bytes(),
+        ),
+        (
+            "bieu-06.csv".into(),
+            sohoa_audit::tables::report_csv(&report),
+        ),
+        (
+            "bieu-06-tre-han.csv".into(),
+            sohoa_audit::tables::late_csv(&report),
+        ),
+    ];
+    match sohoa_audit::tables::report_xlsx(&report) {
+        Ok(b) => files.insert(0, ("bieu-06.xlsx".into(), b)),
+        Err(e) => return (State::Failed, format!("bieu-06.xlsx: {e}")),
+    }
+    let id = job
+        .dir
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut outputs = Vec::new();
+    for (name, bytes) in &files {
+        let path = job.dir.join(name);
+        if let Err(e) = sohoa_audit::tables::write_atomic(&path, bytes) {
+            return (State::Failed, format!("{}: {e}", path.display()));
+        }
+        outputs.push(format!("{}/{id}/{name}", crate::jobs::JOBS));
+    }
+    let today = sohoa_archive::time_format::now().date();
+    let letters = late::letters(&report, &records, today, NEW_DUE_DAYS, &calendar);
+    let mut note = String::new();
+    if !letters.is_empty() {
+        match LetterFont::find(None) {
+            Ok(font) => {
+                let dir = job.dir.join("phieu-xin-loi");
+                let (written, failed) = late::write_all(&letters, &font, &dir);
+                for p in &written {
+                    if let Some(name) = p.file_name() {
+                        outputs.push(format!(
+                            "{}/{id}/phieu-xin-loi/{}",
+                            crate::jobs::JOBS,
+                            name.to_string_lossy()
+                        ));
+                    }
+                }
+                if !failed.is_empty() {
+                    note = format!(" · {} phiếu xin lỗi không tạo được", failed.len());
+                }
+            }
+            Err(e) => note = format!(" · không có phông chữ cho phiếu xin lỗi: {e}"),
+        }
+    }
+    let late_count = report.late.len();
+    job.update(true, |r| r.outputs = outputs);
+    (
+        State::Done,
+        format!(
+            "Biểu 06 từ {} đến {}: {} hồ sơ trễ hạn, {} phiếu xin lỗi{note}",
+            sohoa_archive::time_format::dmy(from),
+            sohoa_archive::time_format::dmy(to),
+            late_count,
+            letters.len()
+        ),
+    )
+}
