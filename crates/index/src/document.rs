@@ -103,6 +103,22 @@ impl CaseDoc {
     }
 }
 
+/// `yymmdd-nnnn` and `nnnn` of a TTHC case number `agency-yymmdd-nnnn` (none for other codes).
+pub fn receipt_tails(code: &str) -> Vec<&str> {
+    let b = code.as_bytes();
+    let n = b.len();
+    let shaped = n > 12
+        && b[n - 5] == b'-'
+        && b[n - 12] == b'-'
+        && b[n - 11..n - 5].iter().all(u8::is_ascii_digit)
+        && b[n - 4..].iter().all(u8::is_ascii_digit);
+    if shaped {
+        vec![&code[n - 11..], &code[n - 4..]]
+    } else {
+        Vec::new()
+    }
+}
+
 /// What a hit shows (`display`, stored as JSON). The identifier only masked.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, Default, PartialEq)]
 pub struct Display {
@@ -215,6 +231,15 @@ impl CaseDoc {
             doc.add_text(f.codes, code);
         }
         doc.add_text(f.codes, &self.case_id);
+        // The tail of a receipt number, as people read it off a receipt: `250703-0004`, `0004`.
+        for code in [self.case.case_code.as_deref(), Some(self.case_id.as_str())]
+            .into_iter()
+            .flatten()
+        {
+            for tail in receipt_tails(code) {
+                doc.add_text(f.codes, tail);
+            }
+        }
         let title = self.hoso.title.clone();
         let texts = [
             (&title, f.title_f),

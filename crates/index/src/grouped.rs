@@ -9,7 +9,6 @@ use crate::search::{html_escape, SearchRequest, Sort, FACETS};
 use crate::{ArchiveIndex, IndexError};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FacetReader;
@@ -60,59 +59,84 @@ pub struct GroupedResults {
 }
 
 /// What one pass learns of a case.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Acc {
     best: f32,
     received: Option<i64>,
     case_doc: Option<(f32, DocAddress)>,
-    /// Best page hits: (score, page, document).
-    pages: Vec<(f32, u64, DocAddress)>,
+    /// Best page hits so far: (score, page, document); no allocation per case.
+    pages: [Option<(f32, u64, DocAddress)>; PAGES_SHOWN],
     page_hits: u64,
-    hits: u64,
-    facets: Vec<Arc<(String, String)>>,
+    /// A document of the case (for its facets).
+    any_doc: DocId,
 }
 
 impl Acc {
-    fn keep_best_pages(&mut self) {
-        if self.pages.len() > PAGES_SHOWN {
-            self.pages
-                .sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-            self.pages.truncate(PAGES_SHOWN);
+    /// Keeps a page hit if it is among the best (higher score, then lower page number).
+    fn offer_page(&mut self, hit: (f32, u64, DocAddress)) {
+        let better = |a: &(f32, u64, DocAddress), b: &(f32, u64, DocAddress)| {
+            a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
+        };
+        let mut worst = 0;
+        for i in 0..PAGES_SHOWN {
+            match &self.pages[i] {
+                None => {
+                    self.pages[i] = Some(hit);
+                    return;
+                }
+                Some(p) => {
+                    if let Some(w) = &self.pages[worst] {
+                        if better(w, p) {
+                            worst = i;
+                        }
+                    }
+                }
+            }
         }
-    }
-
-    /// The same case seen in another segment (its documents may be spread over several).
-    fn merge(&mut self, other: Acc) {
-        self.best = self.best.max(other.best);
-        self.received = self.received.or(other.received);
-        self.case_doc = self.case_doc.or(other.case_doc);
-        self.pages.extend(other.pages);
-        self.keep_best_pages();
-        self.page_hits += other.page_hits;
-        self.hits += other.hits;
-        if self.facets.is_empty() {
-            self.facets = other.facets;
+        if let Some(w) = &self.pages[worst] {
+            if better(&hit, w) {
+                self.pages[worst] = Some(hit);
+            }
         }
     }
 }
 
-/// Collects matching documents into per-case accumulators.
+/// Collects matching documents by case, segment by segment. Every document of a case is in
+/// one segment (the index adds a case as one batch), so a segment's groups are whole cases:
+/// each segment keeps only its best `keep` cases and its counts, and only those cases' ids
+/// are read as text.
 struct Groups {
     facets: bool,
+    sort: Sort,
+    keep: usize,
 }
 
 struct SegmentGroups {
     segment: SegmentOrdinal,
+    sort: Sort,
+    keep: usize,
     ids: Option<StrColumn>,
     page: Column<u64>,
     received: Column<DateTime>,
     facet_reader: Option<FacetReader>,
-    /// Case id ordinal -> (accumulator, a document of the case).
-    groups: HashMap<u64, (Acc, DocId)>,
+    /// Case id ordinal -> index in `groups` + 1 (0: not seen yet).
+    slots: Vec<u32>,
+    groups: Vec<(u64, Acc)>,
+    hits: u64,
+}
+
+/// One segment's share of the answer.
+struct Fruit {
+    cases: usize,
+    hits: u64,
+    /// The segment's best cases in `sort` order, with their ids.
+    top: Vec<(String, Acc)>,
+    /// Cases per facet value.
+    facets: HashMap<(String, String), u64>,
 }
 
 impl Collector for Groups {
-    type Fruit = Vec<(String, Acc)>;
+    type Fruit = Vec<Fruit>;
     type Child = SegmentGroups;
 
     fn for_segment(
@@ -121,9 +145,13 @@ impl Collector for Groups {
         reader: &SegmentReader,
     ) -> tantivy::Result<SegmentGroups> {
         let fast = reader.fast_fields();
+        let ids = fast.str("case_id")?;
+        let terms = ids.as_ref().map_or(0, |c| c.num_terms());
         Ok(SegmentGroups {
             segment,
-            ids: fast.str("case_id")?,
+            sort: self.sort,
+            keep: self.keep,
+            ids,
             page: fast.u64("page")?,
             received: fast.date("received")?,
             facet_reader: if self.facets {
@@ -131,107 +159,123 @@ impl Collector for Groups {
             } else {
                 None
             },
-            groups: HashMap::new(),
+            slots: vec![0; terms],
+            groups: Vec::new(),
+            hits: 0,
         })
     }
 
     fn requires_scoring(&self) -> bool {
-        true
+        self.sort == Sort::Relevance
     }
 
-    fn merge_fruits(&self, fruits: Vec<Vec<(String, Acc)>>) -> tantivy::Result<Self::Fruit> {
-        let mut by_case: HashMap<String, Acc> = HashMap::new();
-        for (id, acc) in fruits.into_iter().flatten() {
-            match by_case.get_mut(&id) {
-                Some(seen) => seen.merge(acc),
-                None => {
-                    by_case.insert(id, acc);
-                }
-            }
-        }
-        Ok(by_case.into_iter().collect())
+    fn merge_fruits(&self, fruits: Vec<Vec<Fruit>>) -> tantivy::Result<Vec<Fruit>> {
+        Ok(fruits.into_iter().flatten().collect())
     }
 }
 
 impl SegmentCollector for SegmentGroups {
-    type Fruit = Vec<(String, Acc)>;
+    type Fruit = Vec<Fruit>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
         let Some(ord) = self.ids.as_ref().and_then(|c| c.term_ords(doc).next()) else {
             return;
         };
-        let page = self.page.first(doc).unwrap_or(0);
-        let addr = DocAddress::new(self.segment, doc);
-        let (acc, _) = self.groups.entry(ord).or_insert_with(|| {
+        self.hits += 1;
+        let Some(slot) = self.slots.get_mut(ord as usize) else {
+            return;
+        };
+        if *slot == 0 {
             let received = self.received.first(doc).map(|d| d.into_timestamp_secs());
-            (
+            self.groups.push((
+                ord,
                 Acc {
                     best: f32::MIN,
                     received,
-                    ..Acc::default()
+                    case_doc: None,
+                    pages: [None; PAGES_SHOWN],
+                    page_hits: 0,
+                    any_doc: doc,
                 },
-                doc,
-            )
-        });
+            ));
+            *slot = self.groups.len() as u32;
+        }
+        let acc = &mut self.groups[*slot as usize - 1].1;
         acc.best = acc.best.max(score);
-        acc.hits += 1;
+        let page = self.page.first(doc).unwrap_or(0);
+        let addr = DocAddress::new(self.segment, doc);
         if page == 0 {
             acc.case_doc = Some((score, addr));
         } else {
             acc.page_hits += 1;
-            acc.pages.push((score, page, addr));
-            if acc.pages.len() > 4 * PAGES_SHOWN {
-                acc.keep_best_pages();
-            }
+            acc.offer_page((score, page, addr));
         }
     }
 
-    fn harvest(self) -> Self::Fruit {
+    fn harvest(mut self) -> Self::Fruit {
         let Some(ids) = self.ids else {
             return Vec::new();
         };
-        // Facet values repeat (a few agencies, sectors, years): decode each ordinal once.
-        let mut names: HashMap<u64, Arc<(String, String)>> = HashMap::new();
-        let mut facet = Facet::root();
-        let mut id = String::new();
-        let mut out = Vec::with_capacity(self.groups.len());
-        for (ord, (mut acc, doc)) in self.groups {
-            id.clear();
-            if !matches!(ids.ord_to_str(ord, &mut id), Ok(true)) {
-                continue;
-            }
-            acc.keep_best_pages();
-            if let Some(reader) = &self.facet_reader {
-                for f in reader.facet_ords(doc) {
-                    if let Some(named) = names.get(&f) {
-                        acc.facets.push(named.clone());
-                    } else if reader.facet_from_ord(f, &mut facet).is_ok() {
-                        let path = facet.to_path();
-                        if let [name, value] = path.as_slice() {
-                            let named = Arc::new((name.to_string(), value.to_string()));
-                            names.insert(f, named.clone());
-                            acc.facets.push(named);
-                        }
+        let cases = self.groups.len();
+        // Facets: count cases per facet ordinal, then name each ordinal once.
+        let mut facets = HashMap::new();
+        if let Some(reader) = &self.facet_reader {
+            let mut per_ord = vec![0u64; reader.num_facets()];
+            for (_, acc) in &self.groups {
+                for f in reader.facet_ords(acc.any_doc) {
+                    if let Some(n) = per_ord.get_mut(f as usize) {
+                        *n += 1;
                     }
                 }
             }
-            out.push((id.clone(), acc));
+            let mut facet = Facet::root();
+            for (f, n) in per_ord.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+                if reader.facet_from_ord(f as u64, &mut facet).is_ok() {
+                    if let [name, value] = facet.to_path().as_slice() {
+                        facets.insert((name.to_string(), value.to_string()), n);
+                    }
+                }
+            }
         }
-        out
+        let sort = self.sort;
+        let cmp = |a: &(u64, Acc), b: &(u64, Acc)| order(sort, &a.1, &b.1).then(a.0.cmp(&b.0));
+        if self.groups.len() > self.keep {
+            self.groups.select_nth_unstable_by(self.keep, cmp);
+            self.groups.truncate(self.keep);
+        }
+        let mut id = String::new();
+        let top = self
+            .groups
+            .into_iter()
+            .filter_map(|(ord, acc)| {
+                id.clear();
+                if !matches!(ids.ord_to_str(ord, &mut id), Ok(true)) {
+                    return None;
+                }
+                Some((id.clone(), acc))
+            })
+            .collect();
+        vec![Fruit {
+            cases,
+            hits: self.hits,
+            top,
+            facets,
+        }]
     }
 }
 
-fn order(sort: Sort, a: &(String, Acc), b: &(String, Acc)) -> std::cmp::Ordering {
-    let by_id = || a.0.cmp(&b.0);
-    // Cases without a date come last either way.
-    let date = |x: &Acc| x.received.map_or(i64::MIN, |d| d);
+/// The order of cases: best score, or date received (cases without a date last either way).
+fn order(sort: Sort, a: &Acc, b: &Acc) -> std::cmp::Ordering {
     match sort {
-        Sort::Relevance => b.1.best.total_cmp(&a.1.best).then_with(by_id),
-        Sort::ReceivedDesc => date(&b.1).cmp(&date(&a.1)).then_with(by_id),
-        Sort::ReceivedAsc => {
-            let date = |x: &Acc| x.received.map_or(i64::MAX, |d| d);
-            date(&a.1).cmp(&date(&b.1)).then_with(by_id)
-        }
+        Sort::Relevance => b.best.total_cmp(&a.best),
+        Sort::ReceivedDesc => b
+            .received
+            .map_or(i64::MIN, |d| d)
+            .cmp(&a.received.map_or(i64::MIN, |d| d)),
+        Sort::ReceivedAsc => a
+            .received
+            .map_or(i64::MAX, |d| d)
+            .cmp(&b.received.map_or(i64::MAX, |d| d)),
     }
 }
 
@@ -240,14 +284,24 @@ impl ArchiveIndex {
     pub fn search_cases(&self, req: &SearchRequest) -> Result<GroupedResults, IndexError> {
         let searcher = self.reader()?.searcher();
         let query = self.query_of(req)?;
-        let mut all = searcher.search(&query, &Groups { facets: req.facets })?;
-        let total_hits = all.iter().map(|(_, a)| a.hits as usize).sum();
+        let limit = req.limit.max(1);
+        let end = req.offset.saturating_add(limit);
+        let fruits = searcher.search(
+            &query,
+            &Groups {
+                facets: req.facets,
+                sort: req.sort,
+                keep: end,
+            },
+        )?;
+        let total_cases = fruits.iter().map(|f| f.cases).sum();
+        let total_hits = fruits.iter().map(|f| f.hits as usize).sum();
         let mut facets = BTreeMap::new();
         if req.facets {
-            let mut counts: HashMap<&(String, String), u64> = HashMap::new();
-            for (_, acc) in &all {
-                for f in &acc.facets {
-                    *counts.entry(f.as_ref()).or_default() += 1;
+            let mut counts: HashMap<(String, String), u64> = HashMap::new();
+            for fruit in &fruits {
+                for (k, n) in &fruit.facets {
+                    *counts.entry(k.clone()).or_default() += n;
                 }
             }
             for name in FACETS {
@@ -260,22 +314,19 @@ impl ArchiveIndex {
                 facets.insert(name.to_string(), v);
             }
         }
-        let total_cases = all.len();
-        let limit = req.limit.max(1);
-        let end = req.offset.saturating_add(limit).min(total_cases);
-        let start = req.offset.min(end);
-        if end < total_cases {
-            all.select_nth_unstable_by(end, |a, b| order(req.sort, a, b));
-        }
+        let mut all: Vec<(String, Acc)> = fruits.into_iter().flat_map(|f| f.top).collect();
+        all.sort_by(|a, b| order(req.sort, &a.1, &b.1).then_with(|| a.0.cmp(&b.0)));
         all.truncate(end);
-        all.sort_by(|a, b| order(req.sort, a, b));
+        let start = req.offset.min(all.len());
         let snippets = self.snippet_maker(&req.query);
-        let mut groups = Vec::with_capacity(end - start);
-        for (case_id, mut acc) in all.drain(start..) {
-            acc.pages.sort_by_key(|p| p.1);
+        let mut groups = Vec::with_capacity(all.len() - start);
+        for (case_id, acc) in all.drain(start..) {
+            let mut shown: Vec<(f32, u64, DocAddress)> =
+                acc.pages.iter().flatten().copied().collect();
+            shown.sort_by_key(|p| p.1);
             let mut pages = Vec::with_capacity(acc.pages.len());
             let mut display = None;
-            for (score, page, addr) in &acc.pages {
+            for (score, page, addr) in &shown {
                 let hit = self.hit_of(&searcher, &snippets, *score, *addr)?;
                 pages.push(PageHit {
                     page: *page,

@@ -112,6 +112,17 @@ fn index_dir(archive: &Path) -> Result<std::path::PathBuf, IndexError> {
     Ok(dir)
 }
 
+/// Adds a case's documents (its metadata and each page) as one batch: tantivy puts a batch in
+/// one segment, so every document of a case lives in the same segment (grouped search relies
+/// on it; a case is always deleted and added whole).
+fn add_together(
+    writer: &IndexWriter,
+    docs: Vec<tantivy::TantivyDocument>,
+) -> Result<(), IndexError> {
+    writer.run(docs.into_iter().map(tantivy::indexer::UserOperation::Add))?;
+    Ok(())
+}
+
 /// Reads the current bag of a case as an index document, through the path-safe bag reader.
 pub fn read_case(archive: &Path, case_id: &str) -> Option<CaseDoc> {
     let bag = Bag::open(archive, &sohoa_archive::layout::bag(case_id)).ok()?;
@@ -247,9 +258,7 @@ impl ArchiveIndex {
         for id in ids {
             writer.delete_term(Term::from_field_text(self.fields.case_id, id));
             if let Some(case) = read_case(archive, id) {
-                for doc in case.to_documents(&self.fields, self.writer_key()?) {
-                    writer.add_document(doc)?;
-                }
+                add_together(&writer, case.to_documents(&self.fields, self.writer_key()?))?;
                 n += 1;
             }
         }
@@ -282,9 +291,7 @@ impl ArchiveIndex {
     /// Adds (or replaces) one case's documents.
     pub fn add_case(&self, writer: &IndexWriter, case: &CaseDoc) -> Result<(), IndexError> {
         writer.delete_term(Term::from_field_text(self.fields.case_id, &case.case_id));
-        for doc in case.to_documents(&self.fields, self.writer_key()?) {
-            writer.add_document(doc)?;
-        }
+        add_together(writer, case.to_documents(&self.fields, self.writer_key()?))?;
         Ok(())
     }
 
@@ -338,9 +345,7 @@ impl ArchiveIndex {
         let mut n = 0;
         for id in bag_ids(archive)? {
             if let Some(case) = read_case(archive, &id) {
-                for doc in case.to_documents(&idx.fields, idx.writer_key()?) {
-                    writer.add_document(doc)?;
-                }
+                add_together(&writer, case.to_documents(&idx.fields, idx.writer_key()?))?;
                 n += 1;
             } else {
                 tracing::warn!("bag {id} has no readable metadata.json; not indexed");
@@ -400,6 +405,11 @@ impl ArchiveIndex {
     }
 
     /// Number of case documents.
+    /// Segments of the index (a diagnostic; grouped search keeps a case in one segment).
+    pub fn segment_count(&self) -> Result<usize, IndexError> {
+        Ok(self.reader()?.searcher().segment_readers().len())
+    }
+
     pub fn case_count(&self) -> Result<u64, IndexError> {
         self.kind_count("case")
     }
@@ -457,9 +467,7 @@ impl ArchiveIndex {
         let mut writer = idx.bulk_writer()?;
         let mut n = 0;
         for case in cases {
-            for doc in case.to_documents(&idx.fields, idx.writer_key()?) {
-                writer.add_document(doc)?;
-            }
+            add_together(&writer, case.to_documents(&idx.fields, idx.writer_key()?))?;
             n += 1;
         }
         writer.commit()?;

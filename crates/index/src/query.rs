@@ -69,6 +69,64 @@ fn join_ids(input: &str) -> String {
     out
 }
 
+/// Codes typed with spaces around their dots and dashes (`000.00.15.H12 - 250703 - 0004`,
+/// `250703 - 0004`) joined, so that they are looked up whole: a `-` or `.` with a digit on one
+/// side and a letter or digit on the other loses the spaces around it.
+fn join_codes(input: &str) -> String {
+    let chars: Vec<char> = input.chars().collect();
+    let mut out = String::with_capacity(input.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            // Spaces before a separator that joins two code parts.
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            if j < chars.len() && matches!(chars[j], '-' | '.') && joins(&chars, &out, j) {
+                i = j;
+                continue;
+            }
+            out.push(c);
+            i += 1;
+        } else if matches!(c, '-' | '.') && joins(&chars, &out, i) {
+            out.push(c);
+            i += 1;
+            while i < chars.len() && chars[i].is_whitespace() {
+                i += 1;
+            }
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// Whether the separator at `at` sits between code parts: the text before it (already
+/// written, spaces trimmed) ends with an ASCII letter or digit, the next non-space char is one,
+/// and at least one of the two is a digit.
+fn joins(chars: &[char], before: &str, at: usize) -> bool {
+    let prev = before.trim_end().chars().next_back();
+    let next = chars[at + 1..].iter().find(|c| !c.is_whitespace()).copied();
+    let space_before = at > 0 && chars[at - 1].is_whitespace();
+    let space_after = chars.get(at + 1).is_some_and(|c| c.is_whitespace());
+    if chars[at] == '-' && space_before && !space_after {
+        // ` -word` excludes a word.
+        return false;
+    }
+    match (prev, next) {
+        (Some(p), Some(n)) => {
+            p.is_ascii_alphanumeric()
+                && n.is_ascii_alphanumeric()
+                && (p.is_ascii_digit() || n.is_ascii_digit())
+                && before.ends_with(|c: char| c.is_ascii_alphanumeric() || c.is_whitespace())
+        }
+        _ => false,
+    }
+}
+
 /// True when a clause is an identity number: it is looked up by keyed hash only.
 fn is_id_clause(c: &Clause) -> bool {
     c.field == Some("id") || (c.field.is_none() && !c.phrase && looks_like_id(&c.value))
@@ -82,7 +140,7 @@ pub fn asks_for_an_id(input: &str) -> bool {
 /// Splits a query into clauses. Quotes make phrases; a leading `-` excludes; `name:` names a
 /// field; a trailing `*` asks for a prefix.
 pub fn parse(input: &str) -> Vec<Clause> {
-    let input = join_ids(&nfc(input));
+    let input = join_codes(&join_ids(&nfc(input)));
     let mut clauses = Vec::new();
     let mut chars = input.chars().peekable();
     loop {
@@ -328,6 +386,27 @@ pub fn build(input: &str, f: &Fields, key: Option<&IdKey>) -> Box<dyn Query> {
         parts.push((Occur::Must, Box::new(AllQuery)));
     }
     Box::new(BooleanQuery::new(parts))
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::join_codes;
+
+    #[test]
+    fn codes_typed_with_spaces_are_joined() {
+        assert_eq!(
+            join_codes("000.00.15.H12 - 250703 - 0004"),
+            "000.00.15.H12-250703-0004"
+        );
+        assert_eq!(join_codes("000. 00. 15. H12"), "000.00.15.H12");
+        assert_eq!(join_codes("250703- 0004 nguyen"), "250703-0004 nguyen");
+        assert_eq!(join_codes("250703 -0004"), "250703 -0004", "an exclusion");
+        // Words and exclusions are left alone.
+        assert_eq!(join_codes("nguyen -huy"), "nguyen -huy");
+        assert_eq!(join_codes("dat - nha"), "dat - nha");
+        assert_eq!(join_codes("so 12 -huy"), "so 12 -huy");
+        assert_eq!(join_codes("Nguyễn - Văn"), "Nguyễn - Văn");
+    }
 }
 
 #[cfg(test)]

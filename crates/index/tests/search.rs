@@ -403,3 +403,20 @@ fn snippets_highlight_matches_with_or_without_diacritics() {
         r.hits[0].snippet
     );
 }
+
+#[test]
+fn the_tail_of_a_receipt_number_and_codes_typed_with_spaces() {
+    let f = fixture();
+    assert_eq!(ids(&f, "0003"), ["000.00.15.H12-250703-0003"]);
+    assert_eq!(ids(&f, "250703-0003"), ["000.00.15.H12-250703-0003"]);
+    assert_eq!(
+        ids(&f, "000.00.15.H12 - 250703 - 0003"),
+        ["000.00.15.H12-250703-0003"]
+    );
+    assert_eq!(ids(&f, "250703 - 0003"), ["000.00.15.H12-250703-0003"]);
+    // 0001 is the receipt tail of two cases (two agencies, two days).
+    assert_eq!(
+        sorted(ids(&f, "0001")),
+        ["000.00.15.H12-250701-0001", "000.00.21.H36-250801-0001"]
+    );
+}
