@@ -307,7 +307,8 @@ mod tests {
         }
         let raw = std::fs::read_to_string(log.path()).unwrap();
         let mut lines: Vec<&str> = raw.lines().collect();
-        let edited = lines[1].replace("c1", "c9");
+        let edited = lines[1].replace("\"case_id\":\"c1\"", "\"case_id\":\"c9\"");
+        assert_ne!(edited, lines[1]);
         lines[1] = &edited;
         std::fs::write(log.path(), lines.join("\n") + "\n").unwrap();
         assert_eq!(log.verify().unwrap(), Err(3));

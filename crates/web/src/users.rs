@@ -187,8 +187,7 @@ impl UserStore {
         let mut json = serde_json::to_vec_pretty(&file)
             .map_err(|e| UserError::Invalid(format!("cannot write the user list: {e}")))?;
         json.push(b'\n');
-        sohoa_audit::tables::write_atomic(&self.path, &json)
-            .map_err(|e| UserError::Io(self.path.clone(), e))
+        write_private(&self.path, &json).map_err(|e| UserError::Io(self.path.clone(), e))
     }
 
     /// Changes the list under the lock, then saves it.
@@ -330,6 +329,32 @@ impl UserStore {
     }
 }
 
+/// Writes `bytes` whole (a temporary file, synced, renamed), readable by the owner only: the
+/// list holds password hashes.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let tmp = dir.join(format!(".users.json.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
 /// Argon2id with the crate's default parameters (password-auth).
 pub fn hash_password(password: &str) -> Result<String, UserError> {
     if password.chars().count() < MIN_PASSWORD {
@@ -373,6 +398,12 @@ mod tests {
         ));
         let raw = std::fs::read_to_string(store.path()).unwrap();
         assert!(!raw.contains("mật khẩu"));
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(store.path())
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the hashes are the owner's only");
         let u = store.get("lan").unwrap().unwrap();
         assert!(u.password.starts_with("$argon2id$"));
         assert!(password_matches("mật khẩu dài 1", &u.password));
