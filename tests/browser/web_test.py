@@ -189,6 +189,16 @@ def run(browser, base, archive, env):
     check(admin.locator("a.page-hit").count() >= 1, "search: page hits under their case")
     check(admin.locator("aside.facets a").count() >= 3, "search: facets with counts")
 
+    # English, one click away (and back).
+    admin.click("a.lang")
+    admin.wait_for_load_state()
+    check("Search" in admin.inner_text("header nav") and "cases" in admin.inner_text("main"),
+          "English: the interface switches language")
+    shot(admin, "search-english")
+    admin.click("a.lang")
+    admin.wait_for_load_state()
+    check("Tìm kiếm" in admin.inner_text("header nav"), "Tiếng Việt: back to Vietnamese")
+
     # A page hit opens the viewer at that page, words highlighted.
     hit = admin.locator("a.page-hit").nth(1)
     label = hit.inner_text()

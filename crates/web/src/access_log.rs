@@ -1,5 +1,5 @@
 //! The access log (NĐ 30/2020 Phụ lục VI: store the history of access and use): logins,
-//! views, downloads, prints, exports, jobs and account changes, with who, when, from where and
+//! views, downloads, exports, jobs and account changes, with who, when, from where and
 //! which case. Append-only JSON lines in `ARCHIVE/access/access-log.jsonl`; each line carries
 //! the SHA-256 of the line before it, so a removed or edited line breaks the chain
 //! ([`AccessLog::verify`]). Identity numbers never enter it in clear (masked before writing).
@@ -21,7 +21,6 @@ pub enum Action {
     Search,
     View,
     Download,
-    Print,
     Export,
     Job,
     Account,
@@ -30,14 +29,13 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 11] = [
+    pub const ALL: [Action; 10] = [
         Action::Login,
         Action::LoginFailed,
         Action::Logout,
         Action::Search,
         Action::View,
         Action::Download,
-        Action::Print,
         Action::Export,
         Action::Job,
         Action::Account,
@@ -52,7 +50,6 @@ impl Action {
             Action::Search => "search",
             Action::View => "view",
             Action::Download => "download",
-            Action::Print => "print",
             Action::Export => "export",
             Action::Job => "job",
             Action::Account => "account",
@@ -68,7 +65,6 @@ impl Action {
             Action::Search => "Tìm kiếm",
             Action::View => "Xem",
             Action::Download => "Tải về",
-            Action::Print => "In",
             Action::Export => "Xuất dữ liệu",
             Action::Job => "Tác vụ",
             Action::Account => "Tài khoản",

@@ -179,4 +179,6 @@ texts! {
     no_audit: "Chưa có lần kiểm tra nào: bấm nút ở trên để bắt đầu.", "No audit yet: start one with the button above.";
     report_title: "Báo cáo Biểu 06", "Biểu 06 report";
     make_report: "Lập báo cáo", "Make the report";
+    id_number: "Số CCCD/CMND", "Identity number";
+    procedure_code: "Mã thủ tục (TTHC)", "Procedure code";
 }

@@ -184,11 +184,11 @@ fn fields(t: &T, r: &CaseRecord) -> Vec<(&'static str, String)> {
         (t.case_code, c.case_code.clone()),
         (t.applicant, c.applicant_name.clone()),
         (
-            "CCCD",
+            t.id_number,
             c.applicant_id.as_deref().map(sohoa_archive::privacy::mask),
         ),
         (t.filter_procedure, c.procedure_name.clone()),
-        ("Mã TTHC", c.procedure_code.clone()),
+        (t.procedure_code, c.procedure_code.clone()),
         (t.filter_sector, c.sector.clone()),
         (t.filter_agency, c.agency_name.clone()),
         (t.agency_code, c.agency_code.clone()),
@@ -207,24 +207,46 @@ fn fields(t: &T, r: &CaseRecord) -> Vec<(&'static str, String)> {
     .collect()
 }
 
-fn hoso(r: &CaseRecord) -> Vec<(&'static str, String)> {
+fn hoso(lang: Lang, r: &CaseRecord) -> Vec<(&'static str, String)> {
     let h = &r.hoso;
     let n = |x: Option<u64>| x.map(|n| n.to_string());
+    let l = |vi: &'static str, en: &'static str| if lang == Lang::Vi { vi } else { en };
     [
-        ("Mã hồ sơ lưu trữ (arcFileCode)", h.arc_file_code.clone()),
-        ("Tiêu đề hồ sơ (title)", h.title.clone()),
-        (MAINTENANCE.name, labelled(&MAINTENANCE, &h.maintenance)),
-        (MODE.name, labelled(&MODE, &h.mode)),
-        (LANGUAGE.name, labelled(&LANGUAGE, &h.language)),
-        ("Thời gian bắt đầu", h.start_date.as_deref().map(dmy)),
-        ("Thời gian kết thúc", h.end_date.as_deref().map(dmy)),
-        ("Số lượng văn bản", n(h.total_doc)),
-        ("Số lượng tờ", n(h.number_of_paper)),
-        ("Số lượng trang", n(h.number_of_page)),
-        (FORMAT.name, labelled(&FORMAT, &h.format)),
-        (CONFIDENCE.name, labelled(&CONFIDENCE, &h.confidence_level)),
-        ("Từ khóa", h.keyword.clone()),
-        ("Ghi chú", h.description.clone()),
+        (
+            l("Mã hồ sơ lưu trữ", "Archival file code (arcFileCode)"),
+            h.arc_file_code.clone(),
+        ),
+        (l("Tiêu đề hồ sơ", "Title"), h.title.clone()),
+        (
+            l(MAINTENANCE.name, "Retention (maintenance)"),
+            labelled(&MAINTENANCE, &h.maintenance),
+        ),
+        (l(MODE.name, "Access mode (mode)"), labelled(&MODE, &h.mode)),
+        (
+            l(LANGUAGE.name, "Language"),
+            labelled(&LANGUAGE, &h.language),
+        ),
+        (
+            l("Thời gian bắt đầu", "Start date"),
+            h.start_date.as_deref().map(dmy),
+        ),
+        (
+            l("Thời gian kết thúc", "End date"),
+            h.end_date.as_deref().map(dmy),
+        ),
+        (l("Số lượng văn bản", "Documents"), n(h.total_doc)),
+        (l("Số lượng tờ", "Sheets"), n(h.number_of_paper)),
+        (l("Số lượng trang", "Pages"), n(h.number_of_page)),
+        (
+            l(FORMAT.name, "Physical condition (format)"),
+            labelled(&FORMAT, &h.format),
+        ),
+        (
+            l(CONFIDENCE.name, "Reliability (confidenceLevel)"),
+            labelled(&CONFIDENCE, &h.confidence_level),
+        ),
+        (l("Từ khóa", "Keywords"), h.keyword.clone()),
+        (l("Ghi chú", "Notes"), h.description.clone()),
     ]
     .into_iter()
     .filter_map(|(k, v)| v.filter(|v| !v.trim().is_empty()).map(|v| (k, v)))
@@ -339,7 +361,7 @@ pub async fn page(
         agency_footer: state.config.agency_name.clone(),
         may_download: !reading_copy,
         fields: fields(t, &record),
-        hoso: hoso(&record),
+        hoso: hoso(viewer.lang, &record),
         components: record
             .components
             .iter()
