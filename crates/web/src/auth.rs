@@ -13,20 +13,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
 use tower_sessions::Session;
 
+pub use crate::token::random_token;
+
 const USER: &str = "user";
 const STAMP: &str = "stamp";
 pub const CSRF: &str = "csrf";
-
-/// A fresh random token (256 bits, hex).
-pub fn random_token() -> String {
-    let mut b = [0u8; 32];
-    // The OS random source failing is not something a request can recover from; a fixed
-    // token would be worse than refusing to serve.
-    if getrandom::fill(&mut b).is_err() {
-        return String::new();
-    }
-    hex::encode(b)
-}
 
 /// The session's CSRF token, created on first use.
 pub async fn csrf_token(session: &Session) -> String {

@@ -16,6 +16,7 @@ pub mod pages;
 pub mod policy;
 pub mod rate_limit;
 pub mod state;
+pub mod token;
 pub mod users;
 
 pub use state::{AppState, Config, Shared};

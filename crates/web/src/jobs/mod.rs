@@ -283,7 +283,7 @@ impl Jobs {
                     "[year][month][day]-[hour][minute][second]"
                 ))
                 .unwrap_or_default(),
-            &crate::auth::random_token()[..6]
+            crate::token::random_token().get(..6).unwrap_or("000000")
         );
         let dir = self.root.join(&id);
         std::fs::create_dir_all(&dir)?;
