@@ -574,3 +574,17 @@ async fn an_ingest_starts_only_from_a_configured_scan_folder() {
         .await;
     assert_eq!(p.status, StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_search_is_logged_as_typed_with_identity_numbers_masked() {
+    let site = site();
+    let mut lan = Browser::signed_in(&site, "lan").await;
+    let q = sohoa_web::auth::urlencode("Trần Thị 040 093 878 972");
+    lan.get(&format!("/search?q={q}&year=2026")).await;
+    let raw = std::fs::read_to_string(site.archive.join("access/access-log.jsonl")).unwrap();
+    let line = raw.lines().find(|l| l.contains("\"search\"")).unwrap();
+    assert!(line.contains("Trần Thị"), "{line}");
+    assert!(line.contains("year=2026"), "{line}");
+    assert!(!line.contains("093 878"), "{line}");
+    assert!(!line.contains("040093878972"), "{line}");
+}

@@ -293,7 +293,7 @@ pub async fn log(
             entries: entries
                 .into_iter()
                 .map(|e| LogRow {
-                    at: e.at,
+                    at: format!("{} {}", dmy(&e.at), e.at.get(11..19).unwrap_or_default()),
                     user: e.user,
                     ip: e.ip,
                     action: match viewer.lang {

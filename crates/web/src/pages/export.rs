@@ -110,7 +110,7 @@ async fn export(state: Shared, viewer: Viewer, form: SearchForm, xlsx: bool) -> 
             "{} {} cases: {}",
             if xlsx { "xlsx" } else { "csv" },
             results.groups.len(),
-            form.query_string()
+            form.describe()
         ),
     );
     let rows = table(&results);

@@ -92,6 +92,29 @@ impl SearchForm {
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 
+    /// The search as people read it, for the access log: `"words" agency=… from=…`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.q.trim().is_empty() {
+            parts.push(format!("\"{}\"", self.q.trim()));
+        }
+        for (k, v) in [
+            ("agency", &self.agency),
+            ("sector", &self.sector),
+            ("procedure", &self.procedure),
+            ("channel", &self.channel),
+            ("status", &self.status),
+            ("year", &self.year),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !v.trim().is_empty() {
+                parts.push(format!("{k}={}", v.trim()));
+            }
+        }
+        parts.join(" ")
+    }
+
     fn href(&self, path: &str) -> String {
         let q = self.query_string();
         if q.is_empty() {
@@ -350,7 +373,7 @@ pub async fn page(
             }
             Ok(r) => {
                 if !form.q.trim().is_empty() {
-                    viewer.log(&state, Action::Search, None, &form.query_string());
+                    viewer.log(&state, Action::Search, None, &form.describe());
                 }
                 for name in FACET_FIELDS {
                     let chosen = form.facet(name);
