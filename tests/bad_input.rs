@@ -28,7 +28,6 @@ fn batch_with_bad_files(w: &Work) -> Vec<(&'static str, &'static str, &'static s
         ("truncated", "2.jpg", "page.truncated"),
         ("zero", "2.png", "page.empty_file"),
         ("notimage", "2.jpg", "page.not_an_image"),
-        ("unsupported", "notes.docx", "scan.unsupported_file"),
         ("badpng", "2.png", "page.corrupt"),
         ("badtiff", "2.tif", "page.truncated"),
         ("badsidecar", "hoso.json", "sidecar.bad_json"),
@@ -40,7 +39,6 @@ fn batch_with_bad_files(w: &Work) -> Vec<(&'static str, &'static str, &'static s
     write("truncated/2.jpg", &jpeg[..jpeg.len() * 2 / 3]);
     write("zero/2.png", b"");
     write("notimage/2.jpg", b"This is a text file, not a scan.\n");
-    write("unsupported/notes.docx", b"PK\x03\x04");
     let mut png = png_bytes();
     let mid = png.len() / 2;
     png[mid..mid + 64].iter_mut().for_each(|b| *b ^= 0x5A);
@@ -183,4 +181,63 @@ fn two_folders_with_the_same_case_code_do_not_overwrite_each_other() {
     let b = case_result(&report, "b");
     assert_eq!(b["status"], "failed");
     assert_eq!(b["errors"][0]["code"], "ingest.duplicate_case_id");
+}
+
+#[test]
+fn a_note_or_a_document_in_a_case_folder_is_kept_in_the_bag_not_refused() {
+    let w = Work::empty();
+    let s = w.scans();
+    std::fs::create_dir_all(s.join("HS note/01 To khai")).unwrap();
+    std::fs::write(s.join("HS note/1.jpg"), jpeg_bytes()).unwrap();
+    std::fs::write(s.join("HS note/01 To khai/2.png"), png_bytes()).unwrap();
+    let note = "Ghi chú: bản gốc trả lại công dân ngày 05/07/2025\n".as_bytes();
+    std::fs::write(s.join("HS note/ghi chú.txt"), note).unwrap();
+    std::fs::write(
+        s.join("HS note/01 To khai/đơn.docx"),
+        b"PK\x03\x04 not really",
+    )
+    .unwrap();
+    let (code, report) = w.ingest(&[]);
+    assert_eq!(code, 0, "{report:#}");
+    let r = case_result(&report, "HS note");
+    assert_eq!(r["status"], "ingested", "{r:#}");
+    assert_eq!(r["pages"], 2, "only the images are pages");
+    let warned: Vec<&str> = r["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["code"] == "scan.other_file_kept")
+        .map(|p| p["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(warned.len(), 2, "{r:#}");
+    let id = r["case_id"].as_str().unwrap();
+    let bag = w.bag(id);
+    assert_eq!(
+        std::fs::read(bag.join("data/originals/ghi chú.txt")).unwrap(),
+        note,
+        "kept byte for byte"
+    );
+    assert!(bag.join("data/originals/01 To khai/đơn.docx").is_file());
+    let meta = w.metadata(id);
+    let attachments: Vec<&serde_json::Value> = meta["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["attachment"] == true)
+        .collect();
+    assert_eq!(attachments.len(), 2);
+    assert_eq!(attachments[0]["pages"], 0);
+    assert!(attachments[0]["kept_as"]
+        .as_str()
+        .unwrap()
+        .starts_with("data/originals/"));
+    // Page images are not kept (no --keep-originals) and carry no attachment flag.
+    assert!(!bag.join("data/originals/1.jpg").exists());
+    assert!(meta["sources"][0].get("attachment").is_none());
+    // The bag is valid (its manifest covers the kept files), and a second run sees no change.
+    let (vcode, v) = w.verify();
+    assert_eq!(vcode, 0, "{v:#}");
+    let (code, again) = w.ingest(&[]);
+    assert_eq!(code, 0);
+    assert_eq!(case_result(&again, "HS note")["status"], "skipped");
 }

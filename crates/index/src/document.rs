@@ -96,7 +96,7 @@ impl CaseDoc {
             source_sha256: m
                 .sources
                 .iter()
-                .filter(|x| !x.sha256.trim().is_empty())
+                .filter(|x| !x.sha256.trim().is_empty() && !x.attachment)
                 .map(|x| x.sha256.to_ascii_lowercase())
                 .collect(),
         })

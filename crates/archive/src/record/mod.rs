@@ -113,6 +113,10 @@ pub struct SourceRecord {
     /// Path of the kept original inside the bag, with `--keep-originals`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kept_as: Option<String>,
+    /// Not a page image (a note, a document file) found in the case folder: kept in the bag
+    /// as it is (`kept_as`), never a page of the bundle. Absent when false.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub attachment: bool,
 }
 
 /// Where metadata came from.

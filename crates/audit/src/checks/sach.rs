@@ -250,7 +250,12 @@ pub fn duplicates(records: &[(&str, &Record)]) -> Vec<Finding> {
                 file_codes.entry(k).or_default().push(id);
             }
         }
-        for s in r.sources.iter().filter(|s| s.sha256.len() == 64) {
+        // Page images only: the same note file in two cases is not a duplicated scan.
+        for s in r
+            .sources
+            .iter()
+            .filter(|s| s.sha256.len() == 64 && !s.attachment)
+        {
             files
                 .entry(s.sha256.as_str())
                 .or_default()

@@ -142,9 +142,12 @@ impl<'a> CaseBuild<'a> {
         self.sources.iter().map(|s| s.sha256.clone()).collect()
     }
 
-    /// Step 1: fixity of every source at intake. False when a source cannot be read.
+    /// Step 1: fixity of every source at intake, page images first, then the other files
+    /// (attachments). False when a source cannot be read.
     fn intake(&mut self) -> bool {
-        for f in &self.plan.source.files {
+        let files = self.plan.source.files.iter().map(|f| (f, false));
+        let attachments = self.plan.source.attachments.iter().map(|f| (f, true));
+        for (f, attachment) in files.chain(attachments) {
             match intake_digest(&f.path, self.run.opts) {
                 Ok((sha256, size)) => self.sources.push(SourceRecord {
                     path: f.rel.clone(),
@@ -152,6 +155,7 @@ impl<'a> CaseBuild<'a> {
                     size,
                     pages: 0,
                     kept_as: None,
+                    attachment,
                 }),
                 Err(e) => {
                     let p = self.in_case(scan_file_problem(&e).in_file(f.rel.clone()));
@@ -376,20 +380,25 @@ impl<'a> CaseBuild<'a> {
             .then_some((Pages { stored, dropped }, pdf)))
     }
 
-    /// Step 6: originals copied into the bag when asked, and always for files whose pages
-    /// were dropped as blank; each copy's digest must match the intake's. False on a mismatch.
+    /// Step 6: originals copied into the bag when asked, always for files whose pages were
+    /// dropped as blank, and always for attachments (files that are not page images); each
+    /// copy's digest must match the intake's. False on a mismatch.
     fn keep_originals(
         &mut self,
         bag: &mut BagBuilder,
         dropped: &[DroppedPage],
     ) -> std::io::Result<bool> {
         let opts = self.run.opts;
-        if !opts.keep_originals && dropped.is_empty() {
+        let source = &self.plan.source;
+        if !opts.keep_originals && dropped.is_empty() && source.attachments.is_empty() {
             return Ok(true);
         }
         let mut taken = HashSet::new();
-        for (f, src) in self.plan.source.files.iter().zip(self.sources.iter_mut()) {
-            if !opts.keep_originals && !dropped.iter().any(|d| d.source == f.rel) {
+        let all = source.files.iter().chain(source.attachments.iter());
+        for (f, src) in all.zip(self.sources.iter_mut()) {
+            let keep =
+                opts.keep_originals || src.attachment || dropped.iter().any(|d| d.source == f.rel);
+            if !keep {
                 continue;
             }
             let rel = original_rel(&f.rel, &mut taken);

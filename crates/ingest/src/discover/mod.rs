@@ -46,6 +46,9 @@ pub struct CaseSource {
     /// Folder name (NFC).
     pub folder: String,
     pub files: Vec<SourceFile>,
+    /// Other files of the case (a note, a document): kept in the bag as they are, with a
+    /// warning; never pages.
+    pub attachments: Vec<SourceFile>,
     pub components: Vec<ComponentFolder>,
     pub sidecar: Option<PathBuf>,
     /// Problems found while walking (unsupported files, nesting, empty folders).
@@ -184,6 +187,7 @@ impl CaseSource {
             dir: dir.to_path_buf(),
             folder,
             files: Vec::new(),
+            attachments: Vec::new(),
             components: Vec::new(),
             sidecar: None,
             problems: Vec::new(),
@@ -270,7 +274,7 @@ pub fn discover_case(dir: &Path, follow: Follow) -> CaseSource {
             walker.skip_current_dir();
         }
     }
-    if case.files.is_empty() && case.problems.is_empty() {
+    if case.files.is_empty() && !case.problems.iter().any(Problem::is_error) {
         case.problems.push(Problem::error(
             "scan.no_pages",
             "Thư mục hồ sơ không có trang ảnh nào",
@@ -326,14 +330,21 @@ fn add_file(case: &mut CaseSource, entry: &walkdir::DirEntry, name: &str, rel: S
             component,
         });
     } else {
+        // An archive must not leave part of a case behind, nor refuse the case for a note:
+        // the file goes into the bag as it is, and people are told.
         case.problems.push(
-            Problem::error(
-                "scan.unsupported_file",
-                "Tệp không phải ảnh quét được hỗ trợ (JPEG, PNG, TIFF); hãy chuyển đổi hoặc đưa ra khỏi thư mục hồ sơ",
-                "Not a supported scan image (JPEG, PNG, TIFF); convert it or move it out of the case folder",
+            Problem::warning(
+                "scan.other_file_kept",
+                "Tệp không phải ảnh quét (JPEG, PNG, TIFF): được giữ nguyên trong túi (data/originals/), không thành trang của tệp PDF",
+                "Not a scan image (JPEG, PNG, TIFF): kept as it is in the bag (data/originals/), not a page of the PDF",
             )
-            .in_file(rel),
+            .in_file(rel.clone()),
         );
+        case.attachments.push(SourceFile {
+            path: entry.path().to_path_buf(),
+            rel,
+            component,
+        });
     }
 }
 
@@ -379,7 +390,7 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_and_nested_files_are_errors_naming_the_file() {
+    fn other_files_are_kept_with_a_warning_and_nesting_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let case = dir.path().join("HS2");
         fs::create_dir_all(case.join("01/deeper")).unwrap();
@@ -391,8 +402,16 @@ mod tests {
             .iter()
             .map(|p| (p.code.as_str(), p.file.clone().unwrap()))
             .collect();
-        assert!(codes.contains(&("scan.unsupported_file", "notes.docx".into())));
+        assert!(codes.contains(&("scan.other_file_kept", "notes.docx".into())));
         assert!(codes.contains(&("scan.nested_folder", "01/deeper".into())));
+        assert_eq!(c.attachments.len(), 1);
+        assert_eq!(c.files.len(), 1);
+        // A folder holding only a note has no pages: that is an error.
+        let only = dir.path().join("HS3");
+        fs::create_dir_all(&only).unwrap();
+        fs::write(only.join("ghi chu.txt"), b"x").unwrap();
+        let c = discover_case(&only, Follow::No);
+        assert!(c.problems.iter().any(|p| p.code == "scan.no_pages"));
     }
 
     #[test]
