@@ -277,6 +277,39 @@ fn read_frame(
                 false,
             )
         }
+        // Gray (BlackIsZero) with one extra sample (alpha, ExtraSamples 1 or 2, or
+        // unspecified): what the `tiff` crate calls two-band Multiband. Shown over white, as
+        // viewers show it. (The crate refuses the WhiteIsZero variant: a clear error.)
+        (
+            ColorType::Multiband {
+                bit_depth: 8,
+                num_samples: 2,
+            },
+            DecodingResult::U8(p),
+        ) => {
+            conversions.push("alpha-flattened");
+            (
+                Colour::Gray,
+                p.chunks_exact(2).map(|q| over_white(q[0], q[1])).collect(),
+                false,
+            )
+        }
+        (
+            ColorType::Multiband {
+                bit_depth: 16,
+                num_samples: 2,
+            },
+            DecodingResult::U16(p),
+        ) => {
+            conversions.extend(["16-to-8-bit", "alpha-flattened"]);
+            (
+                Colour::Gray,
+                p.chunks_exact(2)
+                    .map(|q| over_white(to_8bit(q[0]), to_8bit(q[1])))
+                    .collect(),
+                false,
+            )
+        }
         (ColorType::RGBA(8), DecodingResult::U8(p)) => {
             conversions.push("alpha-flattened");
             (

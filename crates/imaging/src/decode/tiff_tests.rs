@@ -457,3 +457,30 @@ fn a_jpeg_compressed_tiff_with_damaged_scan_data_is_an_error() {
         e.en
     );
 }
+
+#[test]
+fn gray_with_an_alpha_sample_is_shown_over_white() {
+    // Two 8-bit samples per pixel (gray, unassociated alpha), as Leptonica's gray-alpha.tif:
+    // transparent black, opaque black, half-transparent gray, opaque white.
+    let (w, h) = (4u32, 1u32);
+    let t = tiff(
+        vec![
+            (256, LONG, vec![w]),
+            (257, LONG, vec![h]),
+            (258, SHORT, vec![8, 8]),
+            (259, SHORT, vec![1]),
+            (262, SHORT, vec![1]),
+            (277, SHORT, vec![2]),
+            (278, LONG, vec![h]),
+            (338, SHORT, vec![2]),
+        ],
+        &[vec![0u8, 0, 0, 255, 100, 128, 255, 255]],
+    );
+    let p = pages(&t, &plain()).unwrap_or_else(|e| panic!("{}", e.en));
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].colour, Colour::Gray);
+    let gray = crate::stored::gray_of_stored(&p[0]).unwrap();
+    for (got, want) in gray.pixels.iter().zip([255u8, 0, 178, 255]) {
+        assert!(got.abs_diff(want) <= 1, "{:?}", gray.pixels);
+    }
+}
