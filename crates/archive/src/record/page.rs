@@ -101,6 +101,11 @@ pub struct Normalization {
     /// Share of the page covered by ink strokes.
     pub ink: f64,
     pub blank: bool,
+    /// Nearly black all over (its brightest tenth darker than a quarter of white: a wrong
+    /// colour map, a negative, an open lid): flagged `page.near_black`, never blank. Absent
+    /// when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub near_black: bool,
     /// Paper size the resolution was inferred from, when it was.
     pub dpi_inferred_from: Option<String>,
     /// EXIF orientation of the source (1 = upright), when not 1.

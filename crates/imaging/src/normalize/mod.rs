@@ -63,6 +63,9 @@ pub fn luma(rgb: &[u8]) -> Vec<u8> {
         .collect()
 }
 
+/// Paper brightness (the 90th percentile of gray) under which a page is "nearly black".
+const NEAR_BLACK_PAPER: f64 = 64.0;
+
 /// Measures a page without changing it (for `sohoa inspect` and for [`prepare`]).
 #[cfg(test)]
 pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
@@ -90,7 +93,9 @@ fn measure_with_paper(r: &Raster, p: &Profile) -> (Normalization, Crop, ([u8; 3]
     // Sideways pages are flagged only when no page rotation explains them (EXIF 6 or 8).
     n.sideways = p.deskew.enabled && deskew::sideways(&v);
     n.ink = content::ink_score(&v, &p.blank);
-    n.blank = n.ink < p.blank.max_ink_fraction;
+    // Ink is measured against the paper: a page dark all over has none, yet it is not empty.
+    n.near_black = v.paper < NEAR_BLACK_PAPER;
+    n.blank = !n.near_black && n.ink < p.blank.max_ink_fraction;
     n.content = Some(content::classify(&v, &p.colour));
     // Hashed as stored: turned by the rotation `prepare` will apply.
     let turn = n.skew.filter(|a| {
@@ -235,6 +240,13 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
             "page.sideways",
             "Trang có vẻ bị quét nằm ngang (dòng chữ chạy dọc): hãy kiểm tra và quét lại hoặc xoay",
             "The page seems scanned sideways (text lines run up and down): check it, rescan or rotate it",
+        ));
+    }
+    if n.near_black {
+        page.warnings.push(sohoa_archive::problem::Problem::warning(
+            "page.near_black",
+            "Trang gần như đen toàn bộ (ảnh âm bản, sai bảng màu hoặc nắp máy quét mở?): đã lưu, không coi là trang trắng; hãy kiểm tra bản quét",
+            "The page is nearly black all over (a negative, a wrong colour map, an open scanner lid?): stored, never taken for blank; check the scan",
         ));
     }
     if n.blank {

@@ -184,6 +184,24 @@ fn blank_detection_is_conservative() {
 }
 
 #[test]
+fn a_page_dark_all_over_is_flagged_never_blank() {
+    let p = Profile::default();
+    // What a 4-bit gray TIFF read without its colour map looks like: levels 0..15 of 255.
+    let mut dark = blank_page(0);
+    for px in dark.pixels.iter_mut() {
+        *px = 9;
+    }
+    draw(&mut dark, 400, 600, 1200, 640, [14, 14, 14]);
+    let (n, _) = measure(&dark, &p);
+    assert!(n.near_black, "paper {}", View::of(&dark).paper);
+    assert!(!n.blank, "a near-black page is not blank");
+    let (n, _) = measure(&blank_page(12), &p);
+    assert!(!n.near_black && n.blank, "a white back is blank, not dark");
+    let (n, _) = measure(&text_page([250, 250, 250], [20, 20, 20]), &p);
+    assert!(!n.near_black);
+}
+
+#[test]
 fn yellowed_paper_with_black_text_is_not_colour() {
     let p = Profile::default();
     let (n, _) = measure(&text_page([238, 226, 190], [40, 35, 30]), &p);
