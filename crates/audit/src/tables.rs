@@ -5,31 +5,11 @@ use crate::finding::AuditReport;
 use crate::stats::{Counts, StatsReport};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 use sohoa_archive::privacy::mask_ids;
-use std::io::Write;
 use std::path::Path;
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, synced then renamed.
+/// Writes `bytes` to `path` whole or not at all (`sohoa_archive::safe_fs::write_whole`).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    sohoa_archive::safe_fs::write_whole(path, bytes, 0o644)
 }
 
 fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {

@@ -187,7 +187,9 @@ impl UserStore {
         let mut json = serde_json::to_vec_pretty(&file)
             .map_err(|e| UserError::Invalid(format!("cannot write the user list: {e}")))?;
         json.push(b'\n');
-        write_private(&self.path, &json).map_err(|e| UserError::Io(self.path.clone(), e))
+        // Readable by the owner only: the list holds password hashes.
+        sohoa_archive::safe_fs::write_whole(&self.path, &json, 0o600)
+            .map_err(|e| UserError::Io(self.path.clone(), e))
     }
 
     /// Changes the list under the lock, then saves it.
@@ -272,27 +274,6 @@ impl UserStore {
         })
     }
 
-    pub fn set_role(&self, name: &str, role: Role, agency: Option<&str>) -> Result<(), UserError> {
-        let agency = agency.map(str::trim).filter(|a| !a.is_empty());
-        if let Some(a) = agency {
-            if !sohoa_audit::codes::agency_ok(a) {
-                return Err(UserError::BadAgency(a.into()));
-            }
-        }
-        if role == Role::Intake && agency.is_none() {
-            return Err(UserError::Invalid(
-                "intake staff need an agency code".into(),
-            ));
-        }
-        self.change(|users| {
-            let u = Self::find(users, name)?;
-            u.role = role;
-            u.agency = agency.map(String::from);
-            u.password_changed = now();
-            Ok(())
-        })
-    }
-
     /// Lets a reader read a conditional-access case (until a day, inclusive).
     pub fn grant(
         &self,
@@ -327,32 +308,6 @@ impl UserStore {
             Ok(())
         })
     }
-}
-
-/// Writes `bytes` whole (a temporary file, synced, renamed), readable by the owner only: the
-/// list holds password hashes.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let tmp = dir.join(format!(".users.json.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode(0o600)
-            .custom_flags(libc::O_NOFOLLOW)
-            .open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
 }
 
 /// Argon2id with the crate's default parameters (password-auth).

@@ -56,6 +56,11 @@ fn site() -> Site {
     static KEY: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     let key = KEY.get_or_init(|| {
         let p = std::env::temp_dir().join(format!("sohoa-web-test-{}.key", std::process::id()));
+        // Written whole before any test builds an index: tests run in parallel, and creating
+        // the key from several at once would let one read it half written.
+        std::fs::write(&p, format!("{}\n", "5a".repeat(32))).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
         std::env::set_var("SOHOA_ID_KEY", &p);
         p
     });

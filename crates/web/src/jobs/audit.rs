@@ -56,7 +56,7 @@ pub fn run(job: &Job, archive: &Path, fixity: Fixity) -> (State, String) {
     ];
     let mut outputs = Vec::new();
     for (name, bytes) in files {
-        if let Err(e) = sohoa_audit::tables::write_atomic(&job.dir.join(name), &bytes) {
+        if let Err(e) = sohoa_archive::safe_fs::write_whole(&job.dir.join(name), &bytes, 0o644) {
             return (
                 State::Failed,
                 format!("{}: {e}", job.dir.join(name).display()),

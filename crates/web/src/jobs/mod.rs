@@ -162,7 +162,9 @@ impl Job {
 fn save_record(dir: &Path, r: &JobRecord) {
     match serde_json::to_vec_pretty(r) {
         Ok(bytes) => {
-            if let Err(e) = sohoa_audit::tables::write_atomic(&dir.join("job.json"), &bytes) {
+            if let Err(e) =
+                sohoa_archive::safe_fs::write_whole(&dir.join("job.json"), &bytes, 0o644)
+            {
                 tracing::error!("job {}: {e}", dir.display());
             }
         }

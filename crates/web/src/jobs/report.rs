@@ -65,7 +65,7 @@ pub fn run(job: &Job, archive: &Path, from: Date, to: Date) -> (State, String) {
     let mut outputs = Vec::new();
     for (name, bytes) in &files {
         let path = job.dir.join(name);
-        if let Err(e) = sohoa_audit::tables::write_atomic(&path, bytes) {
+        if let Err(e) = sohoa_archive::safe_fs::write_whole(&path, bytes, 0o644) {
             return (State::Failed, format!("{}: {e}", path.display()));
         }
         outputs.push(format!("{}/{id}/{name}", crate::jobs::JOBS));

@@ -130,7 +130,7 @@ fn make_thumbs(bag: &Bag, record: &CaseRecord, dir: &std::path::Path) -> Result<
         image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 70)
             .encode_image(&small)
             .map_err(|e| format!("page {n}: {e}"))?;
-        sohoa_audit::tables::write_atomic(&dir.join(format!("{n}.jpg")), &out)
+        sohoa_archive::safe_fs::write_whole(&dir.join(format!("{n}.jpg")), &out, 0o644)
             .map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     Ok(())

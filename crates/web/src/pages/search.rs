@@ -39,40 +39,9 @@ pub struct SearchForm {
 pub const FACET_FIELDS: [&str; 6] = ["agency", "sector", "procedure", "channel", "status", "year"];
 
 impl SearchForm {
-    fn facet(&self, name: &str) -> &str {
-        match name {
-            "agency" => &self.agency,
-            "sector" => &self.sector,
-            "procedure" => &self.procedure,
-            "channel" => &self.channel,
-            "status" => &self.status,
-            "year" => &self.year,
-            _ => "",
-        }
-    }
-
-    fn with(&self, name: &str, value: &str) -> SearchForm {
-        let mut f = self.clone();
-        let slot = match name {
-            "agency" => &mut f.agency,
-            "sector" => &mut f.sector,
-            "procedure" => &mut f.procedure,
-            "channel" => &mut f.channel,
-            "status" => &mut f.status,
-            "year" => &mut f.year,
-            "page" => &mut f.page,
-            _ => return f,
-        };
-        *slot = value.to_string();
-        if name != "page" {
-            f.page.clear();
-        }
-        f
-    }
-
-    /// The query string (empty fields left out).
-    pub fn query_string(&self) -> String {
-        let pairs: Vec<(&str, &str)> = [
+    /// Every field with its name, in query-string order.
+    fn fields(&self) -> [(&'static str, &str); 11] {
+        [
             ("q", &self.q),
             ("agency", &self.agency),
             ("sector", &self.sector),
@@ -85,31 +54,60 @@ impl SearchForm {
             ("sort", &self.sort),
             ("page", &self.page),
         ]
-        .into_iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| (k, v.as_str()))
-        .collect();
+    }
+
+    fn field_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "agency" => &mut self.agency,
+            "sector" => &mut self.sector,
+            "procedure" => &mut self.procedure,
+            "channel" => &mut self.channel,
+            "status" => &mut self.status,
+            "year" => &mut self.year,
+            "page" => &mut self.page,
+            _ => return None,
+        })
+    }
+
+    fn facet(&self, name: &str) -> &str {
+        self.fields()
+            .into_iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v)
+    }
+
+    /// The same form with one field set (a filter resets the page).
+    fn with(&self, name: &str, value: &str) -> SearchForm {
+        let mut f = self.clone();
+        if let Some(slot) = f.field_mut(name) {
+            *slot = value.to_string();
+            if name != "page" {
+                f.page.clear();
+            }
+        }
+        f
+    }
+
+    /// The query string (empty fields left out).
+    pub fn query_string(&self) -> String {
+        let pairs: Vec<(&str, &str)> = self
+            .fields()
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect();
         serde_urlencoded::to_string(pairs).unwrap_or_default()
     }
 
     /// The search as people read it, for the access log: `"words" agency=… from=…`.
     pub fn describe(&self) -> String {
         let mut parts = Vec::new();
-        if !self.q.trim().is_empty() {
-            parts.push(format!("\"{}\"", self.q.trim()));
-        }
-        for (k, v) in [
-            ("agency", &self.agency),
-            ("sector", &self.sector),
-            ("procedure", &self.procedure),
-            ("channel", &self.channel),
-            ("status", &self.status),
-            ("year", &self.year),
-            ("from", &self.from),
-            ("to", &self.to),
-        ] {
-            if !v.trim().is_empty() {
-                parts.push(format!("{k}={}", v.trim()));
+        for (k, v) in self.fields() {
+            let v = v.trim();
+            match k {
+                _ if v.is_empty() => {}
+                "q" => parts.push(format!("\"{v}\"")),
+                "sort" | "page" => {}
+                _ => parts.push(format!("{k}={v}")),
             }
         }
         parts.join(" ")
