@@ -110,8 +110,13 @@ pub struct Normalization {
     pub dpi_inferred_from: Option<String>,
     /// EXIF orientation of the source (1 = upright), when not 1.
     pub exif_orientation: Option<u8>,
-    /// Text lines run up and down: the page seems scanned sideways (flagged, not turned).
+    /// Text lines run up and down: the page was scanned sideways (turned upright when its text
+    /// told which way, see `orientation`; else flagged `page.sideways`).
     pub sideways: bool,
+    /// Clockwise degrees (90, 180, 270) the page was turned to stand upright, told by its text:
+    /// added to the PDF page's `/Rotate`, pixels untouched. Absent when upright.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation: Option<u16>,
     /// Perceptual (difference) hash of the page after deskew and crop: 256 hex digits
     /// (a 32 × 32 grid, 1,024 bits).
     pub phash: Option<String>,
@@ -143,8 +148,10 @@ impl Normalization {
         if self.blank {
             parts.push(format!("blank (ink {:.5})", self.ink));
         }
-        if self.sideways {
-            parts.push("seems scanned sideways".to_string());
+        match (self.orientation, self.sideways) {
+            (Some(t), _) => parts.push(format!("turned {t} deg clockwise to stand upright")),
+            (None, true) => parts.push("seems scanned sideways".to_string()),
+            _ => {}
         }
         if !parts.is_empty() {
             if let Some(c) = self.content {

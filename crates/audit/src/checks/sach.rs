@@ -12,7 +12,7 @@ use std::collections::HashMap;
 /// Minimum resolution of a scan (TT 05/2025, NĐ 30/2020): dpi.
 pub const MIN_DPI: f64 = 200.0;
 /// Pages whose hashes differ in at most this share of bits are the same sheet.
-pub const NEAR_DUPLICATE: f64 = 0.10;
+pub const NEAR_DUPLICATE: f64 = 0.15;
 
 fn pages_list(pages: &[u32]) -> String {
     let shown: Vec<String> = pages.iter().take(20).map(u32::to_string).collect();

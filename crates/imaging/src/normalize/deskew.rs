@@ -1,81 +1,104 @@
-//! Skew: the angle that makes text lines horizontal, found by maximizing the variance of the
-//! projection profile of ink pixels (coarse search, fine search, parabolic refinement), and a
+//! Skew: the angle that makes text lines horizontal, found by maximizing the sharpness of the
+//! projection profile of ink pixels (dense sweep, fine search, parabolic refinement), and a
 //! bilinear rotation that fills the uncovered corners with the paper's colour.
 
 use super::profile::Deskew;
-use super::view::View;
 use crate::page::{Colour, Raster};
 
-/// Most ink points used for the search (a uniform sample of them).
-const MAX_POINTS: usize = 60_000;
+/// The best angle of a sweep: the skew in degrees (positive: lines rise to the right), how
+/// clearly text lines stand out there (best score / median score of the sweep) and the score.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Skew {
+    pub angle: f64,
+    pub confidence: f64,
+    pub score: f64,
+}
 
-/// The skew of the text in degrees (positive: lines rise to the right) and how clearly text
-/// lines stand out (best score / mean score); `None` without enough ink to tell.
-pub(crate) fn measure(v: &View, rules: &Deskew) -> Option<(f64, f64)> {
-    let ink = v.paper * 0.6;
-    let (mx, my) = (v.width / 30, v.height / 30);
-    let mut pts: Vec<(f32, f32)> = Vec::new();
-    for y in my..v.height.saturating_sub(my) {
-        for x in mx..v.width.saturating_sub(mx) {
-            if (v.gray[y * v.width + x] as f64) < ink {
-                pts.push((x as f32, y as f32));
-            }
-        }
-    }
+/// The skew of text points (see [`pieces::text_points`]); `None` without enough ink to tell.
+/// `diag` bounds the points' distance from the origin.
+///
+/// The score of an angle is the differential square sum of the projection profile at that
+/// angle (the sum of squared differences between neighbouring rows): it is high only when
+/// rows of ink alternate sharply with rows of paper. The sweep is dense (lines of a page 1000
+/// view pixels wide are a few tenths of a degree thick), then refined around the best angle.
+///
+/// [`pieces::text_points`]: super::pieces::text_points
+pub(crate) fn measure(pts: &[(f32, f32)], diag: usize, rules: &Deskew) -> Option<Skew> {
     if pts.len() < 200 {
         return None;
     }
-    if pts.len() > MAX_POINTS {
-        let step = pts.len() / MAX_POINTS + 1;
-        pts = pts.into_iter().step_by(step).collect();
-    }
-    let diag = ((v.width * v.width + v.height * v.height) as f64).sqrt() as usize + 2;
     let mut hist = vec![0u32; 2 * diag + 1];
     let mut score = |deg: f64| -> f64 {
         let (s, c) = deg.to_radians().sin_cos();
         let (s, c) = (s as f32, c as f32);
         hist.iter_mut().for_each(|h| *h = 0);
-        for &(x, y) in &pts {
+        for &(x, y) in pts {
             // Row of the point once the page is turned by `deg`.
-            let r = y * c + x * s;
-            hist[(r as isize + diag as isize) as usize] += 1;
+            let r = (y * c + x * s) as isize + diag as isize;
+            if let Some(h) = hist.get_mut(r.max(0) as usize) {
+                *h += 1;
+            }
         }
-        hist.iter().map(|&h| (h as f64) * (h as f64)).sum()
+        hist.windows(2)
+            .map(|w| {
+                let d = w[1] as f64 - w[0] as f64;
+                d * d
+            })
+            .sum()
     };
-    let search = |score: &mut dyn FnMut(f64) -> f64,
-                  lo: f64,
-                  hi: f64,
-                  step: f64|
-     -> (f64, Vec<(f64, f64)>) {
-        let n = ((hi - lo) / step).round() as i64;
-        let all: Vec<(f64, f64)> = (0..=n)
-            .map(|i| lo + i as f64 * step)
-            .map(|a| (a, score(a)))
-            .collect();
-        let best = all
-            .iter()
-            .cloned()
-            .fold((0.0, f64::MIN), |b, p| if p.1 > b.1 { p } else { b });
-        (best.0, all)
-    };
-    let (coarse, all) = search(&mut score, -rules.max_angle, rules.max_angle, 0.5);
-    let mean = all.iter().map(|p| p.1).sum::<f64>() / all.len() as f64;
-    let (fine, around) = search(&mut score, coarse - 0.6, coarse + 0.6, 0.05);
-    let best_score = around.iter().map(|p| p.1).fold(f64::MIN, f64::max);
+    let sweep: Vec<(f64, f64)> = steps(-rules.max_angle, rules.max_angle, SWEEP_STEP)
+        .map(|a| (a, score(a)))
+        .collect();
+    let coarse = best(&sweep).0;
+    let mut scores: Vec<f64> = sweep.iter().map(|p| p.1).collect();
+    scores.sort_by(f64::total_cmp);
+    let median = scores[scores.len() / 2];
+    let around: Vec<(f64, f64)> = steps(coarse - SWEEP_STEP, coarse + SWEEP_STEP, FINE_STEP)
+        .map(|a| (a, score(a)))
+        .collect();
+    let (fine, best_score) = best(&around);
     // Parabola through the best fine angle and its neighbours.
     let i = around.iter().position(|p| p.0 == fine).unwrap_or(0);
     let angle = if i > 0 && i + 1 < around.len() {
         let (a, b, c) = (around[i - 1].1, around[i].1, around[i + 1].1);
         let denom = a - 2.0 * b + c;
         if denom.abs() > f64::EPSILON {
-            fine + 0.05 * 0.5 * (a - c) / denom
+            fine + FINE_STEP * 0.5 * (a - c) / denom
         } else {
             fine
         }
     } else {
         fine
     };
-    Some((angle, best_score / mean.max(1.0)))
+    Some(Skew {
+        angle,
+        confidence: best_score / median.max(1.0),
+        score: best_score,
+    })
+}
+
+/// Whether a measured skew is corrected: larger than `min_angle`, and text lines standing out
+/// at least `min_confidence` times the median angle's score, more for larger angles
+/// (× (1 + angle / 20°)): a photo or drawing can peak by chance at any angle, real skew is
+/// mostly small.
+pub(crate) fn applies(angle: f64, confidence: f64, rules: &Deskew) -> bool {
+    angle.abs() > rules.min_angle && confidence >= rules.min_confidence * (1.0 + angle.abs() / 20.0)
+}
+
+/// Step of the sweep over all angles, and of the search around the best one (degrees).
+const SWEEP_STEP: f64 = 0.2;
+const FINE_STEP: f64 = 0.02;
+
+fn steps(lo: f64, hi: f64, step: f64) -> impl Iterator<Item = f64> {
+    let n = ((hi - lo) / step).round() as i64;
+    (0..=n).map(move |i| lo + i as f64 * step)
+}
+
+fn best(scores: &[(f64, f64)]) -> (f64, f64) {
+    scores
+        .iter()
+        .cloned()
+        .fold((0.0, f64::MIN), |b, p| if p.1 > b.1 { p } else { b })
 }
 
 /// Rotates by `deg` degrees (counter-clockwise positive) about the centre, same size, corners
@@ -136,32 +159,4 @@ fn rotate_n<const CH: usize>(r: &Raster, deg: f64, fill: [u8; 3]) -> Vec<u8> {
         }
     }
     out
-}
-
-/// True when the text lines run up and down (a page scanned sideways): the column profile of
-/// the ink is much peakier than the row profile. Which way it was turned is not cheap to tell,
-/// so the page is flagged rather than turned.
-pub(crate) fn sideways(v: &View) -> bool {
-    let ink = v.paper * 0.6;
-    let (mut rows, mut cols) = (vec![0f64; v.height], vec![0f64; v.width]);
-    let mut n = 0usize;
-    for (line, row) in v.gray.chunks_exact(v.width).zip(rows.iter_mut()) {
-        for (&g, col) in line.iter().zip(cols.iter_mut()) {
-            if (g as f64) < ink {
-                *row += 1.0;
-                *col += 1.0;
-                n += 1;
-            }
-        }
-    }
-    if n < 500 {
-        return false;
-    }
-    // Coefficient of variation of each profile.
-    let cv = |h: &[f64]| {
-        let mean = h.iter().sum::<f64>() / h.len().max(1) as f64;
-        let var = h.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / h.len().max(1) as f64;
-        var.sqrt() / mean.max(f64::EPSILON)
-    };
-    cv(&cols) > 1.5 * cv(&rows)
 }

@@ -6,10 +6,14 @@ pub mod borders;
 pub mod content;
 mod deskew;
 pub mod dpi;
+mod orientation;
 pub mod phash;
+mod pieces;
 pub mod profile;
 mod view;
 
+#[cfg(test)]
+mod real;
 #[cfg(test)]
 mod tests;
 
@@ -69,12 +73,17 @@ const NEAR_BLACK_PAPER: f64 = 64.0;
 /// Measures a page without changing it (for `sohoa inspect` and for [`prepare`]).
 #[cfg(test)]
 pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
-    let (n, crop, _) = measure_with_paper(r, p);
+    let (n, crop, _) = measure_with_paper(r, p, 1);
     (n, crop)
 }
 
 /// [`measure`], also returning the paper's colour and brightness (for filling and thresholds).
-fn measure_with_paper(r: &Raster, p: &Profile) -> (Normalization, Crop, ([u8; 3], f64)) {
+/// A source whose EXIF orientation turns it (3, 6, 8) is not turned again by its text.
+fn measure_with_paper(
+    r: &Raster,
+    p: &Profile,
+    exif_orientation: u8,
+) -> (Normalization, Crop, ([u8; 3], f64)) {
     let v = view::View::of(r);
     let paper = (v.paper_rgb, v.paper);
     let crop = borders::detect(&v, &p.borders);
@@ -82,28 +91,36 @@ fn measure_with_paper(r: &Raster, p: &Profile) -> (Normalization, Crop, ([u8; 3]
         profile: p.name.clone(),
         ..Default::default()
     };
-    // Skew, blank and colour are measured on the page without its borders.
+    // Skew, orientation, blank and colour are measured on the page without its borders.
     let v = if crop.is_empty() { v } else { v.sub(crop) };
     if p.deskew.enabled {
-        if let Some((angle, confidence)) = deskew::measure(&v, &p.deskew) {
-            n.skew = Some((angle * 100.0).round() / 100.0);
-            n.skew_confidence = Some((confidence * 100.0).round() / 100.0);
+        let pts = pieces::text_points(&v);
+        let diag = ((v.width * v.width + v.height * v.height) as f64).sqrt() as usize + 2;
+        let mut rules = p.orientation.clone();
+        rules.enabled &= page_rotation(exif_orientation) == 0;
+        let facing = orientation::detect(&pts, diag, &p.deskew, &rules);
+        if let Some(s) = facing.skew {
+            n.skew = Some((s.angle * 100.0).round() / 100.0);
+            n.skew_confidence = Some((s.confidence * 100.0).round() / 100.0);
         }
+        n.sideways = facing.sideways;
+        n.orientation = facing.turn;
     }
-    // Sideways pages are flagged only when no page rotation explains them (EXIF 6 or 8).
-    n.sideways = p.deskew.enabled && deskew::sideways(&v);
     n.ink = content::ink_score(&v, &p.blank);
     // Ink is measured against the paper: a page dark all over has none, yet it is not empty.
     n.near_black = v.paper < NEAR_BLACK_PAPER;
     n.blank = !n.near_black && n.ink < p.blank.max_ink_fraction;
+    if n.blank {
+        // Nothing on the page to tell its skew or orientation by.
+        n.sideways = false;
+        n.orientation = None;
+    }
     n.content = Some(content::classify(&v, &p.colour));
     // Hashed as stored: turned by the rotation `prepare` will apply.
-    let turn = n.skew.filter(|a| {
-        p.deskew.enabled
-            && a.abs() > p.deskew.min_angle
-            && n.skew_confidence
-                .is_some_and(|c| c >= p.deskew.min_confidence)
-    });
+    let turn = match (n.skew, n.skew_confidence) {
+        (Some(a), Some(c)) if p.deskew.enabled && deskew::applies(a, c, &p.deskew) => Some(a),
+        _ => None,
+    };
     n.phash = phash::of(&v, turn.map(|a| -a));
     if !crop.is_empty() {
         n.crop = Some(crop);
@@ -122,7 +139,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         frame,
         exif_orientation,
     } = d;
-    let (mut n, crop, (fill, paper)) = measure_with_paper(&raster, p);
+    let (mut n, crop, (fill, paper)) = measure_with_paper(&raster, p, exif_orientation);
     if exif_orientation > 1 {
         n.exif_orientation = Some(exif_orientation);
     }
@@ -132,7 +149,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         crop_raster(&raster, crop)
     };
     if let (Some(angle), Some(conf)) = (n.skew, n.skew_confidence) {
-        if angle.abs() > p.deskew.min_angle && conf >= p.deskew.min_confidence {
+        if deskew::applies(angle, conf, &p.deskew) {
             r.pixels = deskew::rotate(&r, -angle, fill);
             if r.source_bilevel {
                 // A 1-bit scan stays 1-bit: the interpolated edges are thresholded again.
@@ -173,7 +190,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         }
     }
     let unchanged = !n.changed_pixels() && r.conversions.is_empty();
-    let rotate = page_rotation(exif_orientation);
+    let rotate = (page_rotation(exif_orientation) + n.orientation.unwrap_or(0)) % 360;
     let (dpi_x, dpi_y, dpi_source, paper, warning) =
         dpi::resolve(file_dpi, r.width, r.height, &p.dpi);
     n.dpi_inferred_from = paper;
@@ -235,7 +252,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
             ),
         ));
     }
-    if n.sideways && !matches!(exif_orientation, 5..=8) && !n.blank {
+    if n.sideways && n.orientation.is_none() && !matches!(exif_orientation, 5..=8) {
         page.warnings.push(sohoa_archive::problem::Problem::warning(
             "page.sideways",
             "Trang có vẻ bị quét nằm ngang (dòng chữ chạy dọc): hãy kiểm tra và quét lại hoặc xoay",

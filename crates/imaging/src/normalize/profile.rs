@@ -10,6 +10,9 @@ pub struct Profile {
     pub name: String,
     pub description: String,
     pub deskew: Deskew,
+    /// Pages turned upright by their text (older profile files without it get the default).
+    #[serde(default)]
+    pub orientation: Orientation,
     pub borders: Borders,
     pub blank: Blank,
     pub colour: ColourRules,
@@ -31,6 +34,27 @@ pub struct Deskew {
     pub max_angle: f64,
     pub min_angle: f64,
     pub min_confidence: f64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Orientation {
+    pub enabled: bool,
+    /// Text lines must score this many times higher up and down than across for a page to be
+    /// taken as lying on its side.
+    pub min_line_ratio: f64,
+    /// Ink above the lines' x-height band over ink below it (or the reverse) needed to turn.
+    pub min_evidence: f64,
+}
+
+impl Default for Orientation {
+    fn default() -> Self {
+        Orientation {
+            enabled: true,
+            min_line_ratio: 3.0,
+            min_evidence: 1.5,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -116,6 +140,11 @@ impl Profile {
         frac(self.borders.min_dark_fraction, "borders.min_dark_fraction")?;
         frac(self.borders.max_crop, "borders.max_crop")?;
         frac(self.blank.margin, "blank.margin")?;
+        if self.orientation.min_line_ratio < 1.0 || self.orientation.min_evidence < 1.0 {
+            return Err(
+                "orientation.min_line_ratio and orientation.min_evidence must be at least 1".into(),
+            );
+        }
         if !(0.0..=45.0).contains(&self.deskew.max_angle) {
             return Err("deskew.max_angle must be between 0 and 45".into());
         }

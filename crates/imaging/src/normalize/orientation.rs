@@ -1,0 +1,155 @@
+//! Orientation: whether a page's text stands upright, lies on its side or is upside down, told
+//! from the text itself. Text lines run across an upright page (the skew sweep scores higher
+//! than across the page turned a quarter), and Latin script, Vietnamese included, has far more
+//! ink above its x-height band (ascenders, capitals, dots, most diacritics) than below it
+//! (descenders, the dot of dấu nặng). A page is turned only by its PDF `/Rotate` (pixels
+//! untouched) and only on clear evidence; an upright page is never turned on a guess.
+
+use super::deskew::{self, Skew};
+use super::profile::Orientation as Rules;
+
+/// What the text says about the page.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facing {
+    /// Text lines run up and down.
+    pub sideways: bool,
+    /// Clockwise degrees (90, 180, 270) that stand the page upright, when the evidence is clear.
+    pub turn: Option<u16>,
+    /// The skew of the text lines, measured along them (the page's own skew when upright).
+    pub skew: Option<Skew>,
+}
+
+/// The points turned a quarter clockwise: (x, y) -> (-y, x) (the origin does not matter).
+fn quarter(pts: &[(f32, f32)]) -> Vec<(f32, f32)> {
+    pts.iter().map(|&(x, y)| (-y, x)).collect()
+}
+
+/// Measures skew along the text lines, and which way up the page is.
+pub(crate) fn detect(
+    pts: &[(f32, f32)],
+    diag: usize,
+    skew_rules: &super::profile::Deskew,
+    rules: &Rules,
+) -> Facing {
+    let across = deskew::measure(pts, diag, skew_rules);
+    let upright = Facing {
+        sideways: false,
+        turn: None,
+        skew: across,
+    };
+    if !rules.enabled {
+        return upright;
+    }
+    let turned = quarter(pts);
+    let down = deskew::measure(&turned, diag, skew_rules);
+    let clear = |s: &Option<Skew>| s.is_some_and(|s| s.confidence >= skew_rules.min_confidence);
+    let score = |s: &Option<Skew>| s.map_or(0.0, |s| s.score);
+    // Upright when far more ink is above the lines' core than below; upside down when far less.
+    let upside = |lines: &[(f32, f32)], s: &Option<Skew>| {
+        let u = s.and_then(|s| upness(lines, s.angle, diag));
+        (
+            u.is_some_and(|u| u >= rules.min_evidence),
+            u.is_some_and(|u| u * rules.min_evidence <= 1.0),
+            u.is_some_and(|u| u >= 1.25 || u <= 0.8),
+        )
+    };
+    if clear(&across) && score(&across) >= rules.min_line_ratio * score(&down) {
+        let (_, down_up, _) = upside(pts, &across);
+        return Facing {
+            turn: down_up.then_some(180),
+            ..upright
+        };
+    }
+    // Lines run up and down when they score far higher so (columns of figures in a table line
+    // up too, but less sharply than lines of text).
+    if clear(&down) && score(&down) >= rules.min_line_ratio * score(&across) {
+        // Which way the lines read tells a quarter turn either way; text that tells neither
+        // (figures, tables of numbers) is left as it is, unflagged.
+        let (up, down_up, leaning) = upside(&turned, &down);
+        let turn = match (up, down_up) {
+            (true, _) => Some(90),
+            (_, true) => Some(270),
+            _ => None,
+        };
+        return Facing {
+            sideways: leaning,
+            turn,
+            skew: down,
+        };
+    }
+    upright
+}
+
+/// Ink above the x-height band of the text lines over ink below it (points seen with the lines
+/// horizontal at `angle`), in strips a quarter of the page wide so that columns need not line
+/// up; `None` unless the lines look like text.
+fn upness(pts: &[(f32, f32)], angle: f64, diag: usize) -> Option<f64> {
+    const STRIPS: usize = 4;
+    let (s, c) = angle.to_radians().sin_cos();
+    let (s, c) = (s as f32, c as f32);
+    let n = 2 * diag + 1;
+    let mut rows = vec![0u32; STRIPS * n];
+    let (mut lo, mut hi) = (f32::MAX, f32::MIN);
+    let along: Vec<(f32, usize)> = pts
+        .iter()
+        .map(|&(x, y)| {
+            let q = x * c - y * s;
+            lo = lo.min(q);
+            hi = hi.max(q);
+            let r = ((y * c + x * s) as isize + diag as isize).clamp(0, n as isize - 1);
+            (q, r as usize)
+        })
+        .collect();
+    let width = (hi - lo).max(1.0);
+    for (q, r) in along {
+        let strip = (((q - lo) / width * STRIPS as f32) as usize).min(STRIPS - 1);
+        rows[strip * n + r] += 1;
+    }
+    let (mut above, mut below, mut heights) = (0u64, 0u64, Vec::new());
+    let mut core_mass = 0u64;
+    for strip in rows.chunks_exact(n) {
+        let max = strip.iter().copied().max().unwrap_or(0);
+        let gap = (max / 30).max(1);
+        let mut y = 0;
+        while y < n {
+            if strip[y] <= gap {
+                y += 1;
+                continue;
+            }
+            let start = y;
+            while y < n && strip[y] > gap {
+                y += 1;
+            }
+            let line = &strip[start..y];
+            if line.len() < 4 {
+                continue;
+            }
+            let peak = line.iter().copied().max().unwrap_or(0);
+            let core = |v: &u32| *v * 2 >= peak;
+            let (Some(top), Some(bottom)) =
+                (line.iter().position(core), line.iter().rposition(core))
+            else {
+                continue;
+            };
+            above += line[..top].iter().map(|&v| v as u64).sum::<u64>();
+            below += line[bottom + 1..].iter().map(|&v| v as u64).sum::<u64>();
+            heights.push(line.len());
+            core_mass += line[top..=bottom].iter().map(|&v| v as u64).sum::<u64>();
+        }
+    }
+    heights.sort_unstable();
+    let median = heights.get(heights.len() / 2).copied().unwrap_or(0);
+    let regular = heights
+        .iter()
+        .filter(|&&h| 2 * h >= median && h <= 2 * median)
+        .count();
+    // Text: at least eight lines, most of them about as tall as the median line, enough ink
+    // above and below the cores to count, yet little next to the cores (a music score's stems
+    // and flags are not text).
+    let outside = above + below;
+    let text = heights.len() >= 8
+        && 10 * regular >= 6 * heights.len()
+        && outside >= 300
+        && outside * 100 <= 18 * (outside + core_mass);
+    text.then(|| (above as f64 + 1.0) / (below as f64 + 1.0))
+}

@@ -1,0 +1,142 @@
+//! Connected pieces of ink (8-connected) in a mask of the analysis view, with their bounding
+//! boxes: what tells letters and words from pictures, rules and borders. Skew and orientation
+//! are measured on the text-sized pieces only.
+
+use super::view::View;
+
+/// Most text points used for measuring (a uniform sample of them).
+const MAX_POINTS: usize = 60_000;
+
+/// Points of the view's text-sized ink (inside a small margin), a uniform sample of at most
+/// [`MAX_POINTS`]. Pieces the size of letters and words are kept; larger ones (pictures,
+/// photos, rules, borders, shadows) and specks are not, so a photo alone gives few points.
+pub(crate) fn text_points(v: &View) -> Vec<(f32, f32)> {
+    let ink = (v.paper * 0.6) as u8;
+    let (mx, my) = (v.width / 30, v.height / 30);
+    let (w, h) = (
+        v.width.saturating_sub(2 * mx),
+        v.height.saturating_sub(2 * my),
+    );
+    if w < 8 || h < 8 {
+        return Vec::new();
+    }
+    let mask: Vec<bool> = (my..my + h)
+        .flat_map(|y| v.gray[y * v.width + mx..y * v.width + mx + w].iter())
+        .map(|&g| g < ink)
+        .collect();
+    let pieces = label(&mask, w, h);
+    let (max_w, max_h) = ((w / 5).max(4), (h / 15).max(4));
+    let keep: Vec<bool> = pieces
+        .boxes
+        .iter()
+        .map(|b| b.pixels >= 3 && b.width() <= max_w && b.height() <= max_h)
+        .collect();
+    let kept = pieces
+        .labels
+        .iter()
+        .filter(|&&l| l != 0 && keep[l as usize - 1])
+        .count();
+    let step = kept / MAX_POINTS + 1;
+    pieces
+        .labels
+        .iter()
+        .enumerate()
+        .filter(|&(_, &l)| l != 0 && keep[l as usize - 1])
+        .step_by(step)
+        .map(|(i, _)| ((i % w + mx) as f32, (i / w + my) as f32))
+        .collect()
+}
+
+/// The bounding box and size of one piece.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Piece {
+    pub left: usize,
+    pub top: usize,
+    pub right: usize,
+    pub bottom: usize,
+    pub pixels: usize,
+}
+
+impl Piece {
+    pub fn width(&self) -> usize {
+        self.right - self.left + 1
+    }
+    pub fn height(&self) -> usize {
+        self.bottom - self.top + 1
+    }
+}
+
+/// Every pixel's piece (0 = not ink, else 1 + index into `boxes`).
+pub(crate) struct Pieces {
+    pub labels: Vec<u32>,
+    pub boxes: Vec<Piece>,
+}
+
+/// Labels the 8-connected pieces of `mask` (`w` x `h`, row-major) by flood fill.
+pub(crate) fn label(mask: &[bool], w: usize, h: usize) -> Pieces {
+    let mut labels = vec![0u32; w * h];
+    let mut boxes = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..w * h {
+        if !mask[start] || labels[start] != 0 {
+            continue;
+        }
+        let id = boxes.len() as u32 + 1;
+        let (x0, y0) = (start % w, start / w);
+        let mut b = Piece {
+            left: x0,
+            top: y0,
+            right: x0,
+            bottom: y0,
+            pixels: 0,
+        };
+        labels[start] = id;
+        stack.push(start);
+        while let Some(i) = stack.pop() {
+            let (x, y) = (i % w, i / w);
+            b.pixels += 1;
+            b.left = b.left.min(x);
+            b.right = b.right.max(x);
+            b.top = b.top.min(y);
+            b.bottom = b.bottom.max(y);
+            for ny in y.saturating_sub(1)..=(y + 1).min(h - 1) {
+                for nx in x.saturating_sub(1)..=(x + 1).min(w - 1) {
+                    let j = ny * w + nx;
+                    if mask[j] && labels[j] == 0 {
+                        labels[j] = id;
+                        stack.push(j);
+                    }
+                }
+            }
+        }
+        boxes.push(b);
+    }
+    Pieces { labels, boxes }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_are_eight_connected_with_their_boxes() {
+        // Two pieces: a diagonal of three pixels, and a lone pixel.
+        #[rustfmt::skip]
+        let m = [
+            true, false, false, false,
+            false, true, false, false,
+            false, false, true, false,
+            false, false, false, false,
+            true, false, false, false,
+        ];
+        let p = label(&m, 4, 5);
+        assert_eq!(p.boxes.len(), 2);
+        let b = p.boxes[0];
+        assert_eq!(
+            (b.left, b.top, b.width(), b.height(), b.pixels),
+            (0, 0, 3, 3, 3)
+        );
+        assert_eq!(p.labels[16], 2);
+        assert_eq!(p.labels[1], 0);
+    }
+}
