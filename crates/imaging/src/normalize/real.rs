@@ -112,3 +112,67 @@ fn a_turned_page_is_stored_as_scanned_with_its_rotation_in_the_page() {
     assert!(!prepared.warnings.iter().any(|w| w.code == "page.sideways"));
     assert_eq!(prepared.normalization.and_then(|n| n.orientation), Some(90));
 }
+
+#[test]
+fn a_black_side_bar_on_a_skewed_real_page_is_cropped_whole_and_never_becomes_a_slanted_bar() {
+    let p = Profile::default();
+    let page = decode(PAGES[1].1);
+    // The sheet lay 2.6° off on a black scanner lid: dark wedges along the edges, widening
+    // toward the corners.
+    let mut skewed = Raster {
+        pixels: deskew::rotate(&page, 2.6, [0, 0, 0]),
+        source_bilevel: true,
+        ..page.clone_shape()
+    };
+    skewed
+        .pixels
+        .iter_mut()
+        .for_each(|v| *v = if *v < 128 { 0 } else { 255 });
+    // And a ragged bar 3 % of the width along the left edge.
+    let (w, h) = (skewed.width as usize, skewed.height as usize);
+    let mut seed = 7u32;
+    for y in 0..h {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let width = w * 3 / 100 + (seed >> 16) as usize % 7;
+        skewed.pixels[y * w..y * w + width].fill(0);
+    }
+    let d = Decoded {
+        raster: skewed,
+        jpeg: None,
+        lossy: false,
+        chroma_subsampled: false,
+        file_dpi: Some((300.0, 300.0)),
+        frame: 0,
+        exif_orientation: 1,
+    };
+    let stored = prepare(d, &p).expect("prepared");
+    let n = stored.normalization.clone().expect("measured");
+    assert!(n.crop.is_some_and(|c| c.left > 0), "{:?}", n.crop);
+    assert!(n.rotated.is_some(), "deskewed");
+    assert_eq!(
+        stored.encoding,
+        crate::page::Encoding::CcittG4,
+        "{:?}",
+        stored.conversions
+    );
+    let px = crate::encode::g4_decode(&stored.data, stored.width, stored.height).expect("G4");
+    let (sw, sh) = (stored.width as usize, stored.height as usize);
+    // No bar is left along the left, top and bottom edges of the stored page: no dark run along
+    // an edge strip longer than a tenth of the side (lines of text give short runs; a bar, a
+    // long one). The right edge keeps the book's own page edge, a thin dark line in the scan.
+    let longest = |line: &mut dyn Iterator<Item = u8>| {
+        line.fold((0usize, 0usize), |(run, max), v| {
+            let run = if v == 0 { run + 1 } else { 0 };
+            (run, max.max(run))
+        })
+        .1
+    };
+    for x in 0..sw / 30 {
+        let run = longest(&mut (0..sh).map(|y| px[y * sw + x]));
+        assert!(run < sh / 10, "column {x}: a dark run of {run} px");
+    }
+    for y in (0..sh / 30).chain(sh - sh / 30..sh) {
+        let run = longest(&mut px[y * sw..(y + 1) * sw].iter().copied());
+        assert!(run < sw / 10, "row {y}: a dark run of {run} px");
+    }
+}
