@@ -10,6 +10,8 @@ mod limits;
 mod png;
 mod tiff;
 mod tiff_ifd;
+#[cfg(test)]
+mod tiff_reference_tests;
 mod tiff_strips;
 #[cfg(test)]
 mod tiff_tests;
