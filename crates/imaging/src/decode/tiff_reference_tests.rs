@@ -124,6 +124,78 @@ fn is_jpeg(bytes: &[u8]) -> bool {
         .is_some_and(|c| c == 6 || c == 7)
 }
 
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/tiff")
+}
+
+/// What sohoa makes of one page: its colour and conversions.
+type Kind = (Colour, &'static [&'static str]);
+
+/// Every committed fixture and what sohoa makes of each of its pages.
+const FIXTURES: &[(&str, &[Kind])] = {
+    use Colour::{Gray, Rgb};
+    &[
+        ("cmyk-zip.tif", &[(Rgb, &["cmyk-to-rgb"])]),
+        ("gray-alpha.tif", &[(Gray, &["alpha-flattened"])]),
+        ("graya-miniswhite-zip.tif", &[(Gray, &["alpha-flattened"])]),
+        ("jpeg-coded.tif", &[(Gray, &[])]),
+        ("minisblack.tif", &[(Gray, &[])]),
+        ("miniswhite.tif", &[(Gray, &[])]),
+        (
+            "multipage-mixed.tif",
+            &[
+                (Gray, &[]),
+                (Gray, &[]),
+                (Rgb, &[]),
+                (Gray, &["palette-expanded"]),
+            ],
+        ),
+        (
+            "pal4-gray-8-bit-map-lzw.tif",
+            &[(Gray, &["palette-expanded", "colormap-8-bit"])],
+        ),
+        ("rgb-jpeg-rgb.tif", &[(Rgb, &[])]),
+        ("rgb-jpeg-ycbcr.tif", &[(Rgb, &["ycbcr-to-rgb"])]),
+        ("rgb-planar-tiled-zip.tif", &[(Rgb, &[])]),
+        ("rgba-associated-zip.tif", &[(Rgb, &["alpha-flattened"])]),
+        ("test16.tif", &[(Gray, &["16-to-8-bit"])]),
+        ("testbuffer.tif", &[(Rgb, &["ycbcr-to-rgb"])]),
+        ("weasel-pal4-colour.tif", &[(Rgb, &["palette-expanded"])]),
+        ("weasel-pal4-gray.tif", &[(Gray, &["palette-expanded"])]),
+    ]
+};
+
+#[test]
+fn committed_tiffs_decode_as_libtiff_shows_them() {
+    let dir = testdata();
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".tif"))
+        .collect();
+    on_disk.sort();
+    let listed: Vec<&str> = FIXTURES.iter().map(|f| f.0).collect();
+    assert_eq!(
+        on_disk, listed,
+        "every fixture is listed in FIXTURES, in order"
+    );
+    for (name, kinds) in FIXTURES {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).unwrap();
+        let t = if is_jpeg(&bytes) { JPEG } else { EXACT };
+        if let Err(e) = compare_file(&path, &dir.join("ref"), t) {
+            panic!("{name}: {e}");
+        }
+        let pages = rasters(&bytes).unwrap();
+        let got: Vec<(Colour, Vec<&str>)> = pages
+            .iter()
+            .map(|(r, _)| (r.colour, r.conversions.clone()))
+            .collect();
+        let want: Vec<(Colour, Vec<&str>)> = kinds.iter().map(|(c, v)| (*c, v.to_vec())).collect();
+        assert_eq!(got, want, "{name}");
+    }
+}
+
 #[test]
 fn the_reference_helper_finds_a_wrong_pixel() {
     let r = Raster {
