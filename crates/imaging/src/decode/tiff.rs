@@ -126,8 +126,9 @@ pub(super) fn read(
         }
     }
     let (reader, relabels) = tiff_ifd::relabel(bytes, &declared);
+    // The crate reads the first page's IFD as it opens the file: its errors are page 1's.
     let mut dec = Decoder::new(reader)
-        .map_err(tiff_err)?
+        .map_err(|e| tiff_err(e).on_page(0))?
         .with_limits(decoder_limits(limits));
     let mut frame = 0u32;
     let mut pages = 0u32;

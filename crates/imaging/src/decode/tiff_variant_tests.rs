@@ -403,6 +403,15 @@ fn variants_sohoa_does_not_read_are_refused_with_what_to_convert_them_to() {
 }
 
 #[test]
+fn a_page_the_tiff_crate_cannot_open_is_named_too() {
+    // Separate planes need a strip per plane: one strip for three is damage, on page 1.
+    let mut tags = basic(8, 4, &[8; 3], 1, 2);
+    tags.push((284, SHORT, vec![2]));
+    let e = error(&tiff(tags, &[vec![0; 96]]), &plain());
+    assert_eq!((e.code, e.page), ("page.corrupt", Some(1)), "{}", e.en);
+}
+
+#[test]
 fn unsubsampled_ycbcr_without_jpeg_is_converted_to_rgb() {
     let mut tags = basic(2, 1, &[8; 3], 1, 6);
     tags.push((530, SHORT, vec![1, 1]));
