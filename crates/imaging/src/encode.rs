@@ -39,6 +39,12 @@ pub(crate) fn over_white(c: u8, a: u8) -> u8 {
     ((c as u32 * a as u32 + 255 * (255 - a as u32) + 127) / 255) as u8
 }
 
+/// Flattens an 8-bit value with associated (premultiplied) alpha onto white:
+/// min(255, c + 255 - a), the colour already carries its share `c = colour·a/255`.
+pub(crate) fn premultiplied_over_white(c: u8, a: u8) -> u8 {
+    (c as u32 + 255 - a as u32).min(255) as u8
+}
+
 /// Naive CMYK to RGB (no colour management): r = (255-c)(255-k)/255.
 pub(crate) fn cmyk_to_rgb(px: &[u8]) -> [u8; 3] {
     let k = 255 - px[3] as u32;
@@ -186,6 +192,16 @@ mod tests {
         assert_eq!(
             (over_white(0, 255), over_white(0, 0), over_white(100, 128)),
             (0, 255, 177)
+        );
+        // 100 at alpha 128, premultiplied: 50; over white, as unassociated 100 at 128.
+        assert_eq!(
+            (
+                premultiplied_over_white(50, 128),
+                premultiplied_over_white(0, 0),
+                premultiplied_over_white(200, 255),
+                premultiplied_over_white(255, 10)
+            ),
+            (177, 255, 200, 255)
         );
         assert_eq!(cmyk_to_rgb(&[0, 0, 0, 0]), [255, 255, 255]);
         assert_eq!(cmyk_to_rgb(&[0, 0, 0, 255]), [0, 0, 0]);

@@ -9,10 +9,21 @@ mod jpeg_scan;
 mod limits;
 mod png;
 mod tiff;
+mod tiff_frame;
 mod tiff_ifd;
+#[cfg(test)]
+mod tiff_layout_tests;
+mod tiff_photometric;
+#[cfg(test)]
+mod tiff_reference_tests;
+mod tiff_samples;
 mod tiff_strips;
 #[cfg(test)]
+mod tiff_test_util;
+#[cfg(test)]
 mod tiff_tests;
+#[cfg(test)]
+mod tiff_variant_tests;
 
 use crate::encode;
 pub(crate) use crate::page::{Colour, Decoded, FileDpi, PageError, Raster};

@@ -1,19 +1,20 @@
-//! TIFF pages: every frame of a multi-page file (reduced-resolution thumbnails skipped),
-//! CCITT G4 including FillOrder=2 (bits reversed, decoded with `fax`), 1/2/4/8/16-bit, palette,
-//! RGB(A), CMYK and YCbCr. Declared sizes are checked before decoding and every strip must hold
-//! the rows it declares (damage is an error, never zero-filled). Group 3 fax is rejected.
+//! TIFF pages: every frame of a multi-page file in order (reduced-resolution thumbnails
+//! skipped), each its own kind. Per frame: its kind read and refused clearly if sohoa does not
+//! read it (`tiff_frame`), declared sizes and strips checked before decoding (`tiff_strips`:
+//! damage is an error, never zero-filled), samples decoded by the `tiff` crate, then shown as a
+//! viewer shows them (`tiff_photometric`); the Orientation tag is handed on like JPEG's EXIF.
 
-use super::encode::{cmyk_to_rgb, over_white, to_8bit, ycbcr_to_rgb};
 use super::limits::{check_frames, check_pixels, incomplete, page_bytes};
-use super::{tiff_ifd, tiff_strips, Colour, FileDpi, PageError, Raster};
+use super::tiff_ifd::{Relabel, Relabelled};
+use super::{
+    tiff_frame, tiff_ifd, tiff_photometric, tiff_samples, tiff_strips, FileDpi, PageError, Raster,
+};
 use crate::page::Decoded;
 use sohoa_archive::limits::Limits;
-use std::io::Cursor;
 use tiff::decoder::{ifd::Value, Decoder, DecodingResult};
 use tiff::tags::Tag;
-use tiff::ColorType;
 
-pub(super) type Dec<'a> = Decoder<Cursor<&'a [u8]>>;
+pub(super) type Dec<'a> = Decoder<Relabelled<'a>>;
 
 pub(super) fn tiff_err(e: tiff::TiffError) -> PageError {
     let text = e.to_string();
@@ -49,7 +50,7 @@ pub(super) fn corrupt(vi: &str, en: &str) -> PageError {
 
 /// Errors while decoding pixels: every strip lies inside the file (checked first), so data
 /// that ends early is a strip holding fewer rows than it declares.
-fn pixel_err(e: tiff::TiffError) -> PageError {
+pub(super) fn pixel_err(e: tiff::TiffError) -> PageError {
     match e {
         tiff::TiffError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
             incomplete(
@@ -119,10 +120,15 @@ pub(super) fn read(
     // Every frame's declared size and the frame count, before anything is decoded.
     let declared = tiff_ifd::frames(bytes, limits.max_pages_per_file as usize);
     tiff_ifd::check(&declared, limits)?;
-    let (data, palette) = tiff_ifd::relabel_palettes(bytes, &declared);
-    let data: &[u8] = &data;
-    let mut dec = Decoder::new(Cursor::new(data))
-        .map_err(tiff_err)?
+    for (i, f) in declared.iter().enumerate() {
+        if let Some(p) = f.photometric {
+            tiff_frame::check_photometric(p).map_err(|e| e.on_page(i as u32))?;
+        }
+    }
+    let (reader, relabels) = tiff_ifd::relabel(bytes, &declared);
+    // The crate reads the first page's IFD as it opens the file: its errors are page 1's.
+    let mut dec = Decoder::new(reader)
+        .map_err(|e| tiff_err(e).on_page(0))?
         .with_limits(decoder_limits(limits));
     let mut frame = 0u32;
     let mut pages = 0u32;
@@ -133,17 +139,20 @@ pub(super) fn read(
             .map_err(|e| e.on_page(frame))?
             .unwrap_or(0);
         if subfile & 1 == 0 {
-            let is_palette = palette.get(frame as usize).copied().unwrap_or(false);
-            let page =
-                read_frame(&mut dec, data, limits, is_palette).map_err(|e| e.on_page(frame))?;
+            let relabel = relabels
+                .get(frame as usize)
+                .copied()
+                .unwrap_or(Relabel::Kept);
+            let (raster, file_dpi, orientation) =
+                read_frame(&mut dec, bytes, limits, relabel).map_err(|e| e.on_page(frame))?;
             let decoded = Decoded {
-                raster: page.0,
+                raster,
                 jpeg: None,
                 lossy: false,
                 chroma_subsampled: false,
-                file_dpi: page.1,
+                file_dpi,
                 frame,
-                exif_orientation: 1,
+                exif_orientation: orientation,
             };
             sink(decoded).map_err(|e| e.on_page(frame))?;
             pages += 1;
@@ -164,33 +173,20 @@ pub(super) fn read(
     Ok(pages)
 }
 
+/// One frame: its kind checked (variants sohoa refuses named), its strips checked, its samples
+/// decoded (by the crate, or by `fax` for G4 with FillOrder=2) and shown as a viewer shows them.
+/// Returns the raster, the resolution and the Orientation.
 fn read_frame(
     dec: &mut Dec,
     bytes: &[u8],
     limits: &Limits,
-    palette: bool,
-) -> Result<(Raster, FileDpi), PageError> {
+    relabel: Relabel,
+) -> Result<(Raster, FileDpi, u8), PageError> {
     let dpi = resolution(dec)?;
-    let compression = unsigned(dec, Tag::Compression)?.unwrap_or(1);
-    let fill_order = unsigned(dec, Tag::FillOrder)?.unwrap_or(1);
-    let photometric = unsigned(dec, Tag::PhotometricInterpretation)?.unwrap_or(0);
-    if compression == 2 || compression == 3 {
-        return Err(PageError::new(
-            "page.unsupported",
-            "TIFF nén CCITT Group 3 không được hỗ trợ: hãy chuyển sang Group 4 (G4)",
-            "CCITT Group 3 TIFF is not supported: convert it to Group 4 (G4)",
-        ));
-    }
+    let mut kind = tiff_frame::read(dec, relabel)?;
+    tiff_frame::check(dec, &kind)?;
     let (width, height) = dec.dimensions().map_err(tiff_err)?;
     check_pixels("TIFF", u64::from(width), u64::from(height), limits)?;
-    let samples = unsigned(dec, Tag::SamplesPerPixel)?.unwrap_or(1);
-    if samples > 1 && unsigned(dec, Tag::PlanarConfiguration)? == Some(2) {
-        return Err(PageError::new(
-            "page.unsupported",
-            "TIFF lưu các kênh màu thành mặt phẳng riêng (PlanarConfiguration=2) không được hỗ trợ: hãy lưu lại dạng thường (chunky)",
-            "TIFF with separate colour planes (PlanarConfiguration=2) is not supported: save it again as contiguous (chunky)",
-        ));
-    }
     let (chunk_w, chunk_h) = dec.chunk_dimensions();
     check_pixels(
         "TIFF",
@@ -198,319 +194,40 @@ fn read_frame(
         u64::from(chunk_h.min(height)),
         limits,
     )?;
-    tiff_strips::check_chunks(dec, bytes.len() as u64, compression)?;
-    if compression == 7 {
+    tiff_strips::check_chunks(dec, bytes.len() as u64, kind.compression)?;
+    if kind.compression == tiff_frame::JPEG {
         tiff_strips::check_jpeg_chunks(dec, bytes, limits)?;
     }
-    if compression == 4 && fill_order == 2 {
-        let pixels = g4_fill_order_2(dec, bytes, width, height, photometric)?;
-        return Ok((
-            Raster {
-                width,
-                height,
-                colour: Colour::Gray,
-                pixels,
-                conversions: Vec::new(),
-                source_bilevel: true,
-            },
-            dpi,
-        ));
-    }
-    let colour_type = dec.colortype().map_err(tiff_err)?;
-    let data = dec.read_image().map_err(pixel_err)?;
-    let mut conversions = Vec::new();
-    let n = (width as usize) * (height as usize);
-    let short = || {
-        corrupt(
+    let (data, per_pixel) = if kind.compression == tiff_frame::G4 && kind.fill_order == 2 {
+        let packed = tiff_strips::g4_fill_order_2(dec, bytes, width, height)?;
+        // Its bits are in order now.
+        kind.fill_order = 1;
+        (DecodingResult::U8(packed), 1)
+    } else {
+        tiff_samples::read(dec, page_bytes(limits, 8))?
+    };
+    let colormap = match kind.photometric {
+        tiff_frame::PALETTE => dec
+            .find_tag(Tag::ColorMap)
+            .and_then(|v| v.map(|v| v.into_u16_vec()).transpose())
+            .map_err(tiff_err)?,
+        _ => None,
+    };
+    let p =
+        tiff_photometric::convert(&kind, data, per_pixel, (width, height), colormap.as_deref())?;
+    if p.pixels.len() != width as usize * height as usize * p.colour.components() as usize {
+        return Err(corrupt(
             "dữ liệu ảnh giải mã ít hơn kích thước khai báo",
             "the decoded image data is shorter than its declared size",
-        )
-    };
-    let (colour, pixels, source_bilevel) = match (colour_type, data) {
-        (ColorType::Gray(bits @ (1 | 2 | 4 | 8)), DecodingResult::U8(mut packed)) if palette => {
-            if fill_order == 2 && bits < 8 {
-                packed.iter_mut().for_each(|b| *b = b.reverse_bits());
-            }
-            let indices = unpack(&packed, width, height, bits).ok_or_else(short)?;
-            conversions.push("palette-expanded");
-            (
-                Colour::Rgb,
-                expand_palette(dec, indices.into_iter().map(u16::from), bits)?,
-                false,
-            )
-        }
-        (ColorType::Gray(16), DecodingResult::U16(indices)) if palette => {
-            conversions.push("palette-expanded");
-            (
-                Colour::Rgb,
-                expand_palette(dec, indices.into_iter(), 16)?,
-                false,
-            )
-        }
-        (ColorType::Gray(bits @ (1 | 2 | 4)), DecodingResult::U8(mut packed)) => {
-            if fill_order == 2 {
-                packed.iter_mut().for_each(|b| *b = b.reverse_bits());
-            }
-            let max = (1u16 << bits) - 1;
-            let levels = unpack(&packed, width, height, bits).ok_or_else(short)?;
-            let gray = levels
-                .into_iter()
-                .map(|v| (u16::from(v) * 255 / max) as u8)
-                .collect();
-            (Colour::Gray, gray, bits == 1)
-        }
-        (ColorType::Gray(8), DecodingResult::U8(p)) => (Colour::Gray, p, false),
-        (ColorType::Gray(16), DecodingResult::U16(p)) => {
-            conversions.push("16-to-8-bit");
-            (Colour::Gray, p.into_iter().map(to_8bit).collect(), false)
-        }
-        (ColorType::RGB(8), DecodingResult::U8(p)) => (Colour::Rgb, p, false),
-        (ColorType::RGB(16), DecodingResult::U16(p)) => {
-            conversions.push("16-to-8-bit");
-            (Colour::Rgb, p.into_iter().map(to_8bit).collect(), false)
-        }
-        (ColorType::GrayA(8), DecodingResult::U8(p)) => {
-            conversions.push("alpha-flattened");
-            (
-                Colour::Gray,
-                p.chunks_exact(2).map(|q| over_white(q[0], q[1])).collect(),
-                false,
-            )
-        }
-        // Gray (BlackIsZero) with one extra sample (alpha, ExtraSamples 1 or 2, or
-        // unspecified): what the `tiff` crate calls two-band Multiband. Shown over white, as
-        // viewers show it. (The crate refuses the WhiteIsZero variant: a clear error.)
-        (
-            ColorType::Multiband {
-                bit_depth: 8,
-                num_samples: 2,
-            },
-            DecodingResult::U8(p),
-        ) => {
-            conversions.push("alpha-flattened");
-            (
-                Colour::Gray,
-                p.chunks_exact(2).map(|q| over_white(q[0], q[1])).collect(),
-                false,
-            )
-        }
-        (
-            ColorType::Multiband {
-                bit_depth: 16,
-                num_samples: 2,
-            },
-            DecodingResult::U16(p),
-        ) => {
-            conversions.extend(["16-to-8-bit", "alpha-flattened"]);
-            (
-                Colour::Gray,
-                p.chunks_exact(2)
-                    .map(|q| over_white(to_8bit(q[0]), to_8bit(q[1])))
-                    .collect(),
-                false,
-            )
-        }
-        (ColorType::RGBA(8), DecodingResult::U8(p)) => {
-            conversions.push("alpha-flattened");
-            (
-                Colour::Rgb,
-                p.chunks_exact(4)
-                    .flat_map(|q| [0, 1, 2].map(|c| over_white(q[c], q[3])))
-                    .collect(),
-                false,
-            )
-        }
-        (ColorType::RGBA(16), DecodingResult::U16(p)) => {
-            conversions.extend(["16-to-8-bit", "alpha-flattened"]);
-            let rgb = p
-                .chunks_exact(4)
-                .flat_map(|q| [0, 1, 2].map(|c| over_white(to_8bit(q[c]), to_8bit(q[3]))))
-                .collect();
-            (Colour::Rgb, rgb, false)
-        }
-        (ColorType::CMYK(8), DecodingResult::U8(p)) => {
-            conversions.push("cmyk-to-rgb");
-            (
-                Colour::Rgb,
-                p.chunks_exact(4).flat_map(cmyk_to_rgb).collect(),
-                false,
-            )
-        }
-        (ColorType::YCbCr(8), DecodingResult::U8(p)) => {
-            conversions.push("ycbcr-to-rgb");
-            (
-                Colour::Rgb,
-                p.chunks_exact(3).flat_map(ycbcr_to_rgb).collect(),
-                false,
-            )
-        }
-        (ct, _) => {
-            return Err(PageError::new(
-                "page.unsupported",
-                format!("Kiểu điểm ảnh TIFF {ct:?} không được hỗ trợ"),
-                format!("TIFF pixel type {ct:?} is not supported"),
-            ))
-        }
-    };
-    if pixels.len() != n * colour.components() as usize {
-        return Err(short());
-    }
-    Ok((
-        Raster {
-            width,
-            height,
-            colour,
-            pixels,
-            conversions,
-            source_bilevel,
-        },
-        dpi,
-    ))
-}
-
-/// Palette indices to RGB through the ColorMap (16-bit entries, R then G then B, reduced to
-/// 8 bits by their high byte: both `v << 8` and `v * 257` writers give back `v`).
-fn expand_palette(
-    dec: &mut Dec,
-    indices: impl ExactSizeIterator<Item = u16>,
-    bits: u8,
-) -> Result<Vec<u8>, PageError> {
-    let map = dec.get_tag_u16_vec(Tag::ColorMap).map_err(|_| {
-        corrupt(
-            "ảnh bảng màu không có ColorMap",
-            "a palette image without a ColorMap",
-        )
-    })?;
-    let size = map.len() / 3;
-    if size == 0 || map.len() % 3 != 0 {
-        let n = map.len();
-        return Err(corrupt(
-            &format!("ColorMap có {n} giá trị cho chỉ số {bits}-bit"),
-            &format!("a ColorMap of {n} values for {bits}-bit indices"),
         ));
     }
-    let mut rgb = Vec::with_capacity(indices.len() * 3);
-    for i in indices {
-        let i = usize::from(i);
-        if i >= size {
-            return Err(corrupt(
-                &format!("chỉ số màu {i} ngoài ColorMap {size} màu"),
-                &format!("palette index {i} outside its {size}-colour ColorMap"),
-            ));
-        }
-        rgb.extend([map[i], map[size + i], map[2 * size + i]].map(|v| (v >> 8) as u8));
-    }
-    Ok(rgb)
-}
-
-/// Unpacks rows of 1/2/4/8-bit samples (MSB first, rows byte-aligned) to one byte each, as
-/// stored (not scaled); None when the data is shorter than the rows.
-fn unpack(packed: &[u8], width: u32, height: u32, bits: u8) -> Option<Vec<u8>> {
-    if bits == 8 {
-        return (packed.len() >= width as usize * height as usize)
-            .then(|| packed[..width as usize * height as usize].to_vec());
-    }
-    let row_bytes = (width as usize * bits as usize).div_ceil(8);
-    if packed.len() < row_bytes.checked_mul(height as usize)? {
-        return None;
-    }
-    let mask = (1u8 << bits) - 1;
-    let mut out = Vec::with_capacity(width as usize * height as usize);
-    for row in packed.chunks_exact(row_bytes).take(height as usize) {
-        for x in 0..width as usize {
-            let bit = x * bits as usize;
-            out.push((row[bit / 8] >> (8 - bits as usize - bit % 8)) & mask);
-        }
-    }
-    Some(out)
-}
-
-/// The `tiff` crate ignores FillOrder=2 (least significant bit first): reverse the bits of
-/// each G4 strip and decode it with `fax`.
-fn g4_fill_order_2(
-    dec: &mut Dec,
-    bytes: &[u8],
-    width: u32,
-    height: u32,
-    photometric: u64,
-) -> Result<Vec<u8>, PageError> {
-    let offsets = dec.get_tag_u64_vec(Tag::StripOffsets).map_err(tiff_err)?;
-    let counts = dec
-        .get_tag_u64_vec(Tag::StripByteCounts)
-        .map_err(tiff_err)?;
-    let rows_per_strip = unsigned(dec, Tag::RowsPerStrip)?
-        .unwrap_or(height as u64)
-        .min(height as u64) as u32;
-    if offsets.len() != counts.len() || rows_per_strip == 0 {
-        return Err(PageError::new(
-            "page.corrupt",
-            "TIFF G4 có bảng dải (strip) hỏng",
-            "G4 TIFF has a broken strip table",
-        ));
-    }
-    // With WhiteIsZero (the usual for fax), a black run is black; with BlackIsZero, inverted.
-    let (black, white) = if photometric == 0 {
-        (0u8, 255u8)
-    } else {
-        (255, 0)
+    let raster = Raster {
+        width,
+        height,
+        colour: p.colour,
+        pixels: p.pixels,
+        conversions: p.conversions,
+        source_bilevel: p.source_bilevel,
     };
-    // Bounded: the declared size is within the pixel limit (checked before).
-    let mut out = Vec::with_capacity(width as usize * height as usize);
-    let mut rows_left = height;
-    for (i, (&off, &count)) in offsets.iter().zip(&counts).enumerate() {
-        let strip = usize::try_from(off)
-            .ok()
-            .zip(off.checked_add(count).and_then(|e| usize::try_from(e).ok()))
-            .and_then(|(a, b)| bytes.get(a..b))
-            .ok_or_else(|| {
-                PageError::new(
-                    "page.truncated",
-                    "Tệp TIFF bị cắt cụt (thiếu dữ liệu ảnh)",
-                    "Truncated TIFF (image data missing)",
-                )
-            })?;
-        let rows = rows_per_strip.min(rows_left);
-        let mut decoded = 0u32;
-        let ok = fax::decoder::decode_g4(
-            strip.iter().map(|b| b.reverse_bits()),
-            width,
-            Some(rows),
-            |transitions| {
-                out.extend(fax::decoder::pels(transitions, width).map(|c| {
-                    if c == fax::Color::Black {
-                        black
-                    } else {
-                        white
-                    }
-                }));
-                decoded += 1;
-            },
-        );
-        if decoded < rows {
-            return Err(incomplete(
-                "TIFF",
-                &format!("dải G4 {} chỉ giải mã được {decoded} / {rows} dòng", i + 1),
-                &format!("G4 strip {} decodes to {decoded} of its {rows} rows", i + 1),
-            ));
-        }
-        if ok.is_none() || decoded != rows {
-            return Err(PageError::new(
-                "page.corrupt",
-                "Dữ liệu CCITT G4 hỏng",
-                "Corrupt CCITT G4 data",
-            ));
-        }
-        rows_left -= rows;
-        if rows_left == 0 {
-            break;
-        }
-    }
-    if rows_left != 0 {
-        return Err(incomplete(
-            "TIFF",
-            &format!("thiếu {rows_left} / {height} dòng"),
-            &format!("{rows_left} of {height} rows are missing"),
-        ));
-    }
-    Ok(out)
+    Ok((raster, dpi, kind.orientation))
 }

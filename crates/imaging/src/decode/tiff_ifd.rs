@@ -1,17 +1,19 @@
 //! The IFD chain of a TIFF, read straight from its bytes before the `tiff` crate decodes it:
-//! how many frames, the size each declares (checked against the limits) and where palette
-//! frames say so, to relabel them (the crate refuses palette images, see `relabel_palettes`).
+//! how many frames, the size each declares (checked against the limits) and where each says its
+//! PhotometricInterpretation, to relabel palette and min-is-white frames as BlackIsZero for the
+//! crate (see [`relabel`]) through a [`Relabelled`] reader, without copying the file.
 
 use super::limits::{check_frames, check_pixels};
 use super::PageError;
 use sohoa_archive::limits::Limits;
-use std::borrow::Cow;
 use std::collections::HashSet;
+use std::io::{Read, Seek, SeekFrom};
 
 const IMAGE_WIDTH: u16 = 256;
 const IMAGE_LENGTH: u16 = 257;
 const PHOTOMETRIC: u16 = 262;
 /// PhotometricInterpretation values.
+const WHITE_IS_ZERO: u64 = 0;
 const BLACK_IS_ZERO: u64 = 1;
 const RGB_PALETTE: u64 = 3;
 
@@ -124,36 +126,95 @@ pub(crate) fn check(frames: &[Frame], limits: &Limits) -> Result<(), PageError> 
     Ok(())
 }
 
+/// What a frame was before [`relabel`] made it BlackIsZero for the `tiff` crate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Relabel {
+    /// Left as the file says.
+    Kept,
+    /// PhotometricInterpretation 3: the crate hands back the indices, `tiff_photometric` looks
+    /// them up in the ColorMap.
+    Palette,
+    /// PhotometricInterpretation 0: the crate hands back the samples as stored,
+    /// `tiff_photometric` inverts them (the crate inverts only single-sample gray itself and
+    /// refuses gray with alpha; inverting in one place serves every case).
+    WhiteIsZero,
+}
+
 /// The `tiff` crate (0.11) refuses palette images (`colortype()` is an UnsupportedError for
-/// RGBPalette), but decodes the same samples as gray. So palette frames are relabelled
-/// BlackIsZero in a copy of the file (PhotometricInterpretation only: every other byte is
-/// unchanged, WhiteIsZero would invert the indices), the crate hands back the raw indices, and
-/// `tiff.rs` maps them through the ColorMap. Returns the bytes to decode and, per frame,
-/// whether it is a palette frame. The original file is never modified.
-pub(crate) fn relabel_palettes<'a>(b: &'a [u8], frames: &[Frame]) -> (Cow<'a, [u8]>, Vec<bool>) {
-    let palette: Vec<bool> = frames
-        .iter()
-        .map(|f| f.photometric == Some(RGB_PALETTE))
-        .collect();
-    if !palette.contains(&true) {
-        return (Cow::Borrowed(b), palette);
-    }
+/// RGBPalette) and min-is-white gray with an extra sample, but decodes the same samples as
+/// BlackIsZero gray. So those frames are relabelled: their PhotometricInterpretation value reads
+/// as BlackIsZero through the returned [`Relabelled`] reader (every other byte as in the file,
+/// which is never modified). Returns the reader and, per frame, what it was.
+pub(crate) fn relabel<'a>(b: &'a [u8], frames: &[Frame]) -> (Relabelled<'a>, Vec<Relabel>) {
     let little = b.starts_with(b"II");
-    let mut copy = b.to_vec();
-    for f in frames.iter().filter(|f| f.photometric == Some(RGB_PALETTE)) {
-        if let Some((at, size)) = f.photometric_at {
-            let value = BLACK_IS_ZERO.to_be_bytes();
-            let value = &value[8 - size..];
-            for (i, byte) in copy[at..at + size].iter_mut().enumerate() {
-                *byte = if little {
-                    value[size - 1 - i]
-                } else {
-                    value[i]
-                };
+    let mut patches = Vec::new();
+    let mut kinds = Vec::with_capacity(frames.len());
+    for f in frames {
+        let kind = match f.photometric {
+            Some(RGB_PALETTE) => Relabel::Palette,
+            Some(WHITE_IS_ZERO) => Relabel::WhiteIsZero,
+            _ => Relabel::Kept,
+        };
+        match (kind, f.photometric_at) {
+            (Relabel::Kept, _) | (_, None) => kinds.push(Relabel::Kept),
+            (_, Some((at, size))) => {
+                let value = BLACK_IS_ZERO.to_be_bytes();
+                let mut bytes = value[8 - size..].to_vec();
+                if little {
+                    bytes.reverse();
+                }
+                patches.push((at, bytes));
+                kinds.push(kind);
             }
         }
     }
-    (Cow::Owned(copy), palette)
+    let reader = Relabelled {
+        bytes: b,
+        pos: 0,
+        patches,
+    };
+    (reader, kinds)
+}
+
+/// The bytes of a file read with a few values replaced (see [`relabel`]).
+pub(crate) struct Relabelled<'a> {
+    bytes: &'a [u8],
+    pos: u64,
+    /// Where a replaced value starts, and its bytes.
+    patches: Vec<(usize, Vec<u8>)>,
+}
+
+impl Read for Relabelled<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = usize::try_from(self.pos)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        let n = buf.len().min(self.bytes.len() - start);
+        buf[..n].copy_from_slice(&self.bytes[start..start + n]);
+        for (at, value) in &self.patches {
+            for (i, &byte) in value.iter().enumerate() {
+                if let Some(k) = (at + i).checked_sub(start).filter(|&k| k < n) {
+                    buf[k] = byte;
+                }
+            }
+        }
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for Relabelled<'_> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        let pos = match to {
+            SeekFrom::Start(p) => Some(p),
+            SeekFrom::End(d) => (self.bytes.len() as u64).checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = pos.ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before the start")
+        })?;
+        Ok(self.pos)
+    }
 }
 
 #[cfg(test)]
@@ -218,8 +279,10 @@ mod tests {
             assert_eq!((f[1].width, f[1].photometric), (Some(0xFFFF_FFFF), Some(3)));
             let e = check(&f, &Limits::default()).unwrap_err();
             assert_eq!((e.code, e.page), ("page.too_large", Some(2)));
-            let (relabelled, palette) = relabel_palettes(&b, &f);
-            assert_eq!(palette, [false, true]);
+            let (mut reader, kinds) = relabel(&b, &f);
+            assert_eq!(kinds, [Relabel::Kept, Relabel::Palette]);
+            let mut relabelled = Vec::new();
+            reader.read_to_end(&mut relabelled).unwrap();
             let after = frames(&relabelled, 10);
             assert_eq!(after[1].photometric, Some(1));
             assert_eq!(relabelled.len(), b.len());
@@ -233,6 +296,33 @@ mod tests {
                 "only the PhotometricInterpretation value changes"
             );
         }
+    }
+
+    #[test]
+    fn min_is_white_frames_read_as_black_is_zero_at_any_position() {
+        let b = chain(false, &[(10, 10, 0), (10, 10, 2), (10, 10, 0)]);
+        let f = frames(&b, 10);
+        let (mut reader, kinds) = relabel(&b, &f);
+        use Relabel::*;
+        assert_eq!(kinds, [WhiteIsZero, Kept, WhiteIsZero]);
+        let mut whole = Vec::new();
+        reader.read_to_end(&mut whole).unwrap();
+        let photometric: Vec<_> = frames(&whole, 10).iter().map(|f| f.photometric).collect();
+        assert_eq!(photometric, [Some(1), Some(2), Some(1)]);
+        // Read in pieces of every size from every position: the same bytes.
+        for start in 0..b.len() {
+            for len in 1..=4 {
+                let mut piece = vec![0u8; len];
+                reader.seek(SeekFrom::Start(start as u64)).unwrap();
+                let n = reader.read(&mut piece).unwrap();
+                assert_eq!(&piece[..n], &whole[start..(start + len).min(b.len())]);
+            }
+        }
+        assert_eq!(reader.seek(SeekFrom::End(0)).unwrap(), b.len() as u64);
+        assert_eq!(reader.read(&mut [0u8; 4]).unwrap(), 0);
+        assert!(reader
+            .seek(SeekFrom::Current(-(b.len() as i64) - 1))
+            .is_err());
     }
 
     #[test]

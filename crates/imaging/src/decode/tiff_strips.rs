@@ -1,6 +1,7 @@
 //! TIFF strips and tiles checked before the `tiff` crate decodes them: each must lie inside the
 //! file and hold every row it declares (the crate reads an uncompressed strip on into whatever
-//! follows it, and decodes JPEG strips leniently, painting missing data gray).
+//! follows it, and decodes JPEG strips leniently, painting missing data gray). G4 strips with
+//! FillOrder=2, which the crate misreads, are decoded here.
 
 use super::limits::incomplete;
 use super::tiff::{corrupt, tiff_err, unsigned, Dec};
@@ -153,4 +154,90 @@ pub(super) fn check_jpeg_chunks(
         super::jpeg::decode(&stream, out).map_err(in_strip)?;
     }
     Ok(())
+}
+
+/// The `tiff` crate ignores FillOrder=2 (least significant bit first): reverse the bits of
+/// each G4 strip and decode it with `fax`. Returns the rows as the crate would: packed, most
+/// significant bit first, rows byte-aligned, a black run as 1 bits (libtiff's convention: the
+/// PhotometricInterpretation then says whether 1 shows black or white).
+pub(super) fn g4_fill_order_2(
+    dec: &mut Dec,
+    bytes: &[u8],
+    width: u32,
+    height: u32,
+) -> Result<Vec<u8>, PageError> {
+    let offsets = dec.get_tag_u64_vec(Tag::StripOffsets).map_err(tiff_err)?;
+    let counts = dec
+        .get_tag_u64_vec(Tag::StripByteCounts)
+        .map_err(tiff_err)?;
+    let rows_per_strip = unsigned(dec, Tag::RowsPerStrip)?
+        .unwrap_or(height as u64)
+        .min(height as u64) as u32;
+    if offsets.len() != counts.len() || rows_per_strip == 0 {
+        return Err(PageError::new(
+            "page.corrupt",
+            "TIFF G4 có bảng dải (strip) hỏng",
+            "G4 TIFF has a broken strip table",
+        ));
+    }
+    // Bounded: the declared size is within the pixel limit (checked before).
+    let row_bytes = (width as usize).div_ceil(8);
+    let mut out = Vec::with_capacity(row_bytes * height as usize);
+    let mut rows_left = height;
+    for (i, (&off, &count)) in offsets.iter().zip(&counts).enumerate() {
+        let strip = usize::try_from(off)
+            .ok()
+            .zip(off.checked_add(count).and_then(|e| usize::try_from(e).ok()))
+            .and_then(|(a, b)| bytes.get(a..b))
+            .ok_or_else(|| {
+                PageError::new(
+                    "page.truncated",
+                    "Tệp TIFF bị cắt cụt (thiếu dữ liệu ảnh)",
+                    "Truncated TIFF (image data missing)",
+                )
+            })?;
+        let rows = rows_per_strip.min(rows_left);
+        let mut decoded = 0u32;
+        let ok = fax::decoder::decode_g4(
+            strip.iter().map(|b| b.reverse_bits()),
+            width,
+            Some(rows),
+            |transitions| {
+                let mut row = vec![0u8; row_bytes];
+                for (x, c) in fax::decoder::pels(transitions, width).enumerate() {
+                    if c == fax::Color::Black {
+                        row[x / 8] |= 0x80 >> (x % 8);
+                    }
+                }
+                out.extend(row);
+                decoded += 1;
+            },
+        );
+        if decoded < rows {
+            return Err(incomplete(
+                "TIFF",
+                &format!("dải G4 {} chỉ giải mã được {decoded} / {rows} dòng", i + 1),
+                &format!("G4 strip {} decodes to {decoded} of its {rows} rows", i + 1),
+            ));
+        }
+        if ok.is_none() || decoded != rows {
+            return Err(PageError::new(
+                "page.corrupt",
+                "Dữ liệu CCITT G4 hỏng",
+                "Corrupt CCITT G4 data",
+            ));
+        }
+        rows_left -= rows;
+        if rows_left == 0 {
+            break;
+        }
+    }
+    if rows_left != 0 {
+        return Err(incomplete(
+            "TIFF",
+            &format!("thiếu {rows_left} / {height} dòng"),
+            &format!("{rows_left} of {height} rows are missing"),
+        ));
+    }
+    Ok(out)
 }

@@ -1,151 +1,30 @@
 //! Hostile and unusual TIFFs, built here byte by byte or with the `tiff` encoder: declared sizes
 //! over the limits, strips that end early or point past the file, palette images.
 
+use super::tiff_test_util::{
+    error, inflate, marks, pack, packbits, pages, plain, set_tag, tiff, Entry, LONG, SHORT,
+};
 use crate::normalize::Profile;
-use crate::page::{Colour, PageError, PreparedPage};
+use crate::page::Colour;
 use crate::read_pages;
-use std::io::Read;
 use tiff::encoder::{colortype, Compression, TiffEncoder};
 use tiff::tags::Tag;
 
-const SHORT: u16 = 3;
-const LONG: u16 = 4;
-
-/// A little-endian TIFF with one IFD: `tags` (type SHORT or LONG), then the strips, whose
-/// offsets and byte counts are filled in unless `tags` gives them.
-fn tiff(mut tags: Vec<(u16, u16, Vec<u32>)>, strips: &[Vec<u8>]) -> Vec<u8> {
-    let mut b = b"II*\0\0\0\0\0".to_vec();
-    let mut offsets = Vec::new();
-    for s in strips {
-        offsets.push(b.len() as u32);
-        b.extend(s);
-    }
-    if b.len() % 2 == 1 {
-        b.push(0);
-    }
-    if !tags.iter().any(|t| t.0 == 273) {
-        tags.push((273, LONG, offsets));
-    }
-    if !tags.iter().any(|t| t.0 == 279) {
-        tags.push((279, LONG, strips.iter().map(|s| s.len() as u32).collect()));
-    }
-    tags.sort_by_key(|t| t.0);
-    let ifd = b.len();
-    b[4..8].copy_from_slice(&(ifd as u32).to_le_bytes());
-    let mut extra_at = ifd + 2 + 12 * tags.len() + 4;
-    let mut extra = Vec::new();
-    b.extend((tags.len() as u16).to_le_bytes());
-    for (tag, kind, values) in &tags {
-        b.extend(tag.to_le_bytes());
-        b.extend(kind.to_le_bytes());
-        b.extend((values.len() as u32).to_le_bytes());
-        let bytes: Vec<u8> = values
-            .iter()
-            .flat_map(|&v| {
-                if *kind == SHORT {
-                    (v as u16).to_le_bytes().to_vec()
-                } else {
-                    v.to_le_bytes().to_vec()
-                }
-            })
-            .collect();
-        if bytes.len() <= 4 {
-            b.extend(&bytes);
-            b.extend(vec![0; 4 - bytes.len()]);
-        } else {
-            b.extend((extra_at as u32).to_le_bytes());
-            extra_at += bytes.len();
-            extra.extend(bytes);
-        }
-    }
-    b.extend(0u32.to_le_bytes());
-    b.extend(extra);
-    b
-}
-
-/// Rewrites a tag's inline SHORT or LONG value in the first IFD of a little-endian TIFF.
-fn set_tag(b: &mut [u8], tag: u16, value: u32) {
-    assert!(b.starts_with(b"II"));
-    let ifd = u32::from_le_bytes(b[4..8].try_into().unwrap()) as usize;
-    let n = u16::from_le_bytes([b[ifd], b[ifd + 1]]) as usize;
-    for e in (0..n).map(|i| ifd + 2 + 12 * i) {
-        if u16::from_le_bytes([b[e], b[e + 1]]) == tag {
-            match u16::from_le_bytes([b[e + 2], b[e + 3]]) {
-                SHORT => b[e + 8..e + 10].copy_from_slice(&(value as u16).to_le_bytes()),
-                _ => b[e + 8..e + 12].copy_from_slice(&value.to_le_bytes()),
-            }
-            return;
-        }
-    }
-    panic!("no tag {tag}");
-}
-
-/// A plain profile: no border crop or deskew, so stored pixels are the decoded ones.
-fn plain() -> Profile {
-    let mut p = Profile::default();
-    p.borders.enabled = false;
-    p.deskew.enabled = false;
-    p
-}
-
-fn pages(bytes: &[u8], profile: &Profile) -> Result<Vec<PreparedPage>, PageError> {
-    let mut out = Vec::new();
-    crate::read_pages(bytes, profile, &mut |p| {
-        out.push(p);
-        Ok(())
-    })?;
-    Ok(out)
-}
-
-fn error(bytes: &[u8], profile: &Profile) -> PageError {
-    match pages(bytes, profile) {
-        Ok(p) => panic!(
-            "read as {} page(s), {}x{}",
-            p.len(),
-            p[0].width,
-            p[0].height
-        ),
-        Err(e) => e,
-    }
-}
-
-/// The stored pixels of a Flate page.
-fn inflate(page: &PreparedPage) -> Vec<u8> {
-    let mut out = Vec::new();
-    flate2::read::ZlibDecoder::new(&page.data[..])
-        .read_to_end(&mut out)
-        .unwrap();
-    out
-}
-
-/// A 1-bit page with text-like marks, as 0/255 pixels.
-fn marks(w: u32, h: u32) -> Vec<u8> {
-    (0..w * h)
-        .map(|i| {
-            let (x, y) = (i % w, i / w);
-            if (y / 3 % 4 == 1 && x % 11 < 8) || x % 37 == 5 {
-                0
-            } else {
-                255
-            }
-        })
-        .collect()
+fn g4_tags(w: u32, h: u32, fill_order: u32) -> Vec<Entry> {
+    vec![
+        (256, LONG, vec![w]),
+        (257, LONG, vec![h]),
+        (258, SHORT, vec![1]),
+        (259, SHORT, vec![4]),
+        (262, SHORT, vec![0]),
+        (266, SHORT, vec![fill_order]),
+        (277, SHORT, vec![1]),
+        (278, LONG, vec![h]),
+    ]
 }
 
 fn g4_tiff(w: u32, h: u32, fill_order: u32, strip: Vec<u8>) -> Vec<u8> {
-    tiff(
-        vec![
-            (256, LONG, vec![w]),
-            (257, LONG, vec![h]),
-            (258, SHORT, vec![1]),
-            (259, SHORT, vec![4]),
-            (262, SHORT, vec![0]),
-            (266, SHORT, vec![fill_order]),
-            (277, SHORT, vec![1]),
-            (278, LONG, vec![h]),
-        ],
-        &[strip],
-    )
+    tiff(g4_tags(w, h, fill_order), &[strip])
 }
 
 #[test]
@@ -276,28 +155,6 @@ fn compressed_strips_that_inflate_to_fewer_rows_than_declared_are_an_error() {
         let e = error(&declared_taller(compression), &plain());
         assert_eq!(e.code, "page.incomplete", "{}", e.en);
     }
-}
-
-/// Packs indices of `bits` bits, MSB first, rows byte-aligned.
-fn pack(indices: &[u8], w: u32, bits: u8) -> Vec<u8> {
-    let row = (w as usize * bits as usize).div_ceil(8);
-    let mut out = Vec::new();
-    for r in indices.chunks(w as usize) {
-        let mut bytes = vec![0u8; row];
-        for (x, &v) in r.iter().enumerate() {
-            let bit = x * bits as usize;
-            bytes[bit / 8] |= v << (8 - bits as usize - bit % 8);
-        }
-        out.extend(bytes);
-    }
-    out
-}
-
-/// PackBits as literal runs only (valid, if not small).
-fn packbits(data: &[u8]) -> Vec<u8> {
-    data.chunks(128)
-        .flat_map(|c| std::iter::once(c.len() as u8 - 1).chain(c.iter().copied()))
-        .collect()
 }
 
 /// A palette image: a ColorMap of 2^bits colours as 16-bit values (`v * 257`, as libtiff
@@ -482,5 +339,33 @@ fn gray_with_an_alpha_sample_is_shown_over_white() {
     let gray = crate::stored::gray_of_stored(&p[0]).unwrap();
     for (got, want) in gray.pixels.iter().zip([255u8, 0, 178, 255]) {
         assert!(got.abs_diff(want) <= 1, "{:?}", gray.pixels);
+    }
+}
+
+#[test]
+fn g4_with_fill_order_2_reads_like_fill_order_1_in_both_photometrics() {
+    let (w, h) = (90, 40);
+    let g4 = crate::g4_encode(&marks(w, h), w, h);
+    for photometric in [0u32, 1] {
+        let page = |fill_order: u32| {
+            let strip: Vec<u8> = if fill_order == 2 {
+                g4.iter().map(|b| b.reverse_bits()).collect()
+            } else {
+                g4.clone()
+            };
+            let mut tags = g4_tags(w, h, fill_order);
+            tags.retain(|t| t.0 != 262);
+            tags.push((262, SHORT, vec![photometric]));
+            super::tiff_test_util::raster(&tiff(tags, &[strip]))
+        };
+        let (one, two) = (page(1), page(2));
+        assert_eq!(one.pixels, two.pixels, "photometric {photometric}");
+        assert!(two.source_bilevel);
+        // Min-is-white (the fax convention) shows the marks black; min-is-black inverts them.
+        let want: Vec<u8> = marks(w, h)
+            .iter()
+            .map(|&v| if photometric == 0 { v } else { 255 - v })
+            .collect();
+        assert_eq!(two.pixels, want, "photometric {photometric}");
     }
 }
