@@ -139,11 +139,13 @@ pub(super) fn read(
             let decoded = Decoded {
                 raster: page.0,
                 jpeg: None,
+                g4: None,
                 lossy: false,
                 chroma_subsampled: false,
                 file_dpi: page.1,
                 frame,
                 exif_orientation: 1,
+                page_rotate: 0,
             };
             sink(decoded).map_err(|e| e.on_page(frame))?;
             pages += 1;

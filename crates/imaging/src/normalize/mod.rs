@@ -116,11 +116,13 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
     let Decoded {
         raster,
         jpeg,
+        g4,
         lossy,
         chroma_subsampled,
         file_dpi,
         frame,
         exif_orientation,
+        page_rotate,
     } = d;
     let (mut n, crop, (fill, paper)) = measure_with_paper(&raster, p);
     if exif_orientation > 1 {
@@ -173,7 +175,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         }
     }
     let unchanged = !n.changed_pixels() && r.conversions.is_empty();
-    let rotate = page_rotation(exif_orientation);
+    let rotate = (page_rotation(exif_orientation) + page_rotate) % 360;
     let (dpi_x, dpi_y, dpi_source, paper, warning) =
         dpi::resolve(file_dpi, r.width, r.height, &p.dpi);
     n.dpi_inferred_from = paper;
@@ -213,7 +215,9 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
             jpeg_page(r, Encoding::DctReencoded, data)
         }
         _ => {
-            let mut page = finish_raster(r, frame, (dpi_x, dpi_y, dpi_source))?;
+            // A CCITT G4 source unchanged by normalization is embedded as it came.
+            let g4 = g4.filter(|_| unchanged);
+            let mut page = finish_raster(r, frame, (dpi_x, dpi_y, dpi_source), g4)?;
             page.rotate = rotate;
             page
         }
@@ -235,7 +239,8 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
             ),
         ));
     }
-    if n.sideways && !matches!(exif_orientation, 5..=8) && !n.blank {
+    // Sideways pages are not flagged when the source turns them (EXIF 5..8, a PDF's /Rotate).
+    if n.sideways && !matches!(exif_orientation, 5..=8) && page_rotate % 180 == 0 && !n.blank {
         page.warnings.push(sohoa_archive::problem::Problem::warning(
             "page.sideways",
             "Trang có vẻ bị quét nằm ngang (dòng chữ chạy dọc): hãy kiểm tra và quét lại hoặc xoay",
