@@ -282,20 +282,38 @@ fn dct<'d>(
     };
     let decode = decode_array(doc, decode_o, &Kind::Colour(&kind_space), 8);
     let default = decode.iter().all(|d| *d == (0.0, 1.0));
+    let map = |v: u8, (lo, hi): (f64, f64)| {
+        let x = lo + f64::from(v) * (hi - lo) / 255.0;
+        (x.clamp(0.0, 1.0) * 255.0).round() as u8
+    };
     let mut raster = page.raster;
-    if !default {
-        if n == 4 {
-            return Err(unsupported(
-                "ảnh JPEG CMYK có mảng /Decode",
-                "a CMYK JPEG with a /Decode array",
-            ));
+    if n == 4 {
+        // The JPEG's own CMYK values, mapped by /Decode (Adobe's inverted CMYK comes with
+        // [1 0 1 0 1 0 1 0]), then to RGB by the documented formula.
+        match jpeg::decode(&data, zune_core::colorspace::ColorSpace::CMYK) {
+            Ok(raw) if raw.pixels.len() == raster.pixels.len() / 3 * 4 => {
+                raster.pixels = raw
+                    .pixels
+                    .chunks_exact(4)
+                    .flat_map(|p| {
+                        let cmyk: Vec<u8> = (0..4).map(|c| map(p[c], decode[c])).collect();
+                        super::encode::cmyk_to_rgb(&cmyk)
+                    })
+                    .collect();
+            }
+            // YCCK: zune-jpeg's own conversion assumes Adobe's inverted values.
+            _ if decode.iter().all(|d| *d == (1.0, 0.0)) => {}
+            _ => {
+                return Err(unsupported(
+                    "ảnh JPEG YCCK không theo quy ước Adobe",
+                    "a YCCK JPEG not in Adobe's convention",
+                ))
+            }
         }
+    } else if !default {
         // Decoded pixels mapped as a viewer maps them (e.g. [1 0] inverts).
-        let comps = n;
         for (i, p) in raster.pixels.iter_mut().enumerate() {
-            let (lo, hi) = decode[i % comps];
-            let x = lo + f64::from(*p) * (hi - lo) / 255.0;
-            *p = (x.clamp(0.0, 1.0) * 255.0).round() as u8;
+            *p = map(*p, decode[i % n]);
         }
     }
     let info = page.info;

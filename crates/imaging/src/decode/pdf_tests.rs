@@ -937,3 +937,55 @@ fn write_samples_for_pdfimages() {
         .unwrap();
     }
 }
+
+#[test]
+fn a_cmyk_jpeg_is_read_through_its_decode_array() {
+    // jpeg-encoder stores CMYK inverted with an Adobe marker, as Photoshop does; a PDF shows
+    // such an image correctly with /Decode [1 0 1 0 1 0 1 0].
+    let (w, h) = (16u32, 16u32);
+    let ink: Vec<u8> = (0..w * h)
+        .flat_map(|i| [200, 30, (i % 16 * 16) as u8, 10])
+        .collect();
+    let jpeg = {
+        let mut out = Vec::new();
+        jpeg_encoder::Encoder::new(&mut out, 100)
+            .encode(&ink, w as u16, h as u16, jpeg_encoder::ColorType::Cmyk)
+            .unwrap();
+        out
+    };
+    let near = |got: &[u8], want: &[u8]| got.iter().zip(want).all(|(a, b)| a.abs_diff(*b) <= 8);
+    let mut dict = dictionary! { "ColorSpace" => "DeviceCMYK", "BitsPerComponent" => 8, "Filter" => "DCTDecode" };
+    dict.set(
+        "Decode",
+        (0..8)
+            .map(|i| Object::Integer(1 - i % 2))
+            .collect::<Vec<_>>(),
+    );
+    let got = only_page(&one_page(image(w, h, dict, jpeg.clone()), w, h));
+    let want: Vec<u8> = ink
+        .chunks_exact(4)
+        .flat_map(crate::encode::cmyk_to_rgb)
+        .collect();
+    assert_eq!(got.colour, Colour::Rgb);
+    assert!(
+        near(&got.pixels, &want),
+        "{:?} vs {:?}",
+        &got.pixels[..6],
+        &want[..6]
+    );
+    assert_eq!(got.conversions, ["cmyk-to-rgb"]);
+    // Without the /Decode array the stored values are the ink, as a viewer shows them.
+    let dict = dictionary! { "ColorSpace" => "DeviceCMYK", "BitsPerComponent" => 8, "Filter" => "DCTDecode" };
+    let got = only_page(&one_page(image(w, h, dict, jpeg), w, h));
+    let raw: Vec<u8> = ink.iter().map(|v| 255 - v).collect();
+    let want: Vec<u8> = raw
+        .chunks_exact(4)
+        .flat_map(crate::encode::cmyk_to_rgb)
+        .collect();
+    assert!(
+        near(&got.pixels, &want),
+        "{:?} vs {:?}",
+        &got.pixels[..6],
+        &want[..6]
+    );
+}
