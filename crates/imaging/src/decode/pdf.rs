@@ -372,10 +372,18 @@ fn annotations_not_kept(page: u32) -> Problem {
 /// no page is a scan, one warning for the whole file (then kept as an attachment).
 fn not_scanned_warnings(pages: &[(u32, NotScan)], none_scanned: bool) -> Vec<Problem> {
     if none_scanned {
+        let mut whys: Vec<NotScan> = pages.iter().map(|(_, w)| *w).collect();
+        whys.dedup();
+        whys.sort_by_key(|w| *w as u8);
+        whys.dedup();
+        let vi: Vec<&str> = whys.iter().map(|w| w.describe().0).collect();
+        let en: Vec<&str> = whys.iter().map(|w| w.describe().1).collect();
+        let n = pages.len();
+        let word = if n == 1 { "page" } else { "pages" };
         return vec![Problem::warning(
             "pdf.page_not_scanned",
-            format!("Không trang nào của tệp PDF là bản quét ({} trang có chữ, hình vẽ số hoặc không có ảnh quét): tệp được giữ nguyên trong túi (data/originals/) như tệp đính kèm, không có trong tệp PDF/A", pages.len()),
-            format!("No page of the PDF is a scan ({} pages with text, vector content or no scanned image): the file is kept as it is in the bag (data/originals/) as an attachment, not in the bundle", pages.len()),
+            format!("Không trang nào của tệp PDF là bản quét ({n} trang: {}): tệp được giữ nguyên trong túi (data/originals/) như tệp đính kèm, không có trong tệp PDF/A", vi.join("; ")),
+            format!("No page of the PDF is a scan ({n} {word}: {}): the file is kept as it is in the bag (data/originals/) as an attachment, not in the bundle", en.join("; ")),
         )];
     }
     let mut runs: Vec<(u32, u32, NotScan)> = Vec::new();

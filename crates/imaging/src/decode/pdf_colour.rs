@@ -315,8 +315,13 @@ pub(super) fn to_raster(
     }
     match kind {
         Kind::Colour(Space::Cmyk) => conversions.push("cmyk-to-rgb"),
-        Kind::Colour(Space::Indexed { from_cmyk, .. }) => {
-            conversions.push("palette-expanded");
+        // A palette of grays gives the gray levels themselves: nothing to record.
+        Kind::Colour(Space::Indexed {
+            from_cmyk, gray, ..
+        }) => {
+            if !*gray {
+                conversions.push("palette-expanded");
+            }
             if *from_cmyk {
                 conversions.push("cmyk-to-rgb");
             }

@@ -1,7 +1,7 @@
 //! What a PDF page draws, read from its content streams (and the forms they call): a scan
 //! draws exactly one image and nothing else visible. A white fill under the image, clipping,
 //! graphics-state and marked-content operators and an invisible text layer (render mode 3, a
-//! scanner's OCR) are allowed; visible text, strokes, other fills, shadings, inline images or
+//! scanner's OCR; mode 7 after the image) are allowed; visible text, strokes, other fills, shadings, inline images or
 //! a second image make the page one that is not a scan. Part of `decode::pdf`.
 
 use super::pdf::{corrupt, deref, get, num, CONTENT_LIMIT, MAX_DEPTH};
@@ -204,8 +204,10 @@ impl<'d> Walker<'d> {
             }
             "cs" => s.fill_white = false,
             "Tr" => s.render_mode = numbers(op).first().map(|m| *m as i64).unwrap_or(0),
+            // Mode 3 draws nothing; mode 7 only clips, which hides nothing drawn before it.
             "Tj" | "TJ" | "'" | "\"" => {
-                if s.render_mode != 3 {
+                let invisible = s.render_mode == 3 || (s.render_mode == 7 && self.image.is_some());
+                if !invisible {
                     return Ok(Some(NotScan::Text));
                 }
                 self.text_layer = true;
