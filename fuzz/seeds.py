@@ -65,6 +65,40 @@ def pages():
     first.save(buf, "TIFF", compression="group4", save_all=True,
                append_images=[Image.new("1", (32, 32), 0)])
     out("page", "two-pages-g4.tif", buf.getvalue())
+    # Scanned PDFs as Pillow writes them: JPEG (DCTDecode), G4 (CCITTFaxDecode), a palette
+    # (ASCIIHexDecode, Indexed), CMYK JPEG with /Decode; two pages; and a born-digital page.
+    out("page", "gray-jpeg.pdf", image("L", (32, 24), "PDF", resolution=150))
+    out("page", "rgb-jpeg.pdf", image("RGB", (40, 30), "PDF", resolution=300))
+    out("page", "bilevel-g4.pdf", image("1", (40, 40), "PDF", resolution=200))
+    out("page", "palette.pdf", image("P", (30, 20), "PDF", resolution=100))
+    out("page", "cmyk-jpeg.pdf", image("CMYK", (16, 16), "PDF"))
+    buf = io.BytesIO()
+    Image.new("L", (32, 32), 200).save(buf, "PDF", save_all=True, append_images=[Image.new("1", (32, 32), 0)])
+    out("page", "two-pages.pdf", buf.getvalue())
+    out("page", "born-digital.pdf", text_pdf())
+
+
+def text_pdf():
+    """A one-page PDF of text, written by hand (classic cross-reference table)."""
+    content = b"BT /F1 24 Tf 72 720 Td (Bien ban) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (i, o)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return body
 
 
 XLSX_PARTS = {

@@ -7,7 +7,8 @@ sohoa: bagit-python (BagIt 1.0 validity), pikepdf.pdfa (PDF/A-2b rules), qpdf --
 PDFBox Preflight (a PDF/A-1b validator; only the findings a 2b file must produce are ignored), and a
 page-by-page comparison of every bundle page against its scanned source: raw bytes for DCT pages, pixels
 decoded by poppler's pdfimages for CCITT/Flate pages against the source decoded by Pillow (or by the small
-16-bit decoders in conformance_pixels.py where Pillow truncates to 8 bits).
+16-bit decoders in conformance_pixels.py where Pillow truncates to 8 bits). A scanned PDF source is compared
+through its page's image as pdfimages extracts it (`-j` JPEG bytes, `-png` pixels).
 
 Prints one PASS/FAIL line per check (with indented details), NOTE lines for what could not be checked,
 and ends with `conformance: N passed, M failed`. Exits 1 if M > 0 or no bag was found, 2 on usage errors.
@@ -296,7 +297,8 @@ def structural_page_checks(page: pikepdf.Page, meta: dict) -> tuple[pikepdf.Stre
         errs.append("image has /Interpolate true")
     if "/SMask" in img or "/Mask" in img:
         errs.append("image has a mask")
-    if enc == "dct" and meta["frame"] != 0:
+    # A JPEG file has one frame; a scanned PDF's JPEG pages are its pages.
+    if enc == "dct" and meta["frame"] != 0 and not str(meta.get("source", "")).lower().endswith(".pdf"):
         errs.append("dct page with frame != 0")
     return img, errs
 
@@ -312,6 +314,35 @@ def extract_pages(pdf: Path, first: int, last: int, outdir: Path) -> dict[int, l
         if m:
             found.setdefault(int(m.group(1)), []).append(f)
     return found
+
+
+def is_pdf(path: Path) -> bool:
+    with open(path, "rb") as f:
+        return f.read(5) == b"%PDF-"
+
+
+# What pdfimages has already done to a PDF source's image, or cannot show (it ignores soft masks
+# and truncates 16-bit samples where sohoa rounds them).
+PDF_APPLIED = {"palette-expanded"}
+PDF_NOT_COMPARABLE = {"alpha-flattened", "16-to-8-bit", "cmyk-to-rgb"}
+
+
+def pdf_page_image(src: Path, frame: int, pm: dict, tmp: Path) -> tuple[Path, dict]:
+    """The one image of page frame+1 of a scanned PDF (pdfimages -j -png), and the page record
+    with the conversions pdfimages has already applied taken out."""
+    out = tmp.with_name(tmp.name + "-pdf-source")
+    out.mkdir(exist_ok=True)
+    for f in out.iterdir():
+        f.unlink()
+    subprocess.run(["pdfimages", "-j", "-png", "-f", str(frame + 1), "-l", str(frame + 1), str(src),
+                    str(out / "s")], check=True, capture_output=True, timeout=3600)
+    files = sorted(out.iterdir())
+    if len(files) != 1:
+        raise Unsupported(f"pdfimages extracted {len(files)} images from page {frame + 1} of {src.name}")
+    conv = set(pm.get("conversions") or [])
+    if pm["encoding"] != "dct" and conv & PDF_NOT_COMPARABLE:
+        raise Unsupported(f"{', '.join(sorted(conv & PDF_NOT_COMPARABLE))}: pdfimages shows the PDF image otherwise")
+    return files[0], dict(pm, frame=0, conversions=[c for c in pm.get("conversions") or [] if c not in PDF_APPLIED])
 
 
 def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current: bool,
@@ -351,6 +382,10 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
                     (fails if (current and finder is not None and finder.scans is not None) else notes).append(msg)
                     continue
                 try:
+                    if is_pdf(src):
+                        # A scanned PDF's page: its image as poppler extracts it (JPEG bytes, or
+                        # pixels with /Decode, palettes and CMYK already applied).
+                        src, pm = pdf_page_image(src, int(pm["frame"]), pm, tmp)
                     if pm["encoding"] == "dct":
                         raw = img.read_raw_bytes()
                         data = src.read_bytes()

@@ -19,11 +19,14 @@ pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> Ran {
             .map_err(|e| lang.pick(&e.vi(), &e.en()).to_string())
             .and_then(|b| inspect(&b, &profile).map_err(|e| e.into_problem(&name).render(lang)));
         match outcome {
-            Ok(pages) => {
+            Ok(read) => {
                 if !json {
-                    print_file(&name, &pages, lang);
+                    print_file(&name, &read.pages, lang);
+                    for w in &read.warnings {
+                        say!("  {} {}", lang.pick("Cảnh báo", "Warning"), w.render(lang));
+                    }
                 }
-                results.push(serde_json::json!({ "file": name, "pages": pages }));
+                results.push(serde_json::json!({ "file": name, "pages": read.pages, "warnings": read.warnings }));
             }
             Err(e) => {
                 failed = true;

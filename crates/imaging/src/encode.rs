@@ -72,11 +72,13 @@ pub fn g4_decode(data: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
     (out.len() == width as usize * height as usize).then_some(out)
 }
 
-/// Encodes a decoded raster: bilevel content as G4, everything else Flate.
+/// Encodes a decoded raster: bilevel content as G4 (the source's own G4 data when given: it
+/// decodes to exactly these pixels), everything else Flate.
 pub(crate) fn finish_raster(
     raster: Raster,
     frame: u32,
     dpi: (f64, f64, DpiSource),
+    source_g4: Option<&[u8]>,
 ) -> Result<PreparedPage, PageError> {
     let Raster {
         width,
@@ -93,11 +95,11 @@ pub(crate) fn finish_raster(
         if !source_bilevel && !conversions.contains(&"gray-to-bilevel") {
             conversions.push("bilevel-from-gray");
         }
-        (
-            Colour::Bilevel,
-            Encoding::CcittG4,
-            g4_encode(&pixels, width, height),
-        )
+        let data = match source_g4 {
+            Some(g4) => g4.to_vec(),
+            None => g4_encode(&pixels, width, height),
+        };
+        (Colour::Bilevel, Encoding::CcittG4, data)
     } else {
         (colour, Encoding::Flate, flate(&pixels))
     };

@@ -1,8 +1,9 @@
 //! sohoa-imaging: step 3 of the data flow, from a scan file to pages ready for the PDF.
 //!
-//! scan bytes -> [`decode`] (JPEG, PNG, TIFF; limits checked before allocating) -> [`normalize`]
-//! (borders, deskew, blank and colour content, resolution; every decision recorded) ->
-//! [`encode`] (JPEG kept byte for byte, bilevel as CCITT G4, the rest Flate) -> [`PreparedPage`],
+//! scan bytes -> [`decode`] (JPEG, PNG, TIFF, the image-only pages of a PDF; limits checked
+//! before allocating) -> [`normalize`] (borders, deskew, blank and colour content, resolution;
+//! every decision recorded) -> [`encode`] (JPEG and a PDF's CCITT G4 kept byte for byte,
+//! bilevel as CCITT G4, the rest Flate) -> [`PreparedPage`],
 //! with an 8-bit gray copy for OCR when asked. The types pages travel in are in [`page`].
 //! `sohoa-pdfa` lays the pages out; the record of what was done is `sohoa-archive`'s.
 
@@ -18,7 +19,9 @@ pub mod stored;
 pub use decode::{sniff, Format};
 pub use encode::{flate, g4_decode, g4_encode};
 pub use normalize::Profile;
-pub use page::{Colour, DpiSource, Encoding, GrayPage, Normalization, PageError, PreparedPage};
+pub use page::{
+    Colour, DpiSource, Encoding, FileRead, GrayPage, Normalization, PageError, PreparedPage,
+};
 
 use serde::Serialize;
 use sohoa_archive::problem::Problem;
@@ -30,6 +33,16 @@ pub fn read_pages(
     profile: &Profile,
     sink: &mut dyn FnMut(PreparedPage) -> Result<(), PageError>,
 ) -> Result<u32, PageError> {
+    read_file(bytes, profile, sink).map(|read| read.pages)
+}
+
+/// [`read_pages`], also returning what else the file held: a PDF's pages that are not scans
+/// (with warning `pdf.page_not_scanned`), notes for the record, whether to keep the original.
+pub fn read_file(
+    bytes: &[u8],
+    profile: &Profile,
+    sink: &mut dyn FnMut(PreparedPage) -> Result<(), PageError>,
+) -> Result<FileRead, PageError> {
     decode::read(bytes, &profile.limits, &mut |decoded| {
         sink(normalize::prepare(decoded, profile)?)
     })
@@ -53,10 +66,18 @@ pub struct Inspection {
     pub warnings: Vec<Problem>,
 }
 
+/// What normalization would do to a file's pages, and the file's own warnings (a PDF's pages
+/// that are not scans).
+#[derive(Debug, Clone, Serialize)]
+pub struct Inspected {
+    pub pages: Vec<Inspection>,
+    pub warnings: Vec<Problem>,
+}
+
 /// Decodes and normalizes every page of a file in memory and reports the decisions.
-pub fn inspect(bytes: &[u8], p: &Profile) -> Result<Vec<Inspection>, PageError> {
+pub fn inspect(bytes: &[u8], p: &Profile) -> Result<Inspected, PageError> {
     let mut out = Vec::new();
-    read_pages(bytes, p, &mut |page: PreparedPage| {
+    let read = read_file(bytes, p, &mut |page: PreparedPage| {
         out.push(Inspection {
             page: page.frame + 1,
             width: page.width,
@@ -72,5 +93,8 @@ pub fn inspect(bytes: &[u8], p: &Profile) -> Result<Vec<Inspection>, PageError> 
         });
         Ok(())
     })?;
-    Ok(out)
+    Ok(Inspected {
+        pages: out,
+        warnings: read.warnings,
+    })
 }

@@ -49,6 +49,9 @@ pub(crate) struct Decoded<'a> {
     pub raster: Raster,
     /// The source JPEG, when it may be embedded unchanged (1 or 3 components).
     pub jpeg: Option<&'a [u8]>,
+    /// The source CCITT Group 4 data, when it may be embedded unchanged: it decodes (K -1,
+    /// BlackIs1 false, no byte alignment) to exactly `raster`, a bilevel page.
+    pub g4: Option<&'a [u8]>,
     /// The source was lossy (JPEG): changed pages are stored as JPEG again.
     pub lossy: bool,
     /// The source JPEG stores colour at half resolution (4:2:0 and the like): a re-encoded
@@ -57,6 +60,29 @@ pub(crate) struct Decoded<'a> {
     pub file_dpi: FileDpi,
     pub frame: u32,
     pub exif_orientation: u8,
+    /// Clockwise rotation the source itself gives the page (a PDF page's `/Rotate` and how its
+    /// image is drawn), 0, 90, 180 or 270; added to the EXIF rotation.
+    pub page_rotate: u16,
+}
+
+/// What reading a file gave besides its pages: pages of a PDF that are not scans (kept in the
+/// original file, never silently dropped), warnings about the file, and notes for its record.
+#[derive(Debug, Default)]
+pub struct FileRead {
+    /// Pages handed on (decoded, normalized, encoded).
+    pub pages: u32,
+    /// 1-based pages of the file that are not scans and were not read as pages (a PDF page
+    /// with text or vector content): in the original file only.
+    pub not_scanned: Vec<u32>,
+    /// Warnings about the file (`pdf.page_not_scanned`, `pdf.annotation_not_kept`), already
+    /// naming their page when they concern one; the caller adds the file name.
+    pub warnings: Vec<Problem>,
+    /// What of the file was not carried into the pages, for the record's events (e.g. the
+    /// invisible text layer a scanner's OCR put on a PDF page).
+    pub notes: Vec<String>,
+    /// The file is a container holding more than its page images (a PDF: its text layer,
+    /// signatures, metadata): its original is always kept in the bag.
+    pub keep_original: bool,
 }
 
 /// An 8-bit gray copy of a stored page, as stored (before its `/Rotate`): what OCR reads.

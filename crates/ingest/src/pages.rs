@@ -7,7 +7,7 @@ use sohoa_archive::events::{self, kind, EventLog, Outcome};
 use sohoa_archive::hash::sha256_hex;
 use sohoa_archive::problem::Problem;
 use sohoa_archive::record::{DroppedPage, PageRecord, SourceRecord};
-use sohoa_imaging::{read_pages, PageError, PreparedPage};
+use sohoa_imaging::{read_file, FileRead, PageError, PreparedPage};
 use sohoa_pdfa::BundleWriter;
 use std::io::Write;
 
@@ -22,6 +22,9 @@ pub(super) struct PageRun<'a> {
     pub cancel: Option<&'a std::sync::atomic::AtomicBool>,
     /// Blank pages left out of the bundle.
     pub dropped: &'a mut Vec<DroppedPage>,
+    /// Source files whose original is always kept in the bag (a PDF holds more than its page
+    /// images: text layers, signatures, pages that are not scans).
+    pub kept_whole: &'a mut Vec<String>,
     pub log: &'a mut EventLog,
     pub warnings: &'a mut Vec<Problem>,
     pub errors: &'a mut Vec<Problem>,
@@ -56,8 +59,13 @@ pub(super) fn stream_pages<W: Write>(
         let folder = &plan.source.folder;
         if let Some(bytes) = read_source(folder, f, src, run) {
             let first_page = pages.len();
-            stream_file(folder, f, &bytes, writer, &mut pages, run)?;
+            let read = stream_file(folder, f, &bytes, writer, &mut pages, run)?;
             src.pages = (pages.len() - first_page) as u32;
+            if read.keep_original {
+                run.kept_whole.push(f.rel.clone());
+            }
+            // A PDF none of whose pages is a scan is kept like any other document.
+            src.attachment = read.pages == 0 && !read.not_scanned.is_empty();
         }
         run.progress.file_done(folder);
     }
@@ -123,7 +131,8 @@ struct FileOutcome {
     io_error: Option<std::io::Error>,
 }
 
-/// Decodes one source file's pages into the bundle and records them; logs its events.
+/// Decodes one source file's pages into the bundle and records them; logs its events. Returns
+/// what else the file held (nothing when it failed: its error is recorded).
 fn stream_file<W: Write>(
     folder: &str,
     f: &SourceFile,
@@ -131,9 +140,12 @@ fn stream_file<W: Write>(
     writer: &mut BundleWriter<W>,
     pages: &mut Vec<PageRecord>,
     run: &mut PageRun,
-) -> std::io::Result<()> {
-    // Only pages of multi-page files (TIFF) are named by number in messages.
-    let multi_page = sohoa_imaging::sniff(bytes) == Some(sohoa_imaging::Format::Tiff);
+) -> std::io::Result<FileRead> {
+    // Only pages of multi-page files (TIFF, PDF) are named by number in messages.
+    let multi_page = matches!(
+        sohoa_imaging::sniff(bytes),
+        Some(sohoa_imaging::Format::Tiff | sohoa_imaging::Format::Pdf)
+    );
     let mut out = FileOutcome::default();
     let (drop_blank, cancel) = (run.drop_blank, run.cancel);
     let cancelled = || cancel.is_some_and(|c| c.load(std::sync::atomic::Ordering::Relaxed));
@@ -195,39 +207,45 @@ fn stream_file<W: Write>(
             write_failed()
         })
     };
-    let result = read_pages(bytes, run.profile, &mut sink);
+    let result = read_file(bytes, run.profile, &mut sink);
     if let Some(e) = out.io_error.take() {
         return Err(e);
     }
-    log_file(folder, f, result, out, run);
-    Ok(())
+    Ok(log_file(folder, f, result, out, run))
 }
 
 /// The decode and normalization events of one source file; its problems recorded.
 fn log_file(
     folder: &str,
     f: &SourceFile,
-    result: Result<u32, PageError>,
+    result: Result<FileRead, PageError>,
     mut out: FileOutcome,
     run: &mut PageRun,
-) {
+) -> FileRead {
     run.warnings.append(&mut out.ocr_warnings);
     for d in &out.dropped {
         out.conversions.push(format!("blank page dropped from the bundle: frame {} (ink {:.5}); source kept in data/originals/", d.frame + 1, d.ink));
     }
     run.dropped.append(&mut out.dropped);
-    match result {
-        Ok(n) => run.log.add(
-            kind::VALIDATION,
-            events::detail("decode"),
-            if out.warnings.is_empty() {
-                Outcome::Success
-            } else {
-                Outcome::Warning
-            },
-            format!("decoded {n} page(s)"),
-            vec![events::source(f.rel.clone())],
-        ),
+    let in_case = format!("{folder}/{}", f.rel);
+    let read = match result {
+        Ok(mut read) => {
+            out.warnings
+                .extend(read.warnings.drain(..).map(|w| w.in_file(in_case.clone())));
+            out.conversions.append(&mut read.notes);
+            run.log.add(
+                kind::VALIDATION,
+                events::detail("decode"),
+                if out.warnings.is_empty() {
+                    Outcome::Success
+                } else {
+                    Outcome::Warning
+                },
+                decoded_note(&read),
+                vec![events::source(f.rel.clone())],
+            );
+            read
+        }
         Err(e) => {
             run.log.add(
                 kind::VALIDATION,
@@ -236,10 +254,10 @@ fn log_file(
                 e.en.clone(),
                 vec![events::source(f.rel.clone())],
             );
-            run.errors
-                .push(e.into_problem(&format!("{folder}/{}", f.rel)));
+            run.errors.push(e.into_problem(&in_case));
+            FileRead::default()
         }
-    }
+    };
     if !out.conversions.is_empty() {
         run.log.add(
             kind::NORMALIZATION,
@@ -253,6 +271,20 @@ fn log_file(
         );
     }
     run.warnings.append(&mut out.warnings);
+    read
+}
+
+/// The validation event's note: pages decoded, and a PDF's pages that are not scans.
+fn decoded_note(read: &FileRead) -> String {
+    let mut note = format!("decoded {} page(s)", read.pages);
+    if !read.not_scanned.is_empty() {
+        let list: Vec<String> = read.not_scanned.iter().map(u32::to_string).collect();
+        note.push_str(&format!(
+            "; PDF page(s) {} not scans (text or vector content), kept in the original file",
+            list.join(", ")
+        ));
+    }
+    note
 }
 
 /// What was done to a page, for the normalization event (None when nothing).

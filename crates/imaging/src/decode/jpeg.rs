@@ -241,11 +241,21 @@ pub(crate) fn decode(bytes: &[u8], out: ColorSpace) -> Result<Strict, PageError>
     decode_with(bytes, out).map_err(classify)
 }
 
-pub(super) fn read(
-    bytes: &[u8],
-    limits: &Limits,
-    sink: &mut dyn FnMut(Decoded<'_>) -> Result<(), PageError>,
-) -> Result<(), PageError> {
+/// A JPEG decoded strictly, within the limits, and what it is.
+pub(super) struct JpegPage {
+    pub raster: Raster,
+    pub info: JpegInfo,
+    /// 1 or 3 components: the bytes may be embedded unchanged (DCTDecode).
+    pub passthrough: bool,
+    /// The EXIF (APP1) payload, from its TIFF header on.
+    pub exif: Option<Vec<u8>>,
+}
+
+/// Checks and decodes a whole JPEG (a file, or a PDF's DCTDecode image) to 8-bit Gray or RGB.
+pub(super) fn decode_page(bytes: &[u8], limits: &Limits) -> Result<JpegPage, PageError> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return Err(corrupt("no start-of-image marker"));
+    }
     let info = parse(bytes)?;
     if info.precision != 8 {
         return Err(PageError::new(
@@ -281,12 +291,6 @@ pub(super) fn read(
     if decoded.pixels.len() != w as usize * h as usize * colour.components() as usize {
         return Err(corrupt("decoded data differs from the frame header"));
     }
-    let orientation = decoded
-        .exif
-        .as_deref()
-        .and_then(image::metadata::Orientation::from_exif_chunk)
-        .map(exif_value)
-        .unwrap_or(1);
     let raster = Raster {
         width: w,
         height: h,
@@ -295,14 +299,37 @@ pub(super) fn read(
         conversions,
         source_bilevel: false,
     };
-    let decoded = Decoded {
+    Ok(JpegPage {
         raster,
-        jpeg: passthrough.then_some(bytes),
+        info,
+        passthrough,
+        exif: decoded.exif,
+    })
+}
+
+pub(super) fn read(
+    bytes: &[u8],
+    limits: &Limits,
+    sink: &mut dyn FnMut(Decoded<'_>) -> Result<(), PageError>,
+) -> Result<(), PageError> {
+    let page = decode_page(bytes, limits)?;
+    let orientation = page
+        .exif
+        .as_deref()
+        .and_then(image::metadata::Orientation::from_exif_chunk)
+        .map(exif_value)
+        .unwrap_or(1);
+    let info = page.info;
+    let decoded = Decoded {
+        raster: page.raster,
+        jpeg: page.passthrough.then_some(bytes),
+        g4: None,
         lossy: true,
         chroma_subsampled: info.components == 3 && info.luma_sampling != (1, 1),
         file_dpi: info.density,
         frame: 0,
         exif_orientation: orientation,
+        page_rotate: 0,
     };
     sink(decoded)
 }

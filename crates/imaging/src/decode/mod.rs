@@ -1,12 +1,19 @@
-//! Decoding one source file (JPEG, PNG, TIFF, recognised by their bytes) into pages of pixels.
-//! Every page is decoded whole (that is the validity check) within the profile's [`Limits`];
-//! each decoded page goes to the caller's sink (normalization, then encoding).
+//! Decoding one source file (JPEG, PNG, TIFF, scanned PDF, recognised by their bytes) into pages
+//! of pixels. Every page is decoded whole (that is the validity check) within the profile's
+//! [`Limits`]; each decoded page goes to the caller's sink (normalization, then encoding).
 
 mod jpeg;
 mod jpeg_bits;
 mod jpeg_coverage;
 mod jpeg_scan;
 mod limits;
+mod pdf;
+mod pdf_colour;
+mod pdf_content;
+mod pdf_fax;
+mod pdf_image;
+#[cfg(test)]
+mod pdf_tests;
 mod png;
 mod tiff;
 mod tiff_frame;
@@ -26,7 +33,7 @@ mod tiff_tests;
 mod tiff_variant_tests;
 
 use crate::encode;
-pub(crate) use crate::page::{Colour, Decoded, FileDpi, PageError, Raster};
+pub(crate) use crate::page::{Colour, Decoded, FileDpi, FileRead, PageError, Raster};
 use sohoa_archive::limits::Limits;
 
 /// Formats recognised by their first bytes (extensions are not trusted).
@@ -35,6 +42,8 @@ pub enum Format {
     Jpeg,
     Png,
     Tiff,
+    /// A PDF: its image-only pages are scans, read losslessly (decode/pdf.rs).
+    Pdf,
 }
 
 pub fn sniff(bytes: &[u8]) -> Option<Format> {
@@ -48,6 +57,8 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
         || bytes.starts_with(b"MM\0+")
     {
         Some(Format::Tiff)
+    } else if bytes.starts_with(b"%PDF-") {
+        Some(Format::Pdf)
     } else {
         None
     }
@@ -55,13 +66,13 @@ pub fn sniff(bytes: &[u8]) -> Option<Format> {
 
 /// Decodes every page of one source file, handing each to `sink` as soon as it is ready (so a
 /// long multi-page TIFF never sits in memory whole), in order; stops at the first error and
-/// returns the number of pages. A decoder panic (a bug in a codec crate) becomes
-/// `page.corrupt` for this file.
+/// returns the number of pages and what else the file held (a PDF's pages that are not scans).
+/// A decoder panic (a bug in a codec crate) becomes `page.corrupt` for this file.
 pub(crate) fn read(
     bytes: &[u8],
     limits: &Limits,
     sink: &mut dyn FnMut(Decoded<'_>) -> Result<(), PageError>,
-) -> Result<u32, PageError> {
+) -> Result<FileRead, PageError> {
     if bytes.is_empty() {
         return Err(PageError::new(
             "page.empty_file",
@@ -72,13 +83,14 @@ pub(crate) fn read(
     // A decoder library that panics on a file it did not foresee fails that file, never the
     // batch (the panic message is kept in the error).
     let decoded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match sniff(bytes) {
-        Some(Format::Jpeg) => jpeg::read(bytes, limits, sink).map(|()| 1),
-        Some(Format::Png) => png::read(bytes, limits, sink).map(|()| 1),
-        Some(Format::Tiff) => tiff::read(bytes, limits, sink),
+        Some(Format::Jpeg) => jpeg::read(bytes, limits, sink).map(|()| pages(1)),
+        Some(Format::Png) => png::read(bytes, limits, sink).map(|()| pages(1)),
+        Some(Format::Tiff) => tiff::read(bytes, limits, sink).map(pages),
+        Some(Format::Pdf) => pdf::read(bytes, limits, sink),
         None => Err(PageError::new(
             "page.not_an_image",
-            "Không phải tệp ảnh JPEG, PNG hay TIFF (nội dung không khớp định dạng nào)",
-            "Not a JPEG, PNG or TIFF image (the content matches no supported format)",
+            "Không phải tệp ảnh JPEG, PNG, TIFF hay PDF (nội dung không khớp định dạng nào)",
+            "Not a JPEG, PNG, TIFF or PDF scan (the content matches no supported format)",
         )),
     }));
     decoded.unwrap_or_else(|panic| {
@@ -93,6 +105,14 @@ pub(crate) fn read(
             format!("Corrupt image: the decoder stopped ({why})"),
         ))
     })
+}
+
+/// A file that holds only pages.
+fn pages(n: u32) -> FileRead {
+    FileRead {
+        pages: n,
+        ..FileRead::default()
+    }
 }
 
 #[cfg(test)]
@@ -133,8 +153,12 @@ mod tests {
             "page.empty_file"
         );
         assert_eq!(
-            read_pages(b"%PDF-1.4", &p, &mut sink).unwrap_err().code,
+            read_pages(b"GIF89a", &p, &mut sink).unwrap_err().code,
             "page.not_an_image"
+        );
+        assert_eq!(
+            read_pages(b"%PDF-1.4", &p, &mut sink).unwrap_err().code,
+            "pdf.corrupt"
         );
     }
 }

@@ -211,11 +211,13 @@ pub(super) fn read(
     let decoded = Decoded {
         raster,
         jpeg: None,
+        g4: None,
         lossy: false,
         chroma_subsampled: false,
         file_dpi: head.density,
         frame: 0,
         exif_orientation: 1,
+        page_rotate: 0,
     };
     sink(decoded)
 }

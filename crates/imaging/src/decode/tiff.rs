@@ -148,11 +148,13 @@ pub(super) fn read(
             let decoded = Decoded {
                 raster,
                 jpeg: None,
+                g4: None,
                 lossy: false,
                 chroma_subsampled: false,
                 file_dpi,
                 frame,
                 exif_orientation: orientation,
+                page_rotate: 0,
             };
             sink(decoded).map_err(|e| e.on_page(frame))?;
             pages += 1;

@@ -73,16 +73,17 @@ const NEAR_BLACK_PAPER: f64 = 64.0;
 /// Measures a page without changing it (for `sohoa inspect` and for [`prepare`]).
 #[cfg(test)]
 pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
-    let (n, crop, _) = measure_with_paper(r, p, 1);
+    let (n, crop, _) = measure_with_paper(r, p, false);
     (n, crop)
 }
 
 /// [`measure`], also returning the paper's colour and brightness (for filling and thresholds).
-/// A source whose EXIF orientation turns it (3, 6, 8) is not turned again by its text.
+/// A page its source already turns (EXIF or TIFF orientation 3, 6, 8; a PDF page's /Rotate) is
+/// not turned again by its text.
 fn measure_with_paper(
     r: &Raster,
     p: &Profile,
-    exif_orientation: u8,
+    source_turns: bool,
 ) -> (Normalization, Crop, ([u8; 3], f64)) {
     let v = view::View::of(r);
     let paper = (v.paper_rgb, v.paper);
@@ -97,7 +98,7 @@ fn measure_with_paper(
         let pts = pieces::text_points(&v);
         let diag = ((v.width * v.width + v.height * v.height) as f64).sqrt() as usize + 2;
         let mut rules = p.orientation.clone();
-        rules.enabled &= page_rotation(exif_orientation) == 0;
+        rules.enabled &= !source_turns;
         let facing = orientation::detect(&pts, diag, &p.deskew, &rules);
         if let Some(s) = facing.skew {
             n.skew = Some((s.angle * 100.0).round() / 100.0);
@@ -133,13 +134,16 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
     let Decoded {
         raster,
         jpeg,
+        g4,
         lossy,
         chroma_subsampled,
         file_dpi,
         frame,
         exif_orientation,
+        page_rotate,
     } = d;
-    let (mut n, crop, (fill, paper)) = measure_with_paper(&raster, p, exif_orientation);
+    let source_turns = page_rotation(exif_orientation) != 0 || page_rotate != 0;
+    let (mut n, crop, (fill, paper)) = measure_with_paper(&raster, p, source_turns);
     if exif_orientation > 1 {
         n.exif_orientation = Some(exif_orientation);
     }
@@ -190,7 +194,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         }
     }
     let unchanged = !n.changed_pixels() && r.conversions.is_empty();
-    let rotate = (page_rotation(exif_orientation) + n.orientation.unwrap_or(0)) % 360;
+    let rotate = (page_rotation(exif_orientation) + page_rotate + n.orientation.unwrap_or(0)) % 360;
     let (dpi_x, dpi_y, dpi_source, paper, warning) =
         dpi::resolve(file_dpi, r.width, r.height, &p.dpi);
     n.dpi_inferred_from = paper;
@@ -230,7 +234,9 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
             jpeg_page(r, Encoding::DctReencoded, data)
         }
         _ => {
-            let mut page = finish_raster(r, frame, (dpi_x, dpi_y, dpi_source))?;
+            // A CCITT G4 source unchanged by normalization is embedded as it came.
+            let g4 = g4.filter(|_| unchanged);
+            let mut page = finish_raster(r, frame, (dpi_x, dpi_y, dpi_source), g4)?;
             page.rotate = rotate;
             page
         }
@@ -252,7 +258,13 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
             ),
         ));
     }
-    if n.sideways && n.orientation.is_none() && !matches!(exif_orientation, 5..=8) {
+    // Sideways pages are not flagged when turned upright by their text or by the source (EXIF
+    // 5..8, a PDF's /Rotate).
+    if n.sideways
+        && n.orientation.is_none()
+        && !matches!(exif_orientation, 5..=8)
+        && page_rotate % 180 == 0
+    {
         page.warnings.push(sohoa_archive::problem::Problem::warning(
             "page.sideways",
             "Trang có vẻ bị quét nằm ngang (dòng chữ chạy dọc): hãy kiểm tra và quét lại hoặc xoay",

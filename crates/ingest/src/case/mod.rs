@@ -84,10 +84,11 @@ struct CaseBuild<'a> {
     sources: Vec<SourceRecord>,
 }
 
-/// The pages stored in the bundle and those left out as blank.
+/// The pages stored in the bundle, those left out as blank, and the sources always kept whole.
 struct Pages {
     stored: Vec<PageRecord>,
     dropped: Vec<DroppedPage>,
+    kept_whole: Vec<String>,
 }
 
 impl<'a> CaseBuild<'a> {
@@ -275,7 +276,7 @@ impl<'a> CaseBuild<'a> {
                 return Ok(None);
             }
         };
-        if !self.keep_originals(&mut bag, &pages.dropped)? {
+        if !self.keep_originals(&mut bag, &pages)? {
             return Ok(None);
         }
         let (version, previous) = version::number(&self.run.opts.archive, self.id, current_version);
@@ -335,7 +336,7 @@ impl<'a> CaseBuild<'a> {
         mut pdf: NewBundle,
     ) -> std::io::Result<Option<(Pages, NewBundle)>> {
         let (opts, run) = (self.run.opts, self.run);
-        let mut dropped = Vec::new();
+        let (mut dropped, mut kept_whole) = (Vec::new(), Vec::new());
         let title = meta
             .normalized
             .case
@@ -353,6 +354,7 @@ impl<'a> CaseBuild<'a> {
                 follow: opts.follow(),
                 cancel: opts.cancel.as_deref(),
                 dropped: &mut dropped,
+                kept_whole: &mut kept_whole,
                 log,
                 warnings: &mut self.warnings,
                 errors: &mut self.errors,
@@ -374,30 +376,42 @@ impl<'a> CaseBuild<'a> {
                 "Every page of the case is blank: nothing was dropped; run again without --drop-blank to store the case",
             ));
         }
-        Ok(self
-            .errors
-            .is_empty()
-            .then_some((Pages { stored, dropped }, pdf)))
+        if stored.is_empty() && dropped.is_empty() && self.errors.is_empty() {
+            self.errors.push(Problem::error(
+                "scan.no_pages",
+                "Không tệp nào của hồ sơ có trang quét (các tệp PDF chỉ có trang chữ hoặc hình vẽ số): không có gì để đưa vào tệp PDF/A",
+                "No file of the case holds a scanned page (its PDFs have only pages of text or vector content): nothing to put in the bundle",
+            ));
+        }
+        let pages = Pages {
+            stored,
+            dropped,
+            kept_whole,
+        };
+        Ok(self.errors.is_empty().then_some((pages, pdf)))
     }
 
     /// Step 6: originals copied into the bag when asked, always for files whose pages were
-    /// dropped as blank, and always for attachments (files that are not page images); each
-    /// copy's digest must match the intake's. False on a mismatch.
-    fn keep_originals(
-        &mut self,
-        bag: &mut BagBuilder,
-        dropped: &[DroppedPage],
-    ) -> std::io::Result<bool> {
+    /// dropped as blank, for attachments (files that are not page images) and for files kept
+    /// whole (PDFs); each copy's digest must match the intake's. False on a mismatch.
+    fn keep_originals(&mut self, bag: &mut BagBuilder, pages: &Pages) -> std::io::Result<bool> {
         let opts = self.run.opts;
         let source = &self.plan.source;
-        if !opts.keep_originals && dropped.is_empty() && source.attachments.is_empty() {
+        let dropped = &pages.dropped;
+        if !opts.keep_originals
+            && dropped.is_empty()
+            && source.attachments.is_empty()
+            && pages.kept_whole.is_empty()
+        {
             return Ok(true);
         }
         let mut taken = HashSet::new();
         let all = source.files.iter().chain(source.attachments.iter());
         for (f, src) in all.zip(self.sources.iter_mut()) {
-            let keep =
-                opts.keep_originals || src.attachment || dropped.iter().any(|d| d.source == f.rel);
+            let keep = opts.keep_originals
+                || src.attachment
+                || pages.kept_whole.contains(&f.rel)
+                || dropped.iter().any(|d| d.source == f.rel);
             if !keep {
                 continue;
             }

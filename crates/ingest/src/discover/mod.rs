@@ -16,8 +16,9 @@ use walkdir::WalkDir;
 /// File name of a per-case metadata sidecar inside a case folder.
 pub use sohoa_register::sidecar::SIDECAR;
 
-/// Image formats sohoa reads, by extension (lowercase).
-pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "tif", "tiff"];
+/// Scan formats sohoa reads as pages, by extension (lowercase): images, and PDFs (their
+/// scanned pages; a PDF with none is kept as an attachment when its pages are read).
+pub const IMAGE_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "tif", "tiff", "pdf"];
 
 /// Files that scanners and desktops leave behind; ignored without complaint.
 const JUNK: &[&str] = &["thumbs.db", "desktop.ini", ".ds_store"];
@@ -318,7 +319,7 @@ fn add_component(case: &mut CaseSource, depth: usize, name: String, rel: String)
     true
 }
 
-/// A file of the case: the sidecar, a page image, or something refused.
+/// A file of the case: the sidecar, a scan (an image or a PDF), or another file kept as it is.
 fn add_file(case: &mut CaseSource, entry: &walkdir::DirEntry, name: &str, rel: String) {
     let component = (entry.depth() == 2).then(|| case.components.len() - 1);
     if entry.depth() == 1 && name.eq_ignore_ascii_case(SIDECAR) {
@@ -335,8 +336,8 @@ fn add_file(case: &mut CaseSource, entry: &walkdir::DirEntry, name: &str, rel: S
         case.problems.push(
             Problem::warning(
                 "scan.other_file_kept",
-                "Tệp không phải ảnh quét (JPEG, PNG, TIFF): được giữ nguyên trong túi (data/originals/), không thành trang của tệp PDF",
-                "Not a scan image (JPEG, PNG, TIFF): kept as it is in the bag (data/originals/), not a page of the PDF",
+                "Tệp không phải ảnh quét (JPEG, PNG, TIFF, PDF): được giữ nguyên trong túi (data/originals/), không thành trang của tệp PDF/A",
+                "Not a scan (JPEG, PNG, TIFF, PDF): kept as it is in the bag (data/originals/), not a page of the bundle",
             )
             .in_file(rel.clone()),
         );
@@ -396,6 +397,7 @@ mod tests {
         fs::create_dir_all(case.join("01/deeper")).unwrap();
         fs::write(case.join("notes.docx"), b"x").unwrap();
         fs::write(case.join("1.jpg"), b"x").unwrap();
+        fs::write(case.join("2.PDF"), b"x").unwrap();
         let c = discover_case(&case, Follow::No);
         let codes: Vec<_> = c
             .problems
@@ -405,7 +407,7 @@ mod tests {
         assert!(codes.contains(&("scan.other_file_kept", "notes.docx".into())));
         assert!(codes.contains(&("scan.nested_folder", "01/deeper".into())));
         assert_eq!(c.attachments.len(), 1);
-        assert_eq!(c.files.len(), 1);
+        assert_eq!(c.files.len(), 2, "a PDF is a scan source");
         // A folder holding only a note has no pages: that is an error.
         let only = dir.path().join("HS3");
         fs::create_dir_all(&only).unwrap();
