@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Normalization benchmark: sohoa (default and compact profiles: deskew, border removal, blank and
-colour detection) against `ocrmypdf --output-type pdfa --deskew` on the same 300-dpi A4 pages.
+colour detection) against `ocrmypdf --output-type pdfa --deskew` and unpaper (when installed) on the
+same 300-dpi A4 pages.
 
 usage: python3 scripts/bench-normalize.py [--pages 200] [--runs 3] [--baseline-runs N] [--seed 11] [--out bench-out-norm]
 
@@ -41,6 +42,13 @@ def generate(out: Path, pages: int, seed: int) -> Path:
     return corpus
 
 
+def unpaper_jobs(files: list[str], out: Path) -> Path:
+    """A list of `input output` pairs for xargs (untimed preparation)."""
+    jobs = out.parent / "unpaper-jobs.txt"
+    jobs.write_text("".join(f"'{f}' '{out}/{i:05d}.pnm'\n" for i, f in enumerate(files)))
+    return jobs
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description="sohoa normalization vs ocrmypdf --deskew")
     ap.add_argument("--pages", type=int, default=200)
@@ -70,20 +78,24 @@ def main() -> int:
     subprocess.run([sys.executable, "-m", "img2pdf", *every, "-o", str(joined)], check=True, stderr=subprocess.DEVNULL)
     previous = args.previous.resolve() if args.previous else None
     tools = {
-        "sohoa default": lambda a: [str(sohoa), "ingest", str(corpus), "--archive", str(a), "--jobs", "2"],
-        "sohoa compact": lambda a: [str(sohoa), "ingest", str(corpus), "--archive", str(a), "--jobs", "2", "--profile", "compact"],
+        "sohoa default": lambda a: [str(sohoa), "ingest", str(corpus), "--archive", str(a), "--jobs", "2", "--ocr", "off"],
+        "sohoa compact": lambda a: [str(sohoa), "ingest", str(corpus), "--archive", str(a), "--jobs", "2", "--profile", "compact", "--ocr", "off"],
         **({
-            "previous default": lambda a: [str(previous), "ingest", str(corpus), "--archive", str(a), "--jobs", "2"],
-            "previous compact": lambda a: [str(previous), "ingest", str(corpus), "--archive", str(a), "--jobs", "2", "--profile", "compact"],
+            "previous default": lambda a: [str(previous), "ingest", str(corpus), "--archive", str(a), "--jobs", "2", "--ocr", "off"],
+            "previous compact": lambda a: [str(previous), "ingest", str(corpus), "--archive", str(a), "--jobs", "2", "--profile", "compact", "--ocr", "off"],
         } if previous else {}),
         "ocrmypdf --deskew": lambda a: ["ocrmypdf", "--output-type", "pdfa", "--deskew", "--tesseract-timeout", "0",
                                         "-j", "2", "-q", str(joined), str(a) + ".pdf"],
+        # unpaper (deskew, borders, filters; one page per process, two processes): every page
+        # file to a PNM of its own.
+        **({"unpaper": lambda a: ["sh", "-c", f"mkdir -p '{a}' && xargs -P 2 -n 2 unpaper -q --overwrite < '{unpaper_jobs(every, a)}'"]}
+           if shutil.which("unpaper") else {}),
     }
     results: dict[str, dict[str, list]] = {t: {"secs": [], "rss": [], "pages": [], "bytes": []} for t in tools}
     for run in range(1, args.runs + 1):
         for tool, cmd in tools.items():
             baseline_runs = args.runs if args.baseline_runs is None else args.baseline_runs
-            if tool.startswith("ocrmypdf") and run > baseline_runs:
+            if tool.startswith(("ocrmypdf", "unpaper")) and run > baseline_runs:
                 continue
             target = out / "run-output"
             shutil.rmtree(target, ignore_errors=True)
@@ -95,6 +107,9 @@ def main() -> int:
                 rotated = sum(1 for m in (target / "bags").glob("*/data/metadata.json")
                               for p in json.loads(m.read_text())["pages"] if (p.get("normalization") or {}).get("rotated"))
                 extra = f", {rotated} pages deskewed"
+            elif tool == "unpaper":
+                outs = list(target.glob("*.pnm"))
+                pages, size, extra = len(outs), sum(p.stat().st_size for p in outs), " (PNM, first page of each file)"
             else:
                 pages = bench.count_pdf_pages([Path(str(target) + ".pdf")]) if rc == 0 else 0
                 size = Path(str(target) + ".pdf").stat().st_size if rc == 0 else 0
@@ -125,6 +140,9 @@ def main() -> int:
     for tool in ("sohoa default", "sohoa compact") if base else ():
         pps, rss = summary[tool]
         print(f"{tool} / ocrmypdf --deskew: pages/s x{pps / base[0]:.2f}, peak RSS x{rss / base[1]:.2f}")
+    if "unpaper" in summary:
+        for tool in ("sohoa default", "sohoa compact"):
+            print(f"{tool} / unpaper: pages/s x{summary[tool][0] / summary['unpaper'][0]:.2f}")
     for profile in ("default", "compact"):
         new, old = summary.get(f"sohoa {profile}"), summary.get(f"previous {profile}")
         if new and old:

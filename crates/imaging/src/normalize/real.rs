@@ -100,11 +100,13 @@ fn a_turned_page_is_stored_as_scanned_with_its_rotation_in_the_page() {
     let d = Decoded {
         raster: page,
         jpeg: None,
+        g4: None,
         lossy: false,
         chroma_subsampled: false,
         file_dpi: Some((300.0, 300.0)),
         frame: 0,
         exif_orientation: 1,
+        page_rotate: 0,
     };
     let prepared = prepare(d, &p).expect("prepared");
     assert_eq!(prepared.rotate, 90);
@@ -139,11 +141,13 @@ fn a_black_side_bar_on_a_skewed_real_page_is_cropped_whole_and_never_becomes_a_s
     let d = Decoded {
         raster: skewed,
         jpeg: None,
+        g4: None,
         lossy: false,
         chroma_subsampled: false,
         file_dpi: Some((300.0, 300.0)),
         frame: 0,
         exif_orientation: 1,
+        page_rotate: 0,
     };
     let stored = prepare(d, &p).expect("prepared");
     let n = stored.normalization.clone().expect("measured");
