@@ -13,7 +13,7 @@ pub mod profile;
 mod view;
 
 #[cfg(test)]
-mod real;
+mod real_tests;
 #[cfg(test)]
 mod tests;
 

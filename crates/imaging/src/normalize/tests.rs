@@ -298,7 +298,7 @@ fn a_straight_clean_page_needs_nothing() {
 #[test]
 fn block_text_that_tells_no_direction_is_neither_turned_nor_flagged() {
     // Word-like blocks have no ascenders or descenders: lines run up and down, but which way
-    // they read cannot be told. Real pages are turned (see `real.rs`).
+    // they read cannot be told. Real pages are turned (see `real_tests.rs`).
     let page = text_page([250, 250, 250], [20, 20, 20]);
     let p = Profile::default();
     let turned = quarter_turn(&page);
