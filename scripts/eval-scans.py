@@ -304,6 +304,7 @@ def run_sohoa(binary: str, paths: list[Path]) -> list[dict]:
         n = pages[0].get("normalization") or {}
         out.append({"measure": n.get("skew"), "confidence": n.get("skew_confidence"),
                     "correction": n.get("rotated"), "crop": n.get("crop"),
+                    "crop_after_deskew": n.get("crop_after_deskew"),
                     "orientation": n.get("orientation"), "sideways": n.get("sideways", False),
                     "warnings": [w["code"] for w in pages[0].get("warnings", [])]})
     return out
@@ -791,6 +792,19 @@ def crop_check(page: Page, v: Variant, path: Path, result: dict, geometry: dict,
     sample = ink[::step] + np.array([off, 0], dtype=np.int32)
     q = forward(sample, (w + pad, h), turned, v.angle)
     beyond = np.maximum.reduce([left - q[:, 0], q[:, 0] - right, top - q[:, 1], q[:, 1] - bottom, np.zeros(len(q))])
+    # A second crop after deskew (sohoa's rotation keeps the kept rectangle's size, about its centre).
+    after = result.get("crop_after_deskew") or {}
+    rot = result.get("correction") or 0.0
+    kw, kh = right - left, bottom - top
+    if after:
+        out["crop_after_deskew"] = after
+        a = math.radians(rot)
+        dx, dy = q[:, 0] - left - (kw - 1) / 2, q[:, 1] - top - (kh - 1) / 2
+        ox = math.cos(a) * dx + math.sin(a) * dy + (kw - 1) / 2
+        oy = -math.sin(a) * dx + math.cos(a) * dy + (kh - 1) / 2
+        l2, t2 = after.get("left", 0), after.get("top", 0)
+        r2, b2 = kw - after.get("right", 0), kh - after.get("bottom", 0)
+        beyond = np.maximum.reduce([beyond, l2 - ox, ox - r2, t2 - oy, oy - b2])
     cut = int((beyond > 1.5).sum()) * step
     out["ink_cut_px"] = cut
     out["ink_cut_depth_mm"] = round(float(beyond.max(initial=0)) * mm, 1)
@@ -798,6 +812,12 @@ def crop_check(page: Page, v: Variant, path: Path, result: dict, geometry: dict,
     if bar:
         dark = dark_mask(bar, (w + pad, h), v.angle, v.lid)
         kept = dark[top:bottom, left:right]
+        if after:
+            # As stored: turned by sohoa's correction (the new corners are paper), cropped again.
+            turned_kept = Image.fromarray(kept.astype(np.uint8) * 255).rotate(
+                rot, resample=Image.Resampling.NEAREST, expand=False, fillcolor=0)
+            kept = (np.asarray(turned_kept) > 127)[after.get("top", 0):kh - after.get("bottom", 0),
+                                                    after.get("left", 0):kw - after.get("right", 0)]
         out["dark_mm"] = round(float(dark.sum()) / turned[1] * mm, 1)
         out["dark_left_mm"] = round(float(kept.sum()) / max(1, kept.shape[0]) * mm, 1)
         if kept.any():
@@ -924,7 +944,7 @@ def markdown(report: dict) -> str:
     out += ["## Borders (sohoa crop)", "", f"A ragged dark bar is added beside the page, then the page is turned by "
             f"{BORDER_ANGLES}° onto paper colour or onto a dark lid (which also darkens the corners of a turned "
             "sheet). 'dark left' = dark area still inside the kept rectangle per unit of its height (mm): sohoa "
-            f"crops first, then deskews, so that much ends up as a strip along the side named. Removed = at most "
+            f"crops, deskews, and crops again what deskew straightened (`crop_after_deskew`, applied here to the dark mask turned as sohoa turns the page); what is left ends up as a strip along the side named. 'Crop through ink' counts the page's own ink, including dark rules and bars printed or scanned at its edges. Removed = at most "
             f"{DARK_REMOVED_MM} mm left.", ""]
     out.append(md_table(report["borders"], [("class", "class"), ("model", "case"), ("cases", "cases"),
                                             ("cropped", "cropped"), ("removed", "dark removed"),

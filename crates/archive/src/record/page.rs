@@ -97,6 +97,10 @@ pub struct Normalization {
     pub rotated: Option<f64>,
     /// Borders cropped, full-resolution pixels.
     pub crop: Option<Crop>,
+    /// Borders cropped after deskew (what was slanted before it: a bar, a dark lid's corners),
+    /// pixels of the deskewed page. Absent when none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub crop_after_deskew: Option<Crop>,
     pub content: Option<Content>,
     /// Share of the page covered by ink strokes.
     pub ink: f64,
@@ -139,6 +143,12 @@ impl Normalization {
                 c.left, c.top, c.right, c.bottom
             ));
         }
+        if let Some(c) = self.crop_after_deskew {
+            parts.push(format!(
+                "after deskew, borders cropped left {} top {} right {} bottom {} px",
+                c.left, c.top, c.right, c.bottom
+            ));
+        }
         if let Some(p) = &self.dpi_inferred_from {
             parts.push(format!("resolution inferred from paper size {p}"));
         }
@@ -164,7 +174,7 @@ impl Normalization {
 
     /// True when the stored pixels differ from the decoded source.
     pub fn changed_pixels(&self) -> bool {
-        self.rotated.is_some() || self.crop.is_some()
+        self.rotated.is_some() || self.crop.is_some() || self.crop_after_deskew.is_some()
     }
 }
 

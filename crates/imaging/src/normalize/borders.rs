@@ -1,24 +1,28 @@
 //! Scanner borders: dark bars along the edges of a scan (the scanner's lid or bed around a
-//! smaller sheet, a black side bar). Along each side, every scan line has a run of dark pixels
-//! starting at the edge; a side has a border when nearly all its lines start dark. The crop
-//! takes the bar whole, also where it widens because the sheet lay skewed (so deskew never turns
-//! a leftover of it into a slanted bar inside the page), unless that would cut content; crops
-//! are capped per side.
+//! smaller sheet, a copier's black edge). Along each side, every scan line has a dark run near
+//! the edge; a side has a border when nearly all its lines have one, and the depth they all
+//! reach is cropped. Text, stamps and photos never darken nearly every line of a side, so
+//! content is not cut; crops are capped per side.
+//!
+//! Borders are looked for twice: on the page as scanned, and after deskew, where a bar that lay
+//! slanted (a skewed copy with a black edge) has become a straight strip along an edge, framed by
+//! the rotation's fill.
 
 use super::profile::Borders;
 use super::view::View;
 
 pub use sohoa_archive::record::Crop;
 
-/// Share of a side's lines whose dark run may reach further than the crop (a text line or a
-/// stamp that touches the bar is not the bar).
-const OUTLIERS: f64 = 0.03;
-/// Ink allowed in the widened part of a crop, as a share of its area (scanner dust).
-const MAX_INK_IN_WEDGE: f64 = 0.002;
+/// Share of a side's lines that may hold ink inside the crop (dust, a speck of the bar).
+const INK_TOLERANCE: f64 = 0.005;
+
+/// Narrowest strip cropped after deskew, in view pixels (about 1 mm on an A4 page).
+const MIN_BAR_AFTER_DESKEW: usize = 4;
 
 /// One side of the view seen as lines running inward from the edge.
 struct Side<'a> {
-    v: &'a View,
+    /// The paper's brightness.
+    v_paper: f64,
     /// Lines along the side (rows for left and right, columns for top and bottom).
     lines: usize,
     /// Pixels from the edge inward.
@@ -27,102 +31,130 @@ struct Side<'a> {
 }
 
 impl Side<'_> {
-    /// Dark run from the edge on each line, at most `max` pixels.
-    fn runs(&self, dark: f64, max: usize) -> Vec<usize> {
+    /// Where each line's dark run ends (0 without one): the run must start within `lead` pixels
+    /// of the edge (paper before it: a straightened bar is framed by the rotation's fill) and
+    /// end within `max`.
+    fn run_ends(&self, dark: f64, lead: usize, max: usize) -> Vec<usize> {
+        let max = max.min(self.depth);
         (0..self.lines)
             .map(|l| {
-                (0..max.min(self.depth))
-                    .take_while(|&d| ((self.at)(l, d) as f64) < dark)
-                    .count()
+                let dark_at = |d: usize| ((self.at)(l, d) as f64) < dark;
+                let Some(start) = (0..=lead.min(max)).find(|&d| d < max && dark_at(d)) else {
+                    return 0;
+                };
+                start + (start..max).take_while(|&d| dark_at(d)).count()
             })
             .collect()
     }
 
-    /// The border's depth on this side in view pixels (0 without one).
-    fn border(&self, rules: &Borders) -> usize {
-        let dark = self.v.paper * rules.dark_level;
+    /// The border's depth on this side in view pixels (0 without one): the depth that at
+    /// least `min_dark_fraction` of the lines reach, but never past ink on a line where the
+    /// border is narrower (a skewed sheet's text near its edge, beside a straight bar).
+    fn border(&self, dark: f64, lead: usize, rules: &Borders) -> usize {
         let max = (self.depth as f64 * rules.max_crop) as usize;
-        let runs = self.runs(dark, max);
-        let mut sorted = runs.clone();
+        let ends = self.run_ends(dark, lead, max);
+        let mut sorted = ends.clone();
         sorted.sort_unstable();
-        // The depth that at least `min_dark_fraction` of the lines reach: the border proper.
-        let at = |share: f64| sorted[((self.lines as f64 * share) as usize).min(self.lines - 1)];
-        let solid = at(1.0 - rules.min_dark_fraction);
-        // Where the bar widens (a skewed sheet), take it whole if nothing but paper is in the way;
-        // a wedge alone (a skewed sheet's corner on a dark lid: dark along part of the side,
-        // its depth changing smoothly from line to line) is taken the same way.
-        let whole = at(1.0 - OUTLIERS);
-        if solid == 0 && !wedge(&runs) {
+        let share = |q: f64| ((self.lines as f64 * q) as usize).min(self.lines - 1);
+        let solid = sorted[share(1.0 - rules.min_dark_fraction)];
+        // After deskew only a bar counts: not a hairline (a page's own edge drawn as a thin
+        // line, the first letters of its lines touching it), not a line of text near the edge.
+        if solid == 0 || (lead > 0 && (solid < MIN_BAR_AFTER_DESKEW || !self.strip(dark, max))) {
             return 0;
         }
-        if whole <= solid {
-            return solid;
-        }
-        let ink = self.v.paper * 0.6;
-        let mut inked = 0usize;
-        for (l, &run) in runs.iter().enumerate() {
-            // The bar's own blurred edge (a view pixel half bar, half paper) is not ink.
-            for d in (run + 2).max(solid)..whole {
-                if ((self.at)(l, d) as f64) < ink {
-                    inked += 1;
-                }
-            }
-        }
-        let area = (self.lines * (whole - solid)) as f64;
-        if (inked as f64) <= area * MAX_INK_IN_WEDGE {
-            whole
-        } else {
-            solid
-        }
+        // How deep each line is free of ink: past its dark run (and that run's blurred edge),
+        // paper up to the first ink. A few lines may be less free (scanner dust).
+        let ink = self.v_paper * 0.6;
+        let mut free: Vec<usize> = ends
+            .iter()
+            .enumerate()
+            .map(|(l, &end)| {
+                let from = if end == 0 { 0 } else { end + 2 };
+                (from..solid)
+                    .find(|&d| ((self.at)(l, d) as f64) < ink)
+                    .unwrap_or(solid)
+            })
+            .collect();
+        free.sort_unstable();
+        solid.min(free[share(INK_TOLERANCE)])
+    }
+
+    /// True when, at some depth, nearly every line is dark: an unbroken strip along the side,
+    /// which a line of text (gaps between letters and words) never is.
+    fn strip(&self, dark: f64, max: usize) -> bool {
+        (0..max.min(self.depth)).any(|d| {
+            let n = (0..self.lines)
+                .filter(|&l| (((self.at)(l, d)) as f64) < dark)
+                .count();
+            n as f64 >= self.lines as f64 * 0.97
+        })
     }
 }
 
-/// Dark along at least this share of a side, in one smooth wedge: a skewed sheet's corner.
-const MIN_WEDGE: f64 = 0.3;
-
-/// True when the dark runs form a wedge: present along at least [`MIN_WEDGE`] of the side in
-/// one unbroken stretch whose depth changes by at most a pixel or two from line to line (text or a photo
-/// touching the edge gives scattered, ragged runs).
-fn wedge(runs: &[usize]) -> bool {
-    runs.split(|&r| r == 0).any(|stretch| {
-        let smooth = stretch
-            .windows(2)
-            .filter(|w| w[0].abs_diff(w[1]) <= 2)
-            .count();
-        stretch.len() as f64 >= runs.len() as f64 * MIN_WEDGE
-            && smooth * 10 >= stretch.len().saturating_sub(1) * 9
-    })
+/// The four sides of a view: left, top, right, bottom.
+fn sides<'a>(v: &'a View, f: &mut dyn FnMut(Side<'_>) -> usize) -> [usize; 4] {
+    let (w, h) = (v.width, v.height);
+    let px = |x: usize, y: usize| v.gray[y * w + x];
+    let (left, top, right, bottom) = (
+        |l: usize, d: usize| px(d, l),
+        |l: usize, d: usize| px(l, d),
+        |l: usize, d: usize| px(w - 1 - d, l),
+        |l: usize, d: usize| px(l, h - 1 - d),
+    );
+    [
+        f(Side {
+            v_paper: v.paper,
+            lines: h,
+            depth: w,
+            at: &left,
+        }),
+        f(Side {
+            v_paper: v.paper,
+            lines: w,
+            depth: h,
+            at: &top,
+        }),
+        f(Side {
+            v_paper: v.paper,
+            lines: h,
+            depth: w,
+            at: &right,
+        }),
+        f(Side {
+            v_paper: v.paper,
+            lines: w,
+            depth: h,
+            at: &bottom,
+        }),
+    ]
 }
 
-/// Measures the dark border on each side.
+/// Measures the dark border on each side of the page as scanned (runs start at the edge).
 pub(crate) fn detect(v: &View, rules: &Borders) -> Crop {
+    detect_with_lead(v, rules, 0.0)
+}
+
+/// Measures the border on each side after deskew: a dark run may start after a little paper
+/// (the rotation's fill frames a bar that was slanted).
+pub(crate) fn detect_after_deskew(v: &View, rules: &Borders) -> Crop {
+    detect_with_lead(v, rules, rules.max_crop / 2.0)
+}
+
+fn detect_with_lead(v: &View, rules: &Borders, lead: f64) -> Crop {
     if !rules.enabled || v.width < 8 || v.height < 8 {
         return Crop::default();
     }
-    let (w, h) = (v.width, v.height);
-    let px = |x: usize, y: usize| v.gray[y * w + x];
-    let (left, right, top, bottom) = (
-        |l: usize, d: usize| px(d, l),
-        |l: usize, d: usize| px(w - 1 - d, l),
-        |l: usize, d: usize| px(l, d),
-        |l: usize, d: usize| px(l, h - 1 - d),
-    );
-    let side = |lines: usize, depth: usize, at: &dyn Fn(usize, usize) -> u8| {
-        Side {
-            v,
-            lines,
-            depth,
-            at,
-        }
-        .border(rules)
-    };
+    let dark = v.paper * rules.dark_level;
+    let [left, top, right, bottom] = sides(v, &mut |s| {
+        s.border(dark, (s.depth as f64 * lead) as usize, rules)
+    });
     // A view pixel stands for `scale` pixels; a border that covers part of the next one is
     // left in rather than risk cutting content.
     let full = |n: usize| (n as f64 * v.scale) as u32;
     Crop {
-        left: full(side(h, w, &left)),
-        top: full(side(w, h, &top)),
-        right: full(side(h, w, &right)),
-        bottom: full(side(w, h, &bottom)),
+        left: full(left),
+        top: full(top),
+        right: full(right),
+        bottom: full(bottom),
     }
 }

@@ -166,8 +166,14 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
     }
     if n.rotated.is_some() {
         r.conversions.push("deskewed");
+        // What was slanted is straight now: a bar along an edge.
+        let after = borders::detect_after_deskew(&view::View::of(&r), &p.borders);
+        if !after.is_empty() {
+            r = crop_raster(&r, after);
+            n.crop_after_deskew = Some(after);
+        }
     }
-    if n.crop.is_some() {
+    if n.crop.is_some() || n.crop_after_deskew.is_some() {
         r.conversions.push("borders-cropped");
     }
     // Stored mode: as scanned ("keep"), or by content ("auto").

@@ -113,36 +113,6 @@ fn deskewing_straightens_the_page() {
     assert!(again.skew.unwrap().abs() <= 0.1, "{:?}", again.skew);
 }
 
-/// Paints a dark bar on the left, `from` pixels wide at the top to `to` at the bottom.
-fn left_bar(page: &mut Raster, from: usize, to: usize) {
-    let (w, h) = (page.width as usize, page.height as usize);
-    for y in 0..h {
-        let width = from + (to - from) * y / h;
-        for x in 0..width {
-            let i = (y * w + x) * 3;
-            page.pixels[i..i + 3].copy_from_slice(&[12, 12, 12]);
-        }
-    }
-}
-
-#[test]
-fn a_bar_that_widens_along_a_skewed_sheet_is_cropped_whole_unless_content_is_in_the_way() {
-    let mut page = text_page([250, 250, 250], [20, 20, 20]);
-    left_bar(&mut page, 30, 110);
-    let (_, crop) = measure(&page, &Profile::default());
-    assert!((104..=110).contains(&crop.left), "{crop:?}");
-    // Text printed where the bar is narrow (a note in the margin) keeps the crop narrow.
-    let w = page.width as usize;
-    for y in 300..340 {
-        for x in 60..100 {
-            let i = (y * w + x) * 3;
-            page.pixels[i..i + 3].copy_from_slice(&[20, 20, 20]);
-        }
-    }
-    let (_, crop) = measure(&page, &Profile::default());
-    assert!(crop.left <= 60, "{crop:?}");
-}
-
 #[test]
 fn dark_scanner_borders_are_cropped_and_content_is_not() {
     let mut page = text_page([250, 250, 250], [20, 20, 20]);
