@@ -158,3 +158,23 @@ fn detect_with_lead(v: &View, rules: &Borders, lead: f64) -> Crop {
         bottom: full(bottom),
     }
 }
+
+/// True when some side has dark within `max_crop` of its edge on at least half its lines: only
+/// then can deskew straighten a bar into a strip worth looking for again (a cheap test on the
+/// page as scanned, sparing a second view of most pages).
+pub(crate) fn may_hold_a_bar(v: &View, rules: &Borders) -> bool {
+    if !rules.enabled || v.width < 8 || v.height < 8 {
+        return false;
+    }
+    let dark = v.paper * rules.dark_level;
+    sides(v, &mut |s| {
+        let max = (s.depth as f64 * rules.max_crop) as usize;
+        let with = s
+            .run_ends(dark, max, max)
+            .iter()
+            .filter(|&&e| e > 0)
+            .count();
+        (2 * with >= s.lines) as usize
+    })
+    .contains(&1)
+}

@@ -27,25 +27,7 @@ pub(crate) fn measure(pts: &[(f32, f32)], diag: usize, rules: &Deskew) -> Option
     if pts.len() < 200 {
         return None;
     }
-    let mut hist = vec![0u32; 2 * diag + 1];
-    let mut score = |deg: f64| -> f64 {
-        let (s, c) = deg.to_radians().sin_cos();
-        let (s, c) = (s as f32, c as f32);
-        hist.iter_mut().for_each(|h| *h = 0);
-        for &(x, y) in pts {
-            // Row of the point once the page is turned by `deg`.
-            let r = (y * c + x * s) as isize + diag as isize;
-            if let Some(h) = hist.get_mut(r.max(0) as usize) {
-                *h += 1;
-            }
-        }
-        hist.windows(2)
-            .map(|w| {
-                let d = w[1] as f64 - w[0] as f64;
-                d * d
-            })
-            .sum()
-    };
+    let mut score = scorer(pts, diag);
     let sweep: Vec<(f64, f64)> = steps(-rules.max_angle, rules.max_angle, SWEEP_STEP)
         .map(|a| (a, score(a)))
         .collect();
@@ -84,6 +66,41 @@ pub(crate) fn measure(pts: &[(f32, f32)], diag: usize, rules: &Deskew) -> Option
 pub(crate) fn applies(angle: f64, confidence: f64, rules: &Deskew) -> bool {
     angle.abs() > rules.min_angle && confidence >= rules.min_confidence * (1.0 + angle.abs() / 20.0)
 }
+
+/// The score of the points' projection profile at an angle (see [`measure`]).
+fn scorer(pts: &[(f32, f32)], diag: usize) -> impl FnMut(f64) -> f64 + '_ {
+    let mut hist = vec![0u32; 2 * diag + 1];
+    move |deg: f64| -> f64 {
+        let (s, c) = deg.to_radians().sin_cos();
+        let (s, c) = (s as f32, c as f32);
+        hist.iter_mut().for_each(|h| *h = 0);
+        for &(x, y) in pts {
+            // Row of the point once the page is turned by `deg`.
+            let r = (y * c + x * s) as isize + diag as isize;
+            if let Some(h) = hist.get_mut(r.max(0) as usize) {
+                *h += 1;
+            }
+        }
+        hist.windows(2)
+            .map(|w| {
+                let d = w[1] as f64 - w[0] as f64;
+                d * d
+            })
+            .sum()
+    }
+}
+
+/// The best score of a rough sweep (every [`ROUGH_STEP`]): a quick look that may fall short of
+/// a sharp peak, for telling plainly upright pages from ones that need the full sweep.
+pub(crate) fn rough_peak(pts: &[(f32, f32)], diag: usize, rules: &Deskew) -> f64 {
+    let mut score = scorer(pts, diag);
+    steps(-rules.max_angle, rules.max_angle, ROUGH_STEP)
+        .map(&mut score)
+        .fold(0.0, f64::max)
+}
+
+/// Step of the rough sweep (degrees).
+const ROUGH_STEP: f64 = 0.5;
 
 /// Step of the sweep over all angles, and of the search around the best one (degrees).
 const SWEEP_STEP: f64 = 0.2;

@@ -73,20 +73,22 @@ const NEAR_BLACK_PAPER: f64 = 64.0;
 /// Measures a page without changing it (for `sohoa inspect` and for [`prepare`]).
 #[cfg(test)]
 pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
-    let (n, crop, _) = measure_with_paper(r, p, false);
+    let (n, crop, _, _) = measure_with_paper(r, p, false);
     (n, crop)
 }
 
-/// [`measure`], also returning the paper's colour and brightness (for filling and thresholds).
+/// [`measure`], also returning the paper's colour and brightness (for filling and thresholds)
+/// and whether a bar may show again after deskew ([`borders::may_hold_a_bar`]).
 /// A page its source already turns (EXIF or TIFF orientation 3, 6, 8; a PDF page's /Rotate) is
 /// not turned again by its text.
 fn measure_with_paper(
     r: &Raster,
     p: &Profile,
     source_turns: bool,
-) -> (Normalization, Crop, ([u8; 3], f64)) {
+) -> (Normalization, Crop, ([u8; 3], f64), bool) {
     let v = view::View::of(r);
     let paper = (v.paper_rgb, v.paper);
+    let bar = borders::may_hold_a_bar(&v, &p.borders);
     let crop = borders::detect(&v, &p.borders);
     let mut n = Normalization {
         profile: p.name.clone(),
@@ -126,7 +128,7 @@ fn measure_with_paper(
     if !crop.is_empty() {
         n.crop = Some(crop);
     }
-    (n, crop, paper)
+    (n, crop, paper, bar)
 }
 
 /// Normalizes and encodes one page.
@@ -143,7 +145,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         page_rotate,
     } = d;
     let source_turns = page_rotation(exif_orientation) != 0 || page_rotate != 0;
-    let (mut n, crop, (fill, paper)) = measure_with_paper(&raster, p, source_turns);
+    let (mut n, crop, (fill, paper), bar) = measure_with_paper(&raster, p, source_turns);
     if exif_orientation > 1 {
         n.exif_orientation = Some(exif_orientation);
     }
@@ -167,7 +169,11 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
     if n.rotated.is_some() {
         r.conversions.push("deskewed");
         // What was slanted is straight now: a bar along an edge.
-        let after = borders::detect_after_deskew(&view::View::of(&r), &p.borders);
+        let after = if bar {
+            borders::detect_after_deskew(&view::View::of(&r), &p.borders)
+        } else {
+            Crop::default()
+        };
         if !after.is_empty() {
             r = crop_raster(&r, after);
             n.crop_after_deskew = Some(after);

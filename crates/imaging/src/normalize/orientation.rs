@@ -8,6 +8,9 @@
 use super::deskew::{self, Skew};
 use super::profile::Orientation as Rules;
 
+/// How far a rough sweep's peak may fall short of the full sweep's.
+const ROUGH_MARGIN: f64 = 1.5;
+
 /// What the text says about the page.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Facing {
@@ -41,8 +44,17 @@ pub(crate) fn detect(
         return upright;
     }
     let turned = quarter(pts);
-    let down = deskew::measure(&turned, diag, skew_rules);
     let clear = |s: &Option<Skew>| s.is_some_and(|s| s.confidence >= skew_rules.min_confidence);
+    // A rough look across the other way first: most pages plainly read across, and then the
+    // rough peak (which may fall short of a sharp one by less than ROUGH_MARGIN) is enough.
+    let rough = deskew::rough_peak(&turned, diag, skew_rules);
+    let plainly_across = clear(&across)
+        && across.is_some_and(|a| a.score >= rules.min_line_ratio * ROUGH_MARGIN * rough);
+    let down = if plainly_across {
+        None
+    } else {
+        deskew::measure(&turned, diag, skew_rules)
+    };
     let score = |s: &Option<Skew>| s.map_or(0.0, |s| s.score);
     // Upright when far more ink is above the lines' core than below; upside down when far less.
     let upside = |lines: &[(f32, f32)], s: &Option<Skew>| {
@@ -53,7 +65,7 @@ pub(crate) fn detect(
             u.is_some_and(|u| u >= 1.25 || u <= 0.8),
         )
     };
-    if clear(&across) && score(&across) >= rules.min_line_ratio * score(&down) {
+    if plainly_across || (clear(&across) && score(&across) >= rules.min_line_ratio * score(&down)) {
         let (_, down_up, _) = upside(pts, &across);
         return Facing {
             turn: down_up.then_some(180),
