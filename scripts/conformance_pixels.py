@@ -354,7 +354,7 @@ def compare(exp: np.ndarray, got: np.ndarray) -> str:
 
 def check_normalized(source: np.ndarray, page: dict, got: np.ndarray) -> tuple[str, str]:
     """A normalized page against its source and the recorded decision: size equals the source
-    less the recorded crop; a crop alone is pixel-exact (lossless encodings); a rotation matches
+    less the recorded crop (and less the crop after deskew, of the rotated page); a crop alone is pixel-exact (lossless encodings); a rotation matches
     Pillow's own bilinear rotation of the cropped source by the recorded angle (mean absolute
     difference, margins excluded). Returns (problem, note)."""
     n = page.get("normalization") or {}
@@ -362,14 +362,19 @@ def check_normalized(source: np.ndarray, page: dict, got: np.ndarray) -> tuple[s
     h, w = source.shape[:2]
     l, t, r, b = (int(crop.get(k, 0)) for k in ("left", "top", "right", "bottom"))
     cut = source[t:h - b, l:w - r]
-    if got.shape[:2] != cut.shape[:2]:
-        return (f"size {got.shape[1]}x{got.shape[0]} != source less crop {cut.shape[1]}x{cut.shape[0]}", "")
+    # Borders cropped again after deskew: pixels of the rotated page.
+    after = n.get("crop_after_deskew") or {}
+    al, at, ar, ab = (int(after.get(k, 0)) for k in ("left", "top", "right", "bottom"))
+    again = lambda a: a[at:a.shape[0] - ab, al:a.shape[1] - ar]  # noqa: E731
+    want = (cut.shape[0] - at - ab, cut.shape[1] - al - ar)
+    if got.shape[:2] != want:
+        return (f"size {got.shape[1]}x{got.shape[0]} != source less crops {want[1]}x{want[0]}", "")
     conv = set(page.get("conversions") or [])
     angle = n.get("rotated")
     channels = lambda a: a.shape[2] if a.ndim == 3 else 1  # noqa: E731
     if page.get("colour") == "bilevel" and channels(cut) == 1 and "gray-to-bilevel" not in conv:
         # A 1-bit source, rotated then thresholded again: compare with Pillow's rotation, thresholded.
-        ref = cut if angle is None else np.asarray(Image.fromarray(cut, "L").rotate(float(angle), resample=Image.BILINEAR, fillcolor=255))
+        ref = cut if angle is None else again(np.asarray(Image.fromarray(cut, "L").rotate(float(angle), resample=Image.BILINEAR, fillcolor=255)))
         mh, mw = max(1, got.shape[0] // 20), max(1, got.shape[1] // 20)
         off = float(((ref[mh:-mh, mw:-mw] >= 128) != (got[mh:-mh, mw:-mw] >= 128)).mean())
         return ("" if off <= 0.01 else f"bilevel page differs from the thresholded rotation in {off:.2%} of pixels", f"bilevel, rotated {angle}: {off:.3%} pixels differ")
@@ -385,7 +390,7 @@ def check_normalized(source: np.ndarray, page: dict, got: np.ndarray) -> tuple[s
         return ("" if np.array_equal(cut, got) else "cropped page is not the cropped source pixel for pixel", "crop only: pixel-exact")
     mode = "RGB" if cut.ndim == 3 else "L"
     fill = tuple(int(v) for v in np.percentile(cut.reshape(-1, 3 if mode == "RGB" else 1), 90, axis=0)) if mode == "RGB" else int(np.percentile(cut, 90))
-    ref = np.asarray(Image.fromarray(cut, mode).rotate(float(angle), resample=Image.BILINEAR, fillcolor=fill))
+    ref = again(np.asarray(Image.fromarray(cut, mode).rotate(float(angle), resample=Image.BILINEAR, fillcolor=fill)))
     mh, mw = max(1, got.shape[0] // 20), max(1, got.shape[1] // 20)
     diff = float(np.abs(ref[mh:-mh, mw:-mw].astype(np.int16) - got[mh:-mh, mw:-mw].astype(np.int16)).mean())
     limit = 4.0 if lossy else 2.0
