@@ -8,6 +8,10 @@
 use super::deskew::{self, Skew};
 use super::profile::Orientation as Rules;
 
+/// Fewest line pieces (lines cut by the four strips) for a page to be read as text: a chart's
+/// legend and axis labels are not enough.
+const MIN_LINES: usize = 20;
+
 /// How far a rough sweep's peak may fall short of the full sweep's.
 const ROUGH_MARGIN: f64 = 1.5;
 
@@ -155,13 +159,13 @@ fn upness(pts: &[(f32, f32)], angle: f64, diag: usize) -> Option<f64> {
         .iter()
         .filter(|&&h| 2 * h >= median && h <= 2 * median)
         .count();
-    // Text: at least eight lines, most of them about as tall as the median line, enough ink
+    // Text: at least MIN_LINES lines, most of them about as tall as the median line, enough ink
     // above and below the cores to count, yet little next to the cores (a music score's stems
     // and flags are not text).
     let outside = above + below;
-    let text = heights.len() >= 8
-        && 10 * regular >= 6 * heights.len()
-        && outside >= 300
+    let text = heights.len() >= MIN_LINES
+        && 10 * regular >= 7 * heights.len()
+        && outside >= 500
         && outside * 100 <= 18 * (outside + core_mass);
     text.then(|| (above as f64 + 1.0) / (below as f64 + 1.0))
 }
