@@ -32,7 +32,7 @@ import pikepdf
 import pikepdf.pdfa
 from PIL import Image
 
-from conformance_pixels import (LOSSY, NORMALIZING, Unsupported, check_normalized, compare, decode_fillorder2, expected_pixels, extracted_array,
+from conformance_pixels import (LOSSY, NORMALIZING, Unsupported, check_normalized, check_rendered, placement, compare, decode_fillorder2, expected_pixels, extracted_array,
                                 load_source)
 
 PREFLIGHT_JARS = [
@@ -239,7 +239,9 @@ def structural_page_checks(page: pikepdf.Page, meta: dict) -> tuple[pikepdf.Stre
         return None, errs
     mb = [float(x) for x in page.mediabox]
     w_pt, h_pt = mb[2] - mb[0], mb[3] - mb[1]
-    exp_w, exp_h = meta["width"] * 72 / meta["dpi_x"], meta["height"] * 72 / meta["dpi_y"]
+    placed = placement(meta)
+    shown_w, shown_h = placed["size"] if placed else (meta["width"], meta["height"])
+    exp_w, exp_h = shown_w * 72 / meta["dpi_x"], shown_h * 72 / meta["dpi_y"]
     if abs(w_pt - exp_w) > 0.01 or abs(h_pt - exp_h) > 0.01:
         errs.append(f"MediaBox {w_pt:.3f}x{h_pt:.3f} pt != {exp_w:.3f}x{exp_h:.3f} pt from pixels and dpi")
     res = page.obj.get("/Resources")
@@ -251,19 +253,28 @@ def structural_page_checks(page: pikepdf.Page, meta: dict) -> tuple[pikepdf.Stre
     if len(names) != 1 or len(images) != 1:
         return None, errs + [f"page has {len(images)} image XObjects and {len(names) - len(images)} others (want 1 image)"]
     img = xobjs[images[0]]
-    # the image is drawn over the whole page
+    # the image is drawn over the whole page, or placed as the record says (crops, turn)
     try:
         ops = pikepdf.parse_content_stream(page)
-        cm, drawn = None, 0
+        cms, clip, drawn = [], None, 0
+        near = lambda a, b, tol: len(a) == len(b) and all(abs(x - y) <= tol for x, y in zip(a, b))  # noqa: E731
         for operands, op in ops:
             if str(op) == "cm":
-                cm = [float(x) for x in operands]
+                cms.append([float(x) for x in operands])
+            elif str(op) == "re":
+                clip = [float(x) for x in operands]
             elif str(op) == "Do":
                 drawn += 1
                 if str(operands[0]) != images[0]:
                     errs.append(f"content draws {operands[0]} instead of {images[0]}")
-                elif cm is None or abs(cm[0] - w_pt) > 0.01 or abs(cm[3] - h_pt) > 0.01 or cm[1] or cm[2]:
-                    errs.append(f"image drawn with cm {cm}, not scaled to the {w_pt:.2f}x{h_pt:.2f} MediaBox")
+                elif placed is None:
+                    cm = cms[-1] if cms else None
+                    if len(cms) != 1 or abs(cm[0] - w_pt) > 0.01 or abs(cm[3] - h_pt) > 0.01 or cm[1] or cm[2]:
+                        errs.append(f"image drawn with cm {cms}, not scaled to the {w_pt:.2f}x{h_pt:.2f} MediaBox")
+                elif len(cms) != 2 or not near(cms[0][:4], placed["cm"][:4], 2e-4) or not near(cms[0][4:], placed["cm"][4:], 0.01) \
+                        or not near(cms[1], placed["unit"], 1e-6) or clip is None or not near(clip, placed["clip"], 1e-6):
+                    errs.append(f"placed image drawn with cm {cms} clip {clip}; the record gives cm {[round(v, 4) for v in placed['cm']]} "
+                                f"clip {placed['clip']} then {placed['unit']}")
         if drawn != 1:
             errs.append(f"content stream has {drawn} Do operators (want 1)")
     except Exception as e:  # noqa: BLE001
@@ -327,6 +338,31 @@ PDF_APPLIED = {"palette-expanded"}
 PDF_NOT_COMPARABLE = {"alpha-flattened", "16-to-8-bit", "cmyk-to-rgb"}
 
 
+def rendered_check(pdf: Path, number: int, pm: dict, src: Path, tmp: Path) -> tuple[str, str]:
+    """Renders a placed page with pdftoppm at its image's resolution (undoing the page's
+    /Rotate) and compares it with the source as the record says it is shown."""
+    gray = pm["colour"] != "rgb"
+    stem = tmp / f"render-{number}"
+    subprocess.run(["pdftoppm", "-rx", f"{pm['dpi_x']}", "-ry", f"{pm['dpi_y']}", "-f", str(number), "-l", str(number),
+                    "-singlefile", *(["-gray"] if gray else []), str(pdf), str(stem)], check=True)
+    path = stem.with_suffix(".pgm" if gray else ".ppm")
+    shown = np.rot90(np.asarray(Image.open(path)), k=(int(pm.get("rotate", 0)) // 90) % 4)
+    path.unlink()
+    arr, smode, _ = load_source(src, int(pm["frame"]))
+    base = dict(pm, conversions=[c for c in pm["conversions"] if c not in NORMALIZING])
+    if "rgb-to-gray" in pm["conversions"]:
+        base["colour"] = "rgb"
+    elif "gray-to-bilevel" in pm["conversions"]:
+        base["colour"] = "gray"
+    exp, problems, _ = expected_pixels(arr, smode, base) if arr is not None else (None, ["source unreadable"], [])
+    if problems:
+        return ("; ".join(problems), "")
+    src_arr = exp if exp is not None else arr
+    if src_arr.dtype == bool:
+        src_arr = src_arr.astype(np.uint8) * 255
+    return check_rendered(src_arr, pm, shown)
+
+
 def pdf_page_image(src: Path, frame: int, pm: dict, tmp: Path) -> tuple[Path, dict]:
     """The one image of page frame+1 of a scanned PDF (pdfimages -j -png), and the page record
     with the conversions pdfimages has already applied taken out."""
@@ -351,7 +387,7 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
     pages_meta = meta.get("pages") or []
     fails: list[str] = []
     notes: list[str] = []
-    stats = {"bytes": 0, "pixels": 0, "normalized": 0, "dims": 0, "skipped": 0}
+    stats = {"bytes": 0, "pixels": 0, "normalized": 0, "rendered": 0, "dims": 0, "skipped": 0}
     with pikepdf.open(pdf_path) as pdf:
         if len(pdf.pages) != len(pages_meta):
             fails.append(f"PDF has {len(pdf.pages)} pages, metadata.json lists {len(pages_meta)}")
@@ -386,6 +422,16 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
                         # A scanned PDF's page: its image as poppler extracts it (JPEG bytes, or
                         # pixels with /Decode, palettes and CMYK already applied).
                         src, pm = pdf_page_image(src, int(pm["frame"]), pm, tmp)
+                    if placement(pm) is not None:
+                        # What a reader sees: the page rendered by poppler against the source
+                        # cropped and turned by Pillow as the record says.
+                        problem, note = rendered_check(pdf_path, i + 1, pm, src, tmp)
+                        if problem:
+                            fails.append(f"{label}: {problem}")
+                        else:
+                            stats["rendered"] += 1
+                        if note:
+                            notes.append(f"{label}: {note}")
                     if pm["encoding"] == "dct":
                         raw = img.read_raw_bytes()
                         data = src.read_bytes()
@@ -420,7 +466,11 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
                             src_arr = src_arr.astype(np.uint8) * 255
                         if got.dtype == bool:
                             got = got.astype(np.uint8) * 255
-                        problem, note = check_normalized(src_arr, pm, got)
+                        # A placed page's image is the whole source: its crops and turn are the
+                        # page's (checked by rendering above).
+                        image_pm = pm if placement(pm) is None else dict(pm, normalization={
+                            k: v for k, v in pm["normalization"].items() if k not in ("crop", "crop_after_deskew", "rotated")})
+                        problem, note = check_normalized(src_arr, image_pm, got)
                         if problem:
                             fails.append(f"{label}: {problem}")
                         else:
@@ -460,7 +510,7 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
     if finder is None:
         notes.append("no source files (no --scans, no data/originals/): byte/pixel comparison skipped")
     summary = (f"{len(pages_meta)} pages: {stats['bytes']} DCT byte-identical, {stats['pixels']} pixel-exact, "
-               f"{stats['normalized']} normalized as recorded, "
+               f"{stats['normalized']} normalized as recorded, {stats['rendered']} placed pages rendered as recorded, "
                f"{stats['dims']} size/mode only (cmyk-to-rgb), {stats['skipped']} not compared")
     return not fails, fails, [summary] + notes
 

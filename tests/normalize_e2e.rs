@@ -31,8 +31,10 @@ fn every_normalization_is_recorded_in_metadata_and_events() {
         "the samples are scanned with a slight skew"
     );
     for (id, p) in &rotated {
+        // Turned by placement: the scan's pixels are kept (a JPEG's bytes too).
+        assert_eq!(p["normalization"]["placed"], true, "{id} {p}");
         assert!(
-            p["conversions"]
+            !p["conversions"]
                 .as_array()
                 .unwrap()
                 .iter()
@@ -48,10 +50,13 @@ fn every_normalization_is_recorded_in_metadata_and_events() {
             .any(|(_, p)| p["normalization"]["crop"].is_object()),
         "some samples have scanner borders"
     );
-    // Unchanged pages pass through: JPEG bytes as they were.
+    // Unchanged pages pass through: JPEG bytes as they were, deskewed ones as well.
     assert!(pages
         .iter()
         .any(|(_, p)| p["encoding"] == "dct" && p["normalization"]["rotated"].is_null()));
+    assert!(pages
+        .iter()
+        .any(|(_, p)| p["encoding"] == "dct" && p["normalization"]["rotated"].is_number()));
     // The events say what was done, with the parameters.
     let mut notes = String::new();
     for c in report["cases"].as_array().unwrap() {

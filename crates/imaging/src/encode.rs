@@ -116,6 +116,7 @@ pub(crate) fn finish_raster(
         data,
         warnings: Vec::new(),
         rotate: 0,
+        placement: None,
         normalization: None,
         gray: None,
     })

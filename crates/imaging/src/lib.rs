@@ -14,6 +14,7 @@ pub mod decode;
 pub mod encode;
 pub mod normalize;
 pub mod page;
+pub mod placement;
 pub mod stored;
 
 pub use decode::{sniff, Format};

@@ -3,7 +3,7 @@
 //! page was refused ([`PageError`]). Decoders, normalization and encoders all speak these types.
 
 use sohoa_archive::problem::Problem;
-pub use sohoa_archive::record::{Colour, DpiSource, Encoding, Normalization};
+pub use sohoa_archive::record::{Colour, Crop, DpiSource, Encoding, Normalization};
 
 /// One page, decoded, checked and encoded for the bundle.
 #[derive(Debug)]
@@ -24,6 +24,9 @@ pub struct PreparedPage {
     pub warnings: Vec<Problem>,
     /// PDF page rotation (0, 90, 180, 270) from the source's EXIF orientation.
     pub rotate: u16,
+    /// Where the image lies on its page when the page shows it cropped or turned (the
+    /// image itself is stored as decoded); none when the page is the image.
+    pub placement: Option<crate::placement::Placement>,
     /// What normalization measured and did.
     pub normalization: Option<Normalization>,
     /// The stored pixels as 8-bit gray, for OCR (only when the profile's `keep_gray` is set).

@@ -1,5 +1,6 @@
 //! A stored page image decoded back to 8-bit gray (for OCR of bags already in the archive):
-//! the inverse of [`crate::encode`] for the three ways sohoa stores a page.
+//! the inverse of [`crate::encode`] for the three ways sohoa stores a page, placed on its page
+//! as a reader sees it.
 
 use crate::page::{Colour, Encoding, GrayPage, PreparedPage};
 use std::io::Read;
@@ -27,9 +28,22 @@ pub fn gray_of_stored(p: &PreparedPage) -> Option<GrayPage> {
             }
         }
     };
-    (pixels.len() == n).then(|| GrayPage {
-        width: p.width,
-        height: p.height,
+    if pixels.len() != n {
+        return None;
+    }
+    // The page as shown: the image placed (cropped, turned) on it.
+    let (width, height, pixels) = match &p.placement {
+        Some(pl) => {
+            let [r, g, b] = pl.fill.unwrap_or([255; 3]);
+            let paper = ((r as u32 * 299 + g as u32 * 587 + b as u32 * 114) / 1000) as u8;
+            let shown = pl.render::<1>(&pixels, p.width, p.height, [paper]);
+            (pl.width, pl.height, shown)
+        }
+        None => (p.width, p.height, pixels),
+    };
+    Some(GrayPage {
+        width,
+        height,
         pixels,
         dpi: (p.dpi_x + p.dpi_y) / 2.0,
         rotate: p.rotate,

@@ -13,6 +13,7 @@ mod xmp;
 pub use check::check_bundle;
 
 use sohoa_archive::hash::HashingWriter;
+use sohoa_imaging::placement::Placement;
 use sohoa_imaging::{Colour, Encoding, PreparedPage};
 use std::io::{self, Write};
 use time::OffsetDateTime;
@@ -60,12 +61,14 @@ pub struct BundleWriter<W: Write> {
 
 /// A page whose image is written and whose content and page object are still to come
 /// (while its text is being recognized).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct PendingPage {
     image: u32,
     width_pt: f64,
     height_pt: f64,
     rotate: u16,
+    /// Content-stream operators drawing the image (and the paper a turn uncovers).
+    image_ops: String,
 }
 
 const CATALOG: u32 = 1;
@@ -143,11 +146,23 @@ impl<W: Write> BundleWriter<W> {
             &format!("/Type /XObject /Subtype /Image /Width {w} /Height {h} /ColorSpace {colour_space} {filter}"),
             &page.data,
         )?;
+        let (width_pt, height_pt, image_ops) = match &page.placement {
+            None => {
+                let (pw, ph) = (w as f64 * 72.0 / page.dpi_x, h as f64 * 72.0 / page.dpi_y);
+                (
+                    pw,
+                    ph,
+                    format!("q\n{} 0 0 {} 0 0 cm\n/Im0 Do\nQ\n", num(pw), num(ph)),
+                )
+            }
+            Some(pl) => placed_ops(pl, page),
+        };
         Ok(PendingPage {
             image,
-            width_pt: w as f64 * 72.0 / page.dpi_x,
-            height_pt: h as f64 * 72.0 / page.dpi_y,
+            width_pt,
+            height_pt,
             rotate: page.rotate,
+            image_ops,
         })
     }
 
@@ -160,7 +175,7 @@ impl<W: Write> BundleWriter<W> {
     ) -> io::Result<()> {
         let (content, page_id) = (self.alloc(), self.alloc());
         let (pw, ph) = (p.width_pt, p.height_pt);
-        let mut ops = format!("q\n{} 0 0 {} 0 0 cm\n/Im0 Do\nQ\n", num(pw), num(ph));
+        let mut ops = p.image_ops;
         let mut fonts = String::new();
         if let Some(r) = text.filter(|r| r.word_count() > 0) {
             let font = match self.font {
@@ -334,6 +349,46 @@ impl<W: Write> BundleWriter<W> {
 }
 
 /// A PDF number with at most 4 decimals and no exponent.
+/// Page size and drawing operators of an image placed on its page: the paper colour where the
+/// turned image leaves the page uncovered, then the image under its `cm` matrix, clipped to
+/// the part the crops keep.
+fn placed_ops(pl: &Placement, page: &PreparedPage) -> (f64, f64, String) {
+    let (pw, ph) = (
+        pl.width as f64 * 72.0 / page.dpi_x,
+        pl.height as f64 * 72.0 / page.dpi_y,
+    );
+    let mut ops = String::new();
+    if let Some([r, g, b]) = pl.fill {
+        let paint = if page.colour == Colour::Rgb {
+            let c = |v: u8| num(v as f64 / 255.0);
+            format!("{} {} {} rg", c(r), c(g), c(b))
+        } else {
+            let y = (r as u32 * 299 + g as u32 * 587 + b as u32 * 114) / 1000;
+            format!("{} g", num(y as f64 / 255.0))
+        };
+        ops.push_str(&format!(
+            "q\n{paint}\n0 0 {} {} re\nf\nQ\n",
+            num(pw),
+            num(ph)
+        ));
+    }
+    // Image pixels to the page; the part shown; the image's unit square to its pixels.
+    let m: Vec<String> = pl
+        .pdf_matrix(page.dpi_x, page.dpi_y)
+        .iter()
+        .map(|&v| num(v))
+        .collect();
+    let [x0, y0, x1, y1] = pl.clip;
+    let (w, h) = (page.width, page.height);
+    ops.push_str(&format!(
+        "q\n{} cm\n{x0} {y0} {} {} re\nW\nn\n{w} 0 0 -{h} 0 {h} cm\n/Im0 Do\nQ\n",
+        m.join(" "),
+        x1.saturating_sub(x0),
+        y1.saturating_sub(y0),
+    ));
+    (pw, ph, ops)
+}
+
 fn num(v: f64) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');

@@ -3,6 +3,7 @@
 //! bundle with the page images copied byte for byte.
 
 use lopdf::{Document, Object};
+use sohoa_imaging::placement::Placement;
 use sohoa_imaging::{Colour, DpiSource, Encoding, PreparedPage};
 
 fn number(o: &Object) -> Option<f64> {
@@ -93,12 +94,32 @@ pub fn stored_page(doc: &Document, page_id: lopdf::ObjectId) -> Result<PreparedP
     if width == 0 || height == 0 || w_pt <= 0.0 || h_pt <= 0.0 {
         return Err("empty image or page".into());
     }
+    let (mut dpi_x, mut dpi_y) = (width as f64 * 72.0 / w_pt, height as f64 * 72.0 / h_pt);
+    let drawn = drawing(doc, page_id)?;
+    let near = |a: &[f64; 6], b: [f64; 6]| a.iter().zip(b).all(|(x, y)| (x - y).abs() < 1e-3);
+    let (w, h) = (width as f64, height as f64);
+    let placement = match drawn.cms.as_slice() {
+        // The image over the whole page.
+        [whole] if near(whole, [w_pt, 0.0, 0.0, h_pt, 0.0, 0.0]) => None,
+        // Placed (cropped, turned): image pixels to the page, clipped, then the image.
+        [to_page, unit] if near(unit, [w, 0.0, 0.0, -h, 0.0, h]) => {
+            let [x0, y0, x1, y1] = drawn.clip.ok_or("a placed image without its clip")?;
+            let px = |v: f64, max: u32| v.round().clamp(0.0, max as f64) as u32;
+            let clip = [px(x0, width), px(y0, height), px(x1, width), px(y1, height)];
+            let (mut pl, dx, dy) = Placement::from_pdf(*to_page, clip, (w_pt, h_pt))
+                .ok_or("the image's matrix is degenerate")?;
+            pl.fill = drawn.fill;
+            (dpi_x, dpi_y) = (dx, dy);
+            Some(pl)
+        }
+        _ => return Err("the image is not drawn as sohoa draws it".into()),
+    };
     Ok(PreparedPage {
         frame: 0,
         width,
         height,
-        dpi_x: width as f64 * 72.0 / w_pt,
-        dpi_y: height as f64 * 72.0 / h_pt,
+        dpi_x,
+        dpi_y,
         dpi_source: DpiSource::File,
         colour,
         encoding,
@@ -106,7 +127,44 @@ pub fn stored_page(doc: &Document, page_id: lopdf::ObjectId) -> Result<PreparedP
         data: stream.content.clone(),
         warnings: Vec::new(),
         rotate,
+        placement,
         normalization: None,
         gray: None,
     })
+}
+
+/// How a page sohoa wrote draws its image: the `cm` operands before `/Im0 Do` (one: the
+/// image over the whole page; two: image pixels to the page, then the unit square to the
+/// pixels), the clip between them, and the paper colour painted under it, if any.
+struct Drawing {
+    cms: Vec<[f64; 6]>,
+    clip: Option<[f64; 4]>,
+    fill: Option<[u8; 3]>,
+}
+
+fn drawing(doc: &Document, page_id: lopdf::ObjectId) -> Result<Drawing, String> {
+    let content = doc.get_page_content(page_id);
+    let ops = lopdf::content::Content::decode(&content)
+        .map_err(|e| format!("content: {e}"))?
+        .operations;
+    let mut d = Drawing {
+        cms: Vec::new(),
+        clip: None,
+        fill: None,
+    };
+    let mut rect = None;
+    let level = |v: f64| (v * 255.0).round().clamp(0.0, 255.0) as u8;
+    for op in &ops {
+        let nums: Vec<f64> = op.operands.iter().filter_map(number).collect();
+        match (op.operator.as_str(), nums.as_slice()) {
+            ("rg", &[r, g, b]) => d.fill = Some([level(r), level(g), level(b)]),
+            ("g", &[y]) => d.fill = Some([level(y); 3]),
+            ("cm", &[a, b, c, e, f, g]) => d.cms.push([a, b, c, e, f, g]),
+            ("re", &[x, y, w, h]) => rect = Some([x, y, x + w, y + h]),
+            ("W", _) => d.clip = rect,
+            ("Do", _) => return Ok(d),
+            _ => {}
+        }
+    }
+    Err("the page draws no image".into())
 }

@@ -101,6 +101,10 @@ pub struct Normalization {
     /// pixels of the deskewed page. Absent when none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub crop_after_deskew: Option<Crop>,
+    /// The crops and the turn place the image on its page: the stored image is the page as
+    /// decoded, drawn turned and shifted (older records, without it, stored turned pixels).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub placed: bool,
     pub content: Option<Content>,
     /// Share of the page covered by ink strokes.
     pub ink: f64,

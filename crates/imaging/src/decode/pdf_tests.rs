@@ -231,7 +231,7 @@ fn a_scanned_pdf_keeps_its_jpeg_and_g4_bytes_in_order_at_the_page_resolution() {
 }
 
 #[test]
-fn a_g4_page_changed_by_normalization_is_encoded_again() {
+fn a_g4_page_cropped_by_normalization_keeps_its_bytes_and_is_placed_on_a_smaller_page() {
     let (w, h) = (1240u32, 1754u32);
     let mut px = document_pixels(w, h);
     // A black scanner border down the left edge: the default profile crops it.
@@ -251,13 +251,18 @@ fn a_g4_page_changed_by_normalization_is_encoded_again() {
     );
     let file = pdf(vec![TestPage::scan(A4, img)]);
     let (pages, _) = pages_of(&file, &Profile::default()).unwrap();
+    let n = pages[0].normalization.clone().expect("measured");
+    assert!(n.crop.is_some_and(|c| c.left >= 40), "{n:?}");
     assert!(
-        pages[0].conversions.contains(&"borders-cropped"),
+        n.placed && pages[0].conversions.is_empty(),
         "{:?}",
         pages[0].conversions
     );
+    // The scan's G4 bytes as they came; the page shows it less the border.
     assert_eq!(pages[0].encoding, Encoding::CcittG4);
-    assert!(pages[0].data != g4);
+    assert!(pages[0].data == g4);
+    let placed = pages[0].placement.expect("placed");
+    assert!(placed.width <= w - 40 && placed.clip[0] >= 40, "{placed:?}");
     assert_eq!(
         (pages[0].dpi_x.round(), pages[0].dpi_y.round()),
         (150.0, 150.0)

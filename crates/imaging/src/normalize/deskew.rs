@@ -1,8 +1,8 @@
 //! Skew: the angle that makes text lines horizontal, found by maximizing the sharpness of the
-//! projection profile of ink pixels (dense sweep, fine search, parabolic refinement), and a
-//! bilinear rotation that fills the uncovered corners with the paper's colour.
+//! projection profile of ink pixels (dense sweep, fine search, parabolic refinement).
 
 use super::profile::Deskew;
+#[cfg(test)]
 use crate::page::{Colour, Raster};
 
 /// The best angle of a sweep: the skew in degrees (positive: lines rise to the right), how
@@ -118,124 +118,29 @@ fn best(scores: &[(f64, f64)]) -> (f64, f64) {
         .fold((0.0, f64::MIN), |b, p| if p.1 > b.1 { p } else { b })
 }
 
-/// Rotates by `deg` degrees (counter-clockwise positive) about the centre, same size, corners
-/// filled with `fill`. Bilinear interpolation: smooth edges, no jagged text.
+/// The page turned by `deg` about its centre (same size, corners filled with `fill`): how
+/// tests make skewed pages. Normalization itself places the image turned on its page
+/// ([`crate::placement`]) and leaves its pixels alone.
+#[cfg(test)]
 pub(crate) fn rotate(r: &Raster, deg: f64, fill: [u8; 3]) -> Vec<u8> {
+    use crate::placement::Placement;
+    let none = crate::page::Crop::default();
+    let p = Placement::deskewed(r.width, r.height, none, deg, none, fill);
     if r.colour == Colour::Rgb {
-        rotate_n::<3>(r, deg, fill)
+        p.render::<3>(&r.pixels, r.width, r.height, fill)
     } else {
         let g = ((fill[0] as u32 * 299 + fill[1] as u32 * 587 + fill[2] as u32 * 114) / 1000) as u8;
-        rotate_n::<1>(r, deg, [g, g, g])
+        p.render::<1>(&r.pixels, r.width, r.height, [g])
     }
-}
-
-fn rotate_n<const CH: usize>(r: &Raster, deg: f64, fill: [u8; 3]) -> Vec<u8> {
-    let (w, h) = (r.width as usize, r.height as usize);
-    let src = &r.pixels;
-    let mut out = vec![0u8; w * h * CH];
-    let (s, c) = deg.to_radians().sin_cos();
-    let (cx, cy) = ((w as f64 - 1.0) / 2.0, (h as f64 - 1.0) / 2.0);
-    const BITS: u32 = 16;
-    const ONE: i64 = 1 << BITS;
-    let (dx_step, dy_step) = (
-        (c * ONE as f64).round() as i64,
-        (s * ONE as f64).round() as i64,
-    );
-    // A source position is inside when both pixels it blends on each axis are.
-    let (max_x, max_y) = ((w as i64 - 1) * ONE, (h as i64 - 1) * ONE);
-    let inside = |sx: i64, sy: i64| sx >= 0 && sy >= 0 && sx < max_x && sy < max_y;
-    for (oy, row) in out.chunks_exact_mut(w * CH).enumerate() {
-        let dy = oy as f64 - cy;
-        // Source coordinates of the row's first pixel, then steps along the row (fixed point).
-        let sx0 = ((c * (-cx) - s * dy + cx) * ONE as f64).round() as i64;
-        let sy0 = ((s * (-cx) + c * dy + cy) * ONE as f64).round() as i64;
-        let at = |ox: usize| (sx0 + ox as i64 * dx_step, sy0 + ox as i64 * dy_step);
-        // The output pixels whose source is inside form one run [lo, hi) along the row: found
-        // by solving both bounds, then nudged to the exact fixed-point test.
-        let (lo, hi) = inside_run(w, sx0, dx_step, max_x, sy0, dy_step, max_y);
-        let (lo, hi) = {
-            let (mut lo, mut hi) = (lo, hi.max(lo));
-            while lo < hi && !inside(at(lo).0, at(lo).1) {
-                lo += 1;
-            }
-            while hi > lo && !inside(at(hi - 1).0, at(hi - 1).1) {
-                hi -= 1;
-            }
-            (lo, hi)
-        };
-        let (before, rest) = row.split_at_mut(lo * CH);
-        let (run, after) = rest.split_at_mut((hi - lo) * CH);
-        for px in before
-            .chunks_exact_mut(CH)
-            .chain(after.chunks_exact_mut(CH))
-        {
-            px.copy_from_slice(&fill[..CH]);
-        }
-        let (mut sx, mut sy) = at(lo);
-        for px in run.chunks_exact_mut(CH) {
-            let (x0, y0) = ((sx >> BITS) as usize, (sy >> BITS) as usize);
-            // Weights with 8 fractional bits each: products stay in u32.
-            let fx = ((sx & (ONE - 1)) >> (BITS - 8)) as u32;
-            let fy = ((sy & (ONE - 1)) >> (BITS - 8)) as u32;
-            let (w00, w10, w01, w11) = (
-                (256 - fx) * (256 - fy),
-                fx * (256 - fy),
-                (256 - fx) * fy,
-                fx * fy,
-            );
-            let i00 = (y0 * w + x0) * CH;
-            let i01 = i00 + w * CH;
-            let (top, bot) = (&src[i00..i00 + 2 * CH], &src[i01..i01 + 2 * CH]);
-            for k in 0..CH {
-                let v = top[k] as u32 * w00
-                    + top[CH + k] as u32 * w10
-                    + bot[k] as u32 * w01
-                    + bot[CH + k] as u32 * w11;
-                px[k] = ((v + (1 << 15)) >> 16) as u8;
-            }
-            sx += dx_step;
-            sy += dy_step;
-        }
-    }
-    out
-}
-
-/// The range of `ox` in `0..n` for which `0 <= a + ox * da < max_a` and the same for `b`
-/// (approximately: the caller checks the ends exactly).
-fn inside_run(
-    n: usize,
-    a: i64,
-    da: i64,
-    max_a: i64,
-    b: i64,
-    db: i64,
-    max_b: i64,
-) -> (usize, usize) {
-    let mut lo = 0f64;
-    let mut hi = n as f64;
-    for (v, d, max) in [(a, da, max_a), (b, db, max_b)] {
-        let (v, d, max) = (v as f64, d as f64, max as f64);
-        if d == 0.0 {
-            if v < 0.0 || v >= max {
-                return (0, 0);
-            }
-        } else {
-            // 0 <= v + ox d < max  <=>  ox between -v/d and (max - v)/d.
-            let (t0, t1) = (-v / d, (max - v) / d);
-            lo = lo.max(t0.min(t1).floor());
-            hi = hi.min(t0.max(t1).ceil() + 1.0);
-        }
-    }
-    let lo = lo.clamp(0.0, n as f64) as usize;
-    let hi = hi.clamp(0.0, n as f64) as usize;
-    (lo, hi.max(lo))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The rotation pixel by pixel, each tested for being inside (the plain form of `rotate_n`).
+    /// The rotation pixel by pixel, each tested for being inside (the plain form of [`Placement::render`])
+    ///
+    /// [`Placement::render`]: crate::placement::Placement::render.
     fn reference<const CH: usize>(r: &Raster, deg: f64, fill: [u8; 3]) -> Vec<u8> {
         let (w, h) = (r.width as usize, r.height as usize);
         let (s, c) = deg.to_radians().sin_cos();
@@ -301,18 +206,10 @@ mod tests {
                 } else {
                     reference::<1>(&r, deg, [1, 2, 3])
                 };
-                assert_eq!(rotate(&r, deg, [1, 2, 3]).len(), want.len());
-                if ch == 3 {
-                    assert!(
-                        rotate_n::<3>(&r, deg, [1, 2, 3]) == want,
-                        "{w}x{h} rgb {deg}°"
-                    );
-                } else {
-                    assert!(
-                        rotate_n::<1>(&r, deg, [1, 2, 3]) == want,
-                        "{w}x{h} gray {deg}°"
-                    );
-                }
+                assert!(
+                    rotate(&r, deg, [1, 2, 3]) == want,
+                    "{w}x{h} {colour:?} {deg}°"
+                );
             }
         }
     }

@@ -26,6 +26,7 @@ use crate::page::{
     check_page_size, Colour, Decoded, Encoding, GrayPage, Normalization, PageError, PreparedPage,
     Raster,
 };
+use crate::placement::Placement;
 use profile::ModeRule;
 
 /// PDF page rotation for an EXIF orientation that is a pure rotation.
@@ -35,24 +36,6 @@ fn page_rotation(o: u8) -> u16 {
         6 => 90,
         8 => 270,
         _ => 0,
-    }
-}
-
-fn crop_raster(r: &Raster, c: Crop) -> Raster {
-    let ch = r.colour.components() as usize;
-    let (w, h) = (r.width - c.left - c.right, r.height - c.top - c.bottom);
-    let mut pixels = Vec::with_capacity(w as usize * h as usize * ch);
-    for y in c.top..c.top + h {
-        let start = (y as usize * r.width as usize + c.left as usize) * ch;
-        pixels.extend_from_slice(&r.pixels[start..start + w as usize * ch]);
-    }
-    Raster {
-        width: w,
-        height: h,
-        colour: r.colour,
-        pixels,
-        conversions: r.conversions.clone(),
-        source_bilevel: r.source_bilevel,
     }
 }
 
@@ -78,14 +61,15 @@ pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
 }
 
 /// [`measure`], also returning the paper's colour and brightness (for filling and thresholds)
-/// and whether a bar may show again after deskew ([`borders::may_hold_a_bar`]).
+/// and, when a bar may show again after deskew ([`borders::may_hold_a_bar`]), the view of the
+/// page less its borders.
 /// A page its source already turns (EXIF or TIFF orientation 3, 6, 8; a PDF page's /Rotate) is
 /// not turned again by its text.
 fn measure_with_paper(
     r: &Raster,
     p: &Profile,
     source_turns: bool,
-) -> (Normalization, Crop, ([u8; 3], f64), bool) {
+) -> (Normalization, Crop, ([u8; 3], f64), Option<view::View>) {
     let v = view::View::of(r);
     let paper = (v.paper_rgb, v.paper);
     let bar = borders::may_hold_a_bar(&v, &p.borders);
@@ -128,7 +112,7 @@ fn measure_with_paper(
     if !crop.is_empty() {
         n.crop = Some(crop);
     }
-    (n, crop, paper, bar)
+    (n, crop, paper, bar.then_some(v))
 }
 
 /// Normalizes and encodes one page.
@@ -145,43 +129,30 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         page_rotate,
     } = d;
     let source_turns = page_rotation(exif_orientation) != 0 || page_rotate != 0;
-    let (mut n, crop, (fill, paper), bar) = measure_with_paper(&raster, p, source_turns);
+    let (mut n, crop, (fill, paper), bar_view) = measure_with_paper(&raster, p, source_turns);
     if exif_orientation > 1 {
         n.exif_orientation = Some(exif_orientation);
     }
-    let mut r = if crop.is_empty() {
-        raster
-    } else {
-        crop_raster(&raster, crop)
+    let mut r = raster;
+    // Deskew and crops place the image on its page; its pixels stay as decoded.
+    let turn = match (n.skew, n.skew_confidence) {
+        (Some(a), Some(c)) if deskew::applies(a, c, &p.deskew) => Some(-a),
+        _ => None,
     };
-    if let (Some(angle), Some(conf)) = (n.skew, n.skew_confidence) {
-        if deskew::applies(angle, conf, &p.deskew) {
-            r.pixels = deskew::rotate(&r, -angle, fill);
-            if r.source_bilevel {
-                // A 1-bit scan stays 1-bit: the interpolated edges are thresholded again.
-                r.pixels
-                    .iter_mut()
-                    .for_each(|v| *v = if *v < 128 { 0 } else { 255 });
-            }
-            n.rotated = Some(-angle);
-        }
-    }
-    if n.rotated.is_some() {
-        r.conversions.push("deskewed");
+    let mut after = Crop::default();
+    if let Some(deg) = turn {
+        n.rotated = Some(deg);
         // What was slanted is straight now: a bar along an edge.
-        let after = if bar {
-            borders::detect_after_deskew(&view::View::of(&r), &p.borders)
-        } else {
-            Crop::default()
-        };
+        if let Some(v) = &bar_view {
+            after = borders::detect_after_deskew(&v.turned(deg), &p.borders);
+        }
         if !after.is_empty() {
-            r = crop_raster(&r, after);
             n.crop_after_deskew = Some(after);
         }
     }
-    if n.crop.is_some() || n.crop_after_deskew.is_some() {
-        r.conversions.push("borders-cropped");
-    }
+    let placement = (turn.is_some() || !crop.is_empty())
+        .then(|| Placement::deskewed(r.width, r.height, crop, turn.unwrap_or(0.0), after, fill));
+    n.placed = placement.is_some();
     // Stored mode: as scanned ("keep"), or by content ("auto").
     let mut to_bilevel = false;
     if p.colour.mode == ModeRule::Auto {
@@ -205,12 +176,13 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
             r.conversions.push("gray-to-bilevel");
         }
     }
-    let unchanged = !n.changed_pixels() && r.conversions.is_empty();
+    let unchanged = r.conversions.is_empty();
     let rotate = (page_rotation(exif_orientation) + page_rotate + n.orientation.unwrap_or(0)) % 360;
-    let (dpi_x, dpi_y, dpi_source, paper, warning) =
-        dpi::resolve(file_dpi, r.width, r.height, &p.dpi);
+    // The page's size is what it shows: the image less its crops.
+    let (page_w, page_h) = placement.map_or((r.width, r.height), |pl| (pl.width, pl.height));
+    let (dpi_x, dpi_y, dpi_source, paper, warning) = dpi::resolve(file_dpi, page_w, page_h, &p.dpi);
     n.dpi_inferred_from = paper;
-    check_page_size(r.width, r.height, dpi_x, dpi_y)?;
+    check_page_size(page_w, page_h, dpi_x, dpi_y)?;
     // JPEG kept as it was, JPEG encoded again, or lossless (G4 / Flate).
     let jpeg_page = |r: Raster, encoding: Encoding, data: Vec<u8>| PreparedPage {
         frame,
@@ -225,19 +197,28 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         data,
         warnings: Vec::new(),
         rotate,
+        placement: None,
         normalization: None,
         gray: None,
     };
-    let gray = p.keep_gray.then(|| GrayPage {
-        width: r.width,
-        height: r.height,
-        pixels: if r.colour == Colour::Rgb {
+    let gray = p.keep_gray.then(|| {
+        let pixels = if r.colour == Colour::Rgb {
             to_gray(&r)
         } else {
             r.pixels.clone()
-        },
-        dpi: (dpi_x + dpi_y) / 2.0,
-        rotate,
+        };
+        // OCR reads the page as it is shown.
+        let pixels = match &placement {
+            Some(pl) => pl.render::<1>(&pixels, r.width, r.height, [luma(&fill)[0]]),
+            None => pixels,
+        };
+        GrayPage {
+            width: page_w,
+            height: page_h,
+            pixels,
+            dpi: (dpi_x + dpi_y) / 2.0,
+            rotate,
+        }
     });
     let mut page = match (jpeg, unchanged) {
         (Some(bytes), true) => jpeg_page(r, Encoding::Dct, bytes.to_vec()),
@@ -254,6 +235,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         }
     };
     page.gray = gray;
+    page.placement = placement;
     page.warnings.extend(warning);
     if dpi_x.min(dpi_y) < p.dpi.min_dpi {
         page.warnings.push(sohoa_archive::problem::Problem::warning(

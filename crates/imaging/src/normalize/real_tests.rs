@@ -116,7 +116,7 @@ fn a_turned_page_is_stored_as_scanned_with_its_rotation_in_the_page() {
 }
 
 /// Prepares a 300-dpi 1-bit page and decodes what would be stored.
-fn stored(mut raster: Raster) -> (PreparedPage, Vec<u8>) {
+fn stored(mut raster: Raster) -> (PreparedPage, GrayPage) {
     raster.source_bilevel = true;
     let d = Decoded {
         raster,
@@ -136,17 +136,18 @@ fn stored(mut raster: Raster) -> (PreparedPage, Vec<u8>) {
         "{:?}",
         page.conversions
     );
-    let px = crate::encode::g4_decode(&page.data, page.width, page.height).expect("G4");
-    (page, px)
+    // The page as a reader sees it: the stored image placed (cropped, turned) on the page.
+    let shown = crate::stored::gray_of_stored(&page).expect("G4");
+    (page, shown)
 }
 
-/// The longest dark run along the `edges` strips (a thirtieth of the page) of a stored page:
+/// The longest dark run along the `edges` strips (a thirtieth of the page) of a page as shown:
 /// lines of text give short runs, a bar a long one. `edges`: left, top, bottom.
-fn longest_dark_run(page: &PreparedPage, px: &[u8], edges: [bool; 3]) -> (usize, usize) {
-    let (sw, sh) = (page.width as usize, page.height as usize);
+fn longest_dark_run(page: &GrayPage, edges: [bool; 3]) -> (usize, usize) {
+    let (sw, sh, px) = (page.width as usize, page.height as usize, &page.pixels);
     let longest = |line: &mut dyn Iterator<Item = u8>| {
         line.fold((0usize, 0usize), |(run, max), v| {
-            let run = if v == 0 { run + 1 } else { 0 };
+            let run = if v < 128 { run + 1 } else { 0 };
             (run, max.max(run))
         })
         .1
@@ -195,15 +196,15 @@ fn a_skewed_real_page_on_a_dark_lid_with_a_bar_is_stored_without_the_bar() {
         .for_each(|v| *v = if *v < 128 { 0 } else { 255 });
     // And a ragged bar 3 % of the width along the left edge (the scanner's own).
     left_bar(&mut skewed, 3);
-    let (stored, px) = stored(skewed);
+    let (stored, shown) = stored(skewed);
     let n = stored.normalization.clone().expect("measured");
     assert!(n.rotated.is_some(), "deskewed");
     assert!(n.crop.is_some_and(|c| c.left > 0), "{n:?}");
     // The lid's corners may leave slivers (a wedge is not cropped where the sheet itself
     // reaches the edge); the scanner's bar is gone.
-    let (down, _) = longest_dark_run(&stored, &px, [true, false, false]);
+    let (down, _) = longest_dark_run(&shown, [true, false, false]);
     assert!(
-        down < stored.height as usize / 5,
+        down < shown.height as usize / 5,
         "a dark run of {down} px on the left"
     );
 }
@@ -213,13 +214,13 @@ fn a_copy_with_a_black_edge_scanned_skewed_on_white_is_stored_without_the_bar() 
     let mut page = decode(PAGES[1].1);
     left_bar(&mut page, 4);
     // Turned 3° on a white lid: the bar is slanted and framed by white.
-    let (stored, px) = stored(turned_bilevel(&page, -3.0));
+    let (stored, shown) = stored(turned_bilevel(&page, -3.0));
     let n = stored.normalization.clone().expect("measured");
     assert!(n.rotated.is_some(), "deskewed");
     assert!(n.crop_after_deskew.is_some_and(|c| c.left > 0), "{n:?}");
-    let (down, _) = longest_dark_run(&stored, &px, [true, false, false]);
+    let (down, _) = longest_dark_run(&shown, [true, false, false]);
     assert!(
-        down < stored.height as usize / 10,
+        down < shown.height as usize / 10,
         "a dark run of {down} px on the left"
     );
 }

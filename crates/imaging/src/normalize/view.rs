@@ -51,27 +51,35 @@ impl View {
         let (w, h) = (cw as usize / k, chh as usize / k);
         let ch = r.colour.components() as usize;
         let stride = r.width as usize * ch;
-        // Sums of k x k blocks, one channel (gray) or three (RGB).
+        // Sums of k x k blocks, one channel (gray) or three (RGB): k rows added column by
+        // column (a straight loop the compiler vectorizes), then each band summed per block.
         let mut acc = vec![0u32; w * h * ch];
-        for y in 0..h * k {
-            let start = (y + c.top as usize) * stride + c.left as usize * ch;
-            let row = &r.pixels[start..start + w * k * ch];
-            let arow = &mut acc[(y / k) * w * ch..(y / k + 1) * w * ch];
+        let mut band = vec![0u32; w * k * ch];
+        for by in 0..h {
+            band.fill(0);
+            for y in by * k..(by + 1) * k {
+                let start = (y + c.top as usize) * stride + c.left as usize * ch;
+                let row = &r.pixels[start..start + w * k * ch];
+                for (b, &v) in band.iter_mut().zip(row) {
+                    *b += v as u32;
+                }
+            }
+            let arow = &mut acc[by * w * ch..(by + 1) * w * ch];
             if ch == 1 {
-                for (a, block) in arow.iter_mut().zip(row.chunks_exact(k)) {
-                    *a += block.iter().map(|&v| v as u32).sum::<u32>();
+                for (a, block) in arow.iter_mut().zip(band.chunks_exact(k)) {
+                    *a = block.iter().sum::<u32>();
                 }
             } else {
-                for (a, block) in arow.chunks_exact_mut(3).zip(row.chunks_exact(3 * k)) {
+                for (a, block) in arow.chunks_exact_mut(3).zip(band.chunks_exact(3 * k)) {
                     let (mut sr, mut sg, mut sb) = (0u32, 0u32, 0u32);
                     for p in block.chunks_exact(3) {
-                        sr += p[0] as u32;
-                        sg += p[1] as u32;
-                        sb += p[2] as u32;
+                        sr += p[0];
+                        sg += p[1];
+                        sb += p[2];
                     }
-                    a[0] += sr;
-                    a[1] += sg;
-                    a[2] += sb;
+                    a[0] = sr;
+                    a[1] = sg;
+                    a[2] = sb;
                 }
             }
         }
@@ -130,6 +138,23 @@ impl View {
 
     /// The part of this view inside a crop given in full-resolution pixels (crops are whole
     /// view pixels, see `borders`), with the paper measured again on it.
+    /// The view turned by `deg` about its centre as [`crate::placement::Placement`] turns the
+    /// page (same size, corners paper): what the page looks like after deskew.
+    pub fn turned(&self, deg: f64) -> View {
+        let none = super::Crop::default();
+        let (w, h) = (self.width as u32, self.height as u32);
+        let p = crate::placement::Placement::deskewed(w, h, none, deg, none, self.paper_rgb);
+        View {
+            width: self.width,
+            height: self.height,
+            scale: self.scale,
+            gray: p.render::<1>(&self.gray, w, h, [self.paper as u8]),
+            chroma: p.render::<1>(&self.chroma, w, h, [0]),
+            paper: self.paper,
+            paper_rgb: self.paper_rgb,
+        }
+    }
+
     pub fn sub(&self, c: super::Crop) -> View {
         let s = self.scale as u32;
         let (l, t) = ((c.left / s) as usize, (c.top / s) as usize);
