@@ -14,7 +14,7 @@ pub(crate) struct Skew {
     pub score: f64,
 }
 
-/// The skew of text points (see [`pieces::text_points`]); `None` without enough ink to tell.
+/// The skew of text points (see [`pieces::TextInk`]); `None` without enough ink to tell.
 /// `diag` bounds the points' distance from the origin.
 ///
 /// The score of an angle is the differential square sum of the projection profile at that
@@ -22,7 +22,7 @@ pub(crate) struct Skew {
 /// rows of ink alternate sharply with rows of paper. The sweep is dense (lines of a page 1000
 /// view pixels wide are a few tenths of a degree thick), then refined around the best angle.
 ///
-/// [`pieces::text_points`]: super::pieces::text_points
+/// [`pieces::TextInk`]: super::pieces::TextInk
 pub(crate) fn measure(pts: &[(f32, f32)], diag: usize, rules: &Deskew) -> Option<Skew> {
     if pts.len() < 200 {
         return None;

@@ -56,22 +56,30 @@ const NEAR_BLACK_PAPER: f64 = 64.0;
 /// Measures a page without changing it (for `sohoa inspect` and for [`prepare`]).
 #[cfg(test)]
 pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
-    let (n, crop, _, _) = measure_with_paper(r, p, false);
-    (n, crop)
+    let m = measure_with_paper(r, p, false);
+    (m.n, m.crop)
 }
 
-/// [`measure`], also returning the paper's colour and brightness (for filling and thresholds)
-/// and, when a bar may show again after deskew ([`borders::may_hold_a_bar`]), the view of the
-/// page less its borders.
+/// What [`measure_with_paper`] found.
+struct Measured {
+    n: Normalization,
+    crop: Crop,
+    /// The paper's colour and brightness (for filling and thresholds).
+    fill: [u8; 3],
+    paper: f64,
+    /// The view of the page less its borders, when a bar may show again after deskew
+    /// ([`borders::may_hold_a_bar`]).
+    bar_view: Option<view::View>,
+    /// Median height of the text's letters in pixels (for the resolution check).
+    text_height: Option<f64>,
+}
+
+/// [`measure`], also returning what normalizing needs next ([`Measured`]).
 /// A page its source already turns (EXIF or TIFF orientation 3, 6, 8; a PDF page's /Rotate) is
 /// not turned again by its text.
-fn measure_with_paper(
-    r: &Raster,
-    p: &Profile,
-    source_turns: bool,
-) -> (Normalization, Crop, ([u8; 3], f64), Option<view::View>) {
+fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool) -> Measured {
     let v = view::View::of(r);
-    let paper = (v.paper_rgb, v.paper);
+    let (fill, paper) = (v.paper_rgb, v.paper);
     let bar = borders::may_hold_a_bar(&v, &p.borders);
     let crop = borders::detect(&v, &p.borders);
     let mut n = Normalization {
@@ -80,8 +88,11 @@ fn measure_with_paper(
     };
     // Skew, orientation, blank and colour are measured on the page without its borders.
     let v = if crop.is_empty() { v } else { v.sub(crop) };
+    let mut text_height = None;
     if p.deskew.enabled {
-        let pts = pieces::text_points(&v);
+        let ink = pieces::text_ink(&v);
+        text_height = ink.height;
+        let pts = ink.points;
         let diag = ((v.width * v.width + v.height * v.height) as f64).sqrt() as usize + 2;
         let mut rules = p.orientation.clone();
         rules.enabled &= !source_turns;
@@ -112,7 +123,14 @@ fn measure_with_paper(
     if !crop.is_empty() {
         n.crop = Some(crop);
     }
-    (n, crop, paper, bar.then_some(v))
+    Measured {
+        n,
+        crop,
+        fill,
+        paper,
+        bar_view: bar.then_some(v),
+        text_height,
+    }
 }
 
 /// Normalizes and encodes one page.
@@ -129,7 +147,14 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         page_rotate,
     } = d;
     let source_turns = page_rotation(exif_orientation) != 0 || page_rotate != 0;
-    let (mut n, crop, (fill, paper), bar_view) = measure_with_paper(&raster, p, source_turns);
+    let Measured {
+        mut n,
+        crop,
+        fill,
+        paper,
+        bar_view,
+        text_height,
+    } = measure_with_paper(&raster, p, source_turns);
     if exif_orientation > 1 {
         n.exif_orientation = Some(exif_orientation);
     }
@@ -180,7 +205,8 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
     let rotate = (page_rotation(exif_orientation) + page_rotate + n.orientation.unwrap_or(0)) % 360;
     // The page's size is what it shows: the image less its crops.
     let (page_w, page_h) = placement.map_or((r.width, r.height), |pl| (pl.width, pl.height));
-    let (dpi_x, dpi_y, dpi_source, paper, warning) = dpi::resolve(file_dpi, page_w, page_h, &p.dpi);
+    let (dpi_x, dpi_y, dpi_source, paper, warning) =
+        dpi::resolve(file_dpi, page_w, page_h, text_height, &p.dpi);
     n.dpi_inferred_from = paper;
     check_page_size(page_w, page_h, dpi_x, dpi_y)?;
     // JPEG kept as it was, JPEG encoded again, or lossless (G4 / Flate).

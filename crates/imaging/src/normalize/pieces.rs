@@ -7,10 +7,22 @@ use super::view::View;
 /// Most text points used for measuring (a uniform sample of them).
 const MAX_POINTS: usize = 60_000;
 
-/// Points of the view's text-sized ink (inside a small margin), a uniform sample of at most
-/// [`MAX_POINTS`]. Pieces the size of letters and words are kept; larger ones (pictures,
-/// photos, rules, borders, shadows) and specks are not, so a photo alone gives few points.
-pub(crate) fn text_points(v: &View) -> Vec<(f32, f32)> {
+/// Text-sized ink of a view: its points and how tall its pieces are.
+pub(crate) struct TextInk {
+    /// Points of the view's text-sized ink (inside a small margin), a uniform sample of at
+    /// most [`MAX_POINTS`]. Pieces the size of letters and words are kept; larger ones
+    /// (pictures, photos, rules, borders, shadows) and specks are not, so a photo alone gives
+    /// few points.
+    pub points: Vec<(f32, f32)>,
+    /// Median height of the text-sized pieces in full-resolution pixels, when there are at
+    /// least [`MIN_PIECES_FOR_HEIGHT`] of them (letters, or words where letters touch).
+    pub height: Option<f64>,
+}
+
+/// Pieces needed before their median height says how big the text is.
+const MIN_PIECES_FOR_HEIGHT: usize = 200;
+
+pub(crate) fn text_ink(v: &View) -> TextInk {
     let ink = (v.paper * 0.6) as u8;
     let (mx, my) = (v.width / 30, v.height / 30);
     let (w, h) = (
@@ -18,7 +30,10 @@ pub(crate) fn text_points(v: &View) -> Vec<(f32, f32)> {
         v.height.saturating_sub(2 * my),
     );
     if w < 8 || h < 8 {
-        return Vec::new();
+        return TextInk {
+            points: Vec::new(),
+            height: None,
+        };
     }
     let mask: Vec<bool> = (my..my + h)
         .flat_map(|y| v.gray[y * v.width + mx..y * v.width + mx + w].iter())
@@ -37,14 +52,26 @@ pub(crate) fn text_points(v: &View) -> Vec<(f32, f32)> {
         .filter(|&&l| l != 0 && keep[l as usize - 1])
         .count();
     let step = kept / MAX_POINTS + 1;
-    pieces
+    let points = pieces
         .labels
         .iter()
         .enumerate()
         .filter(|&(_, &l)| l != 0 && keep[l as usize - 1])
         .step_by(step)
         .map(|(i, _)| ((i % w + mx) as f32, (i / w + my) as f32))
-        .collect()
+        .collect();
+    let mut heights: Vec<usize> = pieces
+        .boxes
+        .iter()
+        .zip(&keep)
+        .filter(|(_, &k)| k)
+        .map(|(b, _)| b.height())
+        .collect();
+    let height = (heights.len() >= MIN_PIECES_FOR_HEIGHT).then(|| {
+        let mid = heights.len() / 2;
+        *heights.select_nth_unstable(mid).1 as f64 * v.scale
+    });
+    TextInk { points, height }
 }
 
 /// The bounding box and size of one piece.

@@ -115,6 +115,55 @@ fn a_turned_page_is_stored_as_scanned_with_its_rotation_in_the_page() {
     assert_eq!(prepared.normalization.and_then(|n| n.orientation), Some(90));
 }
 
+/// A real scan with a wrong resolution tag, prepared as tagged.
+fn prepared_as_tagged(bytes: &[u8], dpi: f64) -> PreparedPage {
+    let d = Decoded {
+        raster: decode(bytes),
+        jpeg: None,
+        g4: None,
+        lossy: false,
+        chroma_subsampled: false,
+        file_dpi: Some((dpi, dpi)),
+        frame: 0,
+        exif_orientation: 1,
+        page_rotate: 0,
+    };
+    prepare(d, &Profile::default()).expect("prepared")
+}
+
+#[test]
+fn a_tag_that_would_make_the_letters_too_small_to_print_is_replaced() {
+    const WITTEN: &[u8] = include_bytes!("../../tests/data/real/witten.tif");
+    // Tagged 1200 dpi: a 1.9 x 2.6-inch page (the size rule lets it pass) whose letters would
+    // be about 1.2 pt tall. Inferred from the paper instead, and said why.
+    let page = prepared_as_tagged(WITTEN, 1200.0);
+    assert_eq!(page.dpi_source, crate::page::DpiSource::Inferred);
+    // Its shape is between A4 and Letter; A4, listed first, gives 266 dpi (it was about 280).
+    assert_eq!(page.dpi_x, 266.0);
+    let w = page.warnings.iter().find(|w| w.code == "page.dpi_inferred");
+    assert!(
+        w.is_some_and(|w| w.message_en.contains("letters only")),
+        "{:?}",
+        page.warnings
+    );
+    // The same page tagged 300 dpi is believed.
+    let page = prepared_as_tagged(WITTEN, 300.0);
+    assert_eq!(
+        (page.dpi_x, page.dpi_source),
+        (300.0, crate::page::DpiSource::File)
+    );
+    // A real 300-dpi book page keeps its tag; tagged 1200 it would have 1.5-pt letters too.
+    let page = prepared_as_tagged(PAGES[1].1, 300.0);
+    assert_eq!(page.dpi_source, crate::page::DpiSource::File);
+    let page = prepared_as_tagged(PAGES[1].1, 1200.0);
+    assert_eq!(
+        page.dpi_source,
+        crate::page::DpiSource::Inferred,
+        "{:?}",
+        page.warnings
+    );
+}
+
 /// Prepares a 300-dpi 1-bit page and decodes what would be stored.
 fn stored(mut raster: Raster) -> (PreparedPage, GrayPage) {
     raster.source_bilevel = true;

@@ -235,23 +235,23 @@ fn yellowed_paper_with_black_text_is_not_colour() {
 #[test]
 fn implausible_or_missing_dpi_is_inferred_from_paper_sizes() {
     let rules = &Profile::default().dpi;
-    let (dx, _, src, _, w) = dpi::resolve(Some((200.0, 200.0)), 1654, 2339, rules);
+    let (dx, _, src, _, w) = dpi::resolve(Some((200.0, 200.0)), 1654, 2339, None, rules);
     assert_eq!((dx, src), (200.0, crate::page::DpiSource::File));
     assert!(w.is_none());
     // A 4000-px page tagged 72 dpi would be 55 inches long: inferred instead.
-    let (dx, _, src, paper, _) = dpi::resolve(Some((72.0, 72.0)), 2828, 4000, rules);
+    let (dx, _, src, paper, _) = dpi::resolve(Some((72.0, 72.0)), 2828, 4000, None, rules);
     assert_eq!(src, crate::page::DpiSource::Inferred);
     assert_eq!(paper.as_deref(), Some("A4"));
     assert!((dx - 342.0).abs() < 1.0, "{dx}");
     // 1200 dpi on a 2300-px page would be a 1.9-inch page.
-    let (dx, _, _, _, _) = dpi::resolve(Some((1200.0, 1200.0)), 1626, 2300, rules);
+    let (dx, _, _, _, _) = dpi::resolve(Some((1200.0, 1200.0)), 1626, 2300, None, rules);
     assert_eq!(dx, 200.0);
     // A4 and A3 have the same shape: an untagged 200-dpi A4 scan is A4, not 150-dpi A3.
-    let (dx, _, _, paper, _) = dpi::resolve(None, 1654, 2339, rules);
+    let (dx, _, _, paper, _) = dpi::resolve(None, 1654, 2339, None, rules);
     assert_eq!((dx, paper.as_deref()), (200.0, Some("A4")));
-    let (dx, _, _, paper, _) = dpi::resolve(None, 2550, 4200, rules);
+    let (dx, _, _, paper, _) = dpi::resolve(None, 2550, 4200, None, rules);
     assert_eq!((dx, paper.as_deref()), (300.0, Some("Legal")));
-    let (dx, _, _, _, _) = dpi::resolve(Some((199.9996, 199.9996)), 1654, 2339, rules);
+    let (dx, _, _, _, _) = dpi::resolve(Some((199.9996, 199.9996)), 1654, 2339, None, rules);
     assert_eq!(dx, 200.0);
 }
 

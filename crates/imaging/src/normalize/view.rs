@@ -138,8 +138,9 @@ impl View {
 
     /// The part of this view inside a crop given in full-resolution pixels (crops are whole
     /// view pixels, see `borders`), with the paper measured again on it.
-    /// The view turned by `deg` about its centre as [`crate::placement::Placement`] turns the
-    /// page (same size, corners paper): what the page looks like after deskew.
+    /// The gray of the view turned by `deg` about its centre as [`crate::placement::Placement`]
+    /// turns the page (same size, corners paper): what the page looks like after deskew, for
+    /// its borders (no chroma: borders are told by brightness alone).
     pub fn turned(&self, deg: f64) -> View {
         let none = super::Crop::default();
         let (w, h) = (self.width as u32, self.height as u32);
@@ -149,7 +150,7 @@ impl View {
             height: self.height,
             scale: self.scale,
             gray: p.render::<1>(&self.gray, w, h, [self.paper as u8]),
-            chroma: p.render::<1>(&self.chroma, w, h, [0]),
+            chroma: Vec::new(),
             paper: self.paper,
             paper_rgb: self.paper_rgb,
         }
