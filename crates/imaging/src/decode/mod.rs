@@ -12,6 +12,7 @@ mod pdf_colour;
 mod pdf_content;
 mod pdf_fax;
 mod pdf_image;
+mod pdf_jbig2;
 #[cfg(test)]
 mod pdf_tests;
 mod png;

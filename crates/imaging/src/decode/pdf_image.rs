@@ -3,7 +3,8 @@
 //! byte when it reads as sohoa writes G4, Flate (with or without predictors), LZW, RunLength
 //! and uncompressed samples pixel-exact, soft masks shown over white. The declared size is
 //! checked against the limits before anything is decoded, and no stream may decompress to more
-//! than the page's pixel limit allows. JPX and JBIG2 are `pdf.unsupported_image`.
+//! than the page's pixel limit allows. JBIG2 is decoded by `pdf_jbig2` (pixel-exact); JPX is
+//! `pdf.unsupported_image`.
 
 use super::jpeg;
 use super::limits::{check_pixels, incomplete};
@@ -171,6 +172,16 @@ pub(super) fn decode<'d>(
                 None => return Err(no_colour_space()),
             };
             super::pdf_fax::ccitt(data, parms, (width, height), &kind, doc, decode_o)?
+        }
+        Some((b"JBIG2Decode", parms)) => {
+            let data = undo_filters(s, leading, filters.len(), limit)?;
+            let kind = match &colour_space {
+                _ if mask => Kind::Mask,
+                Some(cs) => Kind::Colour(cs),
+                None => return Err(no_colour_space()),
+            };
+            let size = (width, height);
+            super::pdf_jbig2::jbig2(&data, parms, size, &kind, doc, decode_o, limit)?
         }
         Some((other, _)) => {
             let shown = String::from_utf8_lossy(other);

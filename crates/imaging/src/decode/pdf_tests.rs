@@ -837,18 +837,90 @@ fn a_flate_bomb_is_refused_by_the_limit_without_allocating() {
 }
 
 #[test]
-fn jpx_and_jbig2_are_clear_errors_naming_the_page() {
-    for filter in ["JPXDecode", "JBIG2Decode"] {
+fn jpx_is_a_clear_error_and_damaged_jbig2_too_naming_the_page() {
+    for (filter, code) in [
+        ("JPXDecode", "pdf.unsupported_image"),
+        ("JBIG2Decode", "pdf.corrupt"),
+    ] {
         let img = image(
             8,
             8,
-            dictionary! { "ColorSpace" => "DeviceGray", "BitsPerComponent" => 8, "Filter" => filter },
+            dictionary! { "ColorSpace" => "DeviceGray", "BitsPerComponent" => 1, "Filter" => filter },
             vec![0; 10],
         );
         let e = decoded(&one_page(img, 8, 8), &limits()).unwrap_err();
-        assert_eq!((e.code, e.page), ("pdf.unsupported_image", Some(1)));
-        assert!(e.en.contains(filter), "{}", e.en);
+        assert_eq!((e.code, e.page), (code, Some(1)));
+        assert!(e.en.contains(&filter[..4]), "{}", e.en);
     }
+}
+
+/// An embedded JBIG2 stream (T.88 annex D.3) holding `px` (0 = black) as one immediate
+/// lossless generic region coded MMR, that is CCITT G4: page information, region, end of page.
+fn jbig2_embedded(px: &[u8], w: u32, h: u32) -> Vec<u8> {
+    let segment = |number: u32, kind: u8, data: &[u8]| {
+        let mut s = number.to_be_bytes().to_vec();
+        // Flags (type, 1-byte page association), no referred segments, page 1, length.
+        s.extend_from_slice(&[kind, 0, 1]);
+        s.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        s.extend_from_slice(data);
+        s
+    };
+    let mut page = Vec::new();
+    for v in [w, h, 0, 0] {
+        page.extend_from_slice(&v.to_be_bytes());
+    }
+    page.extend_from_slice(&[0, 0, 0]);
+    let mut region = Vec::new();
+    for v in [w, h, 0, 0] {
+        region.extend_from_slice(&v.to_be_bytes());
+    }
+    // External combination OR; generic region flags: MMR.
+    region.extend_from_slice(&[0, 1]);
+    region.extend_from_slice(&g4_encode(px, w, h));
+    let mut out = segment(0, 48, &page);
+    out.extend(segment(1, 39, &region));
+    out.extend(segment(2, 49, &[]));
+    out
+}
+
+#[test]
+fn a_jbig2_page_is_read_pixel_exact_and_stored_as_g4() {
+    let (w, h) = (412u32, 300u32);
+    let px = document_pixels(w, h);
+    let img = image(
+        w,
+        h,
+        dictionary! { "ColorSpace" => "DeviceGray", "BitsPerComponent" => 1, "Filter" => "JBIG2Decode" },
+        jbig2_embedded(&px, w, h),
+    );
+    let file = one_page(img, w, h);
+    let (got, _) = decoded(&file, &limits()).unwrap();
+    assert_eq!(got.len(), 1);
+    assert!(got[0].bilevel && got[0].colour == Colour::Gray);
+    assert!(
+        got[0].pixels == px,
+        "JBIG2 black pixels are black, white white"
+    );
+    let (pages, _) = pages_of(&file, &Profile::default()).unwrap();
+    assert_eq!(pages[0].encoding, Encoding::CcittG4);
+    // The same page as a stencil mask painted black reads the same.
+    let mask = image(
+        w,
+        h,
+        dictionary! { "ImageMask" => true, "Filter" => "JBIG2Decode" },
+        jbig2_embedded(&px, w, h),
+    );
+    let (got, _) = decoded(&one_page(mask, w, h), &limits()).unwrap();
+    assert!(got[0].pixels == px);
+    // A JBIG2 page narrower than the image declares is an error, not a shifted page.
+    let short = image(
+        w + 8,
+        h,
+        dictionary! { "ColorSpace" => "DeviceGray", "BitsPerComponent" => 1, "Filter" => "JBIG2Decode" },
+        jbig2_embedded(&px, w, h),
+    );
+    let e = decoded(&one_page(short, w + 8, h), &limits()).unwrap_err();
+    assert_eq!(e.code, "pdf.corrupt", "{}", e.en);
 }
 
 /// Writes the PDFs of these tests and the pixels sohoa reads from them (PGM/PPM) into
@@ -917,6 +989,15 @@ fn write_samples_for_pdfimages() {
                 h,
                 dictionary! { "ColorSpace" => "DeviceGray", "BitsPerComponent" => 4 },
                 &pack(&v4, w as usize, 4),
+            ),
+        ),
+        (
+            "jbig2",
+            image(
+                w,
+                h,
+                dictionary! { "ColorSpace" => "DeviceGray", "BitsPerComponent" => 1, "Filter" => "JBIG2Decode" },
+                jbig2_embedded(&document_pixels(w, h), w, h),
             ),
         ),
     ];
