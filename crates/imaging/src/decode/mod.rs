@@ -13,6 +13,7 @@ mod pdf_content;
 mod pdf_fax;
 mod pdf_image;
 mod pdf_jbig2;
+mod pdf_jpx;
 #[cfg(test)]
 mod pdf_tests;
 mod png;

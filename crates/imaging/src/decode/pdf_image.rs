@@ -3,8 +3,8 @@
 //! byte when it reads as sohoa writes G4, Flate (with or without predictors), LZW, RunLength
 //! and uncompressed samples pixel-exact, soft masks shown over white. The declared size is
 //! checked against the limits before anything is decoded, and no stream may decompress to more
-//! than the page's pixel limit allows. JBIG2 is decoded by `pdf_jbig2` (pixel-exact); JPX is
-//! `pdf.unsupported_image`.
+//! than the page's pixel limit allows. JBIG2 and JPX (JPEG 2000) are decoded by `pdf_jbig2`
+//! and `pdf_jpx`, pixel-exact.
 
 use super::jpeg;
 use super::limits::{check_pixels, incomplete};
@@ -182,6 +182,10 @@ pub(super) fn decode<'d>(
             };
             let size = (width, height);
             super::pdf_jbig2::jbig2(&data, parms, size, &kind, doc, decode_o, limit)?
+        }
+        Some((b"JPXDecode", _)) if !mask => {
+            let data = undo_filters(s, leading, filters.len(), limit)?;
+            super::pdf_jpx::jpx(&data, (width, height), colour_space.as_ref())?
         }
         Some((other, _)) => {
             let shown = String::from_utf8_lossy(other);

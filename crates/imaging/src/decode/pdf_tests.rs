@@ -837,11 +837,8 @@ fn a_flate_bomb_is_refused_by_the_limit_without_allocating() {
 }
 
 #[test]
-fn jpx_is_a_clear_error_and_damaged_jbig2_too_naming_the_page() {
-    for (filter, code) in [
-        ("JPXDecode", "pdf.unsupported_image"),
-        ("JBIG2Decode", "pdf.corrupt"),
-    ] {
+fn damaged_jpx_and_jbig2_are_clear_errors_naming_the_page() {
+    for (filter, named) in [("JPXDecode", "JPEG 2000"), ("JBIG2Decode", "JBIG2")] {
         let img = image(
             8,
             8,
@@ -849,9 +846,59 @@ fn jpx_is_a_clear_error_and_damaged_jbig2_too_naming_the_page() {
             vec![0; 10],
         );
         let e = decoded(&one_page(img, 8, 8), &limits()).unwrap_err();
-        assert_eq!((e.code, e.page), (code, Some(1)));
-        assert!(e.en.contains(&filter[..4]), "{}", e.en);
+        assert_eq!((e.code.as_ref(), e.page), ("pdf.corrupt", Some(1)));
+        assert!(e.en.contains(named), "{}", e.en);
     }
+}
+
+#[test]
+fn jpeg_2000_pages_are_read_pixel_exact_and_stored_lossless() {
+    // tests/data/jpx/README.md: lossless 61 x 43 images of a known pattern.
+    let (w, h) = (61u32, 43u32);
+    let g: Vec<u8> = (0..h)
+        .flat_map(|y| (0..w).map(move |x| ((7 * y + 3 * x) % 256) as u8))
+        .collect();
+    let rgb: Vec<u8> = g
+        .iter()
+        .flat_map(|&v| [v, 255 - v, ((3 * v as u32) % 256) as u8])
+        .collect();
+    let cases: [(&[u8], Option<&str>, Colour, &Vec<u8>); 3] = [
+        (
+            include_bytes!("../../tests/data/jpx/gray.j2k"),
+            Some("DeviceGray"),
+            Colour::Gray,
+            &g,
+        ),
+        (
+            include_bytes!("../../tests/data/jpx/rgb.jp2"),
+            None,
+            Colour::Rgb,
+            &rgb,
+        ),
+        (
+            include_bytes!("../../tests/data/jpx/rgb.jp2"),
+            Some("DeviceRGB"),
+            Colour::Rgb,
+            &rgb,
+        ),
+    ];
+    for (data, space, colour, want) in cases {
+        let mut dict = dictionary! { "Filter" => "JPXDecode" };
+        if let Some(cs) = space {
+            dict.set("ColorSpace", Object::Name(cs.as_bytes().to_vec()));
+        }
+        let file = one_page(image(w, h, dict, data.to_vec()), w, h);
+        let (got, _) = decoded(&file, &limits()).unwrap();
+        assert_eq!(got[0].colour, colour);
+        assert!(&got[0].pixels == want, "{space:?}");
+        let (pages, _) = pages_of(&file, &Profile::default()).unwrap();
+        assert_eq!(pages[0].encoding, Encoding::Flate);
+    }
+    // A colour space with another number of components than the codestream: an error.
+    let dict = dictionary! { "Filter" => "JPXDecode", "ColorSpace" => "DeviceRGB" };
+    let gray = include_bytes!("../../tests/data/jpx/gray.j2k").to_vec();
+    let e = decoded(&one_page(image(w, h, dict, gray), w, h), &limits()).unwrap_err();
+    assert_eq!(e.code, "pdf.corrupt", "{}", e.en);
 }
 
 /// An embedded JBIG2 stream (T.88 annex D.3) holding `px` (0 = black) as one immediate
