@@ -109,7 +109,11 @@ def main() -> int:
                 extra = f", {rotated} pages deskewed"
             elif tool == "unpaper":
                 outs = list(target.glob("*.pnm"))
-                pages, size, extra = len(outs), sum(p.stat().st_size for p in outs), " (PNM, first page of each file)"
+                refused = len(every) - len(outs)
+                pages, size = len(outs), sum(p.stat().st_size for p in outs)
+                extra = f" (PNM, first page of each file; {refused} files it cannot open, e.g. CMYK JPEG)"
+                # xargs exits 123 when some unpaper runs failed (files it cannot read).
+                rc = 0 if rc == 123 and pages else rc
             else:
                 pages = bench.count_pdf_pages([Path(str(target) + ".pdf")]) if rc == 0 else 0
                 size = Path(str(target) + ".pdf").stat().st_size if rc == 0 else 0

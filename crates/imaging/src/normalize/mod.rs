@@ -169,7 +169,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         n.rotated = Some(deg);
         // What was slanted is straight now: a bar along an edge.
         if let Some(v) = &bar_view {
-            after = borders::detect_after_deskew(&v.turned(deg), &p.borders);
+            after = borders::detect_after_deskew(&v.turned(deg), deg, &p.borders);
         }
         if !after.is_empty() {
             n.crop_after_deskew = Some(after);

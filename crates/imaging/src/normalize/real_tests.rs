@@ -259,6 +259,64 @@ fn a_skewed_real_page_on_a_dark_lid_with_a_bar_is_stored_without_the_bar() {
 }
 
 #[test]
+fn a_sheet_skewed_on_a_dark_lid_is_cropped_to_its_straightened_edges() {
+    let page = decode(PAGES[1].1);
+    // The sheet on a black lid larger than it by 60 px each side.
+    let pad = 60usize;
+    let (w, h) = (
+        page.width as usize + 2 * pad,
+        page.height as usize + 2 * pad,
+    );
+    let mut lid = vec![0u8; w * h];
+    for y in 0..page.height as usize {
+        let row = &page.pixels[y * page.width as usize..(y + 1) * page.width as usize];
+        lid[(y + pad) * w + pad..(y + pad) * w + pad + row.len()].copy_from_slice(row);
+    }
+    let on_lid = Raster {
+        width: w as u32,
+        height: h as u32,
+        pixels: lid,
+        ..page.clone_shape()
+    };
+    for deg in [2.6, -4.0] {
+        // Scanned turned: the lid shows as a dark frame with wedges along every side.
+        let mut skewed = Raster {
+            pixels: deskew::rotate(&on_lid, deg, [0, 0, 0]),
+            source_bilevel: true,
+            ..on_lid.clone_shape()
+        };
+        skewed
+            .pixels
+            .iter_mut()
+            .for_each(|v| *v = if *v < 128 { 0 } else { 255 });
+        let (stored, shown) = stored(skewed);
+        let n = stored.normalization.clone().expect("measured");
+        assert!(n.crop_after_deskew.is_some(), "{deg}: {n:?}");
+        // What is left of the lid (60 px, plus wedges up to 135 px thick): at most a sliver
+        // of 1 mm (12 px) along any side, counted as lines mostly dark from the edge in.
+        let (sw, sh) = (shown.width as usize, shown.height as usize);
+        let px = |x: usize, y: usize| shown.pixels[y * sw + x];
+        let dark_lines = |lines: &mut dyn Iterator<Item = usize>,
+                          along: usize,
+                          at: &dyn Fn(usize, usize) -> u8| {
+            lines
+                .take_while(|&l| (0..along).filter(|&i| at(l, i) < 128).count() * 2 > along)
+                .count()
+        };
+        let sides = [
+            dark_lines(&mut (0..sh), sw, &|y, x| px(x, y)),
+            dark_lines(&mut (0..sh).rev(), sw, &|y, x| px(x, y)),
+            dark_lines(&mut (0..sw), sh, &|x, y| px(x, y)),
+            dark_lines(&mut (0..sw).rev(), sh, &|x, y| px(x, y)),
+        ];
+        assert!(
+            sides.iter().all(|&d| d <= 12),
+            "{deg}: dark lines top, bottom, left, right {sides:?}"
+        );
+    }
+}
+
+#[test]
 fn a_copy_with_a_black_edge_scanned_skewed_on_white_is_stored_without_the_bar() {
     let mut page = decode(PAGES[1].1);
     left_bar(&mut page, 4);
