@@ -109,9 +109,9 @@ def main() -> int:
                 extra = f", {rotated} pages deskewed"
             elif tool == "unpaper":
                 outs = list(target.glob("*.pnm"))
-                refused = len(every) - len(outs)
+                not_opened = len(every) - len(outs)
                 pages, size = len(outs), sum(p.stat().st_size for p in outs)
-                extra = f" (PNM, first page of each file; {refused} files it cannot open, e.g. CMYK JPEG)"
+                extra = f" (PNM, first page of each file; {not_opened} files it cannot open, e.g. CMYK JPEG)"
                 # xargs exits 123 when some unpaper runs failed (files it cannot read).
                 rc = 0 if rc == 123 and pages else rc
             else:

@@ -140,6 +140,19 @@ impl Placement {
     /// The page's pixels (bilinear, `fill` outside the image) from an image of
     /// `w x h` pixels with `CH` interleaved channels.
     pub fn render<const CH: usize>(&self, src: &[u8], w: u32, h: u32, fill: [u8; CH]) -> Vec<u8> {
+        self.render_edges(src, w, h, fill, (usize::MAX, usize::MAX))
+    }
+
+    /// [`Placement::render`] of only the bands `edges` (columns, rows) wide along the page's
+    /// sides; the rest is `fill` (for looking at borders, which lie there).
+    pub fn render_edges<const CH: usize>(
+        &self,
+        src: &[u8],
+        w: u32,
+        h: u32,
+        fill: [u8; CH],
+        edges: (usize, usize),
+    ) -> Vec<u8> {
         let (ow, oh) = (self.width as usize, self.height as usize);
         let mut out = vec![0u8; ow * oh * CH];
         // Pixel indices: image index = m · page index + b, with b from the pixel centres.
@@ -184,8 +197,26 @@ impl Placement {
             {
                 px.copy_from_slice(&fill);
             }
+            // Away from the top and bottom bands only the side bands are drawn.
+            let middle = oy >= edges.1 && oy + edges.1 < oh;
+            let (skip_from, skip_to) = if middle && 2 * edges.0 < ow {
+                (edges.0.clamp(lo, hi), (ow - edges.0).clamp(lo, hi))
+            } else {
+                (hi, hi)
+            };
             let (mut sx, mut sy) = at(lo);
-            for px in run.chunks_exact_mut(CH) {
+            for (i, px) in run.chunks_exact_mut(CH).enumerate() {
+                let ox = lo + i;
+                if ox >= skip_from && ox < skip_to {
+                    if ox == skip_from {
+                        px.copy_from_slice(&fill);
+                        // Jump to the far band.
+                        (sx, sy) = at(skip_to);
+                    } else {
+                        px.copy_from_slice(&fill);
+                    }
+                    continue;
+                }
                 let (x0, y0) = ((sx >> BITS) as usize, (sy >> BITS) as usize);
                 // Weights with 8 fractional bits each: products stay in u32.
                 let fx = ((sx & (ONE - 1)) >> (BITS - 8)) as u32;
@@ -325,6 +356,23 @@ mod tests {
             }
         }
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn rendering_only_the_edges_draws_them_as_the_whole_page_does() {
+        let (w, h) = (83u32, 59u32);
+        let src: Vec<u8> = (0..w * h).map(|i| ((i * 29) % 251) as u8).collect();
+        let p = Placement::deskewed(w, h, Crop::default(), 3.3, Crop::default(), [200; 3]);
+        let whole = p.render::<1>(&src, w, h, [200]);
+        let edges = p.render_edges::<1>(&src, w, h, [200], (10, 7));
+        for y in 0..h as usize {
+            for x in 0..w as usize {
+                let i = y * w as usize + x;
+                let in_band = x < 10 || x + 10 >= w as usize || y < 7 || y + 7 >= h as usize;
+                let want = if in_band { whole[i] } else { 200 };
+                assert_eq!(edges[i], want, "({x}, {y})");
+            }
+        }
     }
 
     #[test]

@@ -169,7 +169,8 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         n.rotated = Some(deg);
         // What was slanted is straight now: a bar along an edge.
         if let Some(v) = &bar_view {
-            after = borders::detect_after_deskew(&v.turned(deg), deg, &p.borders);
+            let turned = v.turned(deg, p.borders.max_crop);
+            after = borders::detect_after_deskew(&turned, deg, &p.borders);
         }
         if !after.is_empty() {
             n.crop_after_deskew = Some(after);

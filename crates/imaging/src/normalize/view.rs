@@ -56,12 +56,17 @@ impl View {
         let mut acc = vec![0u32; w * h * ch];
         let mut band = vec![0u32; w * k * ch];
         for by in 0..h {
-            band.fill(0);
             for y in by * k..(by + 1) * k {
                 let start = (y + c.top as usize) * stride + c.left as usize * ch;
                 let row = &r.pixels[start..start + w * k * ch];
-                for (b, &v) in band.iter_mut().zip(row) {
-                    *b += v as u32;
+                if y == by * k {
+                    for (b, &v) in band.iter_mut().zip(row) {
+                        *b = v as u32;
+                    }
+                } else {
+                    for (b, &v) in band.iter_mut().zip(row) {
+                        *b += v as u32;
+                    }
                 }
             }
             let arow = &mut acc[by * w * ch..(by + 1) * w * ch];
@@ -140,16 +145,19 @@ impl View {
     /// view pixels, see `borders`), with the paper measured again on it.
     /// The gray of the view turned by `deg` about its centre as [`crate::placement::Placement`]
     /// turns the page (same size, corners paper): what the page looks like after deskew, for
-    /// its borders (no chroma: borders are told by brightness alone).
-    pub fn turned(&self, deg: f64) -> View {
+    /// its borders. Only the bands `band` of the width and height deep along the sides are drawn
+    /// (borders lie there; the rest is paper), and no chroma (borders are told by brightness).
+    pub fn turned(&self, deg: f64, band: f64) -> View {
         let none = super::Crop::default();
         let (w, h) = (self.width as u32, self.height as u32);
         let p = crate::placement::Placement::deskewed(w, h, none, deg, none, self.paper_rgb);
+        let deep = |n: usize| (n as f64 * band).ceil() as usize + 2;
+        let edges = (deep(self.width), deep(self.height));
         View {
             width: self.width,
             height: self.height,
             scale: self.scale,
-            gray: p.render::<1>(&self.gray, w, h, [self.paper as u8]),
+            gray: p.render_edges::<1>(&self.gray, w, h, [self.paper as u8], edges),
             chroma: Vec::new(),
             paper: self.paper,
             paper_rgb: self.paper_rgb,
