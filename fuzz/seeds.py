@@ -76,6 +76,69 @@ def pages():
     Image.new("L", (32, 32), 200).save(buf, "PDF", save_all=True, append_images=[Image.new("1", (32, 32), 0)])
     out("page", "two-pages.pdf", buf.getvalue())
     out("page", "born-digital.pdf", text_pdf())
+    # JPEG 2000 (a raw codestream, lossless) and JBIG2 (one MMR generic region) images.
+    buf = io.BytesIO()
+    image_obj = Image.new("L", (24, 16))
+    image_obj.putdata([(x * 13 + y * 7) % 256 for y in range(16) for x in range(24)])
+    image_obj.save(buf, "JPEG2000", no_jp2=True, irreversible=False)
+    out("page", "jpx.pdf", image_pdf(24, 16, b"/Filter /JPXDecode /ColorSpace /DeviceGray", buf.getvalue()))
+    out("page", "jbig2.pdf", image_pdf(32, 32, b"/Filter /JBIG2Decode /ColorSpace /DeviceGray /BitsPerComponent 1",
+                                       jbig2_embedded(32, 32)))
+
+
+def g4_strip(img):
+    """The CCITT G4 data of a 1-bit image, as Pillow writes it into a one-strip TIFF."""
+    buf = io.BytesIO()
+    img.save(buf, "TIFF", compression="group4")
+    tif = Image.open(io.BytesIO(buf.getvalue()))
+    offsets, counts = tif.tag_v2[273], tif.tag_v2[279]
+    raw = buf.getvalue()
+    return b"".join(raw[o:o + c] for o, c in zip(offsets, counts))
+
+
+def jbig2_embedded(w, h):
+    """An embedded JBIG2 stream (T.88 annex D.3): page information, an immediate lossless
+    generic region coded MMR (= CCITT G4, black = 1), end of page."""
+    img = Image.new("1", (w, h), 1)
+    for y in range(h):
+        for x in range(w):
+            if (x // 4 + y // 4) % 2:
+                img.putpixel((x, y), 0)
+
+    def segment(number, kind, data):
+        return number.to_bytes(4, "big") + bytes([kind, 0, 1]) + len(data).to_bytes(4, "big") + data
+
+    dims = b"".join(v.to_bytes(4, "big") for v in (w, h, 0, 0))
+    return segment(0, 48, dims + b"\0\0\0") + segment(1, 39, dims + b"\0\1" + g4_strip(img)) + segment(2, 49, b"")
+
+
+def image_pdf(w, h, entries, data):
+    """A one-page PDF drawing one image XObject over the page, written by hand."""
+    content = b"q %d 0 0 %d 0 0 cm /Im0 Do Q" % (w, h)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Contents 4 0 R"
+        b" /Resources << /XObject << /Im0 5 0 R >> >> >>" % (w, h),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        b"<< /Type /XObject /Subtype /Image /Width %d /Height %d %s /Length %d >>\nstream\n%s\nendstream"
+        % (w, h, entries, len(data), data),
+    ]
+    return objects_pdf(objects)
+
+
+def objects_pdf(objects):
+    """A PDF of these objects (1 is the catalog), classic cross-reference table."""
+    body = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n%s\nendobj\n" % (i, o)
+    xref = len(body)
+    body += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    body += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    body += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return body
 
 
 def text_pdf():
