@@ -373,10 +373,14 @@ fn placed_ops(pl: &Placement, page: &PreparedPage) -> (f64, f64, String) {
         ));
     }
     // Image pixels to the page; the part shown; the image's unit square to its pixels.
+    // Six decimals: `read_back` recovers the resolution from these numbers.
     let m: Vec<String> = pl
         .pdf_matrix(page.dpi_x, page.dpi_y)
         .iter()
-        .map(|&v| num(v))
+        .map(|&v| {
+            let s = format!("{v:.6}");
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        })
         .collect();
     let [x0, y0, x1, y1] = pl.clip;
     let (w, h) = (page.width, page.height);
