@@ -338,6 +338,17 @@ PDF_APPLIED = {"palette-expanded"}
 PDF_NOT_COMPARABLE = {"alpha-flattened", "16-to-8-bit", "cmyk-to-rgb"}
 
 
+def source_record(pm: dict) -> dict:
+    """The page record as its source was: without the normalizing conversions, in the colour
+    before the profile changed the mode (compact profile)."""
+    base = dict(pm, conversions=[c for c in pm["conversions"] if c not in NORMALIZING])
+    if "rgb-to-gray" in pm["conversions"]:
+        base["colour"] = "rgb"
+    elif "gray-to-bilevel" in pm["conversions"]:
+        base["colour"] = "gray"
+    return base
+
+
 def rendered_check(pdf: Path, number: int, pm: dict, src: Path, tmp: Path) -> tuple[str, str]:
     """Renders a placed page with pdftoppm at its image's resolution (undoing the page's
     /Rotate) and compares it with the source as the record says it is shown."""
@@ -349,12 +360,7 @@ def rendered_check(pdf: Path, number: int, pm: dict, src: Path, tmp: Path) -> tu
     shown = np.rot90(np.asarray(Image.open(path)), k=(int(pm.get("rotate", 0)) // 90) % 4)
     path.unlink()
     arr, smode, _ = load_source(src, int(pm["frame"]))
-    base = dict(pm, conversions=[c for c in pm["conversions"] if c not in NORMALIZING])
-    if "rgb-to-gray" in pm["conversions"]:
-        base["colour"] = "rgb"
-    elif "gray-to-bilevel" in pm["conversions"]:
-        base["colour"] = "gray"
-    exp, problems, _ = expected_pixels(arr, smode, base) if arr is not None else (None, ["source unreadable"], [])
+    exp, problems, _ = expected_pixels(arr, smode, source_record(pm)) if arr is not None else (None, ["source unreadable"], [])
     if problems:
         return ("; ".join(problems), "")
     src_arr = exp if exp is not None else arr
@@ -453,13 +459,7 @@ def check_pages(pdf_path: Path, meta: dict, finder: SourceFinder | None, current
                     normalized = set(pm["conversions"]) & NORMALIZING
                     if normalized or pm["encoding"] == "dct-reencoded":
                         # The page was changed on purpose: check it against the recorded decision.
-                        base = dict(pm, conversions=[c for c in pm["conversions"] if c not in NORMALIZING])
-                        # The colour before the profile changed the mode (compact profile).
-                        if "rgb-to-gray" in pm["conversions"]:
-                            base["colour"] = "rgb"
-                        elif "gray-to-bilevel" in pm["conversions"]:
-                            base["colour"] = "gray"
-                        exp, problems, cnotes = expected_pixels(arr, smode, base)
+                        exp, problems, cnotes = expected_pixels(arr, smode, source_record(pm))
                         fails += [f"{label}: {p}" for p in problems]
                         src_arr = exp if exp is not None else arr
                         if src_arr.dtype == bool:

@@ -212,41 +212,36 @@ impl Placement {
             } else {
                 (hi, hi)
             };
-            let (mut sx, mut sy) = at(lo);
-            for (i, px) in run.chunks_exact_mut(CH).enumerate() {
-                let ox = lo + i;
-                if ox >= skip_from && ox < skip_to {
-                    if ox == skip_from {
-                        px.copy_from_slice(&fill);
-                        // Jump to the far band.
-                        (sx, sy) = at(skip_to);
-                    } else {
-                        px.copy_from_slice(&fill);
+            let span = |from: usize, to: usize| (from - lo) * CH..(to - lo) * CH;
+            for px in run[span(skip_from, skip_to)].chunks_exact_mut(CH) {
+                px.copy_from_slice(&fill);
+            }
+            for (from, to) in [(lo, skip_from), (skip_to, hi)] {
+                let (mut sx, mut sy) = at(from);
+                for px in run[span(from, to)].chunks_exact_mut(CH) {
+                    let (x0, y0) = ((sx >> BITS) as usize, (sy >> BITS) as usize);
+                    // Weights with 8 fractional bits each: products stay in u32.
+                    let fx = ((sx & (ONE - 1)) >> (BITS - 8)) as u32;
+                    let fy = ((sy & (ONE - 1)) >> (BITS - 8)) as u32;
+                    let (w00, w10, w01, w11) = (
+                        (256 - fx) * (256 - fy),
+                        fx * (256 - fy),
+                        (256 - fx) * fy,
+                        fx * fy,
+                    );
+                    let i00 = (y0 * w + x0) * CH;
+                    let i01 = i00 + w * CH;
+                    let (top, bot) = (&src[i00..i00 + 2 * CH], &src[i01..i01 + 2 * CH]);
+                    for k in 0..CH {
+                        let v = top[k] as u32 * w00
+                            + top[CH + k] as u32 * w10
+                            + bot[k] as u32 * w01
+                            + bot[CH + k] as u32 * w11;
+                        px[k] = ((v + (1 << 15)) >> 16) as u8;
                     }
-                    continue;
+                    sx += dx_step;
+                    sy += dy_step;
                 }
-                let (x0, y0) = ((sx >> BITS) as usize, (sy >> BITS) as usize);
-                // Weights with 8 fractional bits each: products stay in u32.
-                let fx = ((sx & (ONE - 1)) >> (BITS - 8)) as u32;
-                let fy = ((sy & (ONE - 1)) >> (BITS - 8)) as u32;
-                let (w00, w10, w01, w11) = (
-                    (256 - fx) * (256 - fy),
-                    fx * (256 - fy),
-                    (256 - fx) * fy,
-                    fx * fy,
-                );
-                let i00 = (y0 * w + x0) * CH;
-                let i01 = i00 + w * CH;
-                let (top, bot) = (&src[i00..i00 + 2 * CH], &src[i01..i01 + 2 * CH]);
-                for k in 0..CH {
-                    let v = top[k] as u32 * w00
-                        + top[CH + k] as u32 * w10
-                        + bot[k] as u32 * w01
-                        + bot[CH + k] as u32 * w11;
-                    px[k] = ((v + (1 << 15)) >> 16) as u8;
-                }
-                sx += dx_step;
-                sy += dy_step;
             }
         }
         out

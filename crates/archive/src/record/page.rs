@@ -175,11 +175,6 @@ impl Normalization {
         }
         parts.join(", ")
     }
-
-    /// True when the stored pixels differ from the decoded source.
-    pub fn changed_pixels(&self) -> bool {
-        self.rotated.is_some() || self.crop.is_some() || self.crop_after_deskew.is_some()
-    }
 }
 
 /// What the OCR record of a page says (`pages[].ocr`).

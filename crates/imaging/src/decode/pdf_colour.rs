@@ -41,6 +41,17 @@ pub(super) fn unsupported(vi: &str, en: &str) -> PageError {
     )
 }
 
+/// A 1-bit coded image (`format`: "fax CCITT", "JBIG2") must be a stencil or of one component.
+pub(super) fn one_component(kind: &Kind, format: &str) -> Result<(), PageError> {
+    match kind {
+        Kind::Colour(space) if space.components() != 1 => Err(corrupt(
+            &format!("ảnh {format} có không gian màu nhiều kênh"),
+            &format!("a {format} image in a colour space of several components"),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The colour space an image names (directly or through a reference).
 pub(super) fn space(doc: &Document, o: &Object, depth: usize) -> Result<Space, PageError> {
     if depth > MAX_DEPTH {

@@ -4,7 +4,9 @@
 //! decoded; anything else `pdf.unsupported_image`. Part of `decode::pdf_image`.
 
 use super::pdf::{corrupt, get};
-use super::pdf_colour::{decode_array, to_raster, unsupported, Kind, Samples, Space};
+use super::pdf_colour::{
+    decode_array, one_component, to_raster, unsupported, Kind, Samples, Space,
+};
 use super::pdf_image::Image;
 use super::PageError;
 use fax::decoder::{pels, DecodeStatus, Group3Decoder};
@@ -91,14 +93,7 @@ pub(super) fn ccitt<'d>(
     decode_o: Option<&Object>,
 ) -> Result<Image<'d>, PageError> {
     let p = params(doc, parms)?;
-    if let Kind::Colour(space) = kind {
-        if space.components() != 1 {
-            return Err(corrupt(
-                "ảnh fax CCITT có không gian màu nhiều kênh",
-                "a CCITT fax image in a colour space of several components",
-            ));
-        }
-    }
+    one_component(kind, "fax CCITT")?;
     if p.columns != i64::from(width) {
         return Err(corrupt(
             &format!(

@@ -153,6 +153,12 @@ pub(super) fn decode<'d>(
         Some(cs) => Some(space(doc, cs, 0)?),
         None => None,
     };
+    // What the samples paint: a stencil, or colours of the named space.
+    let kind = || match &colour_space {
+        _ if mask => Ok(Kind::Mask),
+        Some(cs) => Ok(Kind::Colour(cs)),
+        None => Err(no_colour_space()),
+    };
     let decode_o = get(doc, &s.dict, b"Decode")?;
     let (leading, image_filter) = match image_filter {
         Some(i) => (i, Some(filters[i])),
@@ -166,20 +172,12 @@ pub(super) fn decode<'d>(
         }
         Some((b"CCITTFaxDecode", parms)) => {
             let data = undo_filters(s, leading, filters.len(), limit)?;
-            let kind = match &colour_space {
-                _ if mask => Kind::Mask,
-                Some(cs) => Kind::Colour(cs),
-                None => return Err(no_colour_space()),
-            };
+            let kind = kind()?;
             super::pdf_fax::ccitt(data, parms, (width, height), &kind, doc, decode_o)?
         }
         Some((b"JBIG2Decode", parms)) => {
             let data = undo_filters(s, leading, filters.len(), limit)?;
-            let kind = match &colour_space {
-                _ if mask => Kind::Mask,
-                Some(cs) => Kind::Colour(cs),
-                None => return Err(no_colour_space()),
-            };
+            let kind = kind()?;
             let size = (width, height);
             super::pdf_jbig2::jbig2(&data, parms, size, &kind, doc, decode_o, limit)?
         }
@@ -195,11 +193,7 @@ pub(super) fn decode<'d>(
             ));
         }
         None => {
-            let kind = match &colour_space {
-                _ if mask => Kind::Mask,
-                Some(cs) => Kind::Colour(cs),
-                None => return Err(no_colour_space()),
-            };
+            let kind = kind()?;
             let bpc = bits(doc, s, mask)?;
             let n = match &kind {
                 Kind::Mask => 1,

@@ -6,7 +6,7 @@
 //! `decode::pdf_image`.
 
 use super::pdf::{corrupt, get};
-use super::pdf_colour::{decode_array, to_raster, Kind, Samples};
+use super::pdf_colour::{decode_array, one_component, to_raster, Kind, Samples};
 use super::pdf_image::Image;
 use super::PageError;
 use lopdf::{Dictionary, Document, Object};
@@ -70,14 +70,7 @@ pub(super) fn jbig2<'d>(
     decode_o: Option<&Object>,
     limit: usize,
 ) -> Result<Image<'d>, PageError> {
-    if let Kind::Colour(space) = kind {
-        if space.components() != 1 {
-            return Err(corrupt(
-                "ảnh JBIG2 có không gian màu nhiều kênh",
-                "a JBIG2 image in a colour space of several components",
-            ));
-        }
-    }
+    one_component(kind, "JBIG2")?;
     let globals = match parms {
         Some(p) => match get(doc, p, b"JBIG2Globals")? {
             Some(Object::Stream(s)) if s.filters().is_ok_and(|f| f.is_empty()) => {

@@ -97,28 +97,17 @@ fn a_turned_page_is_stored_as_scanned_with_its_rotation_in_the_page() {
     // The pixels are not turned (a JPEG would stay byte for byte); the PDF page's /Rotate is.
     let p = Profile::default();
     let page = quarter_turn(&decode(PAGES[0].1));
-    let d = Decoded {
-        raster: page,
-        jpeg: None,
-        g4: None,
-        lossy: false,
-        chroma_subsampled: false,
-        file_dpi: Some((300.0, 300.0)),
-        frame: 0,
-        exif_orientation: 1,
-        page_rotate: 0,
-    };
-    let prepared = prepare(d, &p).expect("prepared");
+    let prepared = prepare(as_decoded(page, 300.0), &p).expect("prepared");
     assert_eq!(prepared.rotate, 90);
     assert_eq!((prepared.width, prepared.height), (1879, 1065));
     assert!(!prepared.warnings.iter().any(|w| w.code == "page.sideways"));
     assert_eq!(prepared.normalization.and_then(|n| n.orientation), Some(90));
 }
 
-/// A real scan with a wrong resolution tag, prepared as tagged.
-fn prepared_as_tagged(bytes: &[u8], dpi: f64) -> PreparedPage {
-    let d = Decoded {
-        raster: decode(bytes),
+/// A decoded lossless page tagged `dpi`, as a decoder hands it on.
+fn as_decoded(raster: Raster, dpi: f64) -> Decoded<'static> {
+    Decoded {
+        raster,
         jpeg: None,
         g4: None,
         lossy: false,
@@ -127,8 +116,12 @@ fn prepared_as_tagged(bytes: &[u8], dpi: f64) -> PreparedPage {
         frame: 0,
         exif_orientation: 1,
         page_rotate: 0,
-    };
-    prepare(d, &Profile::default()).expect("prepared")
+    }
+}
+
+/// A real scan with a wrong resolution tag, prepared as tagged.
+fn prepared_as_tagged(bytes: &[u8], dpi: f64) -> PreparedPage {
+    prepare(as_decoded(decode(bytes), dpi), &Profile::default()).expect("prepared")
 }
 
 #[test]
@@ -167,18 +160,7 @@ fn a_tag_that_would_make_the_letters_too_small_to_print_is_replaced() {
 /// Prepares a 300-dpi 1-bit page and decodes what would be stored.
 fn stored(mut raster: Raster) -> (PreparedPage, GrayPage) {
     raster.source_bilevel = true;
-    let d = Decoded {
-        raster,
-        jpeg: None,
-        g4: None,
-        lossy: false,
-        chroma_subsampled: false,
-        file_dpi: Some((300.0, 300.0)),
-        frame: 0,
-        exif_orientation: 1,
-        page_rotate: 0,
-    };
-    let page = prepare(d, &Profile::default()).expect("prepared");
+    let page = prepare(as_decoded(raster, 300.0), &Profile::default()).expect("prepared");
     assert_eq!(
         page.encoding,
         crate::page::Encoding::CcittG4,
