@@ -385,7 +385,7 @@ mod tests {
         for deg in [-3.7, 0.8, 11.0] {
             let p = Placement::deskewed(w, h, Crop::default(), deg, Crop::default(), [1, 2, 3]);
             let got = p.render::<3>(&src, w, h, [1, 2, 3]);
-            let (s, c) = (deg as f64).to_radians().sin_cos();
+            let (s, c) = deg.to_radians().sin_cos();
             let (cx, cy) = ((w as f64 - 1.0) / 2.0, (h as f64 - 1.0) / 2.0);
             let mut off = 0;
             for oy in 0..h as usize {

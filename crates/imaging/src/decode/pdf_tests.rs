@@ -846,7 +846,7 @@ fn damaged_jpx_and_jbig2_are_clear_errors_naming_the_page() {
             vec![0; 10],
         );
         let e = decoded(&one_page(img, 8, 8), &limits()).unwrap_err();
-        assert_eq!((e.code.as_ref(), e.page), ("pdf.corrupt", Some(1)));
+        assert_eq!((e.code, e.page), ("pdf.corrupt", Some(1)));
         assert!(e.en.contains(named), "{}", e.en);
     }
 }
@@ -862,7 +862,8 @@ fn jpeg_2000_pages_are_read_pixel_exact_and_stored_lossless() {
         .iter()
         .flat_map(|&v| [v, 255 - v, ((3 * v as u32) % 256) as u8])
         .collect();
-    let cases: [(&[u8], Option<&str>, Colour, &Vec<u8>); 3] = [
+    type Case<'a> = (&'a [u8], Option<&'a str>, Colour, &'a Vec<u8>);
+    let cases: [Case; 3] = [
         (
             include_bytes!("../../tests/data/jpx/gray.j2k"),
             Some("DeviceGray"),
