@@ -37,11 +37,18 @@ What it does, page by page:
     peer that does not follow the page turned by the small TRACK_ANGLES, as unpaper and
     Tesseract answering 0 when they find nothing, has no vote on that page).
     Pages where fewer than three peers measure, or where more than one of them lies further
-    than AGREE degrees (plus half its step) from the median, are dropped and listed. On the
+    than AGREE degrees (plus half its step) from the median, are dropped and listed. Where the
+    peers disagree or cannot measure, the page was measured by hand instead
+    (scripts/eval-truth.tsv: text regions chosen by looking at the page; hand_truth.py: the
+    median slope of their lines, ruler-style, no tool under evaluation involved); that value
+    replaces the peers' median, and a listed page without a single skew (curl, perspective) is
+    dropped with the reason. The truth never comes from sohoa. On the
     page turned by theta the truth is s0 + theta; a correction c leaves s0 + theta + c.
     "within" = |s0 + theta + c| <= WITHIN; "wrong direction" = c turns the page further away
     (same sign as the skew, |skew| > WITHIN); "left alone" = no rotation although |skew| >
     WITHIN; a tool that fails on a page left it alone.
+  * Following known turns: |c(theta) - c(0) + theta| <= WITHIN for each tool on every page,
+    camera captures included; consistency without a ground truth, not accuracy.
   * Orientation: pages turned by 90, 180 and 270 degrees; sohoa's normalization.orientation
     (absent = not detected; its meaning is calibrated on synthetic quarter-turned pages; the
     `sideways` flag is counted too) and Tesseract's OSD (`tesseract IMG - --psm 0`). An
@@ -87,6 +94,9 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hand_truth  # noqa: E402  (scripts/hand_truth.py: the hand-measured skews)
+
 Image.MAX_IMAGE_PIXELS = None
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = "/work/corpus/real"
@@ -121,6 +131,7 @@ INSTALL = {
     "tesseract": "apt-get install tesseract-ocr tesseract-ocr-osd",
 }
 CLASSES = ("g4-text", "gray-book", "colour-form", "camera")
+PHOTO = "photo"         # pictures without text: only looked at unturned, no tool should turn them
 TOOL_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1", "SOHOA_LANG": "en"}
 
 
@@ -666,6 +677,8 @@ def truths(pages: list[Page], measure, angles_of) -> tuple[dict, list]:
     one measuring a straight page."""
     kept, dropped = {}, []
     for page in pages:
+        if page.cls == PHOTO:
+            continue
         measured, untracked = {}, []
         for tool in SKEW_PEERS:
             m0 = measure(tool, page.file, 0.0)
@@ -687,6 +700,93 @@ def truths(pages: list[Page], measure, angles_of) -> tuple[dict, list]:
     return kept, dropped
 
 
+def with_hand_truth(pages: list[Page], kept: dict, dropped: list, listed: dict) -> tuple[dict, list]:
+    """The hand-measured skew (scripts/eval-truth.tsv, hand_truth.py) replaces the peers' median
+    on the pages listed there: a listed page measured by hand is kept with that truth, a listed
+    page without a single skew is dropped with the reason, whatever the peers said."""
+    peers = {f: t["measured"] for f, t in kept.items()} | {d["file"]: d["measured"] for d in dropped}
+    kept, dropped = dict(kept), [d for d in dropped if d["file"] not in listed]
+    for page in pages:
+        if page.file not in listed:
+            continue
+        with Image.open(page.path) as im:
+            m = hand_truth.measure(im, listed[page.file]["regions"])
+        hand = {"spread": m["spread"], "bands": f"{m['used']}/{m['bands']}", "note": listed[page.file]["note"]}
+        if m["s0"] is None:
+            kept.pop(page.file, None)
+            dropped.append({"file": page.file, "class": page.cls, "measured": peers.get(page.file, {}),
+                            "untracked": [], "hand": hand | {"why": m["why"]}})
+        else:
+            old = kept.get(page.file, {})
+            kept[page.file] = {"s0": m["s0"], "measured": peers.get(page.file, {}), "outlier": [],
+                               "untracked": old.get("untracked", []), "hand": hand,
+                               "peer_s0": old.get("s0")}
+    return kept, dropped
+
+
+def correction_of(result: dict | None, sign: float | None, quantity: str) -> float | None:
+    """A tool's answer as the rotation it applies, counter-clockwise (a tool that failed or left
+    the page alone: 0), or None when it did not run or has no calibrated sign."""
+    if result is None or sign is None:
+        return None
+    value = result.get(quantity)
+    return 0.0 if value is None else (sign * value if quantity == "correction" else -sign * value)
+
+
+def follow_table(pages, variants, paths, results, signs, angles_of) -> list[dict]:
+    """How often a tool follows a known turn: on the page turned by theta its correction should
+    be its own correction on the unturned page minus theta. Needs no ground truth, so it covers
+    the pages that have none (camera captures): consistency, not accuracy."""
+    rows = []
+    for tool, quantity in rows_of(signs):
+        name = tool if quantity == "correction" else f"{tool} (measured skew)"
+        per_class: dict[str, list[float]] = {}
+        for v in variants:
+            if v.kind != "skew" or v.angle == 0 or v.angle not in angles_of(tool):
+                continue
+            c0 = correction_of(results.get((tool, paths[Variant(v.page, "skew", 0.0)])), signs[tool].get(quantity), quantity)
+            c = correction_of(results.get((tool, paths[v])), signs[tool].get(quantity), quantity)
+            if c0 is None or c is None:
+                continue
+            per_class.setdefault(pages[v.page].cls, []).append(abs(c - c0 + v.angle))
+        for cls in (*CLASSES, None):
+            errs = [e for k, es in per_class.items() if cls in (None, k) for e in es]
+            if errs:
+                rows.append({"tool": name, "class": cls or "all", "cases": len(errs),
+                             "follows": sum(e <= WITHIN for e in errs) / len(errs),
+                             "median_error": statistics.median(errs)})
+    return rows
+
+
+def photo_table(pages, paths, results, signs) -> list[dict]:
+    """Photos without text, unturned: what each tool would do to them. Any rotation is a false
+    turn; for sohoa also a quarter turn (orientation) or a crop."""
+    photos = [p for p in pages.values() if p.cls == PHOTO]
+    rows = []
+    for tool, quantity in rows_of(signs):
+        if quantity != "correction":
+            continue
+        turned, cropped, faced, ran = [], [], [], 0
+        for p in photos:
+            r = results.get((tool, paths[Variant(p.file, "skew", 0.0)]))
+            c = correction_of(r, signs[tool].get(quantity), quantity)
+            if c is None:
+                continue
+            ran += 1
+            if abs(c) >= 0.05:
+                turned.append(f"{p.file} {c:+.2f}°")
+            if r.get("crop") or r.get("crop_after_deskew"):
+                cropped.append(p.file)
+            if r.get("orientation") or r.get("sideways"):
+                faced.append(f"{p.file} {r.get('orientation') or 'sideways'}")
+        if ran:
+            rows.append({"tool": tool, "photos": ran, "turned": len(turned),
+                         "quarter_turned": len(faced) if tool == "sohoa" else "",
+                         "cropped": len(cropped) if tool == "sohoa" else "",
+                         "which": "; ".join(turned + faced + [f"{f} cropped" for f in cropped])})
+    return rows
+
+
 def skew_cases(pages, variants, paths, results, truth, signs, angles_of) -> list[dict]:
     cases = []
     for v in variants:
@@ -698,11 +798,9 @@ def skew_cases(pages, variants, paths, results, truth, signs, angles_of) -> list
             if v.angle not in angles_of(tool):
                 continue
             r = results.get((tool, paths[v]))
-            k = signs[tool].get(quantity)
-            if r is None or k is None:
+            c = correction_of(r, signs[tool].get(quantity), quantity)
+            if c is None:
                 continue
-            value = r.get(quantity)  # a tool that failed on the page left it as it was
-            c = 0.0 if value is None else (k * value if quantity == "correction" else -k * value)
             row = tool if quantity == "correction" else f"{tool} (measured skew)"
             cases.append({"tool": row, "file": v.page, "class": page.cls, "theta": v.angle,
                           "truth": round(t, 3), "correction": round(c, 3), "error": round(abs(t + c), 3),
@@ -921,10 +1019,26 @@ def markdown(report: dict) -> str:
     for cls, rows in report["skew"].items():
         rows = [r | {"tool": f"{r['tool']} (θ in {subsets[r['tool']]})"} if r["tool"] in subsets else r for r in rows]
         out += [f"## Skew: {cls}", "", md_table(rows, cols)]
+    out += [f"## Follows known turns (|c(θ) − c(0) + θ| ≤ {WITHIN}°, θ ≠ 0; no ground truth needed)", ""]
+    out.append(md_table(report["follows"], [("tool", "tool"), ("class", "class"), ("cases", "cases"),
+                                            ("follows", "share following"), ("median_error", "median miss °")]))
+    out += ["## Photos without text, unturned (any turn or crop is a false one)", ""]
+    out.append(md_table(report["photos"], [("tool", "tool"), ("photos", "photos"), ("turned", "turned"),
+                                           ("quarter_turned", "quarter-turned or flagged sideways"),
+                                           ("cropped", "cropped"), ("which", "which")]))
+    hand = {f: t for f, t in report["truth"].items() if "hand" in t}
     out += [f"Angles: {report['angles']}" + "".join(f"; {t} only at {a}" for t, a in subsets.items()) + ".",
-            f"Ground truth: {report['kept_pages']} pages kept; dropped (fewer than three peers with a vote, "
+            f"Ground truth: {report['kept_pages']} pages kept, {len(hand)} of them measured by hand "
+            "(scripts/eval-truth.tsv, hand_truth.py: median slope of the text lines in hand-chosen regions), "
+            "the others the peers' median:", ""]
+    out += [f"- {f} ({report_class(report, f)}): hand {t['s0']:+.2f} (spread {t['hand']['spread']:.2f}, "
+            f"{t['hand']['bands']} bands; {t['hand']['note']}); peers "
+            + (", ".join(f"{p} {v:+.2f}" for p, v in t["measured"].items()) or "none")
+            for f, t in hand.items()] or ["- none"]
+    out += ["", f"Dropped (listed by hand without a single skew; or fewer than three peers with a vote, "
             f"or more than one off the median by over {AGREE}°):", ""]
-    out += [f"- {d['file']} ({d['class']}): " + ", ".join(f"{t} {v:+.2f}" for t, v in d["measured"].items())
+    out += [f"- {d['file']} ({d['class']}): " + (f"hand: {d['hand']['why']}; peers " if "hand" in d else "")
+            + (", ".join(f"{t} {v:+.2f}" for t, v in d["measured"].items()) or "none")
             + (f"; not following the turns: {', '.join(d['untracked'])}" if d["untracked"] else "")
             for d in report["dropped"]] or ["- none"]
     odd = [(f, t["outlier"][0]) for f, t in report["truth"].items() if t["outlier"]]
@@ -958,6 +1072,10 @@ def markdown(report: dict) -> str:
     return "\n".join(out)
 
 
+def report_class(report: dict, file: str) -> str:
+    return next((c["class"] for c in report["skew_cases"] if c["file"] == file), "?")
+
+
 def convention_text(quantity: str, sign: float | None) -> str:
     if sign is None:
         return "no consistent sign: left out"
@@ -978,12 +1096,17 @@ def parse_args() -> argparse.Namespace:
     ap.add_argument("--out", type=Path, default=ROOT / "eval-out")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--json", action="store_true", help="print the JSON report instead of Markdown")
+    ap.add_argument("--truth", type=Path, default=Path(__file__).resolve().with_name("eval-truth.tsv"),
+                    help="hand-measured skews (hand_truth.py) that replace the peers' median")
     return ap.parse_args()
 
 
 def plan_variants(pages: list[Page], angles: tuple, quick: bool) -> list[Variant]:
     variants = []
     for p in pages:
+        if p.cls == PHOTO:
+            variants.append(Variant(p.file, "skew", 0.0))
+            continue
         variants += [Variant(p.file, "skew", a) for a in angles]
         variants += [Variant(p.file, "orient", 0.0, t) for t in TURNS if not (quick and t == 180)]
         side = "left" if zlib.crc32(p.file.encode()) % 2 == 0 else "right"
@@ -1066,11 +1189,17 @@ def main() -> int:
         return None if not r or not k or r.get("measure") is None else k * r["measure"]
 
     truth, dropped = truths(pages, measure, lambda t: tool_angles[t])
+    truth, dropped = with_hand_truth(pages, truth, dropped, hand_truth.load_truth(args.truth))
     evaluated = {t: e for t, e in calibration.items() if t in wanted}
     cases = skew_cases(by_name, variants, paths, results, truth, evaluated,
                        lambda t: tool_angles[t])
     skew = {cls: skew_table(cases, cls) for cls in CLASSES}
     skew["all classes"] = skew_table(cases, None)
+    # Lines that curve or are sheared over more than twice WITHIN leave no angle that puts all of
+    # a page's lines within WITHIN: the same table without those pages (hand spread).
+    one = {f for f, t in truth.items() if t.get("hand", {}).get("spread", 0) <= 2 * WITHIN}
+    skew[f"all classes, pages with one skew (hand-measured lines spread ≤ {2 * WITHIN:g}°)"] = \
+        skew_table([c for c in cases if c["file"] in one], None)
     worst = {}
     for tool in dict.fromkeys(c["tool"] for c in cases):
         at_worst = {}  # each page once, at its worst angle
@@ -1078,7 +1207,9 @@ def main() -> int:
             if c["error"] > at_worst.get(c["file"], {"error": 0})["error"]:
                 at_worst[c["file"]] = c
         worst[tool] = sorted(at_worst.values(), key=lambda c: -c["error"])[:10]
-    orientation = orientation_table([p.file for p in pages], variants, paths, results, evaluated, zero) if evaluated else []
+    photos = photo_table(by_name, paths, results, evaluated)
+    follows = follow_table(by_name, variants, paths, results, evaluated, lambda t: tool_angles[t])
+    orientation = orientation_table([p.file for p in pages if p.cls != PHOTO], variants, paths, results, evaluated, zero) if evaluated else []
     borders, border_cases = (border_report(by_name, variants, paths, results, geometries, pages_dir)
                              if "sohoa" in evaluated else ([], []))
     report = {
@@ -1086,7 +1217,7 @@ def main() -> int:
         "tool_angles": {t: list(tool_angles[t]) for t in SKEW_PEERS},
         "calibration": calibration,
         "kept_pages": len(truth), "truth": truth, "dropped": dropped,
-        "skew": skew, "worst": worst, "orientation": orientation,
+        "skew": skew, "follows": follows, "photos": photos, "worst": worst, "orientation": orientation,
         "borders": borders, "crop_through_ink": [c for c in border_cases if c["through_ink"]],
         "skew_cases": cases, "border_cases": border_cases,
         "seconds_per_page": {t: statistics.median(r.get("seconds", 0) for (tt, _), r in results.items() if tt == t)

@@ -17,12 +17,13 @@ Sources, all reached through package registries only:
     orig-test tarball: testing/), fetched with `apt-get source --download-only` from a private
     deb-src list in a temporary directory, so deb-src need not be configured on the machine;
   * the OCRmyPDF sdist from PyPI (tests/resources), `pip download --no-binary :all:`;
-  * the scikit-image wheel from PyPI (skimage/data/page.png).
+  * the scikit-image wheel from PyPI (skimage/data/page.png, and photos without text).
 unpaper's test images (Debian source `unpaper`, tests/source_images) were looked at and left out:
 they are rendered, not scanned.
 
 Each page has a class for the evaluation: g4-text (1-bit), gray-book (8-bit gray), colour-form
-(colour scans) or camera (camera captures of documents). The table PAGES below sets it by hand;
+(colour scans), camera (camera captures of documents) or photo (pictures without text, which no
+tool should turn). The table PAGES below sets it by hand;
 a page missing there would fall back by colour (see fallback_class). Pages without a resolution
 tag get the dpi given in the table (estimated from the paper size).
 
@@ -67,7 +68,7 @@ SOURCES = {
         "licence": "per file in the sdist's REUSE.toml (noted for each page below)",
     },
     "skimage": {
-        "what": "scikit-image 0.26.0 sample data (skimage/data/page.png), PyPI wheel",
+        "what": "scikit-image 0.26.0 sample data (skimage/data/: page.png and photos), PyPI wheel",
         "pip": ["--only-binary", ":all:", "--python-version", "3.11", "--platform",
                 "manylinux_2_28_x86_64", "scikit-image==0.26.0"],
         "archive": "scikit_image-*.whl",
@@ -135,6 +136,22 @@ PAGES = [
     ("lept", "prog/boxedpage.jpg", "camera", None, None),
     ("lept", "prog/binding-example.45.jpg", "camera", None, None),
     ("lept", "prog/lapide.052.100.jpg", "camera", None, None),
+    # Photos and pictures without text, as a case may hold (a site photo, a portrait): no tool
+    # should turn them. 72 dpi, a camera's usual tag.
+    ("skimage", "skimage/data/astronaut.png", "photo", 72, "public domain (NASA; skimage.data.astronaut)"),
+    ("skimage", "skimage/data/camera.png", "photo", 72, "CC0 (Lav Varshney; skimage.data.camera)"),
+    ("skimage", "skimage/data/coffee.png", "photo", 72, "CC0 (Rachel Michetti; skimage.data.coffee)"),
+    ("skimage", "skimage/data/chelsea.png", "photo", 72, "CC0 (Stefan van der Walt; skimage.data.chelsea)"),
+    ("skimage", "skimage/data/rocket.jpg", "photo", 72, "public domain (SpaceX; skimage.data.rocket)"),
+    ("skimage", "skimage/data/brick.png", "photo", 72, "CC0 (CC0Textures Bricks25; skimage.data.brick)"),
+    ("skimage", "skimage/data/grass.png", "photo", 72, "CC0 (linolafett; skimage.data.grass)"),
+    ("skimage", "skimage/data/gravel.png", "photo", 72, "CC0 (CC0Textures Gravel04; skimage.data.gravel)"),
+    ("skimage", "skimage/data/hubble_deep_field.jpg", "photo", 72, "public domain (NASA; skimage.data.hubble_deep_field)"),
+    ("skimage", "skimage/data/retina.jpg", "photo", 72, "CC0 (Wikimedia; skimage.data.retina)"),
+    ("skimage", "skimage/data/coins.png", "photo", 72, "no known copyright restrictions (Brooklyn Museum; skimage.data.coins)"),
+    ("skimage", "skimage/data/horse.png", "photo", 72, "CC0 (Andreas Preuss; skimage.data.horse)"),
+    ("skimage", "skimage/data/ihc.png", "photo", 72, "no known copyright restrictions (skimage.data.immunohistochemistry)"),
+    ("skimage", "skimage/data/cell.png", "photo", 72, "CC0 (skimage.data.cell)"),
 ]
 
 
