@@ -24,7 +24,19 @@ pub(crate) struct Skew {
 ///
 /// [`pieces::TextInk`]: super::pieces::TextInk
 pub(crate) fn measure(pts: &[(f32, f32)], diag: usize, rules: &Deskew) -> Option<Skew> {
-    if pts.len() < 200 {
+    measure_from(pts, diag, rules, MIN_POINTS)
+}
+
+/// Fewest text points to measure a page's skew by (half as many for each half of a page).
+const MIN_POINTS: usize = 200;
+
+fn measure_from(
+    pts: &[(f32, f32)],
+    diag: usize,
+    rules: &Deskew,
+    min_points: usize,
+) -> Option<Skew> {
+    if pts.len() < min_points {
         return None;
     }
     let mut score = scorer(pts, diag);
@@ -66,6 +78,58 @@ pub(crate) fn measure(pts: &[(f32, f32)], diag: usize, rules: &Deskew) -> Option
 pub(crate) fn applies(angle: f64, confidence: f64, rules: &Deskew) -> bool {
     angle.abs() > rules.min_angle && confidence >= rules.min_confidence * (1.0 + angle.abs() / 20.0)
 }
+
+/// Whether a measured skew is corrected: the confidence gate passes ([`applies`]), or the text
+/// lines stand out less but the page's two halves find the same angle
+/// ([`confirmed_by_halves`]). `pts` are the points the skew was measured on.
+pub(crate) fn corrects(
+    pts: &[(f32, f32)],
+    diag: usize,
+    angle: f64,
+    confidence: f64,
+    rules: &Deskew,
+) -> bool {
+    applies(angle, confidence, rules) || confirmed_by_halves(pts, diag, angle, confidence, rules)
+}
+
+/// Whether a skew the confidence gate refused is confirmed by the page's two halves: the text
+/// points left and right of the middle (along the lines) are measured on their own, each over
+/// the whole sweep, and both must find the page's angle again within [`HALVES_AGREE`]. Faint,
+/// small or dense text (a gray newspaper page, light print, a camera capture) raises its lines
+/// only a little above the sweep's median, yet its halves agree; a photo or drawing that
+/// peaked by chance does not peak at the same angle in both halves. `pts` are the points the
+/// skew was measured on (turned a quarter when the lines run up and down).
+pub(crate) fn confirmed_by_halves(
+    pts: &[(f32, f32)],
+    diag: usize,
+    angle: f64,
+    confidence: f64,
+    rules: &Deskew,
+) -> bool {
+    if angle.abs() <= rules.min_angle || confidence < MIN_CONFIDENCE_TO_CONFIRM {
+        return false;
+    }
+    let (s, c) = angle.to_radians().sin_cos();
+    let (s, c) = (s as f32, c as f32);
+    let along = |&(x, y): &(f32, f32)| x * c - y * s;
+    let mut pos: Vec<f32> = pts.iter().map(along).collect();
+    let mid = pos.len() / 2;
+    pos.select_nth_unstable_by(mid, f32::total_cmp);
+    let cut = pos[mid];
+    let (left, right): (Vec<_>, Vec<_>) = pts.iter().partition(|p| along(p) < cut);
+    [left, right].iter().all(|half| {
+        measure_from(half, diag, rules, MIN_POINTS / 2).is_some_and(|h| {
+            (h.angle - angle).abs() <= HALVES_AGREE && h.confidence >= MIN_CONFIDENCE_TO_CONFIRM
+        })
+    })
+}
+
+/// How far each half's angle may lie from the whole page's (degrees).
+const HALVES_AGREE: f64 = 0.5;
+
+/// Below this confidence (best score over the sweep's median) a page's lines are not looked
+/// at again: the sweep barely peaks at all.
+const MIN_CONFIDENCE_TO_CONFIRM: f64 = 1.5;
 
 /// The score of the points' projection profile at an angle (see [`measure`]).
 fn scorer(pts: &[(f32, f32)], diag: usize) -> impl FnMut(f64) -> f64 + '_ {
@@ -177,6 +241,85 @@ mod tests {
             }
         }
         out
+    }
+
+    /// Points along parallel lines at `deg` (counter-clockwise), with a little jitter.
+    fn line_points(deg: f64, lines: usize, per_line: usize, seed: u32) -> Vec<(f32, f32)> {
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (state >> 8) as f32 / (1u32 << 24) as f32
+        };
+        let t = deg.to_radians().tan() as f32;
+        let mut pts = Vec::new();
+        for l in 0..lines {
+            for _ in 0..per_line {
+                let x = next() * 1000.0;
+                pts.push((x, 100.0 + l as f32 * 30.0 - t * x + next() * 6.0));
+            }
+        }
+        pts
+    }
+
+    #[test]
+    fn halves_confirm_lines_and_refuse_scattered_points() {
+        let rules = Deskew {
+            enabled: true,
+            max_angle: 15.0,
+            min_angle: 0.2,
+            min_confidence: 5.0,
+        };
+        let diag = 1600;
+        // Lines: each half finds the page's angle again.
+        let lines = line_points(2.5, 25, 60, 7);
+        let s = measure(&lines, diag, &rules).expect("measured");
+        assert!((s.angle - 2.5).abs() < 0.2, "{s:?}");
+        assert!(confirmed_by_halves(
+            &lines,
+            diag,
+            s.angle,
+            s.confidence,
+            &rules
+        ));
+        // The same lines with half of them at another angle: the halves disagree.
+        let mut mixed: Vec<(f32, f32)> = line_points(2.5, 25, 60, 7)
+            .into_iter()
+            .filter(|p| p.0 < 500.0)
+            .collect();
+        mixed.extend(
+            line_points(-4.0, 25, 60, 9)
+                .into_iter()
+                .filter(|p| p.0 >= 500.0),
+        );
+        let m = measure(&mixed, diag, &rules).expect("measured");
+        assert!(!confirmed_by_halves(
+            &mixed,
+            diag,
+            m.angle,
+            m.confidence,
+            &rules
+        ));
+        // Scattered points (a photo's texture): no angle is confirmed, whatever the sweep said.
+        let mut seed = 3u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) as f32 / (1u32 << 24) as f32 * 1000.0
+        };
+        let scattered: Vec<(f32, f32)> = (0..1500).map(|_| (next(), next())).collect();
+        let r = measure(&scattered, diag, &rules).expect("measured");
+        assert!(
+            !confirmed_by_halves(&scattered, diag, r.angle, 10.0, &rules),
+            "{r:?}"
+        );
+        // Too few points in a half, or a sweep that barely peaks: nothing to confirm.
+        assert!(!confirmed_by_halves(
+            &lines[..150],
+            diag,
+            s.angle,
+            s.confidence,
+            &rules
+        ));
+        assert!(!confirmed_by_halves(&lines, diag, s.angle, 1.2, &rules));
     }
 
     #[test]

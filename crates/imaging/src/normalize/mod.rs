@@ -72,6 +72,9 @@ struct Measured {
     bar_view: Option<view::View>,
     /// Median height of the text's letters in pixels (for the resolution check).
     text_height: Option<f64>,
+    /// The page's skew in degrees when it is corrected ([`deskew::applies`], or
+    /// [`deskew::confirmed_by_halves`]).
+    skew_applied: Option<f64>,
 }
 
 /// [`measure`], also returning what normalizing needs next ([`Measured`]).
@@ -89,6 +92,7 @@ fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool) -> Measured {
     // Skew, orientation, blank and colour are measured on the page without its borders.
     let v = if crop.is_empty() { v } else { v.sub(crop) };
     let mut text_height = None;
+    let mut skew_applied = None;
     if p.deskew.enabled {
         let ink = pieces::text_ink(&v);
         text_height = ink.height;
@@ -98,8 +102,22 @@ fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool) -> Measured {
         rules.enabled &= !source_turns;
         let facing = orientation::detect(&pts, diag, &p.deskew, &rules);
         if let Some(s) = facing.skew {
-            n.skew = Some((s.angle * 100.0).round() / 100.0);
-            n.skew_confidence = Some((s.confidence * 100.0).round() / 100.0);
+            let (angle, confidence) = (
+                (s.angle * 100.0).round() / 100.0,
+                (s.confidence * 100.0).round() / 100.0,
+            );
+            n.skew = Some(angle);
+            n.skew_confidence = Some(confidence);
+            let turned;
+            let lines = if facing.lines_turned {
+                turned = orientation::quarter(&pts);
+                &turned
+            } else {
+                &pts
+            };
+            if deskew::corrects(lines, diag, angle, confidence, &p.deskew) {
+                skew_applied = Some(angle);
+            }
         }
         n.sideways = facing.sideways;
         n.orientation = facing.turn;
@@ -115,11 +133,7 @@ fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool) -> Measured {
     }
     n.content = Some(content::classify(&v, &p.colour));
     // Hashed as stored: turned by the rotation `prepare` will apply.
-    let turn = match (n.skew, n.skew_confidence) {
-        (Some(a), Some(c)) if p.deskew.enabled && deskew::applies(a, c, &p.deskew) => Some(a),
-        _ => None,
-    };
-    n.phash = phash::of(&v, turn.map(|a| -a));
+    n.phash = phash::of(&v, skew_applied.map(|a| -a));
     if !crop.is_empty() {
         n.crop = Some(crop);
     }
@@ -130,6 +144,7 @@ fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool) -> Measured {
         paper,
         bar_view: bar.then_some(v),
         text_height,
+        skew_applied,
     }
 }
 
@@ -154,16 +169,14 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         paper,
         bar_view,
         text_height,
+        skew_applied,
     } = measure_with_paper(&raster, p, source_turns);
     if exif_orientation > 1 {
         n.exif_orientation = Some(exif_orientation);
     }
     let mut r = raster;
     // Deskew and crops place the image on its page; its pixels stay as decoded.
-    let turn = match (n.skew, n.skew_confidence) {
-        (Some(a), Some(c)) if deskew::applies(a, c, &p.deskew) => Some(-a),
-        _ => None,
-    };
+    let turn = skew_applied.map(|a| -a);
     let mut after = Crop::default();
     if let Some(deg) = turn {
         n.rotated = Some(deg);

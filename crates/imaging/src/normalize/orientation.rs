@@ -24,10 +24,13 @@ pub(crate) struct Facing {
     pub turn: Option<u16>,
     /// The skew of the text lines, measured along them (the page's own skew when upright).
     pub skew: Option<Skew>,
+    /// The skew was measured on the points turned a quarter ([`quarter`]): the lines run up
+    /// and down.
+    pub lines_turned: bool,
 }
 
 /// The points turned a quarter clockwise: (x, y) -> (-y, x) (the origin does not matter).
-fn quarter(pts: &[(f32, f32)]) -> Vec<(f32, f32)> {
+pub(crate) fn quarter(pts: &[(f32, f32)]) -> Vec<(f32, f32)> {
     pts.iter().map(|&(x, y)| (-y, x)).collect()
 }
 
@@ -43,6 +46,7 @@ pub(crate) fn detect(
         sideways: false,
         turn: None,
         skew: across,
+        lines_turned: false,
     };
     if !rules.enabled {
         return upright;
@@ -91,6 +95,7 @@ pub(crate) fn detect(
             sideways: leaning,
             turn,
             skew: down,
+            lines_turned: true,
         };
     }
     upright
