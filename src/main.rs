@@ -10,6 +10,7 @@ mod ingest_cmd;
 mod inspect_cmd;
 mod ocr_cmd;
 mod outputs;
+mod package_cmd;
 mod progress;
 mod register_cmd;
 mod report_cmd;
@@ -91,6 +92,12 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write archival packages of cases (TT 05/2025 on E-ARK CSIP: METS, PREMIS, the hồ sơ and
+    /// document descriptions, the PDF/A bundle): AIP_hoso, or SIP_hoso for another archive.
+    Export(package_cmd::ExportArgs),
+    /// Read packages written by `sohoa export` back into the archive, each checked file by file
+    /// against its METS first.
+    Import(package_cmd::ImportArgs),
     /// Move a case out of the archive without deleting anything: the bag goes to withdrawn/ with
     /// a deaccession event and the reason, its previous version to versions/, search forgets it.
     Withdraw {
@@ -366,6 +373,8 @@ fn main() -> ExitCode {
         Command::Reindex { archive, json } => search_cmd::reindex(&archive, json, lang),
         Command::Serve(args) => serve_cmd::serve(&args, lang),
         Command::User(cmd) => serve_cmd::user(&cmd, lang),
+        Command::Export(args) => package_cmd::export(&args, lang),
+        Command::Import(args) => package_cmd::import(&args, lang),
         Command::Withdraw {
             case,
             archive,

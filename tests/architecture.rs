@@ -28,10 +28,12 @@ const ALLOWED_DEPS: &[(&str, &[&str])] = &[
     ("ocr", &["archive", "imaging"]),
     ("pdfa", &["archive", "imaging", "ocr"]),
     ("bagit", &["archive"]),
+    // Archival packages (E-ARK, TT 05/2025) written from bags and read back.
+    ("export", &["archive", "bagit"]),
     (
         "ingest",
         &[
-            "archive", "legacy", "register", "imaging", "ocr", "pdfa", "bagit",
+            "archive", "legacy", "register", "imaging", "ocr", "pdfa", "bagit", "export",
         ],
     ),
     ("index", &["archive"]),

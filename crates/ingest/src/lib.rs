@@ -1,6 +1,7 @@
 //! sohoa-ingest: the data flow from scan folders to bags, one case at a time (discover ->
 //! `sohoa-register` -> `sohoa-imaging` -> `sohoa-ocr` -> `sohoa-pdfa` -> `sohoa-bagit`), and
-//! adding OCR text to bags already stored (`sohoa ocr`, [`ocr_archive`]).
+//! adding OCR text to bags already stored (`sohoa ocr`, [`ocr_archive`]); archival packages
+//! turned back into bags (`sohoa import`, [`import_package`]).
 //!
 //! The whole ingest of a scan folder: plan every case (metadata, identifier), process cases
 //! on `--jobs` worker threads, and write a machine-readable report. One bad case never
@@ -16,6 +17,7 @@ pub mod discover;
 #[doc(hidden)]
 pub mod fuzzing;
 mod identity;
+mod import;
 pub mod lock;
 mod ocr_archive;
 mod ocr_pages;
@@ -37,6 +39,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
+pub use import::{import_package, Imported};
 pub use ocr_archive::{ocr_archive, OcrCaseResult, OcrOptions, OcrReport};
 pub use ocr_pages::{text_paths, TEXT_DIR};
 pub use sohoa_archive::bag::BAG_FORMAT;
