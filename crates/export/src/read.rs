@@ -17,6 +17,8 @@ const METS_LIMIT: u64 = 64 * 1024 * 1024;
 /// Largest package unpacked from a ZIP (bytes, entries).
 const ZIP_BYTES_LIMIT: u64 = 64 * 1024 * 1024 * 1024;
 const ZIP_ENTRIES_LIMIT: usize = 1_000_000;
+/// Most METS files (root and representations) followed in one package.
+const MAX_METS: usize = 1000;
 
 /// A file a METS lists.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,6 +120,17 @@ fn parse_mets(bytes: &[u8]) -> Result<MetsFacts, String> {
     Ok(facts)
 }
 
+/// What a METS lists, each path joined to `base` (the METS's folder) and refused when unsafe:
+/// the fuzz target `package_mets` and [`open`] read METS through this.
+pub fn listed_in_mets(bytes: &[u8], base: &str) -> Result<Vec<String>, String> {
+    let facts = parse_mets(bytes)?;
+    facts
+        .listed
+        .into_iter()
+        .map(|(href, ..)| join(base, &href).ok_or_else(|| format!("unsafe path {href:?}")))
+        .collect()
+}
+
 /// `base` + `href`, refused when it is absolute, climbs out (`..`) or is not plain.
 fn join(base: &str, href: &str) -> Option<String> {
     if href.contains('\\') || href.contains("://") || href.starts_with('/') {
@@ -182,7 +195,15 @@ pub fn open(root: &Path) -> Result<Package, Problem> {
                     format!("{path}: checksum type {kind}, SHA-256 needed"),
                 ));
             }
-            if path.ends_with("/METS.xml") {
+            if path.ends_with("/METS.xml") && !mets_files.contains(&path) {
+                if mets_files.len() >= MAX_METS {
+                    return Err(bad(
+                        root,
+                        "import.bad_mets",
+                        format!("Gói có hơn {MAX_METS} tệp METS"),
+                        format!("The package holds more than {MAX_METS} METS files"),
+                    ));
+                }
                 let rep_base = path.trim_end_matches("METS.xml").to_string();
                 mets_files.push(path.clone());
                 queue.push((rep_base, read_mets(&path)?));

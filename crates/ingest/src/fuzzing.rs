@@ -74,6 +74,22 @@ pub fn bag_tags(data: &[u8]) {
     let _ = sohoa_bagit::BagInfo::parse(&text);
 }
 
+/// An archival package's METS (`sohoa import`): parsing never panics, and every path it yields
+/// stays inside the package.
+pub fn package_mets(data: &[u8]) {
+    for base in ["", "representations/rep1/"] {
+        if let Ok(paths) = sohoa_export::read::listed_in_mets(data, base) {
+            for p in &paths {
+                assert!(
+                    sohoa_archive::safe_fs::safe_parts(p).is_ok() && !p.starts_with('/'),
+                    "unsafe path kept: {p:?}"
+                );
+                assert!(p.starts_with(base), "left its folder: {p:?}");
+            }
+        }
+    }
+}
+
 /// Identity numbers: masking never panics, and none of the numbers found is still findable in
 /// the masked text (strict or loose masking).
 pub fn identity_numbers(data: &[u8]) {
@@ -114,4 +130,5 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("sidecar", sidecar),
     ("bag_tags", bag_tags),
     ("identity_numbers", identity_numbers),
+    ("package_mets", package_mets),
 ];
