@@ -30,6 +30,8 @@ const ALLOWED_DEPS: &[(&str, &[&str])] = &[
     ("bagit", &["archive"]),
     // Archival packages (E-ARK, TT 05/2025) written from bags and read back.
     ("export", &["archive", "bagit"]),
+    // The agency's PAdES signature on a bundle (keys, CMS, the incremental update).
+    ("sign", &["archive"]),
     (
         "ingest",
         &[

@@ -1,0 +1,83 @@
+//! Who signs: a key that signs SHA-256 digests and the certificates that go with it (the
+//! signer's first). A key held in software ([`SoftKey`], from PKCS#12) here; a PKCS#11 token
+//! (the agency's USB token) implements the same trait.
+
+use der::{Decode, Encode};
+use rsa::pkcs1v15::SigningKey;
+use rsa::pkcs8::DecodePrivateKey;
+use rsa::signature::{SignatureEncoding, Signer as _};
+use rsa::traits::PublicKeyParts;
+use rsa::RsaPrivateKey;
+use spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoRef};
+use x509_cert::Certificate;
+
+/// `sha256WithRSAEncryption`.
+pub const SHA256_WITH_RSA: der::oid::ObjectIdentifier =
+    der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+
+/// A signing key and its certificates.
+pub trait Signer {
+    /// The signer's certificate first, then the rest of its chain as given.
+    fn certificates(&self) -> &[Certificate];
+    /// The signature algorithm written in the CMS.
+    fn algorithm(&self) -> AlgorithmIdentifierOwned;
+    /// Signs `message` (the CMS signed attributes): SHA-256 then the key's scheme.
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String>;
+}
+
+/// An RSA key in memory with its certificates.
+pub struct SoftKey {
+    key: SigningKey<sha2::Sha256>,
+    chain: Vec<Certificate>,
+}
+
+impl SoftKey {
+    /// From a PKCS#8 DER private key and certificates in any order: the one whose public key is
+    /// the key's goes first; it must be there.
+    pub fn new(pkcs8_der: &[u8], certs: Vec<Certificate>) -> Result<SoftKey, String> {
+        let key = RsaPrivateKey::from_pkcs8_der(pkcs8_der)
+            .map_err(|e| format!("the private key is not an RSA key sohoa can use: {e}"))?;
+        let n = key.n().to_bytes_be();
+        let mut chain = certs;
+        let mine = chain
+            .iter()
+            .position(|c| public_modulus(c).is_some_and(|m| m == n))
+            .ok_or("no certificate in the file belongs to its private key")?;
+        let leaf = chain.remove(mine);
+        chain.insert(0, leaf);
+        Ok(SoftKey {
+            key: SigningKey::<sha2::Sha256>::new(key),
+            chain,
+        })
+    }
+}
+
+/// The RSA modulus of a certificate's public key.
+fn public_modulus(c: &Certificate) -> Option<Vec<u8>> {
+    let spki_der = c.tbs_certificate.subject_public_key_info.to_der().ok()?;
+    let spki = SubjectPublicKeyInfoRef::from_der(&spki_der).ok()?;
+    let pk = rsa::pkcs1::RsaPublicKey::from_der(spki.subject_public_key.raw_bytes()).ok()?;
+    Some(strip_zeros(pk.modulus.as_bytes()))
+}
+
+fn strip_zeros(b: &[u8]) -> Vec<u8> {
+    let start = b.iter().position(|&x| x != 0).unwrap_or(b.len());
+    b[start..].to_vec()
+}
+
+impl Signer for SoftKey {
+    fn certificates(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    fn algorithm(&self) -> AlgorithmIdentifierOwned {
+        AlgorithmIdentifierOwned {
+            oid: SHA256_WITH_RSA,
+            parameters: Some(der::asn1::Null.into()),
+        }
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+        Ok(self.key.sign(message).to_vec())
+    }
+}
