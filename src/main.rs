@@ -16,6 +16,7 @@ mod register_cmd;
 mod report_cmd;
 mod search_cmd;
 mod serve_cmd;
+mod sign_cmd;
 mod verify_cmd;
 mod withdraw_cmd;
 
@@ -95,6 +96,9 @@ enum Command {
     /// Write archival packages of cases (TT 05/2025 on E-ARK CSIP: METS, PREMIS, the hồ sơ and
     /// document descriptions, the PDF/A bundle): AIP_hoso, or SIP_hoso for another archive.
     Export(package_cmd::ExportArgs),
+    /// Sign the bundles of the archive's bags with the agency's key (PAdES, a new version of
+    /// each bag signed; the old one kept in versions/).
+    Sign(sign_cmd::SignArgs),
     /// Read packages written by `sohoa export` back into the archive, each checked file by file
     /// against its METS first.
     Import(package_cmd::ImportArgs),
@@ -374,6 +378,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_cmd::serve(&args, lang),
         Command::User(cmd) => serve_cmd::user(&cmd, lang),
         Command::Export(args) => package_cmd::export(&args, lang),
+        Command::Sign(args) => sign_cmd::run(&args, stop_on_signals(), lang),
         Command::Import(args) => package_cmd::import(&args, lang),
         Command::Withdraw {
             case,

@@ -113,7 +113,7 @@ pub enum UserCommand {
     },
 }
 
-fn read_password() -> Result<String, crate::exit::CannotRun> {
+pub fn read_password() -> Result<String, crate::exit::CannotRun> {
     let mut s = String::new();
     std::io::stdin()
         .take(4096)

@@ -35,7 +35,7 @@ const ALLOWED_DEPS: &[(&str, &[&str])] = &[
     (
         "ingest",
         &[
-            "archive", "legacy", "register", "imaging", "ocr", "pdfa", "bagit", "export",
+            "archive", "legacy", "register", "imaging", "ocr", "pdfa", "bagit", "export", "sign",
         ],
     ),
     ("index", &["archive"]),

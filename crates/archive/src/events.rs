@@ -15,6 +15,7 @@ pub mod kind {
     pub const PACKAGE_CREATION: (&str, &str) = ("ipc", "information package creation");
     pub const MODIFICATION: (&str, &str) = ("mod", "modification");
     pub const DEACCESSION: (&str, &str) = ("dea", "deaccession");
+    pub const SIGNATURE_GENERATION: (&str, &str) = ("dig", "digital signature generation");
 }
 
 /// `success`, `warning` or `failure` (LoC eventOutcome suc/war/fai).

@@ -13,4 +13,4 @@ pub mod pdf_update;
 pub mod signer;
 
 pub use pdf_update::{sign, SignError, SignatureInfo};
-pub use signer::{Signer, SoftKey};
+pub use signer::{describe, Signer, SoftKey};

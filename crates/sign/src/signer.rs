@@ -81,3 +81,36 @@ impl Signer for SoftKey {
         Ok(self.key.sign(message).to_vec())
     }
 }
+
+/// What the archive records of a signer certificate: its subject (RFC 4514), organisation
+/// (`O=`) and SHA-256 (lower-case hex of the DER).
+pub fn describe(cert: &Certificate) -> (String, Option<String>, String) {
+    use sha2::Digest;
+    let subject = cert.tbs_certificate.subject.to_string();
+    let organization = cert
+        .tbs_certificate
+        .subject
+        .0
+        .iter()
+        .flat_map(|rdn| rdn.0.iter())
+        .find(|atv| atv.oid == const_oid_o())
+        .and_then(|atv| {
+            der::asn1::Utf8StringRef::try_from(&atv.value)
+                .map(|s| s.as_str().to_string())
+                .or_else(|_| {
+                    der::asn1::PrintableStringRef::try_from(&atv.value)
+                        .map(|s| s.as_str().to_string())
+                })
+                .ok()
+        });
+    let sha = cert
+        .to_der()
+        .map(|d| hex::encode(sha2::Sha256::digest(&d)))
+        .unwrap_or_default();
+    (subject, organization, sha)
+}
+
+/// `id-at-organizationName`.
+fn const_oid_o() -> der::oid::ObjectIdentifier {
+    der::oid::ObjectIdentifier::new_unwrap("2.5.4.10")
+}

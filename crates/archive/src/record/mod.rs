@@ -156,6 +156,26 @@ pub struct BundleRecord {
     /// `PDF/A-2b`.
     pub conformance: String,
     pub document_id: String,
+    /// Digital signatures on the bundle, oldest first (`sohoa sign`); absent when unsigned.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<SignatureRecord>,
+}
+
+/// One PAdES signature on the bundle, as it was made (`verify` and `audit` check the bundle
+/// itself; this says what to expect).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SignatureRecord {
+    /// ISO 8601 with offset (the signature's `/M`).
+    pub at: String,
+    /// The signer certificate's subject (RFC 4514).
+    pub subject: String,
+    /// Its organisation (`O=`), compared with the case's agency.
+    pub organization: Option<String>,
+    /// SHA-256 of the signer certificate (DER), lower-case hex.
+    pub certificate_sha256: String,
+    /// `PAdES-B-B` (or `PAdES-B-T` with a timestamp).
+    pub level: String,
 }
 
 /// A prior version of this case's bag.

@@ -135,6 +135,7 @@ impl CaseBuild<'_> {
                 pages: page_count,
                 conformance: "PDF/A-2b".into(),
                 document_id: pdf.document_id,
+                signatures: Vec::new(),
             }),
             metadata_sources: self.plan.metadata_sources.clone(),
             extra: normalized.fields.extra,

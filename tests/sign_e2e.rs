@@ -1,0 +1,139 @@
+//! `sohoa sign` end to end: the sample archive signed with a test agency key (PKCS#12 made by
+//! scripts/test-ca.sh with openssl): each signed case gets a new version whose bundle is the old
+//! one byte for byte followed by the signature, valid for poppler's `pdfsig` over the whole file;
+//! the record and the PREMIS events name the signer; a case of another agency, a wrong password
+//! and a second run are handled as an archivist expects; `sohoa verify` stays clean.
+
+mod common;
+use common::*;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn pki(w: &Work) -> PathBuf {
+    let dir = w.dir.path().join("pki");
+    let out = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-ca.sh"))
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    dir
+}
+
+fn sign(w: &Work, p12: &Path, password: &str, extra: &[&str]) -> (i32, String, String) {
+    let archive = w.archive();
+    let mut c = w.command();
+    c.args([
+        "sign",
+        "--archive",
+        archive.to_str().unwrap(),
+        "--pkcs12",
+        p12.to_str().unwrap(),
+        "--password-stdin",
+    ])
+    .args(extra)
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(password.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[test]
+fn sample_bundles_are_signed_as_new_versions_valid_over_the_whole_file() {
+    let w = Work::with_samples();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let dir = pki(&w);
+    let p12 = dir.join("agency.p12");
+    // A wrong password: nothing signed, said clearly.
+    let (code, _, err) = sign(&w, &p12, "wrong", &["--json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("wrong password"), "{err}");
+
+    let (code, out, err) = sign(&w, &p12, "test-password", &["--json"]);
+    let report: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    assert_eq!(code, 1, "one case belongs to another agency: {report:#}");
+    assert_eq!(report["schema"], "sohoa/sign-report");
+    assert!(report["organization"].as_str().unwrap().contains("Tân Hòa"));
+    let cases = report["cases"].as_array().unwrap();
+    let other: Vec<&serde_json::Value> = cases.iter().filter(|c| c["status"] == "failed").collect();
+    assert_eq!(other.len(), 1, "{report:#}");
+    assert_eq!(other[0]["errors"][0]["code"], "sign.wrong_agency");
+    let signed: Vec<&serde_json::Value> =
+        cases.iter().filter(|c| c["status"] == "signed").collect();
+    assert!(signed.len() >= 4, "{report:#}");
+
+    for c in &signed {
+        let id = c["case_id"].as_str().unwrap();
+        assert_eq!(c["version"], 2);
+        let record = w.metadata(id);
+        let bundle = &record["bundle"];
+        let sig = &bundle["signatures"][0];
+        assert!(
+            sig["subject"]
+                .as_str()
+                .unwrap()
+                .contains("O=UBND xã Tân Hòa"),
+            "{sig}"
+        );
+        assert_eq!(sig["level"], "PAdES-B-B");
+        assert!(sig["at"].as_str().unwrap().ends_with("+07:00"));
+        let pdf = w
+            .archive()
+            .join("bags")
+            .join(id)
+            .join(bundle["path"].as_str().unwrap());
+        let old = w
+            .archive()
+            .join("versions")
+            .join(id)
+            .join("1")
+            .join(bundle["path"].as_str().unwrap());
+        let (new_bytes, old_bytes) = (std::fs::read(&pdf).unwrap(), std::fs::read(&old).unwrap());
+        assert_eq!(
+            &new_bytes[..old_bytes.len()],
+            &old_bytes[..],
+            "{id}: the archived bytes come first, unchanged"
+        );
+        let out = Command::new("pdfsig")
+            .arg(&pdf)
+            .output()
+            .expect("pdfsig (poppler-utils)");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Signature is Valid"), "{id}: {text}");
+        assert!(text.contains("Total document signed"), "{id}: {text}");
+        assert!(text.contains("ETSI.CAdES.detached"), "{id}: {text}");
+        let events = std::fs::read_to_string(w.bag(id).join("data/events.json")).unwrap();
+        assert!(events.contains("digital signature generation"), "{id}");
+    }
+    let (code, verify) = w.verify();
+    assert_eq!(code, 0, "{verify:#}");
+
+    // Again: already signed, left alone.
+    let (code, out, _) = sign(
+        &w,
+        &p12,
+        "test-password",
+        &["--json", signed[0]["case_id"].as_str().unwrap()],
+    );
+    assert_eq!(code, 0);
+    let again: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(again["cases"][0]["status"], "skipped");
+}
