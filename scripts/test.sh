@@ -18,7 +18,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 #   pillow, numpy (pip)        samples/generate.py, run by tests/audit_e2e.rs
 #   chromium, playwright (pip) the browser tests of `sohoa serve` (tests/browser/web_test.py),
 #                              Debian's Chromium driven by Playwright (its own browsers unused)
-apt_pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core chromium libxml2-utils openssl)
+apt_pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core chromium libxml2-utils openssl softhsm2 opensc)
 py_pkgs=(pillow numpy playwright==1.56.0)
 py_check='import PIL, numpy, playwright; print("pillow", PIL.__version__, "numpy", numpy.__version__, "playwright ok")'
 

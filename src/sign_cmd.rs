@@ -1,6 +1,7 @@
 //! `sohoa sign`: the agency's PAdES signature on the bundles of bags already in the archive (a
 //! new version of each bag signed), then the search index brought level. The key comes from a
-//! PKCS#12 file whose password is read from standard input (never from the command line).
+//! PKCS#12 file or a PKCS#11 token; its password or PIN is read from standard input (never from
+//! the command line).
 
 use crate::exit::{Done, Ran};
 use clap::Args;
@@ -9,17 +10,30 @@ use sohoa_ingest::{sign_archive, SignOptions};
 use std::path::PathBuf;
 
 #[derive(Args)]
+#[command(group(clap::ArgGroup::new("key").required(true).args(["pkcs12", "pkcs11_module"])))]
 pub struct SignArgs {
     /// Only these cases (default: every bag not signed yet).
     cases: Vec<String>,
     #[arg(long, default_value = "archive")]
     archive: PathBuf,
-    /// The agency's key and certificates (PKCS#12, .p12/.pfx).
-    #[arg(long, required = true)]
-    pkcs12: PathBuf,
-    /// Read the PKCS#12 password from standard input (required with --pkcs12).
-    #[arg(long, required = true)]
+    /// The agency's key and certificates in a PKCS#12 file (.p12/.pfx).
+    #[arg(long, requires = "password_stdin")]
+    pkcs12: Option<PathBuf>,
+    /// Read the PKCS#12 password from standard input.
+    #[arg(long)]
     password_stdin: bool,
+    /// The agency's key on a PKCS#11 token: the vendor's module (.so).
+    #[arg(long, requires_all = ["token_label", "pin_stdin"])]
+    pkcs11_module: Option<PathBuf>,
+    /// The token's label.
+    #[arg(long)]
+    token_label: Option<String>,
+    /// Read the token's user PIN from standard input.
+    #[arg(long)]
+    pin_stdin: bool,
+    /// Certificates of the chain (PEM) to include when the key's file or token lacks them.
+    #[arg(long)]
+    chain: Option<PathBuf>,
     /// The reason written in the signatures.
     #[arg(
         long,
@@ -34,21 +48,61 @@ pub struct SignArgs {
     json: bool,
 }
 
-pub fn run(a: &SignArgs, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>, lang: Lang) -> Ran {
-    let password = crate::serve_cmd::read_password()?;
+/// The key: from the PKCS#12 file or on the token; the secret read from standard input.
+fn key(a: &SignArgs, lang: Lang) -> Result<Box<dyn sohoa_sign::Signer>, crate::exit::CannotRun> {
+    let secret = crate::serve_cmd::read_password()?;
+    let chain = match &a.chain {
+        Some(p) => Some(
+            sohoa_archive::safe_fs::read_limited(
+                p,
+                1024 * 1024,
+                sohoa_archive::safe_fs::Follow::Yes,
+            )
+            .map_err(|e| cannot!("{}: {}", p.display(), lang.pick(&e.vi(), &e.en())))?,
+        ),
+        None => None,
+    };
+    let bad_chain = |e: String| cannot!("{}: {e}", a.chain.clone().unwrap_or_default().display());
+    if let Some(module) = &a.pkcs11_module {
+        let label = a.token_label.clone().unwrap_or_default();
+        let token = sohoa_sign::pkcs11::TokenKey::open(module, &label, &secret).map_err(|e| {
+            cannot!(
+                "{}: {e}",
+                lang.pick(
+                    "Không dùng được khóa trên thiết bị ký số",
+                    "The key on the token cannot be used"
+                )
+            )
+        })?;
+        let token = match &chain {
+            Some(pem) => token.with_chain(pem).map_err(bad_chain)?,
+            None => token,
+        };
+        return Ok(Box::new(token));
+    }
+    let path = a.pkcs12.clone().unwrap_or_default();
     let bytes = sohoa_archive::safe_fs::read_limited(
-        &a.pkcs12,
+        &path,
         1024 * 1024,
         sohoa_archive::safe_fs::Follow::Yes,
     )
-    .map_err(|e| cannot!("{}: {}", a.pkcs12.display(), lang.pick(&e.vi(), &e.en())))?;
-    let key = sohoa_sign::p12::load(&bytes, &password).map_err(|e| {
+    .map_err(|e| cannot!("{}: {}", path.display(), lang.pick(&e.vi(), &e.en())))?;
+    let key = sohoa_sign::p12::load(&bytes, &secret).map_err(|e| {
         cannot!(
             "{}: {} ({e})",
-            a.pkcs12.display(),
+            path.display(),
             lang.pick("không dùng được khóa", "the key cannot be used")
         )
     })?;
+    let key = match &chain {
+        Some(pem) => key.with_chain(pem).map_err(bad_chain)?,
+        None => key,
+    };
+    Ok(Box::new(key))
+}
+
+pub fn run(a: &SignArgs, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>, lang: Lang) -> Ran {
+    let key = key(a, lang)?;
     let opts = SignOptions {
         archive: a.archive.clone(),
         cases: a.cases.clone(),
@@ -59,7 +113,7 @@ pub fn run(a: &SignArgs, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>, 
     let catalog = sohoa_index::Catalog::open(&a.archive);
     let report = sign_archive(
         &opts,
-        &key,
+        key.as_ref(),
         &|c| {
             if a.json {
                 return;

@@ -137,3 +137,81 @@ fn sample_bundles_are_signed_as_new_versions_valid_over_the_whole_file() {
     let again: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(again["cases"][0]["status"], "skipped");
 }
+
+#[test]
+fn a_key_on_a_pkcs11_token_signs_the_same_way() {
+    // SoftHSM2 (Debian softhsm2 + opensc, installed by scripts/test.sh) holding the test agency
+    // key, as the agency's USB token would.
+    let w = Work::with_samples();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let dir = pki(&w);
+    let hsm = w.dir.path().join("hsm");
+    let out = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/softhsm-token.sh"))
+        .arg(&hsm)
+        .arg(dir.join("agency.p12"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "softhsm-token.sh: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let env = String::from_utf8_lossy(&out.stdout).to_string();
+    let var = |name: &str| {
+        env.lines()
+            .flat_map(|l| l.trim_start_matches("export ").split(' '))
+            .find_map(|kv| kv.strip_prefix(&format!("{name}=")).map(str::to_string))
+            .unwrap_or_else(|| panic!("{name} in {env}"))
+    };
+    let (conf, module) = (var("SOFTHSM2_CONF"), var("PKCS11_MODULE"));
+    let id = "000.00.15.H12-250701-0001";
+    let archive = w.archive();
+    let run = |pin: &str, label: &str| {
+        let mut c = w.command();
+        c.env("SOFTHSM2_CONF", &conf)
+            .args([
+                "sign",
+                "--archive",
+                archive.to_str().unwrap(),
+                "--pkcs11-module",
+                &module,
+            ])
+            .args(["--token-label", label, "--pin-stdin", "--json", "--chain"])
+            .arg(dir.join("chain.pem"))
+            .arg(id)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(pin.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let wrong = run("000000", "sohoa-test");
+    assert_eq!(wrong.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("PIN"));
+    let missing = run("123456", "no-such-token");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&missing.stderr).contains("sohoa-test"),
+        "names the tokens present"
+    );
+    let ok = run("123456", "sohoa-test");
+    let report: serde_json::Value = serde_json::from_slice(&ok.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&ok.stderr)));
+    assert_eq!(ok.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["cases"][0]["status"], "signed");
+    let record = w.metadata(id);
+    let pdf = w.bag(id).join(record["bundle"]["path"].as_str().unwrap());
+    let out = Command::new("pdfsig").arg(&pdf).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Signature is Valid") && text.contains("Total document signed"),
+        "{text}"
+    );
+}

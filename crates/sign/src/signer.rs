@@ -32,6 +32,12 @@ pub struct SoftKey {
 }
 
 impl SoftKey {
+    /// Adds certificates of the chain the file does not hold (PEM), after its own.
+    pub fn with_chain(mut self, pem: &[u8]) -> Result<SoftKey, String> {
+        self.chain = add_chain(std::mem::take(&mut self.chain), pem)?;
+        Ok(self)
+    }
+
     /// From a PKCS#8 DER private key and certificates in any order: the one whose public key is
     /// the key's goes first; it must be there.
     pub fn new(pkcs8_der: &[u8], certs: Vec<Certificate>) -> Result<SoftKey, String> {
@@ -113,4 +119,17 @@ pub fn describe(cert: &Certificate) -> (String, Option<String>, String) {
 /// `id-at-organizationName`.
 fn const_oid_o() -> der::oid::ObjectIdentifier {
     der::oid::ObjectIdentifier::new_unwrap("2.5.4.10")
+}
+
+/// `chain` with the PEM certificates of `pem` that it does not hold yet appended (a token that
+/// stores only the signer's certificate, a PKCS#12 without its CA).
+pub fn add_chain(mut chain: Vec<Certificate>, pem: &[u8]) -> Result<Vec<Certificate>, String> {
+    let extra = Certificate::load_pem_chain(pem)
+        .map_err(|e| format!("the certificate chain is not PEM certificates: {e}"))?;
+    for c in extra {
+        if !chain.contains(&c) {
+            chain.push(c);
+        }
+    }
+    Ok(chain)
 }
