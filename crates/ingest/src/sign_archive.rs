@@ -333,10 +333,16 @@ fn resign(
         .clone()
         .or_else(|| who.organization.clone())
         .unwrap_or_else(|| who.subject.clone());
+    // The visible mark of TT 05/2025: the agency and the signing time (ISO 8601, +07:00).
+    let mark = vec![
+        name.clone(),
+        format!("Thời gian ký: {}", sohoa_archive::time_format::seconds(now)),
+    ];
     let info = SignatureInfo {
         name,
         reason: opts.reason.clone(),
         time: now,
+        mark: Some(mark),
     };
     let signed = match sohoa_sign::sign(&inputs.pdf, signer, &info) {
         Ok(s) => s,

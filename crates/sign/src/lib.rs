@@ -8,6 +8,7 @@
 //! (`cms`, `x509-cert`, `der`, `pkcs8`/`pkcs5`/`pkcs12`, `rsa`, `sha2`).
 
 pub mod cms_sig;
+mod mark;
 pub mod p12;
 pub mod pdf_update;
 pub mod pkcs11;

@@ -4,8 +4,9 @@
 //! `/AcroForm` with `/SigFlags 3`), a cross-reference section and a trailer with `/Prev`. The
 //! signature's `/ByteRange` covers the whole file but its own `/Contents`, which then receives
 //! the CMS. A PDF/A-2b file stays PDF/A-2b: nothing before the update changes, the widget is
-//! printable and locked (`/F 132`), the field invisible for now (an empty `/Rect` with an empty
-//! appearance, which PDF/A-1 validators ask of every widget).
+//! printable and locked (`/F 132`) and shows the visible mark of TT 05/2025 ([`crate::mark`])
+//! at the top right of page 1 as shown (or, without a mark, is invisible: an empty `/Rect` with
+//! an empty appearance, which PDF/A-1 validators ask of every widget).
 
 use crate::cms_sig;
 use crate::signer::Signer;
@@ -28,6 +29,9 @@ pub struct SignatureInfo {
     pub reason: String,
     /// `/M`, the signing time.
     pub time: OffsetDateTime,
+    /// The visible mark's lines (TT 05/2025: the agency, the signing time), top right of page 1;
+    /// none: an invisible signature.
+    pub mark: Option<Vec<String>>,
 }
 
 /// Why a PDF cannot be signed.
@@ -70,23 +74,6 @@ fn text(s: &str) -> String {
     }
     hex.push('>');
     hex
-}
-
-/// `D:YYYYMMDDHHmmSS+hh'mm'`.
-fn pdf_date(t: OffsetDateTime) -> String {
-    let (h, m, _) = t.offset().as_hms();
-    let sign = if h < 0 || m < 0 { '-' } else { '+' };
-    format!(
-        "D:{:04}{:02}{:02}{:02}{:02}{:02}{sign}{:02}'{:02}'",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second(),
-        h.unsigned_abs(),
-        m.unsigned_abs()
-    )
 }
 
 fn serialize(object: &Object) -> Result<Vec<u8>, SignError> {
@@ -170,21 +157,34 @@ pub fn sign(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result<Vec
     catalog.set("AcroForm", Object::Dictionary(form));
 
     let n = fields_count(&catalog) + 1;
+    let (rect, appearance) = match &info.mark {
+        Some(lines) => {
+            let m = crate::mark::build(lines).map_err(SignError::Pdf)?;
+            let bx = page_box(&doc, page_id);
+            let rotate = inherited(&doc, page_id, b"Rotate")
+                .and_then(|o| o.as_i64().ok())
+                .unwrap_or(0);
+            let (rect, matrix) = crate::mark::place(bx, rotate, m.width, m.height, n - 1);
+            (rect, Appearance::Visible(m, matrix))
+        }
+        None => ([0.0; 4], Appearance::Empty),
+    };
     let widget = format!(
-        "<< /Type /Annot /Subtype /Widget /FT /Sig /T {} /V {} 0 R /F 132 /Rect [0 0 0 0] /P {} {} R /AP << /N {} 0 R >> >>",
+        "<< /Type /Annot /Subtype /Widget /FT /Sig /T {} /V {} 0 R /F 132 /Rect [{:.2} {:.2} {:.2} {:.2}] /P {} {} R /AP << /N {} 0 R >> >>",
         text(&format!("Chu ky so {n}")),
         sig_id.0,
+        rect[0],
+        rect[1],
+        rect[2],
+        rect[3],
         page_id.0,
         page_id.1,
         appearance_id.0
     );
-    // An empty appearance: PDF/A-1 validators want one on every widget, even an invisible one.
-    let appearance =
-        "<< /Type /XObject /Subtype /Form /BBox [0 0 0 0] /Length 0 >>\nstream\n\nendstream";
     let contents_placeholder = format!("<{}>", "0".repeat(CONTENTS_BYTES * 2));
     let sig = format!(
         "<< /Type /Sig /Filter /Adobe.PPKLite /SubFilter /ETSI.CAdES.detached {BYTE_RANGE_PLACEHOLDER} /Contents {contents_placeholder} /M ({}) /Name {} /Reason {} >>",
-        pdf_date(info.time),
+        sohoa_archive::time_format::pdf_date(info.time),
         text(&info.name),
         text(&info.reason)
     );
@@ -204,7 +204,10 @@ pub fn sign(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result<Vec
     put(&mut out, root_id, &serialize(&Object::Dictionary(catalog))?);
     put(&mut out, page_id, &serialize(&Object::Dictionary(page))?);
     put(&mut out, widget_id, widget.as_bytes());
-    put(&mut out, appearance_id, appearance.as_bytes());
+    let font_ids = (size + 3..size + 8).collect::<Vec<u32>>();
+    for (id, body) in appearance.objects(&font_ids) {
+        put(&mut out, (id.unwrap_or(appearance_id.0), 0), &body);
+    }
     let sig_at = out.len();
     put(&mut out, sig_id, sig.as_bytes());
     offsets.sort();
@@ -218,7 +221,7 @@ pub fn sign(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result<Vec
     let first = first_id.map(hex::encode).unwrap_or_else(|| new_id.clone());
     let mut trailer = format!(
         "trailer\n<< /Size {} /Root {} {} R",
-        size + 3,
+        size + if info.mark.is_some() { 8 } else { 3 },
         root_id.0,
         root_id.1
     );
@@ -268,6 +271,98 @@ pub fn sign(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result<Vec
     let hex = hex::encode_upper(&cms);
     out[contents_at + 1..contents_at + 1 + hex.len()].copy_from_slice(hex.as_bytes());
     Ok(out)
+}
+
+/// The widget's appearance: empty (PDF/A-1 validators want one on every widget, even an
+/// invisible one), or the visible mark with its font.
+enum Appearance {
+    Empty,
+    Visible(crate::mark::Mark, [f64; 6]),
+}
+
+fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut out = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    out.extend_from_slice(data);
+    out.extend_from_slice(b"\nendstream");
+    out
+}
+
+impl Appearance {
+    /// The objects: `(None, appearance)` first, then the font's five objects numbered `ids`
+    /// (Type0 font, CID font, descriptor, font file, ToUnicode).
+    fn objects(&self, ids: &[u32]) -> Vec<(Option<u32>, Vec<u8>)> {
+        match self {
+            Appearance::Empty => vec![(
+                None,
+                stream("/Type /XObject /Subtype /Form /BBox [0 0 0 0]", b""),
+            )],
+            Appearance::Visible(m, matrix) => {
+                let [type0, cid, descriptor, file, to_unicode] =
+                    [ids[0], ids[1], ids[2], ids[3], ids[4]];
+                let form = format!(
+                    "/Type /XObject /Subtype /Form /BBox [0 0 {:.2} {:.2}] /Matrix [{} {} {} {} {} {}] /Resources << /Font << /F1 {type0} 0 R >> >>",
+                    m.width, m.height, matrix[0], matrix[1], matrix[2], matrix[3], matrix[4], matrix[5]
+                );
+                vec![
+                    (None, stream(&form, &m.content)),
+                    (Some(type0), format!(
+                        "<< /Type /Font /Subtype /Type0 /BaseFont /{} /Encoding /Identity-H /DescendantFonts [{cid} 0 R] /ToUnicode {to_unicode} 0 R >>",
+                        m.font_name
+                    ).into_bytes()),
+                    (Some(cid), format!(
+                        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor {descriptor} 0 R /W {} /CIDToGIDMap /Identity >>",
+                        m.font_name, m.widths
+                    ).into_bytes()),
+                    (Some(descriptor), format!(
+                        "<< /Type /FontDescriptor /FontName /{} {} /FontFile2 {file} 0 R >>",
+                        m.font_name, m.descriptor
+                    ).into_bytes()),
+                    (Some(file), stream(&format!("/Filter /FlateDecode /Length1 {}", m.font_file_length1), &m.font_file)),
+                    (Some(to_unicode), stream("/Filter /FlateDecode", &m.to_unicode)),
+                ]
+            }
+        }
+    }
+}
+
+/// A page attribute, from the page or the page tree above it (ISO 32000-1 7.7.3.4).
+fn inherited<'a>(doc: &'a Document, page: ObjectId, key: &[u8]) -> Option<&'a Object> {
+    let mut id = page;
+    for _ in 0..64 {
+        let dict = doc.get_dictionary(id).ok()?;
+        if let Ok(v) = dict.get(key) {
+            return Some(v);
+        }
+        id = dict.get(b"Parent").and_then(Object::as_reference).ok()?;
+    }
+    None
+}
+
+/// The page's crop box (else its media box) as numbers; A4 when neither reads.
+fn page_box(doc: &Document, page: ObjectId) -> [f64; 4] {
+    let read = |key: &[u8]| -> Option<[f64; 4]> {
+        let arr = inherited(doc, page, key)?.as_array().ok()?;
+        let v: Vec<f64> = arr
+            .iter()
+            .filter_map(|o| {
+                o.as_float()
+                    .ok()
+                    .map(f64::from)
+                    .or_else(|| o.as_i64().ok().map(|i| i as f64))
+            })
+            .collect();
+        (v.len() == 4).then(|| {
+            [
+                v[0].min(v[2]),
+                v[1].min(v[3]),
+                v[0].max(v[2]),
+                v[1].max(v[3]),
+            ]
+        })
+    };
+    read(b"CropBox")
+        .or_else(|| read(b"MediaBox"))
+        .unwrap_or([0.0, 0.0, 595.0, 842.0])
 }
 
 /// Signature fields already in the form (to name the new one).

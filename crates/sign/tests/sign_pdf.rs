@@ -63,6 +63,10 @@ fn info() -> SignatureInfo {
         name: "UBND xã Tân Hòa".into(),
         reason: "Ký số bản số hóa".into(),
         time: time::OffsetDateTime::now_utc().to_offset(time::macros::offset!(+7)),
+        mark: Some(vec![
+            "UBND xã Tân Hòa".into(),
+            "Thời gian ký: 2026-12-05T16:00:32+07:00".into(),
+        ]),
     }
 }
 
