@@ -4,7 +4,7 @@
 //! `/AcroForm` with `/SigFlags 3`), a cross-reference section and a trailer with `/Prev`. The
 //! signature's `/ByteRange` covers the whole file but its own `/Contents`, which then receives
 //! the CMS. A PDF/A-2b file stays PDF/A-2b: nothing before the update changes, the widget is
-//! printable and locked (`/F 132`) and shows the visible mark of TT 05/2025 ([`crate::mark`])
+//! printable and locked (`/F 132`) and shows the visible mark of TT 05/2025 (`mark.rs`)
 //! at the top right of page 1 as shown (or, without a mark, is invisible: an empty `/Rect` with
 //! an empty appearance, which PDF/A-1 validators ask of every widget).
 
@@ -165,7 +165,7 @@ pub fn sign(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result<Vec
                 .and_then(|o| o.as_i64().ok())
                 .unwrap_or(0);
             let (rect, matrix) = crate::mark::place(bx, rotate, m.width, m.height, n - 1);
-            (rect, Appearance::Visible(m, matrix))
+            (rect, Appearance::Visible(Box::new(m), matrix))
         }
         None => ([0.0; 4], Appearance::Empty),
     };
@@ -277,7 +277,7 @@ pub fn sign(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result<Vec
 /// invisible one), or the visible mark with its font.
 enum Appearance {
     Empty,
-    Visible(crate::mark::Mark, [f64; 6]),
+    Visible(Box<crate::mark::Mark>, [f64; 6]),
 }
 
 fn stream(dict: &str, data: &[u8]) -> Vec<u8> {
