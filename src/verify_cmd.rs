@@ -1,5 +1,7 @@
-//! `sohoa verify`: re-hashes every bag (in parallel), prints per-file problems or the JSON
-//! report, and appends one fixity line per bag to `ARCHIVE/logs/fixity.jsonl`.
+//! `sohoa verify`: re-hashes every bag (in parallel), checks the digital signatures of signed
+//! bundles (sohoa-sign: a bundle changed after signing is caught even when the bag's manifests
+//! were recomputed), prints per-file problems or the JSON report, and appends one fixity line per
+//! bag to `ARCHIVE/logs/fixity.jsonl`.
 
 use crate::exit::{Done, Ran};
 use sohoa_archive::problem::Lang;
@@ -16,18 +18,18 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
             archive.display()
         ));
     }
-    let report = verify_archive(archive, jobs).map_err(|e| {
+    let mut report = verify_archive(archive, jobs).map_err(|e| {
         cannot!(
             "{}: {e}",
             lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
         )
     })?;
+    let signatures = check_signatures(archive, &mut report);
     log_fixity(archive, &report, lang);
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
+        let mut v = serde_json::to_value(&report).unwrap_or_default();
+        v["signatures"] = serde_json::to_value(&signatures).unwrap_or_default();
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
     } else {
         print_human(&report, all_files, lang);
     }
@@ -36,6 +38,30 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
     } else {
         Ok(Done::Partial)
     }
+}
+
+/// The signatures of every signed bundle; a bag whose signatures do not hold is invalid.
+fn check_signatures(
+    archive: &Path,
+    report: &mut VerifyReport,
+) -> Vec<sohoa_sign::verify::BagSignatures> {
+    let mut out = Vec::new();
+    for b in report.bags.iter_mut() {
+        let Some(checked) = sohoa_sign::verify::check_bag(archive, &b.path) else {
+            continue;
+        };
+        if !checked.problems.is_empty() {
+            if b.valid {
+                report.summary.valid -= 1;
+                report.summary.invalid += 1;
+            }
+            b.valid = false;
+            b.problems
+                .extend(checked.problems.iter().map(|p| format!("signature: {p}")));
+        }
+        out.push(checked);
+    }
+    out
 }
 
 /// One JSON line per bag: the fixity history later audits read ("never re-checked").

@@ -215,3 +215,64 @@ fn a_key_on_a_pkcs11_token_signs_the_same_way() {
         "{text}"
     );
 }
+
+#[test]
+fn a_signed_bundle_changed_afterwards_is_caught_by_verify_even_with_its_manifests_recomputed() {
+    let w = Work::with_samples();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let dir = pki(&w);
+    let (a, b) = ("000.00.15.H12-250701-0001", "000.00.15.H12-250703-0004");
+    let (code, out, err) = sign(
+        &w,
+        &dir.join("agency.p12"),
+        "test-password",
+        &["--json", a, b],
+    );
+    assert_eq!(code, 0, "{out} {err}");
+    let (code, report) = w.verify();
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["signatures"].as_array().unwrap().len(), 2);
+    assert_eq!(report["signatures"][0]["signatures"][0]["intact"], true);
+    let bundle = |id: &str| {
+        w.bag(id)
+            .join(w.metadata(id)["bundle"]["path"].as_str().unwrap())
+    };
+    // One byte of a page changed, the bag's manifests recomputed: the fixity check is satisfied,
+    // the signature is not.
+    let pdf = bundle(a);
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    bytes[1000] ^= 1;
+    std::fs::write(&pdf, bytes).unwrap();
+    rebag(&w.bag(a));
+    // Something appended after the signature (an unsigned update), manifests recomputed.
+    let pdf = bundle(b);
+    let mut bytes = std::fs::read(&pdf).unwrap();
+    bytes.extend_from_slice(b"\n% appended after signing\n");
+    std::fs::write(&pdf, bytes).unwrap();
+    rebag(&w.bag(b));
+    let (code, report) = w.verify();
+    assert_eq!(code, 1, "{report:#}");
+    let problems = |id: &str| {
+        report["bags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["path"] == format!("bags/{id}"))
+            .map(|x| x["problems"].to_string())
+            .unwrap()
+    };
+    assert!(
+        problems(a).contains("the signed bytes were changed"),
+        "{}",
+        problems(a)
+    );
+    assert!(
+        problems(b).contains("changed after the last signature"),
+        "{}",
+        problems(b)
+    );
+    assert_eq!(
+        report["summary"]["files"]["changed"], 0,
+        "the manifests agree with the files"
+    );
+}

@@ -144,18 +144,6 @@ struct Signing {
     cert_sha: String,
 }
 
-/// Case-insensitive, NFC, spaces folded: "UBND xã Tân Hòa" is "ubnd xã tân hòa".
-fn same_name(a: &str, b: &str) -> bool {
-    let norm = |s: &str| {
-        sohoa_archive::text::nfc(s)
-            .to_lowercase()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    norm(a) == norm(b)
-}
-
 fn sign_case(
     archive: &Path,
     id: &str,
@@ -188,7 +176,7 @@ fn sign_case(
         return r;
     }
     if let (Some(agency), Some(org)) = (record.case.agency_name.as_deref(), &who.organization) {
-        if !same_name(agency, org) {
+        if !sohoa_sign::verify::same_organization(agency, org) {
             r.errors.push(in_bag(
                 id,
                 "sign.wrong_agency",

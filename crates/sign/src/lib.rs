@@ -13,6 +13,7 @@ pub mod p12;
 pub mod pdf_update;
 pub mod pkcs11;
 pub mod signer;
+pub mod verify;
 
 pub use pdf_update::{sign, SignError, SignatureInfo};
 pub use signer::{describe, Signer, SoftKey};
