@@ -39,7 +39,7 @@ const ALLOWED_DEPS: &[(&str, &[&str])] = &[
         ],
     ),
     ("index", &["archive"]),
-    ("audit", &["archive", "bagit", "index", "legacy"]),
+    ("audit", &["archive", "bagit", "index", "legacy", "sign"]),
     // The browser's door to every step: it starts ingests and audits as jobs, reads bags,
     // the index and the fixity log; nothing depends on it but the binary.
     (

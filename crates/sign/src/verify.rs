@@ -242,6 +242,12 @@ pub struct BagSignatures {
 /// without any (nothing to check) or whose record cannot be read (the fixity check says so).
 pub fn check_bag(archive: &std::path::Path, rel: &str) -> Option<BagSignatures> {
     let bag = sohoa_archive::bag::reader::Bag::open(archive, rel).ok()?;
+    check_opened(&bag)
+}
+
+/// [`check_bag`] for a bag already opened.
+pub fn check_opened(bag: &sohoa_archive::bag::reader::Bag) -> Option<BagSignatures> {
+    let rel = bag.rel.as_str();
     let record = bag.record().ok()?.record;
     let bundle = record.bundle.as_ref()?;
     if bundle.signatures.is_empty() {

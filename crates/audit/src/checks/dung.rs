@@ -531,6 +531,24 @@ pub fn check_bag(bag: &Bag, r: &Record, out: &mut Vec<Finding>) {
             }
         }
     }
+    if !b.signatures.is_empty() {
+        // The agency's signatures (sohoa sign): intact, over the whole file, the case's agency,
+        // made after the ingest.
+        for p in sohoa_sign::verify::check_opened(bag)
+            .map(|c| c.problems)
+            .unwrap_or_default()
+        {
+            out.push(
+                Finding::error(
+                    Dung,
+                    "dung.signature",
+                    format!("Chữ ký số trên tệp PDF/A {} không đạt: {p}", b.path),
+                    format!("The digital signature on bundle {}: {p}", b.path),
+                )
+                .file(b.path.clone()),
+            );
+        }
+    }
     for (vi, en) in problems {
         out.push(
             Finding::error(
