@@ -18,13 +18,23 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
             archive.display()
         ));
     }
+    // The roots signatures must chain to (SOHOA_TRUST_ROOTS), when configured.
+    let trust = sohoa_sign::chain::Trust::from_env().map_err(|e| {
+        cannot!(
+            "{}: {e}",
+            lang.pick(
+                "Không đọc được danh sách gốc tin cậy",
+                "Cannot read the trusted roots"
+            )
+        )
+    })?;
     let mut report = verify_archive(archive, jobs).map_err(|e| {
         cannot!(
             "{}: {e}",
             lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
         )
     })?;
-    let signatures = check_signatures(archive, &mut report);
+    let signatures = check_signatures(archive, &mut report, trust.as_ref());
     log_fixity(archive, &report, lang);
     if json {
         let mut v = serde_json::to_value(&report).unwrap_or_default();
@@ -44,10 +54,11 @@ pub fn run(archive: &Path, jobs: usize, all_files: bool, json: bool, lang: Lang)
 fn check_signatures(
     archive: &Path,
     report: &mut VerifyReport,
+    trust: Option<&sohoa_sign::chain::Trust>,
 ) -> Vec<sohoa_sign::verify::BagSignatures> {
     let mut out = Vec::new();
     for b in report.bags.iter_mut() {
-        let Some(checked) = sohoa_sign::verify::check_bag(archive, &b.path) else {
+        let Some(checked) = sohoa_sign::verify::check_bag(archive, &b.path, trust) else {
             continue;
         };
         if !checked.problems.is_empty() {

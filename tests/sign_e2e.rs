@@ -125,6 +125,47 @@ fn sample_bundles_are_signed_as_new_versions_valid_over_the_whole_file() {
     }
     let (code, verify) = w.verify();
     assert_eq!(code, 0, "{verify:#}");
+    assert_eq!(
+        verify["signatures"][0]["signatures"][0]["trusted"],
+        serde_json::Value::Null,
+        "no roots configured: not decided"
+    );
+    // With the agency's CA as the trusted root: the chain is found; with another CA's root: not.
+    let verify_trusting = |root: &Path| {
+        let archive = w.archive();
+        let out = w
+            .command()
+            .env("SOHOA_TRUST_ROOTS", root)
+            .args(["verify", "--archive", archive.to_str().unwrap(), "--json"])
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        )
+    };
+    let (code, trusted) = verify_trusting(&dir.join("root.pem"));
+    assert_eq!(code, 0, "{trusted:#}");
+    let first = &trusted["signatures"][0]["signatures"][0];
+    assert_eq!(first["trusted"], true, "{first}");
+    assert_eq!(
+        first["chain"].as_array().unwrap().len(),
+        3,
+        "signer, intermediate, root: {first}"
+    );
+    let other_ca = w.dir.path().join("other-ca");
+    let out = Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-ca.sh"))
+        .arg(&other_ca)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let (code, untrusted) = verify_trusting(&other_ca.join("root.pem"));
+    assert_eq!(code, 1, "{untrusted:#}");
+    assert!(
+        untrusted.to_string().contains("not trusted"),
+        "{untrusted:#}"
+    );
 
     // Again: already signed, left alone.
     let (code, out, _) = sign(

@@ -7,6 +7,7 @@
 //! signed data; [`pdf_update::sign`] writes the update. The cryptography is RustCrypto's
 //! (`cms`, `x509-cert`, `der`, `pkcs8`/`pkcs5`/`pkcs12`, `rsa`, `sha2`).
 
+pub mod chain;
 pub mod cms_sig;
 mod mark;
 pub mod p12;

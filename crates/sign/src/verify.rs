@@ -1,9 +1,9 @@
 //! The signatures in a PDF checked by sohoa itself (`sohoa verify`): each signature field's
 //! `/ByteRange` hashed, the CMS's message digest compared with it, the signature over the signed
 //! attributes verified with the signer certificate's key, and whether the last signature covers
-//! the whole file (nothing added or changed after it). A bag whose manifests were recomputed
-//! after its bundle was changed still fails here. Trust in the certificate's chain is not
-//! decided here (pyHanko and the configured roots do that in CI).
+//! the whole file (nothing added or changed after it), and, when trusted roots are configured,
+//! whether the signer's certificate chains to one ([`crate::chain`]). A bag whose manifests were
+//! recomputed after its bundle was changed still fails here.
 
 use cms::content_info::ContentInfo;
 use cms::signed_data::{SignedData, SignerIdentifier};
@@ -30,12 +30,20 @@ pub struct SignatureCheck {
     pub organization: Option<String>,
     /// `/M` as written (`D:...`).
     pub signed_at: Option<String>,
+    /// The signer's certificate chains to a configured trusted root (`None`: no roots
+    /// configured, not decided).
+    pub trusted: Option<bool>,
+    /// That chain, the signer's subject first.
+    pub chain: Vec<String>,
     /// What is wrong (English), empty when intact.
     pub problems: Vec<String>,
 }
 
 /// Every signature of `pdf`; `Err` when the PDF cannot be read.
-pub fn check_pdf(pdf: &[u8]) -> Result<Vec<SignatureCheck>, String> {
+pub fn check_pdf(
+    pdf: &[u8],
+    trust: Option<&crate::chain::Trust>,
+) -> Result<Vec<SignatureCheck>, String> {
     let doc = Document::load_mem(pdf).map_err(|e| format!("the PDF cannot be read: {e}"))?;
     let root = doc
         .trailer
@@ -78,12 +86,17 @@ pub fn check_pdf(pdf: &[u8]) -> Result<Vec<SignatureCheck>, String> {
         let Some(sig) = sig else {
             continue; // an empty signature field: nothing signed
         };
-        out.push(check_one(pdf, &name, sig));
+        out.push(check_one(pdf, &name, sig, trust));
     }
     Ok(out)
 }
 
-fn check_one(pdf: &[u8], field: &str, sig: &lopdf::Dictionary) -> SignatureCheck {
+fn check_one(
+    pdf: &[u8],
+    field: &str,
+    sig: &lopdf::Dictionary,
+    trust: Option<&crate::chain::Trust>,
+) -> SignatureCheck {
     let mut c = SignatureCheck {
         field: field.to_string(),
         intact: false,
@@ -95,6 +108,8 @@ fn check_one(pdf: &[u8], field: &str, sig: &lopdf::Dictionary) -> SignatureCheck
             .and_then(Object::as_str)
             .ok()
             .map(|m| String::from_utf8_lossy(m).to_string()),
+        trusted: None,
+        chain: Vec::new(),
         problems: Vec::new(),
     };
     let ranges: Vec<i64> = sig
@@ -110,10 +125,23 @@ fn check_one(pdf: &[u8], field: &str, sig: &lopdf::Dictionary) -> SignatureCheck
     c.covers_whole_file = ranges[0] == 0 && (ranges[2] + ranges[3]) as usize == pdf.len();
     let contents = sig.get(b"Contents").and_then(Object::as_str).unwrap_or(&[]);
     match verify_cms(contents, &digest) {
-        Ok((signer, org)) => {
+        Ok((signer, org, leaf, pool)) => {
             c.intact = true;
             c.signer = signer;
             c.organization = org;
+            if let Some(trust) = trust {
+                let at = c.signed_at.as_deref().and_then(pdf_time);
+                match trust.path(&leaf, &pool, at) {
+                    Ok(chain) => {
+                        c.trusted = Some(true);
+                        c.chain = chain;
+                    }
+                    Err(why) => {
+                        c.trusted = Some(false);
+                        c.problems.push(format!("not trusted: {why}"));
+                    }
+                }
+            }
         }
         Err((signer, why)) => {
             c.signer = signer;
@@ -143,7 +171,7 @@ fn ranges_digest(pdf: &[u8], r: &[i64]) -> Option<[u8; 32]> {
     Some(h.finalize().into())
 }
 
-type Verified = Result<(String, Option<String>), (String, String)>;
+type Verified = Result<(String, Option<String>, Certificate, Vec<Certificate>), (String, String)>;
 
 /// The CMS's digest and signature against `digest`; the signer's subject and organisation.
 fn verify_cms(contents: &[u8], digest: &[u8; 32]) -> Verified {
@@ -219,7 +247,7 @@ fn verify_cms(contents: &[u8], digest: &[u8; 32]) -> Verified {
         return err("the signature cannot be read".into());
     };
     match VerifyingKey::<Sha256>::new(public).verify(&message, &signature) {
-        Ok(()) => Ok((subject, org)),
+        Ok(()) => Ok((subject, org, leaf.clone(), certs.clone())),
         Err(_) => err("the signature does not verify with the signer's certificate".into()),
     }
 }
@@ -240,13 +268,20 @@ pub struct BagSignatures {
 
 /// Checks the bundle of the bag at `rel` when its record lists signatures; `None` for a bag
 /// without any (nothing to check) or whose record cannot be read (the fixity check says so).
-pub fn check_bag(archive: &std::path::Path, rel: &str) -> Option<BagSignatures> {
+pub fn check_bag(
+    archive: &std::path::Path,
+    rel: &str,
+    trust: Option<&crate::chain::Trust>,
+) -> Option<BagSignatures> {
     let bag = sohoa_archive::bag::reader::Bag::open(archive, rel).ok()?;
-    check_opened(&bag)
+    check_opened(&bag, trust)
 }
 
 /// [`check_bag`] for a bag already opened.
-pub fn check_opened(bag: &sohoa_archive::bag::reader::Bag) -> Option<BagSignatures> {
+pub fn check_opened(
+    bag: &sohoa_archive::bag::reader::Bag,
+    trust: Option<&crate::chain::Trust>,
+) -> Option<BagSignatures> {
     let rel = bag.rel.as_str();
     let record = bag.record().ok()?.record;
     let bundle = record.bundle.as_ref()?;
@@ -267,7 +302,7 @@ pub fn check_opened(bag: &sohoa_archive::bag::reader::Bag) -> Option<BagSignatur
             return Some(out);
         }
     };
-    match check_pdf(&pdf) {
+    match check_pdf(&pdf, trust) {
         Ok(s) => out.signatures = s,
         Err(e) => {
             out.problems.push(format!("{}: {e}", bundle.path));

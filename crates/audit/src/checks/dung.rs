@@ -534,10 +534,16 @@ pub fn check_bag(bag: &Bag, r: &Record, out: &mut Vec<Finding>) {
     if !b.signatures.is_empty() {
         // The agency's signatures (sohoa sign): intact, over the whole file, the case's agency,
         // made after the ingest.
-        for p in sohoa_sign::verify::check_opened(bag)
-            .map(|c| c.problems)
-            .unwrap_or_default()
-        {
+        // Trusted roots from SOHOA_TRUST_ROOTS when set (an unreadable file is a finding).
+        let (trust, trust_problem) = match sohoa_sign::chain::Trust::from_env() {
+            Ok(t) => (t, None),
+            Err(e) => (None, Some(format!("SOHOA_TRUST_ROOTS: {e}"))),
+        };
+        for p in trust_problem.into_iter().chain(
+            sohoa_sign::verify::check_opened(bag, trust.as_ref())
+                .map(|c| c.problems)
+                .unwrap_or_default(),
+        ) {
             out.push(
                 Finding::error(
                     Dung,
