@@ -89,6 +89,12 @@ enum Command {
         /// Why the cases are replaced (required with --replace), kept in the preservation events.
         #[arg(long, requires = "replace", required_if_eq("replace", "true"))]
         reason: Option<String>,
+        /// Sign each bundle with the agency's key as its case is stored (PAdES, the visible
+        /// mark; docs/signing.md): give the key with --pkcs12 or --pkcs11-module.
+        #[arg(long)]
+        sign: bool,
+        #[command(flatten)]
+        key: sign_cmd::KeyArgs,
         /// Print the ingest report as JSON on standard output.
         #[arg(long)]
         json: bool,
@@ -306,9 +312,23 @@ fn main() -> ExitCode {
             batch,
             replace,
             reason,
+            sign,
+            key,
             json,
-        } => match load_profile(&profile, lang) {
-            Ok(profile) => {
+        } => match load_profile(&profile, lang).and_then(|p| {
+            // The key is opened (password, PIN) before anything is ingested.
+            let signer = if sign || key.given() {
+                let signer = sign_cmd::key(&key, lang)?;
+                Some(sohoa_ingest::SignWith {
+                    signer: std::sync::Arc::new(sohoa_sign::Shared::new(signer)),
+                    reason: sign_cmd::REASON.into(),
+                })
+            } else {
+                None
+            };
+            Ok((p, signer))
+        }) {
+            Ok((profile, sign)) => {
                 let opts = sohoa_ingest::Options {
                     archive,
                     jobs: jobs.unwrap_or_else(default_jobs).max(1),
@@ -327,6 +347,7 @@ fn main() -> ExitCode {
                             .into_owned()
                     }),
                     cancel: Some(stop_on_signals()),
+                    sign,
                 };
                 ingest_cmd::run(&scans, &opts, json, lang)
             }

@@ -10,35 +10,15 @@ use sohoa_ingest::{sign_archive, SignOptions};
 use std::path::PathBuf;
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("key").required(true).args(["pkcs12", "pkcs11_module"])))]
 pub struct SignArgs {
     /// Only these cases (default: every bag not signed yet).
     cases: Vec<String>,
     #[arg(long, default_value = "archive")]
     archive: PathBuf,
-    /// The agency's key and certificates in a PKCS#12 file (.p12/.pfx).
-    #[arg(long, requires = "password_stdin")]
-    pkcs12: Option<PathBuf>,
-    /// Read the PKCS#12 password from standard input.
-    #[arg(long)]
-    password_stdin: bool,
-    /// The agency's key on a PKCS#11 token: the vendor's module (.so).
-    #[arg(long, requires_all = ["token_label", "pin_stdin"])]
-    pkcs11_module: Option<PathBuf>,
-    /// The token's label.
-    #[arg(long)]
-    token_label: Option<String>,
-    /// Read the token's user PIN from standard input.
-    #[arg(long)]
-    pin_stdin: bool,
-    /// Certificates of the chain (PEM) to include when the key's file or token lacks them.
-    #[arg(long)]
-    chain: Option<PathBuf>,
+    #[command(flatten)]
+    key: KeyArgs,
     /// The reason written in the signatures.
-    #[arg(
-        long,
-        default_value = "Ký số bản số hóa hồ sơ TTHC (TT 05/2025/TT-BNV)"
-    )]
+    #[arg(long, default_value = REASON)]
     reason: String,
     /// Sign again bags already signed (one more signature).
     #[arg(long)]
@@ -48,8 +28,52 @@ pub struct SignArgs {
     json: bool,
 }
 
+/// The `/Reason` of sohoa's signatures unless `--reason` says otherwise.
+pub const REASON: &str = "Ký số bản số hóa hồ sơ TTHC (TT 05/2025/TT-BNV)";
+
+/// Where the agency's key is (`sohoa sign`, `sohoa ingest --sign`).
+#[derive(Args, Default)]
+pub struct KeyArgs {
+    /// The agency's key and certificates in a PKCS#12 file (.p12/.pfx).
+    #[arg(long, requires = "password_stdin", conflicts_with = "pkcs11_module")]
+    pub pkcs12: Option<PathBuf>,
+    /// Read the PKCS#12 password from standard input.
+    #[arg(long)]
+    pub password_stdin: bool,
+    /// The agency's key on a PKCS#11 token: the vendor's module (.so).
+    #[arg(long, requires_all = ["token_label", "pin_stdin"])]
+    pub pkcs11_module: Option<PathBuf>,
+    /// The token's label.
+    #[arg(long)]
+    pub token_label: Option<String>,
+    /// Read the token's user PIN from standard input.
+    #[arg(long)]
+    pub pin_stdin: bool,
+    /// Certificates of the chain (PEM) to include when the key's file or token lacks them.
+    #[arg(long)]
+    pub chain: Option<PathBuf>,
+}
+
+impl KeyArgs {
+    pub fn given(&self) -> bool {
+        self.pkcs12.is_some() || self.pkcs11_module.is_some()
+    }
+}
+
 /// The key: from the PKCS#12 file or on the token; the secret read from standard input.
-fn key(a: &SignArgs, lang: Lang) -> Result<Box<dyn sohoa_sign::Signer>, crate::exit::CannotRun> {
+pub fn key(
+    a: &KeyArgs,
+    lang: Lang,
+) -> Result<Box<dyn sohoa_sign::Signer + Send>, crate::exit::CannotRun> {
+    if !a.given() {
+        return Err(cannot!(
+            "{}",
+            lang.pick(
+                "Cần khóa ký: --pkcs12 FILE --password-stdin hoặc --pkcs11-module SO --token-label L --pin-stdin",
+                "A key is needed: --pkcs12 FILE --password-stdin or --pkcs11-module SO --token-label L --pin-stdin"
+            )
+        ));
+    }
     let secret = crate::serve_cmd::read_password()?;
     let chain = match &a.chain {
         Some(p) => Some(
@@ -102,7 +126,7 @@ fn key(a: &SignArgs, lang: Lang) -> Result<Box<dyn sohoa_sign::Signer>, crate::e
 }
 
 pub fn run(a: &SignArgs, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>, lang: Lang) -> Ran {
-    let key = key(a, lang)?;
+    let key = key(&a.key, lang)?;
     let opts = SignOptions {
         archive: a.archive.clone(),
         cases: a.cases.clone(),

@@ -317,3 +317,92 @@ fn a_signed_bundle_changed_afterwards_is_caught_by_verify_even_with_its_manifest
         "the manifests agree with the files"
     );
 }
+
+#[test]
+fn ingest_sign_stores_each_case_signed_in_its_first_version() {
+    let w = Work::with_samples();
+    let dir = pki(&w);
+    let ingest = |password: &str| {
+        let (scans, archive) = (w.scans(), w.archive());
+        let mut c = w.command();
+        c.args([
+            "ingest",
+            scans.to_str().unwrap(),
+            "--archive",
+            archive.to_str().unwrap(),
+            "--json",
+            "--sign",
+        ])
+        .arg("--pkcs12")
+        .arg(dir.join("agency.p12"))
+        .arg("--password-stdin")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+        let mut child = c.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(password.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    // A wrong password: said before anything is ingested.
+    let out = ingest("wrong");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!w.archive().join("bags").exists(), "nothing ingested");
+    let out = ingest("test-password");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    let mut signed = 0;
+    for c in report["cases"].as_array().unwrap() {
+        let id = c["case_id"].as_str().unwrap();
+        assert_eq!(c["version"], 1);
+        let record = w.metadata(id);
+        let sigs = record["bundle"]["signatures"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let codes: Vec<&str> = c["warnings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p["code"].as_str())
+            .collect();
+        if record["case"]["agency_name"]
+            .as_str()
+            .is_some_and(|a| a.contains("Lâm Đồng"))
+        {
+            assert!(
+                sigs.is_empty() && codes.contains(&"sign.not_signed"),
+                "{id}: {codes:?}"
+            );
+        } else {
+            assert_eq!(sigs.len(), 1, "{id}");
+            signed += 1;
+            let pdf = w.bag(id).join(record["bundle"]["path"].as_str().unwrap());
+            let out = Command::new("pdfsig").arg(&pdf).output().unwrap();
+            assert!(
+                String::from_utf8_lossy(&out.stdout).contains("Signature is Valid"),
+                "{id}"
+            );
+        }
+    }
+    assert!(signed >= 4);
+    let kept = std::fs::read_dir(w.archive().join("versions"))
+        .map(|d| d.count())
+        .unwrap_or(0);
+    assert_eq!(kept, 0, "no unsigned first version kept");
+    let archive = w.archive();
+    let out = w
+        .command()
+        .env("SOHOA_TRUST_ROOTS", dir.join("root.pem"))
+        .args(["verify", "--archive", archive.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    let verify: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{verify:#}");
+    assert_eq!(verify["signatures"].as_array().unwrap().len(), signed);
+}

@@ -106,6 +106,25 @@ impl BagBuilder {
         Ok(sha)
     }
 
+    /// Replaces a payload file already written (given relative to `data/`) with `bytes`: a
+    /// bundle signed after it was written. Returns its new SHA-256.
+    pub fn replace(&mut self, rel: &str, bytes: &[u8]) -> io::Result<String> {
+        let key = format!("data/{rel}");
+        let at = self
+            .payload
+            .iter()
+            .position(|p| p.0 == key)
+            .ok_or_else(|| {
+                io::Error::other(format!("{key} was not written, it cannot be replaced"))
+            })?;
+        let path = self.payload_path(rel)?;
+        let tmp = path.with_extension("replacing");
+        let sha = write_new(&tmp, bytes)?;
+        fs::rename(&tmp, &path)?;
+        self.payload[at] = (key, sha.clone(), bytes.len() as u64);
+        Ok(sha)
+    }
+
     /// Copies a file into the payload, hashing what is copied; returns its SHA-256.
     pub fn copy(&mut self, rel: &str, src: &Path) -> io::Result<String> {
         let (input, _) = safe_fs::open_regular(src, safe_fs::Follow::No)?;

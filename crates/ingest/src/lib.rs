@@ -76,6 +76,29 @@ pub struct Options {
     /// Set when the run must stop (SIGINT, SIGTERM): the case in flight is dropped, cases not
     /// started are reported as interrupted.
     pub cancel: Option<Arc<AtomicBool>>,
+    /// `--sign`: each bundle signed by the agency as its case is stored (docs/signing.md).
+    pub sign: Option<SignWith>,
+}
+
+/// The agency's key for `ingest --sign`, shared by the worker threads, and the signatures'
+/// `/Reason`.
+#[derive(Clone)]
+pub struct SignWith {
+    pub signer: Arc<sohoa_sign::Shared>,
+    pub reason: String,
+}
+
+impl std::fmt::Debug for SignWith {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use sohoa_sign::Signer;
+        let subject = self
+            .signer
+            .certificates()
+            .first()
+            .map(|c| c.tbs_certificate.subject.to_string())
+            .unwrap_or_default();
+        write!(f, "SignWith({subject})")
+    }
 }
 
 impl Options {

@@ -87,19 +87,8 @@ pub fn sign_archive(
     if !opts.cases.is_empty() {
         ids.retain(|id| opts.cases.contains(id));
     }
-    let leaf = signer.certificates().first().ok_or_else(|| {
-        Problem::error(
-            "sign.no_certificate",
-            "Không có chứng thư số của người ký",
-            "The signer has no certificate",
-        )
-    })?;
-    let (subject, organization, cert_sha) = sohoa_sign::describe(leaf);
-    let who = Signing {
-        subject: subject.clone(),
-        organization: organization.clone(),
-        cert_sha,
-    };
+    let who = Signing::of(signer)?;
+    let (subject, organization) = (who.subject.clone(), who.organization.clone());
     let cancelled = || {
         opts.cancel
             .as_ref()
@@ -138,10 +127,101 @@ pub fn sign_archive(
 }
 
 /// The signer as the record and the events name it.
-struct Signing {
+pub(crate) struct Signing {
     subject: String,
     organization: Option<String>,
     cert_sha: String,
+}
+
+impl Signing {
+    /// The signer's certificate described; `Err` when there is none.
+    pub(crate) fn of(signer: &dyn Signer) -> Result<Signing, Problem> {
+        let leaf = signer.certificates().first().ok_or_else(|| {
+            Problem::error(
+                "sign.no_certificate",
+                "Không có chứng thư số của người ký",
+                "The signer has no certificate",
+            )
+        })?;
+        let (subject, organization, cert_sha) = sohoa_sign::describe(leaf);
+        Ok(Signing {
+            subject,
+            organization,
+            cert_sha,
+        })
+    }
+
+    /// Why the case's agency may not sign with this certificate, when it may not.
+    pub(crate) fn refuses(&self, id: &str, agency: Option<&str>) -> Option<Problem> {
+        let (agency, org) = (agency?, self.organization.as_deref()?);
+        (!sohoa_sign::verify::same_organization(agency, org)).then(|| {
+            in_bag(
+                id,
+                "sign.wrong_agency",
+                format!("Chứng thư số của {org}, hồ sơ của {agency}: không ký"),
+                format!("The certificate is {org}'s, the case is {agency}'s: not signed"),
+            )
+        })
+    }
+
+    /// Signs `pdf` with the visible mark (the agency, the signing time); the signed bytes and
+    /// what the record says of the signature.
+    pub(crate) fn sign(
+        &self,
+        signer: &dyn Signer,
+        pdf: &[u8],
+        agency: Option<&str>,
+        reason: &str,
+        id: &str,
+        bundle_path: &str,
+    ) -> Result<(Vec<u8>, SignatureRecord), Problem> {
+        let now = sohoa_archive::time_format::now();
+        let name = agency
+            .map(str::to_string)
+            .or_else(|| self.organization.clone())
+            .unwrap_or_else(|| self.subject.clone());
+        // The visible mark of TT 05/2025: the agency and the signing time (ISO 8601, +07:00).
+        let mark = vec![
+            name.clone(),
+            format!("Thời gian ký: {}", sohoa_archive::time_format::seconds(now)),
+        ];
+        let info = SignatureInfo {
+            name,
+            reason: reason.to_string(),
+            time: now,
+            mark: Some(mark),
+        };
+        let signed = sohoa_sign::sign(pdf, signer, &info).map_err(|e| {
+            in_bag(
+                id,
+                "sign.failed",
+                format!("Không ký được {bundle_path}: {e}"),
+                format!("Cannot sign {bundle_path}: {e}"),
+            )
+        })?;
+        let record = SignatureRecord {
+            at: events::timestamp(now),
+            subject: self.subject.clone(),
+            organization: self.organization.clone(),
+            certificate_sha256: self.cert_sha.clone(),
+            level: "PAdES-B-B".into(),
+        };
+        Ok((signed, record))
+    }
+
+    /// The `digital signature generation` event of a bundle.
+    pub(crate) fn event(&self, log: &mut sohoa_archive::events::EventLog, bundle_path: &str) {
+        log.add(
+            kind::SIGNATURE_GENERATION,
+            events::detail("sign"),
+            Outcome::Success,
+            format!(
+                "PAdES-B-B signature of {} (certificate SHA-256 {}) added to the bundle as an incremental update; its bytes before the update unchanged",
+                self.subject, self.cert_sha
+            ),
+            vec![events::source(bundle_path), events::outcome(bundle_path)],
+        );
+    }
 }
 
 fn sign_case(
@@ -175,16 +255,9 @@ fn sign_case(
         r.version = Some(record.version.max(1));
         return r;
     }
-    if let (Some(agency), Some(org)) = (record.case.agency_name.as_deref(), &who.organization) {
-        if !sohoa_sign::verify::same_organization(agency, org) {
-            r.errors.push(in_bag(
-                id,
-                "sign.wrong_agency",
-                format!("Chứng thư số của {org}, hồ sơ của {agency}: không ký"),
-                format!("The certificate is {org}'s, the case is {agency}'s: not signed"),
-            ));
-            return r;
-        }
+    if let Some(p) = who.refuses(id, record.case.agency_name.as_deref()) {
+        r.errors.push(p);
+        return r;
     }
     let tmp = layout::building(archive, id);
     let _ = fs::remove_dir_all(&tmp);
@@ -314,45 +387,20 @@ fn resign(
         Ok(i) => i,
         Err(p) => return Ok(Err(p)),
     };
-    let now = sohoa_archive::time_format::now();
-    let name = record
-        .case
-        .agency_name
-        .clone()
-        .or_else(|| who.organization.clone())
-        .unwrap_or_else(|| who.subject.clone());
-    // The visible mark of TT 05/2025: the agency and the signing time (ISO 8601, +07:00).
-    let mark = vec![
-        name.clone(),
-        format!("Thời gian ký: {}", sohoa_archive::time_format::seconds(now)),
-    ];
-    let info = SignatureInfo {
-        name,
-        reason: opts.reason.clone(),
-        time: now,
-        mark: Some(mark),
-    };
-    let signed = match sohoa_sign::sign(&inputs.pdf, signer, &info) {
+    let agency = record.case.agency_name.clone();
+    let (signed, signature) = match who.sign(
+        signer,
+        &inputs.pdf,
+        agency.as_deref(),
+        &opts.reason,
+        id,
+        &inputs.bundle_path,
+    ) {
         Ok(s) => s,
-        Err(e) => {
-            return Ok(Err(in_bag(
-                id,
-                "sign.failed",
-                format!("Không ký được {}: {e}", inputs.bundle_path),
-                format!("Cannot sign {}: {e}", inputs.bundle_path),
-            )))
-        }
+        Err(p) => return Ok(Err(p)),
     };
     store(
-        archive,
-        id,
-        old,
-        record,
-        inputs,
-        &signed,
-        who,
-        events::timestamp(now),
-        tmp,
+        archive, id, old, record, inputs, &signed, who, signature, tmp,
     )
 }
 
@@ -367,9 +415,10 @@ fn store(
     inputs: Inputs,
     signed: &[u8],
     who: &Signing,
-    at: String,
+    signature: SignatureRecord,
     tmp: &Path,
 ) -> std::io::Result<Result<Resigned, Problem>> {
+    let at = signature.at.clone();
     let Inputs {
         intact,
         bundle_path,
@@ -400,24 +449,9 @@ fn store(
     if let Some(b) = record.bundle.as_mut() {
         b.sha256 = sha;
         b.size = signed.len() as u64;
-        b.signatures.push(SignatureRecord {
-            at: at.clone(),
-            subject: who.subject.clone(),
-            organization: who.organization.clone(),
-            certificate_sha256: who.cert_sha.clone(),
-            level: "PAdES-B-B".into(),
-        });
+        b.signatures.push(signature);
     }
-    log.add(
-        kind::SIGNATURE_GENERATION,
-        events::detail("sign"),
-        Outcome::Success,
-        format!(
-            "PAdES-B-B signature of {} (certificate SHA-256 {}) added to the bundle as an incremental update; its bytes before the update unchanged",
-            who.subject, who.cert_sha
-        ),
-        vec![events::source(bundle_path.clone()), events::outcome(bundle_path)],
-    );
+    who.event(&mut log, &bundle_path);
     log.add(
         kind::PACKAGE_CREATION,
         events::detail("BagIt 1.0"),

@@ -55,6 +55,7 @@ fn options(archive: &Path, ocr: Settings) -> Options {
         batch: false,
         replace: None,
         cancel: None,
+        sign: None,
     }
 }
 

@@ -17,4 +17,4 @@ pub mod signer;
 pub mod verify;
 
 pub use pdf_update::{sign, SignError, SignatureInfo};
-pub use signer::{describe, Signer, SoftKey};
+pub use signer::{describe, Shared, Signer, SoftKey};

@@ -133,3 +133,39 @@ pub fn add_chain(mut chain: Vec<Certificate>, pem: &[u8]) -> Result<Vec<Certific
     }
     Ok(chain)
 }
+
+/// A signer shared by the threads of an ingest: the certificates read once, each signature
+/// made under a lock (a PKCS#11 session serves one caller at a time).
+pub struct Shared {
+    chain: Vec<Certificate>,
+    algorithm: AlgorithmIdentifierOwned,
+    inner: std::sync::Mutex<Box<dyn Signer + Send>>,
+}
+
+impl Shared {
+    pub fn new(inner: Box<dyn Signer + Send>) -> Shared {
+        Shared {
+            chain: inner.certificates().to_vec(),
+            algorithm: inner.algorithm(),
+            inner: std::sync::Mutex::new(inner),
+        }
+    }
+}
+
+impl Signer for Shared {
+    fn certificates(&self) -> &[Certificate] {
+        &self.chain
+    }
+
+    fn algorithm(&self) -> AlgorithmIdentifierOwned {
+        self.algorithm.clone()
+    }
+
+    fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
+        let inner = self
+            .inner
+            .lock()
+            .map_err(|_| "the signer failed earlier".to_string())?;
+        inner.sign(message)
+    }
+}

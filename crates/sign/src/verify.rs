@@ -351,7 +351,8 @@ pub fn check_opened(
             }
         }
         if let (Some(at), Some(ingested)) = (s.signed_at.as_deref().and_then(pdf_time), ingested) {
-            if at < ingested {
+            // `/M` is to the second: the signature was made in [at, at + 1 s).
+            if at + time::Duration::SECOND <= ingested {
                 out.problems.push(format!(
                     "signature {:?}: signed before the case was ingested",
                     s.field

@@ -279,8 +279,14 @@ impl<'a> CaseBuild<'a> {
         if !self.keep_originals(&mut bag, &pages)? {
             return Ok(None);
         }
+        let agency = meta.normalized.case.agency_name.clone();
+        let (finished, signature) =
+            self.sign(&mut bag, &mut log, &rel, finished, agency.as_deref())?;
         let (version, previous) = version::number(&self.run.opts.archive, self.id, current_version);
-        let record = self.record(meta, hoso, pages, &rel, finished, fp, version, previous);
+        let mut record = self.record(meta, hoso, pages, &rel, finished, fp, version, previous);
+        if let (Some(s), Some(b)) = (signature, record.bundle.as_mut()) {
+            b.signatures.push(s);
+        }
         log.add(
             kind::PACKAGE_CREATION,
             events::detail("BagIt 1.0"),
@@ -298,6 +304,62 @@ impl<'a> CaseBuild<'a> {
             record.previous_version.as_ref(),
         )?;
         Ok(Some(self.stored(&record, moved, bytes)))
+    }
+
+    /// `--sign`: the bundle just written signed by the agency (the payload file replaced, its
+    /// digest with it). A case of another agency is stored unsigned, with a warning.
+    fn sign(
+        &mut self,
+        bag: &mut BagBuilder,
+        log: &mut EventLog,
+        rel: &str,
+        mut finished: bundle::Finished,
+        agency: Option<&str>,
+    ) -> std::io::Result<(
+        bundle::Finished,
+        Option<sohoa_archive::record::SignatureRecord>,
+    )> {
+        let Some(with) = &self.run.opts.sign else {
+            return Ok((finished, None));
+        };
+        let in_bag = format!("data/{rel}");
+        let signing = crate::sign_archive::Signing::of(with.signer.as_ref());
+        let signed = signing.and_then(|who| {
+            if let Some(p) = who.refuses(self.id, agency) {
+                return Err(p);
+            }
+            let pdf = std::fs::read(bag.payload_path(rel).map_err(|e| self.io_problem(e))?)
+                .map_err(|e| self.io_problem(e))?;
+            let (bytes, record) = who.sign(
+                with.signer.as_ref(),
+                &pdf,
+                agency,
+                &with.reason,
+                self.id,
+                &in_bag,
+            )?;
+            Ok((who, bytes, record))
+        });
+        match signed {
+            Ok((who, bytes, record)) => {
+                finished.sha256 = bag.replace(rel, &bytes)?;
+                finished.size = bytes.len() as u64;
+                who.event(log, &in_bag);
+                Ok((finished, Some(record)))
+            }
+            Err(p) => {
+                self.warnings.push(Problem::warning(
+                    "sign.not_signed",
+                    format!("Hồ sơ được lưu nhưng chưa ký số: {}", p.message),
+                    format!("The case is stored but not signed: {}", p.message_en),
+                ));
+                Ok((finished, None))
+            }
+        }
+    }
+
+    fn io_problem(&self, e: std::io::Error) -> Problem {
+        Problem::error("sign.failed", format!("{e}"), format!("{e}"))
     }
 
     /// The event log of the new bag: ingestion, and the replacement when there is one.

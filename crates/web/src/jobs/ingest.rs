@@ -102,6 +102,9 @@ pub fn run(job: &Job, archive: &Path, scans: &Path, keep_originals: bool) -> (St
         batch: false,
         replace: None,
         cancel: Some(job.cancel.clone()),
+        // Signing needs the agency's key and its PIN: from the command line (`ingest --sign`,
+        // `sohoa sign`), not from the browser.
+        sign: None,
     };
     let catalog = sohoa_index::Catalog::open(archive);
     match sohoa_ingest::ingest(scans, &opts, &JobProgress { job }, &catalog) {
