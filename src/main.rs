@@ -322,6 +322,7 @@ fn main() -> ExitCode {
                 Some(sohoa_ingest::SignWith {
                     signer: std::sync::Arc::new(sohoa_sign::Shared::new(signer)),
                     reason: sign_cmd::REASON.into(),
+                    tsa: key.tsa.clone(),
                 })
             } else {
                 None

@@ -52,6 +52,9 @@ pub struct KeyArgs {
     /// Certificates of the chain (PEM) to include when the key's file or token lacks them.
     #[arg(long)]
     pub chain: Option<PathBuf>,
+    /// Timestamp each signature at this RFC 3161 time-stamping authority (http://...): PAdES B-T.
+    #[arg(long)]
+    pub tsa: Option<String>,
 }
 
 impl KeyArgs {
@@ -131,6 +134,7 @@ pub fn run(a: &SignArgs, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>, 
         archive: a.archive.clone(),
         cases: a.cases.clone(),
         reason: a.reason.clone(),
+        tsa: a.key.tsa.clone(),
         force: a.force,
         cancel: Some(cancel),
     };

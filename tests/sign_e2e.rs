@@ -406,3 +406,79 @@ fn ingest_sign_stores_each_case_signed_in_its_first_version() {
     assert_eq!(out.status.code(), Some(0), "{verify:#}");
     assert_eq!(verify["signatures"].as_array().unwrap().len(), signed);
 }
+
+/// scripts/test-tsa.py on a free port, stopped (by its PID) when dropped.
+struct Tsa {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Tsa {
+    fn start(pki: &Path) -> Tsa {
+        let mut child = Command::new("python3")
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/test-tsa.py"))
+            .arg(pki)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut line,
+        )
+        .unwrap();
+        Tsa {
+            child,
+            url: line.trim().to_string(),
+        }
+    }
+}
+
+impl Drop for Tsa {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn a_time_stamping_authority_timestamps_each_signature() {
+    let w = Work::with_samples();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let dir = pki(&w);
+    let tsa = Tsa::start(&dir);
+    let id = "000.00.15.H12-250701-0001";
+    let (code, out, err) = sign(
+        &w,
+        &dir.join("agency.p12"),
+        "test-password",
+        &["--json", "--tsa", &tsa.url, id],
+    );
+    assert_eq!(code, 0, "{out} {err}");
+    let record = w.metadata(id);
+    assert_eq!(record["bundle"]["signatures"][0]["level"], "PAdES-B-T");
+    let pdf = w.bag(id).join(record["bundle"]["path"].as_str().unwrap());
+    let text = String::from_utf8_lossy(&Command::new("pdfsig").arg(&pdf).output().unwrap().stdout)
+        .to_string();
+    assert!(text.contains("Signature is Valid"), "{text}");
+    // The token is in the signature: the TSA's name is in the CMS.
+    let bytes = std::fs::read(&pdf).unwrap();
+    let hex_name = "sohoa Test TSA"
+        .bytes()
+        .map(|b| format!("{b:02X}"))
+        .collect::<String>();
+    assert!(
+        String::from_utf8_lossy(&bytes).contains(&hex_name),
+        "the timestamp token is embedded"
+    );
+    // A TSA that does not answer: the case is not signed, and the reason is said.
+    drop(tsa);
+    let (code, out, _) = sign(
+        &w,
+        &dir.join("agency.p12"),
+        "test-password",
+        &["--json", "--force", "--tsa", "http://127.0.0.1:9/", id],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("did not answer"), "{out}");
+}

@@ -86,6 +86,8 @@ pub struct Options {
 pub struct SignWith {
     pub signer: Arc<sohoa_sign::Shared>,
     pub reason: String,
+    /// An RFC 3161 time-stamping authority's URL (PAdES B-T).
+    pub tsa: Option<String>,
 }
 
 impl std::fmt::Debug for SignWith {

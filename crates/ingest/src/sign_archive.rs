@@ -28,6 +28,8 @@ pub struct SignOptions {
     pub cases: Vec<String>,
     /// `/Reason` of the signatures.
     pub reason: String,
+    /// An RFC 3161 time-stamping authority's URL: each signature timestamped (PAdES B-T).
+    pub tsa: Option<String>,
     /// Sign again bags already signed (one more signature).
     pub force: bool,
     /// Set when the run must stop (SIGINT, SIGTERM): no new case starts.
@@ -171,7 +173,7 @@ impl Signing {
         signer: &dyn Signer,
         pdf: &[u8],
         agency: Option<&str>,
-        reason: &str,
+        (reason, tsa): (&str, Option<&str>),
         id: &str,
         bundle_path: &str,
     ) -> Result<(Vec<u8>, SignatureRecord), Problem> {
@@ -190,6 +192,7 @@ impl Signing {
             reason: reason.to_string(),
             time: now,
             mark: Some(mark),
+            tsa: tsa.map(str::to_string),
         };
         let signed = sohoa_sign::sign(pdf, signer, &info).map_err(|e| {
             in_bag(
@@ -204,7 +207,12 @@ impl Signing {
             subject: self.subject.clone(),
             organization: self.organization.clone(),
             certificate_sha256: self.cert_sha.clone(),
-            level: "PAdES-B-B".into(),
+            level: if tsa.is_some() {
+                "PAdES-B-T"
+            } else {
+                "PAdES-B-B"
+            }
+            .into(),
         };
         Ok((signed, record))
     }
@@ -216,7 +224,7 @@ impl Signing {
             events::detail("sign"),
             Outcome::Success,
             format!(
-                "PAdES-B-B signature of {} (certificate SHA-256 {}) added to the bundle as an incremental update; its bytes before the update unchanged",
+                "PAdES signature of {} (certificate SHA-256 {}) added to the bundle as an incremental update; its bytes before the update unchanged",
                 self.subject, self.cert_sha
             ),
             vec![events::source(bundle_path), events::outcome(bundle_path)],
@@ -392,7 +400,7 @@ fn resign(
         signer,
         &inputs.pdf,
         agency.as_deref(),
-        &opts.reason,
+        (&opts.reason, opts.tsa.as_deref()),
         id,
         &inputs.bundle_path,
     ) {

@@ -56,9 +56,16 @@ fn any<T: Encode>(v: &T) -> Result<Any, String> {
     Any::from_der(&der).map_err(|e| e.to_string())
 }
 
+const ID_SIGNATURE_TIME_STAMP_TOKEN: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.2.14");
+
 /// The DER `ContentInfo` of a detached CAdES signature over `digest` (SHA-256 of the signed
-/// content).
-pub fn signed_data(digest: &[u8; 32], signer: &dyn Signer) -> Result<Vec<u8>, String> {
+/// content), with a timestamp on its signature from the TSA at `tsa` when given (PAdES B-T).
+pub fn signed_data(
+    digest: &[u8; 32],
+    signer: &dyn Signer,
+    tsa: Option<&str>,
+) -> Result<Vec<u8>, String> {
     let certs = signer.certificates();
     let leaf = certs.first().ok_or("no signer certificate")?;
     let leaf_der = leaf.to_der().map_err(|e| e.to_string())?;
@@ -86,6 +93,17 @@ pub fn signed_data(digest: &[u8; 32], signer: &dyn Signer) -> Result<Vec<u8>, St
     // The signature covers the attributes' DER as a SET OF (RFC 5652 5.4).
     let to_sign = signed_attrs.to_der().map_err(|e| e.to_string())?;
     let signature = signer.sign(&to_sign)?;
+    let unsigned_attrs = match tsa {
+        Some(url) => {
+            let token = crate::tsa::token(url, &signature)?;
+            let token = Any::from_der(&token).map_err(|e| e.to_string())?;
+            Some(
+                SetOfVec::try_from(vec![attribute(ID_SIGNATURE_TIME_STAMP_TOKEN, token)?])
+                    .map_err(|e| e.to_string())?,
+            )
+        }
+        None => None,
+    };
     let sha256 = AlgorithmIdentifierOwned {
         oid: ID_SHA256,
         parameters: None,
@@ -100,7 +118,7 @@ pub fn signed_data(digest: &[u8; 32], signer: &dyn Signer) -> Result<Vec<u8>, St
         signed_attrs: Some(signed_attrs),
         signature_algorithm: signer.algorithm(),
         signature: OctetString::new(signature).map_err(|e| e.to_string())?,
-        unsigned_attrs: None,
+        unsigned_attrs,
     };
     let set = CertificateSet(
         SetOfVec::try_from(

@@ -14,6 +14,7 @@ pub mod p12;
 pub mod pdf_update;
 pub mod pkcs11;
 pub mod signer;
+pub mod tsa;
 pub mod verify;
 
 pub use pdf_update::{sign, SignError, SignatureInfo};

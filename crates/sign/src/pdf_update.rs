@@ -32,6 +32,8 @@ pub struct SignatureInfo {
     /// The visible mark's lines (TT 05/2025: the agency, the signing time), top right of page 1;
     /// none: an invisible signature.
     pub mark: Option<Vec<String>>,
+    /// An RFC 3161 time-stamping authority's URL (PAdES B-T); none: B-B.
+    pub tsa: Option<String>,
 }
 
 /// Why a PDF cannot be signed.
@@ -261,7 +263,8 @@ pub fn sign(pdf: &[u8], signer: &dyn Signer, info: &SignatureInfo) -> Result<Vec
     h.update(&out[..contents_at]);
     h.update(&out[contents_end..]);
     let digest: [u8; 32] = h.finalize().into();
-    let cms = cms_sig::signed_data(&digest, signer).map_err(SignError::Signer)?;
+    let cms =
+        cms_sig::signed_data(&digest, signer, info.tsa.as_deref()).map_err(SignError::Signer)?;
     if cms.len() > CONTENTS_BYTES {
         return Err(SignError::Signer(format!(
             "the signature ({} bytes) does not fit the {CONTENTS_BYTES} reserved",

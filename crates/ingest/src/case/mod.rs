@@ -334,7 +334,7 @@ impl<'a> CaseBuild<'a> {
                 with.signer.as_ref(),
                 &pdf,
                 agency,
-                &with.reason,
+                (&with.reason, with.tsa.as_deref()),
                 self.id,
                 &in_bag,
             )?;
