@@ -67,6 +67,7 @@ fn info() -> SignatureInfo {
             "UBND xã Tân Hòa".into(),
             "Thời gian ký: 2026-12-05T16:00:32+07:00".into(),
         ]),
+        tsa: None,
     }
 }
 
