@@ -29,6 +29,9 @@ pub struct ExportArgs {
     /// Pack each package into one ZIP (its folder inside).
     #[arg(long)]
     zip: bool,
+    /// Wrap each package in a BagIt bag for transfer (the package under data/).
+    #[arg(long)]
+    bag: bool,
     /// Print the result as JSON on standard output.
     #[arg(long)]
     json: bool,
@@ -108,6 +111,7 @@ pub fn export(a: &ExportArgs, lang: Lang) -> Ran {
     let opts = sohoa_export::Options {
         sip: a.kind == "sip",
         zip: a.zip,
+        bag: a.bag,
     };
     let mut done = Vec::new();
     let mut failed = Vec::new();

@@ -117,22 +117,16 @@ fn check_xml(package: &Path) {
 
 /// A schema importing METS with the CSIP and SIP extensions, from the package's schemas/.
 fn mets_wrapper(schemas: &Path) -> PathBuf {
-    let dir = schemas
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .join("xsd-wrapper");
+    // Outside the package (a stray file would make it invalid).
+    let dir = std::env::temp_dir().join(format!("sohoa-xsd-wrapper-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(format!(
-        "{}.xsd",
-        schemas
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-    ));
+    let unique: String = schemas
+        .display()
+        .to_string()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    let path = dir.join(format!("{unique}.xsd"));
     let mut imports = format!(
         "<xs:import namespace=\"http://www.loc.gov/METS/\" schemaLocation=\"{}\"/>\n<xs:import namespace=\"https://DILCIS.eu/XML/METS/CSIPExtensionMETS\" schemaLocation=\"{}\"/>\n",
         schemas.join("mets.xsd").display(),
@@ -363,4 +357,48 @@ fn sip_packages_and_zips() {
     let (code, report) = import(&w, &archive, &[zip]);
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["imported"][0]["case_id"], id.as_str());
+}
+
+#[test]
+fn a_package_wrapped_in_a_bag_for_transfer_is_checked_as_a_bag_first() {
+    let w = Work::with_samples();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let id = case_ids(&w)[0].clone();
+    let out = w.dir.path().join("bagged");
+    let (code, report) = export(&w, &out, &["--bag", &id]);
+    assert_eq!(code, 0, "{report:#}");
+    let bag = PathBuf::from(report["packages"][0]["path"].as_str().unwrap());
+    for f in [
+        "bagit.txt",
+        "manifest-sha256.txt",
+        "data/METS.xml",
+        "data/representations/rep1/METS.xml",
+    ] {
+        assert!(bag.join(f).is_file(), "{f}");
+    }
+    let info = std::fs::read_to_string(bag.join("bag-info.txt")).unwrap();
+    assert!(info.contains(&format!(
+        "External-Identifier: {}",
+        report["packages"][0]["object_id"].as_str().unwrap()
+    )));
+    if xmllint() {
+        check_xml(&bag.join("data"));
+    }
+    // The bag imports like the package.
+    let archive = w.dir.path().join("from-bag");
+    let (code, report) = import(&w, &archive, std::slice::from_ref(&bag));
+    assert_eq!(code, 0, "{report:#}");
+    // A changed byte: the bag's own manifest catches it before anything is read as a package.
+    let other = w.dir.path().join("from-bag-2");
+    let mets = bag.join("data/METS.xml");
+    let mut bytes = std::fs::read(&mets).unwrap();
+    let at = bytes.len() / 2;
+    bytes[at] ^= 1;
+    std::fs::write(&mets, bytes).unwrap();
+    let (code, report) = import(&w, &other, &[bag]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        report["errors"][0]["code"], "import.bag_invalid",
+        "{report:#}"
+    );
 }

@@ -141,8 +141,47 @@ fn join(base: &str, href: &str) -> Option<String> {
     Some(path)
 }
 
-/// Opens and checks the package folder at `root`.
+/// Opens and checks the package folder at `root`; a package wrapped in a BagIt bag for
+/// transfer (`sohoa export --bag`) is verified as a bag first (every digest, nothing missing or
+/// extra) and its `data/` read as the package.
 pub fn open(root: &Path) -> Result<Package, Problem> {
+    if root.join("bagit.txt").is_file() {
+        let (Some(parent), Some(name)) = (root.parent(), root.file_name()) else {
+            return Err(bad(
+                root,
+                "import.not_a_package",
+                "không phải thư mục".into(),
+                "not a folder".into(),
+            ));
+        };
+        let bag = sohoa_archive::bag::reader::Bag::open(parent, &name.to_string_lossy())
+            .map_err(|e| bad(root, "import.bag_invalid", e.vi(), e.en()))?;
+        let report = sohoa_bagit::verify::verify_opened(&bag, name.to_string_lossy().into_owned());
+        if !report.valid {
+            let mut why = report.problems.clone();
+            why.extend(
+                report
+                    .files
+                    .iter()
+                    .filter(|f| f.status != sohoa_bagit::verify::FileStatus::Ok)
+                    .take(10)
+                    .map(|f| format!("{} {:?}", f.path, f.status).to_lowercase()),
+            );
+            let why = why.join("; ");
+            return Err(bad(
+                root,
+                "import.bag_invalid",
+                format!("Túi BagIt bọc gói không hợp lệ: {why}"),
+                format!("The BagIt bag around the package is not valid: {why}"),
+            ));
+        }
+        return open_package(&root.join("data"));
+    }
+    open_package(root)
+}
+
+/// [`open`] for the package folder itself.
+fn open_package(root: &Path) -> Result<Package, Problem> {
     let read_mets = |rel: &str| -> Result<MetsFacts, Problem> {
         let bytes = safe_fs::read_beneath(root, rel, METS_LIMIT).map_err(|e| {
             bad(

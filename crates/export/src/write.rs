@@ -41,6 +41,9 @@ pub struct Options {
     pub sip: bool,
     /// Also pack the folder into `<folder>.zip` (one root folder inside) and keep only the zip.
     pub zip: bool,
+    /// Wrap the package in a BagIt bag for transfer: `<folder>/data/` holds the package (E-ARK's
+    /// AIP in BagIt), with SHA-256 manifests.
+    pub bag: bool,
 }
 
 /// One package written.
@@ -129,7 +132,15 @@ pub fn export_case(
     };
     let finish = || -> std::io::Result<String> {
         sync_tree(&staging)?;
-        fs::rename(&staging, &target)?;
+        if opts.bag {
+            let bagged = out.join(format!(".{folder}.bag.partial"));
+            let _ = fs::remove_dir_all(&bagged);
+            wrap_in_bag(&staging, &bagged, &record, &objid)?;
+            fs::remove_dir_all(&staging)?;
+            fs::rename(&bagged, &target)?;
+        } else {
+            fs::rename(&staging, &target)?;
+        }
         sohoa_bagit::fsync_dir(out)?;
         if opts.zip {
             crate::zip::pack(&target, &folder, &zip_target)?;
@@ -727,6 +738,52 @@ fn root_mets(
         schemas: "schemas/".into(),
         sip_namespace: opts.sip,
     })
+}
+
+/// The package at `package` copied into a new BagIt bag at `bag` (its payload under `data/`,
+/// each copy hashed), with bag-info naming the agency and the package.
+fn wrap_in_bag(
+    package: &Path,
+    bag: &Path,
+    record: &CaseRecord,
+    objid: &str,
+) -> std::io::Result<()> {
+    let mut b = sohoa_bagit::BagBuilder::create(bag.to_path_buf())?;
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(package)
+        .follow_links(false)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    for f in files {
+        let rel = sohoa_archive::layout::rel_path(package, &f);
+        b.copy(&rel, &f)?;
+    }
+    let title = record
+        .hoso
+        .title
+        .clone()
+        .unwrap_or_else(|| record.case_id.clone());
+    let info = [
+        (
+            "Source-Organization",
+            record.agency().unwrap_or("Không xác định").to_string(),
+        ),
+        ("External-Identifier", objid.to_string()),
+        (
+            "External-Description",
+            sohoa_archive::privacy::mask_ids_loose(&title).into_owned(),
+        ),
+        ("Bagging-Date", sohoa_bagit::bagging_date()),
+        (
+            "Bag-Software-Agent",
+            format!("sohoa/{}", env!("CARGO_PKG_VERSION")),
+        ),
+    ];
+    b.finish(&info)?;
+    Ok(())
 }
 
 /// fsyncs every file and folder below `root` (deepest folders first).
