@@ -195,3 +195,16 @@ pub(crate) fn div_for_group(id: &str, label: &str, group: &Group) -> El {
         .attr("LABEL", label)
         .child(El::new("mets:fptr").attr("FILEID", &group.id))
 }
+
+/// The `Metadata` div of a CSIP structMap: the descriptive and administrative sections by ID.
+pub(crate) fn metadata_div(id: &str, dmd: &[MdRef], digiprov: &[MdRef]) -> El {
+    let ids = |m: &[MdRef]| {
+        let v: Vec<&str> = m.iter().map(|d| d.section.as_str()).collect();
+        (!v.is_empty()).then(|| v.join(" "))
+    };
+    El::new("mets:div")
+        .attr("ID", id)
+        .attr("LABEL", "Metadata")
+        .attr_opt("DMDID", ids(dmd))
+        .attr_opt("ADMID", ids(digiprov))
+}

@@ -533,14 +533,7 @@ fn rep_mets(
         files: data.to_vec(),
     };
     let amd_sec_id = sec("rep1-amdsec");
-    let metadata_div = El::new("mets:div")
-        .attr("ID", sec("rep1-div-metadata"))
-        .attr("LABEL", "Metadata")
-        .attr_opt("DMDID", join_ids(dmd.iter().map(|d| d.section.as_str())))
-        .attr_opt(
-            "ADMID",
-            join_ids(digiprov.iter().map(|d| d.section.as_str())),
-        );
+    let metadata_div = mets::metadata_div(&sec("rep1-div-metadata"), &dmd, &digiprov);
     let csip = El::new("mets:structMap")
         .attr("ID", sec("rep1-structmap"))
         .attr("TYPE", "PHYSICAL")
@@ -612,11 +605,6 @@ fn rep_mets(
     })
 }
 
-fn join_ids<'a>(ids: impl Iterator<Item = &'a str>) -> Option<String> {
-    let v: Vec<&str> = ids.collect();
-    (!v.is_empty()).then(|| v.join(" "))
-}
-
 /// The files the root METS lists in its fileSec.
 struct RootFiles {
     documentation: Vec<FileRef>,
@@ -650,16 +638,7 @@ fn root_mets(
             El::new("mets:div")
                 .attr("ID", sec("div"))
                 .attr("LABEL", objid)
-                .child(
-                    El::new("mets:div")
-                        .attr("ID", sec("div-metadata"))
-                        .attr("LABEL", "Metadata")
-                        .attr_opt("DMDID", join_ids(dmd.iter().map(|d| d.section.as_str())))
-                        .attr_opt(
-                            "ADMID",
-                            join_ids(digiprov.iter().map(|d| d.section.as_str())),
-                        ),
-                )
+                .child(mets::metadata_div(&sec("div-metadata"), &dmd, &digiprov))
                 .child(mets::div_for_group(
                     &sec("div-documentation"),
                     "Documentation",

@@ -13,6 +13,7 @@
 
 mod bundle;
 mod case;
+mod current;
 pub mod discover;
 #[doc(hidden)]
 pub mod fuzzing;

@@ -3,6 +3,7 @@
 //! events; every other payload file copied with its digest checked; the old bag kept in `versions/`.
 
 use super::bundle::{self, NewBundle};
+use super::current::{in_bag, open_whole};
 use super::ocr_pages::{Sinks, TextPages};
 use super::seal::{carried, seal};
 use super::{lock, version};
@@ -154,11 +155,6 @@ impl OcrCaseResult {
     }
 }
 
-/// A problem with the bag `bags/<id>`.
-fn in_bag(id: &str, code: &str, vi: String, en: String) -> Problem {
-    Problem::error(code, vi, en).in_file(layout::bag(id))
-}
-
 /// The stored bundle cannot be read as sohoa wrote it.
 fn unreadable(id: &str, vi: String, en: String) -> Problem {
     in_bag(id, "ocr.bundle_unreadable", vi, en)
@@ -167,7 +163,7 @@ fn unreadable(id: &str, vi: String, en: String) -> Problem {
 /// Adds text to one bag: a new version when its pages have none (or `--force`).
 fn add_text(archive: &Path, id: &str, opts: &OcrOptions, pool: &Pool) -> OcrCaseResult {
     let mut r = OcrCaseResult::new(id);
-    let (bag, record) = match open(archive, id) {
+    let (bag, record) = match open_whole(archive, id, "ocr.bag_unreadable", "ocr.no_metadata") {
         Ok(opened) => opened,
         Err(problem) => {
             r.errors.push(problem);
@@ -227,31 +223,6 @@ fn add_text(archive: &Path, id: &str, opts: &OcrOptions, pool: &Pool) -> OcrCase
         }
     }
     r
-}
-
-/// The current bag of a case and its record, whole (a damaged record is not rewritten).
-fn open(archive: &Path, id: &str) -> Result<(Bag, CaseRecord), Problem> {
-    let bag = Bag::open(archive, &layout::bag(id)).map_err(|e| {
-        in_bag(
-            id,
-            "ocr.bag_unreadable",
-            format!("Không mở được gói: {}", e.vi()),
-            format!("Cannot open the bag: {}", e.en()),
-        )
-    })?;
-    let no_record = |why: String| {
-        in_bag(
-            id,
-            "ocr.no_metadata",
-            format!("Gói không có data/metadata.json đọc được ({why})"),
-            format!("The bag has no readable data/metadata.json ({why})"),
-        )
-    };
-    let loaded = bag.record().map_err(no_record)?;
-    if !loaded.damaged.is_empty() {
-        return Err(no_record(loaded.describe()));
-    }
-    Ok((bag, loaded.record))
 }
 
 /// A new version of one bag with a text layer: the same page images byte for byte.

@@ -4,6 +4,7 @@
 //! the record names the signature; PREMIS events say who signed, when, with which certificate;
 //! the old bag is kept in `versions/`. A bag already signed is left alone (unless `--force`).
 
+use super::current::{in_bag, open_whole};
 use super::seal::{carried, seal};
 use super::{lock, version};
 use serde::Serialize;
@@ -63,10 +64,6 @@ pub struct SignReport {
     pub interrupted: bool,
     pub cases: Vec<SignCaseResult>,
     pub index: super::IndexOutcome,
-}
-
-fn in_bag(id: &str, code: &str, vi: String, en: String) -> Problem {
-    Problem::error(code, vi, en).in_file(layout::bag(id))
 }
 
 /// Signs the bundles of the archive's bags; `Err` when it cannot run at all (locked archive,
@@ -247,7 +244,7 @@ fn sign_case(
         at: None,
         errors: Vec::new(),
     };
-    let (bag, record) = match open(archive, id) {
+    let (bag, record) = match open_whole(archive, id, "sign.bag_unreadable", "sign.no_metadata") {
         Ok(opened) => opened,
         Err(p) => {
             r.errors.push(p);
@@ -291,36 +288,6 @@ fn sign_case(
         }
     }
     r
-}
-
-/// The current bag and its whole record.
-fn open(archive: &Path, id: &str) -> Result<(Bag, CaseRecord), Problem> {
-    let bag = Bag::open(archive, &layout::bag(id)).map_err(|e| {
-        in_bag(
-            id,
-            "sign.bag_unreadable",
-            format!("Không mở được gói: {}", e.vi()),
-            format!("Cannot open the bag: {}", e.en()),
-        )
-    })?;
-    let loaded = bag.record().map_err(|why| {
-        in_bag(
-            id,
-            "sign.no_metadata",
-            format!("Gói không có data/metadata.json đọc được ({why})"),
-            format!("The bag has no readable data/metadata.json ({why})"),
-        )
-    })?;
-    if !loaded.damaged.is_empty() {
-        let why = loaded.describe();
-        return Err(in_bag(
-            id,
-            "sign.no_metadata",
-            format!("data/metadata.json hỏng ({why})"),
-            format!("data/metadata.json is damaged ({why})"),
-        ));
-    }
-    Ok((bag, loaded.record))
 }
 
 type Resigned = (u32, Option<String>, String);

@@ -4,7 +4,7 @@
 //! the same `CKA_ID`; other certificates on the token go with it as the chain. The key never
 //! leaves the token: the token signs (RSA PKCS#1 v1.5 with SHA-256, `CKM_SHA256_RSA_PKCS`).
 
-use crate::signer::{Signer, SHA256_WITH_RSA};
+use crate::signer::Signer;
 use cryptoki::context::{CInitializeArgs, Pkcs11};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, AttributeType, KeyType, ObjectClass, ObjectHandle};
@@ -138,10 +138,7 @@ impl Signer for TokenKey {
     }
 
     fn algorithm(&self) -> AlgorithmIdentifierOwned {
-        AlgorithmIdentifierOwned {
-            oid: SHA256_WITH_RSA,
-            parameters: Some(der::asn1::Null.into()),
-        }
+        crate::signer::rsa_sha256()
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {

@@ -15,6 +15,15 @@ use x509_cert::Certificate;
 pub const SHA256_WITH_RSA: der::oid::ObjectIdentifier =
     der::oid::ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 
+/// `sha256WithRSAEncryption` as a CMS algorithm identifier (RSA PKCS#1 v1.5 keys, in a file
+/// or on a token).
+pub fn rsa_sha256() -> AlgorithmIdentifierOwned {
+    AlgorithmIdentifierOwned {
+        oid: SHA256_WITH_RSA,
+        parameters: Some(der::asn1::Null.into()),
+    }
+}
+
 /// A signing key and its certificates.
 pub trait Signer {
     /// The signer's certificate first, then the rest of its chain as given.
@@ -77,10 +86,7 @@ impl Signer for SoftKey {
     }
 
     fn algorithm(&self) -> AlgorithmIdentifierOwned {
-        AlgorithmIdentifierOwned {
-            oid: SHA256_WITH_RSA,
-            parameters: Some(der::asn1::Null.into()),
-        }
+        rsa_sha256()
     }
 
     fn sign(&self, message: &[u8]) -> Result<Vec<u8>, String> {
