@@ -27,6 +27,7 @@ pub mod neutralize;
 pub mod privacy;
 pub mod problem;
 pub mod record;
+pub mod remote;
 pub mod safe_fs;
 pub mod store;
 pub mod text;

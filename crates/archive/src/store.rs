@@ -34,6 +34,10 @@ pub trait Store: Send + Sync {
     /// progress and left out), sorted; none when `rel` is not there. `rel` itself must be a
     /// real folder (a link is an error).
     fn folders(&self, rel: &str) -> std::io::Result<Vec<String>>;
+    /// The folder on this machine, when the store is one.
+    fn local_root(&self) -> Option<&std::path::Path> {
+        None
+    }
 }
 
 /// A folder of a local file system.
@@ -50,6 +54,10 @@ impl Folder {
 }
 
 impl Store for Folder {
+    fn local_root(&self) -> Option<&std::path::Path> {
+        Some(&self.root)
+    }
+
     fn open(&self, rel: &str) -> Result<(Box<dyn Readable>, u64), FsError> {
         let (file, size) = safe_fs::open_beneath(&self.root, rel)?;
         Ok((Box::new(file), size))

@@ -54,6 +54,16 @@ impl BagReport {
 /// links are listed (and reported invalid by [`verify_bag`]), never followed. An archive folder
 /// that is itself a link is an error. Returns (id, path, relative).
 pub fn list_bags(archive: &Path) -> std::io::Result<Vec<(String, PathBuf, String)>> {
+    if let Some(source) =
+        sohoa_archive::remote::source_of(archive).map_err(|e| std::io::Error::other(e.en()))?
+    {
+        let url = source.describe();
+        return Ok(source
+            .all_bags()?
+            .into_iter()
+            .map(|(id, rel)| (id, PathBuf::from(format!("{url}/{rel}")), rel))
+            .collect());
+    }
     let mut out = Vec::new();
     let sorted = |dir: &Path| -> std::io::Result<Vec<(String, PathBuf)>> {
         match safe_fs::entry_kind(dir) {

@@ -1,12 +1,15 @@
 //! The one way sohoa reads a bag (verify, index, audit, ocr, versions, withdraw): the bag
 //! folder must be a real folder of the archive, every file is read through [`crate::safe_fs`]
 //! (no links, regular files only, sizes limited) and manifests and bag-info are parsed here only.
+//! When the archive's bags are kept in object storage ([`crate::remote`]), the same reader
+//! reads them there, committed bags only.
 
 use super::decode_path;
 use crate::safe_fs::{self, EntryKind, FsError};
 use crate::store::{Folder, Readable, Store};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use crate::store::Entry;
 
@@ -21,16 +24,27 @@ pub const TEXT_LIMIT: u64 = 16 * 1024 * 1024;
 /// The case ids of every current bag: the real folders of `bags/` (links are not bags; names
 /// starting with `.` are bags being made), sorted. An archive whose `bags/` is a link is refused.
 pub fn current_ids(archive: &Path) -> std::io::Result<Vec<String>> {
-    Folder::new(archive).folders(crate::layout::BAGS)
+    match crate::remote::source_of(archive).map_err(|e| std::io::Error::other(e.en()))? {
+        Some(source) => source.current_ids(),
+        None => Folder::new(archive).folders(crate::layout::BAGS),
+    }
 }
 
 /// A bag of the archive, opened for reading.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Bag {
-    /// The bag folder.
+    /// The bag folder (for a bag in object storage, its URL).
     pub path: PathBuf,
     /// Its path relative to the archive, e.g. `bags/<id>` or `versions/<id>/2`.
     pub rel: String,
+    /// Its files.
+    store: Arc<dyn Store>,
+}
+
+impl std::fmt::Debug for Bag {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bag({})", self.path.display())
+    }
 }
 
 /// One manifest: path -> lower-case hex digest, and what could not be read in it.
@@ -124,6 +138,14 @@ impl Bag {
     /// bag must be a real folder, not a link.
     pub fn open(archive: &Path, rel: &str) -> Result<Bag, FsError> {
         let parts = safe_fs::safe_parts(rel)?;
+        if let Some(source) = crate::remote::source_of(archive)? {
+            let opened = source.open(rel)?;
+            return Ok(Bag {
+                path: PathBuf::from(opened.location),
+                rel: rel.to_string(),
+                store: opened.store,
+            });
+        }
         let mut path = archive.to_path_buf();
         for part in parts {
             path.push(part);
@@ -140,9 +162,15 @@ impl Bag {
             }
         }
         Ok(Bag {
+            store: Arc::new(Folder::new(&path)),
             path,
             rel: rel.to_string(),
         })
+    }
+
+    /// True when the bag is a folder of this machine (not in object storage).
+    pub fn is_local(&self) -> bool {
+        self.store.local_root().is_some()
     }
 
     /// The bag folder's name (the case id for current bags).
@@ -223,8 +251,8 @@ impl Bag {
     }
 
     /// The bag's files, through the archive's one storage interface.
-    fn store(&self) -> Folder {
-        Folder::new(&self.path)
+    fn store(&self) -> &dyn Store {
+        self.store.as_ref()
     }
 
     pub fn sha256(&self, rel: &str) -> Result<(String, u64), FsError> {
