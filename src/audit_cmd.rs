@@ -11,7 +11,7 @@ use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct AuditArgs {
-    #[arg(long, default_value = "archive")]
+    #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
     archive: PathBuf,
     /// Folder of procedure rule files (*.toml) and calendar.toml; built-in rules otherwise.
     #[arg(long)]

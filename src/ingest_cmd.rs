@@ -5,7 +5,68 @@ use crate::exit::{Done, Ran};
 use crate::progress::Bar;
 use sohoa_archive::problem::Lang;
 use sohoa_ingest::{ingest, CaseStatus, Options};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The settings of `sohoa ingest` that shape each case's bag; `sohoa queue add` takes the same
+/// and gives them to the workers with every job.
+#[derive(clap::Args, Clone, Debug)]
+pub struct CaseArgs {
+    /// Also keep the original scan files in each bag (data/originals/).
+    #[arg(long)]
+    pub keep_originals: bool,
+    /// Source-Organization for bags whose metadata names no agency.
+    #[arg(long)]
+    pub organization: Option<String>,
+    /// Normalization profile: default (TT 05/2025), compact, or a TOML file.
+    #[arg(long, default_value = "default")]
+    pub profile: String,
+    /// Leave blank pages out of the bundles (their source files are kept in the bag).
+    #[arg(long)]
+    pub drop_blank: bool,
+    #[command(flatten)]
+    pub ocr: crate::OcrArgs,
+    /// Batch register (XLSX, XLS, ODS or CSV) instead of the one in the scan folder.
+    #[arg(long)]
+    pub register: Option<PathBuf>,
+    /// Column mapping file (TOML) for the register (default: hoso.mapping.toml next to the register).
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Follow symbolic links in the scan folder (refused otherwise); special files are never read.
+    #[arg(long)]
+    pub follow_symlinks: bool,
+}
+
+impl CaseArgs {
+    /// The settings as a queued job carries them: paths made absolute so that any worker
+    /// finds them, the profile checked now rather than by every worker.
+    pub fn job_settings(&self) -> Result<sohoa_ingest::job::JobSettings, String> {
+        let abs = |p: &Option<PathBuf>| -> Result<Option<PathBuf>, String> {
+            p.as_ref()
+                .map(|p| std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display())))
+                .transpose()
+        };
+        sohoa_imaging::Profile::load(&self.profile)?;
+        let profile = match self.profile.as_str() {
+            "default" | "compact" => self.profile.clone(),
+            path => std::path::absolute(path)
+                .map_err(|e| format!("{path}: {e}"))?
+                .display()
+                .to_string(),
+        };
+        Ok(sohoa_ingest::job::JobSettings {
+            keep_originals: self.keep_originals,
+            organization: self.organization.clone(),
+            profile,
+            drop_blank: self.drop_blank,
+            ocr: self.ocr.ocr.clone(),
+            ocr_lang: self.ocr.ocr_lang.clone(),
+            ocr_timeout: self.ocr.ocr_timeout,
+            register: abs(&self.register)?,
+            mapping: abs(&self.mapping)?,
+            follow_symlinks: self.follow_symlinks,
+        })
+    }
+}
 
 pub fn run(scans: &Path, opts: &Options, json: bool, lang: Lang) -> Ran {
     let bar = Bar::new(lang, json);

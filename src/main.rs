@@ -8,10 +8,12 @@ mod exit;
 mod audit_cmd;
 mod ingest_cmd;
 mod inspect_cmd;
+mod location;
 mod ocr_cmd;
 mod outputs;
 mod package_cmd;
 mod progress;
+mod queue_cmd;
 mod register_cmd;
 mod report_cmd;
 mod search_cmd;
@@ -50,34 +52,13 @@ enum Command {
         /// Scan folder: one subfolder per case, optional register (hoso.xlsx, hoso.csv, ...).
         scans: PathBuf,
         /// Archive folder (bags in `ARCHIVE/bags/<case id>/`).
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
         /// Cases processed in parallel (default: number of CPU cores).
         #[arg(long)]
         jobs: Option<usize>,
-        /// Also keep the original scan files in each bag (data/originals/).
-        #[arg(long)]
-        keep_originals: bool,
-        /// Source-Organization for bags whose metadata names no agency.
-        #[arg(long)]
-        organization: Option<String>,
-        /// Normalization profile: default (TT 05/2025), compact, or a TOML file.
-        #[arg(long, default_value = "default")]
-        profile: String,
-        /// Leave blank pages out of the bundles (their source files are kept in the bag).
-        #[arg(long)]
-        drop_blank: bool,
         #[command(flatten)]
-        ocr: OcrArgs,
-        /// Batch register (XLSX, XLS, ODS or CSV) instead of the one in the scan folder.
-        #[arg(long)]
-        register: Option<PathBuf>,
-        /// Column mapping file (TOML) for the register (default: hoso.mapping.toml next to the register).
-        #[arg(long)]
-        mapping: Option<PathBuf>,
-        /// Follow symbolic links in the scan folder (refused otherwise); special files are never read.
-        #[arg(long)]
-        follow_symlinks: bool,
+        case: ingest_cmd::CaseArgs,
         /// SCANS is a folder of cases even if it looks like one case folder (pages at its top,
         /// subfolders named like component documents).
         #[arg(long)]
@@ -99,6 +80,22 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Case jobs on PostgreSQL for many workers on many machines (docs/scale-out.md).
+    #[command(subcommand)]
+    Queue(queue_cmd::QueueCommand),
+    /// Take case jobs from the queue and store their bags in the archive (a folder or
+    /// s3://bucket/prefix); any number of workers, on any number of machines.
+    Worker(queue_cmd::WorkerArgs),
+    /// Remove what crashed writers left in object storage: uploads no commit marker names,
+    /// older than --older-than hours (committed bags are never touched).
+    CleanStorage {
+        #[arg(long, env = "SOHOA_ARCHIVE", value_parser = crate::location::archive_arg)]
+        archive: PathBuf,
+        #[arg(long, default_value_t = 1.0, value_name = "HOURS")]
+        older_than: f64,
+        #[arg(long)]
+        json: bool,
+    },
     /// Write archival packages of cases (TT 05/2025 on E-ARK CSIP: METS, PREMIS, the hồ sơ and
     /// document descriptions, the PDF/A bundle): AIP_hoso, or SIP_hoso for another archive.
     Export(package_cmd::ExportArgs),
@@ -113,7 +110,7 @@ enum Command {
     Withdraw {
         /// Case id (the bag folder name in ARCHIVE/bags/).
         case: String,
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
         /// Why the case is withdrawn (kept in the preservation events).
         #[arg(long)]
@@ -125,7 +122,7 @@ enum Command {
     /// Add a text layer (OCR) to bags already in the archive: a new version of each bag that has
     /// no text yet; the old one is kept in versions/.
     Ocr {
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
         /// Only these cases (default: every bag).
         cases: Vec<String>,
@@ -155,7 +152,7 @@ enum Command {
     },
     /// Re-hash every bag and report each file: ok, changed, missing, unexpected.
     Verify {
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
         /// Bags checked in parallel (default: number of CPU cores).
         #[arg(long)]
@@ -182,10 +179,17 @@ enum Command {
     /// Accounts of `sohoa serve`: add, list, disable, enable, passwd, grant.
     #[command(subcommand)]
     User(serve_cmd::UserCommand),
-    /// Rebuild the search index from the bags alone.
+    /// Rebuild the search index from the bags alone; or, as the one indexer of an archive that
+    /// queue workers write to, index what was committed since (--catch-up, --follow).
     Reindex {
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
+        /// Index only the cases committed or changed since the index last caught up.
+        #[arg(long)]
+        catch_up: bool,
+        /// Keep catching up every SECONDS until stopped.
+        #[arg(long, value_name = "SECONDS")]
+        follow: Option<f64>,
         /// Print the result as JSON on standard output.
         #[arg(long)]
         json: bool,
@@ -276,6 +280,11 @@ fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
+    if let Err(e) = location::load_config() {
+        warn!("{e}");
+        return ExitCode::from(2);
+    }
+    location::install_backends();
     let cli = Cli::parse();
     let lang = if cli.lang == "en" { Lang::En } else { Lang::Vi };
     if let Some(key) = &cli.id_key {
@@ -301,21 +310,14 @@ fn main() -> ExitCode {
             scans,
             archive,
             jobs,
-            keep_originals,
-            organization,
-            profile,
-            drop_blank,
-            ocr,
-            register,
-            mapping,
-            follow_symlinks,
+            case,
             batch,
             replace,
             reason,
             sign,
             key,
             json,
-        } => match load_profile(&profile, lang).and_then(|p| {
+        } => match load_profile(&case.profile, lang).and_then(|p| {
             // The key is opened (password, PIN) before anything is ingested.
             let signer = if sign || key.given() {
                 let signer = sign_cmd::key(&key, lang)?;
@@ -333,14 +335,14 @@ fn main() -> ExitCode {
                 let opts = sohoa_ingest::Options {
                     archive,
                     jobs: jobs.unwrap_or_else(default_jobs).max(1),
-                    keep_originals,
-                    organization,
+                    keep_originals: case.keep_originals,
+                    organization: case.organization,
                     profile,
-                    drop_blank,
-                    ocr: ocr.settings(),
-                    register,
-                    mapping,
-                    follow_symlinks,
+                    drop_blank: case.drop_blank,
+                    ocr: case.ocr.settings(),
+                    register: case.register,
+                    mapping: case.mapping,
+                    follow_symlinks: case.follow_symlinks,
                     batch,
                     // The reason goes into events and reports: identity numbers masked.
                     replace: replace.then(|| {
@@ -349,6 +351,7 @@ fn main() -> ExitCode {
                     }),
                     cancel: Some(stop_on_signals()),
                     sign,
+                    only: None,
                 };
                 ingest_cmd::run(&scans, &opts, json, lang)
             }
@@ -396,7 +399,25 @@ fn main() -> ExitCode {
         Command::Audit(args) => audit_cmd::run(&args, default_jobs(), lang),
         Command::Report(args) => report_cmd::run(&args, lang),
         Command::Register(RegisterCommand::Check(args)) => register_cmd::check(&args, lang),
-        Command::Reindex { archive, json } => search_cmd::reindex(&archive, json, lang),
+        Command::Reindex {
+            archive,
+            catch_up,
+            follow,
+            json,
+        } => {
+            if catch_up || follow.is_some() {
+                search_cmd::follow(&archive, follow, json, lang)
+            } else {
+                search_cmd::reindex(&archive, json, lang)
+            }
+        }
+        Command::Queue(cmd) => queue_cmd::queue(&cmd, lang),
+        Command::Worker(args) => queue_cmd::worker(&args, lang),
+        Command::CleanStorage {
+            archive,
+            older_than,
+            json,
+        } => queue_cmd::clean_storage(&archive, older_than, json, lang),
         Command::Serve(args) => serve_cmd::serve(&args, lang),
         Command::User(cmd) => serve_cmd::user(&cmd, lang),
         Command::Export(args) => package_cmd::export(&args, lang),

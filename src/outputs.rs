@@ -8,7 +8,7 @@ use std::path::Path;
 
 /// `archive` must hold bags: why the command cannot run when it does not.
 pub fn archive_present(archive: &Path, lang: Lang) -> Result<(), CannotRun> {
-    if archive.join(sohoa_archive::layout::BAGS).is_dir() {
+    if sohoa_archive::remote::is_archive(archive) {
         return Ok(());
     }
     Err(cannot!(

@@ -17,7 +17,7 @@ pub struct ExportArgs {
     /// Export the cases a search finds instead (same query syntax as `sohoa search`).
     #[arg(long, conflicts_with = "cases")]
     query: Option<String>,
-    #[arg(long, default_value = "archive")]
+    #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
     archive: PathBuf,
     /// Folder the packages are written into (one folder, or zip, per case).
     #[arg(long)]
@@ -42,7 +42,7 @@ pub struct ImportArgs {
     /// Package folders or ZIPs written by `sohoa export`.
     #[arg(required = true)]
     packages: Vec<PathBuf>,
-    #[arg(long, default_value = "archive")]
+    #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
     archive: PathBuf,
     /// Print the result as JSON on standard output.
     #[arg(long)]

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct ReportArgs {
-    #[arg(long, default_value = "archive")]
+    #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
     archive: PathBuf,
     /// First day of the period (YYYY-MM-DD or DD/MM/YYYY); default: the earliest receipt.
     #[arg(long)]

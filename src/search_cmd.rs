@@ -14,7 +14,7 @@ pub struct SearchArgs {
     /// What to look for (empty: every case, to browse with filters).
     #[arg(default_value = "")]
     query: String,
-    #[arg(long, default_value = "archive")]
+    #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
     archive: PathBuf,
     /// Agency (name or code), with or without diacritics.
     #[arg(long)]
@@ -88,8 +88,65 @@ pub fn print_index(index: &IndexOutcome, lang: Lang) {
     }
 }
 
+/// `sohoa reindex --catch-up | --follow`: the one indexer of an archive that queue workers
+/// write to. Each pass indexes the cases committed (or changed) since the index last caught up:
+/// for bags in object storage, every case whose commit marker names a version the index does
+/// not hold; for a folder, the cases the index journal lists. `--follow` repeats every
+/// `interval` until stopped (Ctrl-C, SIGTERM).
+pub fn follow(archive: &Path, interval: Option<f64>, json: bool, lang: Lang) -> Ran {
+    if !sohoa_archive::remote::is_archive(archive) {
+        return Err(cannot!(
+            "{} {}",
+            lang.pick("Không tìm thấy kho lưu trữ", "Archive not found:"),
+            archive.display()
+        ));
+    }
+    let _lock = sohoa_ingest::lock::acquire_and_recover(archive).map_err(|p| {
+        cannot!(
+            "{}: {}",
+            lang.pick("Không cập nhật được chỉ mục", "Cannot update the index"),
+            p.render(lang)
+        )
+    })?;
+    let stop = crate::stop_on_signals();
+    loop {
+        let clock = Instant::now();
+        let known = sohoa_archive::remote::committed_versions(archive)
+            .map_err(|e| cannot!("{e}"))?
+            .unwrap_or_default();
+        let n = ArchiveIndex::update(archive, &[], &known).map_err(|e| {
+            cannot!(
+                "{}: {e}",
+                lang.pick("Không cập nhật được chỉ mục", "Cannot update the index")
+            )
+        })?;
+        let secs = clock.elapsed().as_secs_f64();
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({ "schema": "sohoa/index-catch-up", "schema_version": 1, "committed": known.len(), "indexed": n, "seconds": secs })
+            );
+        } else if n > 0 || interval.is_none() {
+            say!(
+                "{}: {n} ({secs:.1} s)",
+                lang.pick("Đã đưa vào chỉ mục, số hồ sơ", "Cases indexed")
+            );
+        }
+        let Some(every) = interval else {
+            return Ok(Done::Ok);
+        };
+        let until = Instant::now() + std::time::Duration::from_secs_f64(every.clamp(0.1, 3600.0));
+        while Instant::now() < until {
+            if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(Done::Interrupted);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    }
+}
+
 pub fn reindex(archive: &Path, json: bool, lang: Lang) -> Ran {
-    if !archive.join(sohoa_archive::layout::BAGS).is_dir() {
+    if !sohoa_archive::remote::is_archive(archive) {
         return Err(cannot!(
             "{} {}",
             lang.pick("Không tìm thấy kho lưu trữ", "Archive not found:"),

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
-    #[arg(long, default_value = "archive")]
+    #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
     pub archive: PathBuf,
     /// Address and port to listen on (0.0.0.0:8080 for the office network).
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -69,7 +69,7 @@ pub enum UserCommand {
         /// Agency code (required for intake staff: they see their agency's cases only).
         #[arg(long)]
         agency: Option<String>,
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
         /// Read the password from standard input (the only way: never on the command line).
         #[arg(long, required = true)]
@@ -77,7 +77,7 @@ pub enum UserCommand {
     },
     /// List the accounts.
     List {
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
         #[arg(long)]
         json: bool,
@@ -85,19 +85,19 @@ pub enum UserCommand {
     /// Disable an account (its sessions end; nothing is deleted).
     Disable {
         name: String,
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
     },
     /// Enable a disabled account.
     Enable {
         name: String,
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
     },
     /// Set a new password (read from standard input); the account's sessions end.
     Passwd {
         name: String,
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
         #[arg(long, required = true)]
         password_stdin: bool,
@@ -108,7 +108,7 @@ pub enum UserCommand {
         case: String,
         #[arg(long)]
         until: Option<String>,
-        #[arg(long, default_value = "archive")]
+        #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
         archive: PathBuf,
     },
 }

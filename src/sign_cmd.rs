@@ -13,7 +13,7 @@ use std::path::PathBuf;
 pub struct SignArgs {
     /// Only these cases (default: every bag not signed yet).
     cases: Vec<String>,
-    #[arg(long, default_value = "archive")]
+    #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
     archive: PathBuf,
     #[command(flatten)]
     key: KeyArgs,

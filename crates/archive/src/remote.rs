@@ -41,6 +41,8 @@ pub trait BagSource: Send + Sync {
     /// Every committed bag as (case id, rel): `bags/<id>` for the current one,
     /// `versions/<id>/<n>` for earlier ones.
     fn all_bags(&self) -> std::io::Result<Vec<(String, String)>>;
+    /// Every committed case with its current version, from the commit markers alone.
+    fn current_versions(&self) -> std::io::Result<Vec<(String, u64)>>;
     /// Opens `bags/<id>` or `versions/<id>/<n>`.
     fn open(&self, rel: &str) -> Result<OpenedBag, FsError>;
     /// The URL, for people.
@@ -114,6 +116,20 @@ pub fn source_of(home: &Path) -> Result<Option<Arc<dyn BagSource>>, FsError> {
         .unwrap_or_else(|e| e.into_inner())
         .insert(home.to_path_buf(), source.clone());
     Ok(source)
+}
+
+/// True when `path` is an archive: a folder with `bags/`, or an archive home (`storage.json`).
+pub fn is_archive(path: &Path) -> bool {
+    path.join(crate::layout::BAGS).is_dir() || path.join(STORAGE_FILE).is_file()
+}
+
+/// For an archive whose bags are in object storage: every committed case and its current
+/// version, from the commit markers alone (no bag opened). `None` for a plain folder.
+pub fn committed_versions(home: &Path) -> std::io::Result<Option<Vec<(String, u64)>>> {
+    match source_of(home).map_err(|e| std::io::Error::other(e.en()))? {
+        None => Ok(None),
+        Some(s) => s.current_versions().map(Some),
+    }
 }
 
 /// Opens a storage URL with the installed backends.

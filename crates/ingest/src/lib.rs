@@ -19,18 +19,20 @@ pub mod discover;
 pub mod fuzzing;
 mod identity;
 mod import;
+pub mod job;
 pub mod lock;
 mod ocr_archive;
 mod ocr_pages;
 mod outcome;
 mod pages;
+pub mod publish;
 mod seal;
 mod sign_archive;
 mod sources;
 mod version;
 mod withdraw;
 
-use crate::discover::{discover, looks_like_a_case, CaseSource};
+use crate::discover::{discover_only, looks_like_a_case, CaseSource};
 use serde::Serialize;
 use sohoa_archive::problem::Problem;
 use sohoa_archive::safe_fs::Follow;
@@ -79,6 +81,8 @@ pub struct Options {
     pub cancel: Option<Arc<AtomicBool>>,
     /// `--sign`: each bundle signed by the agency as its case is stored (docs/signing.md).
     pub sign: Option<SignWith>,
+    /// Only these case folders of the scan folder (a queued case job); `None`: all of them.
+    pub only: Option<std::collections::BTreeSet<String>>,
 }
 
 /// The agency's key for `ingest --sign`, shared by the worker threads, and the signatures'
@@ -346,7 +350,7 @@ fn find_cases(scans: &Path, opts: &Options) -> Result<discover::ScanBatch, Probl
             format!("Scan folder {} not found", scans.display()),
         ));
     }
-    let batch = discover(scans, opts.follow()).map_err(|e| {
+    let batch = discover_only(scans, opts.follow(), opts.only.as_ref()).map_err(|e| {
         fatal(
             "ingest.no_scans",
             format!("Không đọc được thư mục {}: {e}", scans.display()),

@@ -43,11 +43,56 @@ impl ArchiveLock {
         }
         Ok(ArchiveLock { _file: file })
     }
+
+    /// A shared hold on the lock, for a moment: queue workers publishing bags into a local
+    /// archive hold it together while no `sohoa ingest`, `ocr`, `sign` or `withdraw` holds it
+    /// alone. Waits up to `wait`; `Err` when it could not be had.
+    pub fn acquire_shared(archive: &Path, wait: std::time::Duration) -> Result<Self, Problem> {
+        let path = archive.join(".sohoa.lock");
+        let mut opts = File::options();
+        opts.create(true).truncate(false).write(true);
+        let file = safe_fs::open_for_writing(&path, opts).map_err(|e| {
+            Problem::error(
+                "ingest.archive_unwritable",
+                format!("Không mở được {}: {e}", path.display()),
+                format!("Cannot open {}: {e}", path.display()),
+            )
+        })?;
+        let until = std::time::Instant::now() + wait;
+        loop {
+            // SAFETY: flock on a file descriptor we own; no memory is shared.
+            let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_SH | libc::LOCK_NB) };
+            if rc == 0 {
+                return Ok(ArchiveLock { _file: file });
+            }
+            if std::time::Instant::now() >= until {
+                return Err(Problem::error(
+                    "ingest.archive_locked",
+                    "Một tiến trình sohoa khác đang ghi vào kho lưu trữ này; hãy chờ nó xong",
+                    "Another sohoa process is writing to this archive; wait for it to finish",
+                ));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+    }
 }
 
 /// Makes the archive's folders (each must be a real folder, not a link to elsewhere), takes the
 /// lock and recovers what a killed run left. What every command that writes bags does first.
 pub fn open_for_writing(archive: &Path) -> Result<ArchiveLock, Problem> {
+    if let Ok(Some(storage)) = sohoa_archive::remote::storage_of(archive) {
+        return Err(Problem::error(
+            "ingest.remote_archive",
+            format!(
+                "Kho {} nằm trên kho đối tượng: hồ sơ được ghi vào đó bởi các máy xử lý (sohoa queue add, rồi sohoa worker)",
+                storage.bags
+            ),
+            format!(
+                "The archive {} is in object storage: cases are written there by queue workers (sohoa queue add, then sohoa worker)",
+                storage.bags
+            ),
+        ));
+    }
     for sub in FOLDERS.iter().chain(&LATER) {
         let dir = archive.join(sub);
         let checked = if LATER.contains(sub) {

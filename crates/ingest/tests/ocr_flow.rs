@@ -56,6 +56,7 @@ fn options(archive: &Path, ocr: Settings) -> Options {
         replace: None,
         cancel: None,
         sign: None,
+        only: None,
     }
 }
 

@@ -267,6 +267,15 @@ impl BagSource for S3Archive {
             .map_err(|e| std::io::Error::other(e.to_string()))
     }
 
+    fn current_versions(&self) -> std::io::Result<Vec<(String, u64)>> {
+        Ok(self
+            .catalog()
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .into_iter()
+            .filter_map(|(id, v)| v.last().map(|&n| (id, u64::from(n))))
+            .collect())
+    }
+
     fn all_bags(&self) -> std::io::Result<Vec<(String, String)>> {
         let catalog = self
             .catalog()

@@ -93,6 +93,16 @@ fn extension(name: &str) -> String {
 /// register, `hoso.mapping.toml` its column mapping. Links are followed only with
 /// [`Follow::Yes`]; otherwise each is an error naming it and where it points.
 pub fn discover(root: &Path, follow: Follow) -> std::io::Result<ScanBatch> {
+    discover_only(root, follow, None)
+}
+
+/// [`discover`], walking only the case folders named in `only` (a queued case job: the other
+/// folders of the batch are not read).
+pub fn discover_only(
+    root: &Path,
+    follow: Follow,
+    only: Option<&std::collections::BTreeSet<String>>,
+) -> std::io::Result<ScanBatch> {
     let mut batch = ScanBatch {
         root: root.to_path_buf(),
         register: None,
@@ -117,6 +127,9 @@ pub fn discover(root: &Path, follow: Follow) -> std::io::Result<ScanBatch> {
             continue;
         }
         let kind = entry.file_type()?;
+        if only.is_some_and(|o| !o.contains(&name)) {
+            continue;
+        }
         if kind.is_symlink() && follow == Follow::No {
             let problem = symlink_problem(&path, name.clone());
             if path.is_dir() {

@@ -105,6 +105,7 @@ pub fn run(job: &Job, archive: &Path, scans: &Path, keep_originals: bool) -> (St
         // Signing needs the agency's key and its PIN: from the command line (`ingest --sign`,
         // `sohoa sign`), not from the browser.
         sign: None,
+        only: None,
     };
     let catalog = sohoa_index::Catalog::open(archive);
     match sohoa_ingest::ingest(scans, &opts, &JobProgress { job }, &catalog) {
