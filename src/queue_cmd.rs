@@ -16,7 +16,7 @@ use std::time::Duration;
 pub struct QueueArg {
     /// The job queue: postgres://user@host[:port]/db (password from PGPASSWORD).
     #[arg(long, env = "SOHOA_QUEUE")]
-    queue: Option<String>,
+    pub queue: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -105,13 +105,22 @@ pub fn queue(cmd: &QueueCommand, lang: Lang) -> Ran {
             } else {
                 print_status(&st, lang);
             }
-            Ok(if st.counts.parked > 0 { Done::Partial } else { Done::Ok })
+            Ok(if st.counts.parked > 0 {
+                Done::Partial
+            } else {
+                Done::Ok
+            })
         }
         QueueCommand::Retry { queue, batch, json } => {
             let (_, mut q) = connect(queue, lang)?;
-            let n = q.retry_parked(batch.as_deref()).map_err(|e| cannot!("{e}"))?;
+            let n = q
+                .retry_parked(batch.as_deref())
+                .map_err(|e| cannot!("{e}"))?;
             if *json {
-                println!("{}", serde_json::json!({ "schema": "sohoa/queue-retry", "requeued": n }));
+                println!(
+                    "{}",
+                    serde_json::json!({ "schema": "sohoa/queue-retry", "requeued": n })
+                );
             } else {
                 say!(
                     "{}",
@@ -197,7 +206,9 @@ pub fn worker(a: &WorkerArgs, lang: Lang) -> Ran {
         staging: a.archive.join(".work"),
         sign: None,
         cancel: stop.clone(),
+        lang,
     };
+    runner.clean_stale();
     let opts = WorkerOptions {
         jobs: a.jobs.unwrap_or_else(crate::default_jobs).max(1),
         lease: Duration::from_secs_f64(a.lease.clamp(1.0, 86_400.0)),
@@ -221,16 +232,25 @@ pub fn worker(a: &WorkerArgs, lang: Lang) -> Ran {
     };
     let report = sohoa_queue::run_worker(&url, &opts, &handler).map_err(|e| cannot!("{e}"))?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
     } else {
         match lang {
             Lang::Vi => say!(
                 "Máy xử lý {} dừng: {} hồ sơ xong, {} lần thử lại, {} hồ sơ tạm gác.",
-                report.worker, report.done, report.retried, report.parked
+                report.worker,
+                report.done,
+                report.retried,
+                report.parked
             ),
             Lang::En => say!(
                 "Worker {} stopped: {} cases done, {} retried, {} parked.",
-                report.worker, report.done, report.retried, report.parked
+                report.worker,
+                report.done,
+                report.retried,
+                report.parked
             ),
         }
     }
@@ -264,7 +284,10 @@ fn print_status(st: &sohoa_queue::QueueStatus, lang: Lang) {
             if w.alive {
                 lang.pick("từ lần báo gần nhất", "since its last heartbeat")
             } else {
-                lang.pick("không còn trả lời: hồ sơ sẽ được máy khác nhận", "not answering: its cases will be taken again")
+                lang.pick(
+                    "không còn trả lời: hồ sơ sẽ được máy khác nhận",
+                    "not answering: its cases will be taken again",
+                )
             }
         );
     }

@@ -25,6 +25,9 @@ pub struct ServeArgs {
     /// Mark cookies Secure (set when users reach the server over HTTPS, e.g. behind nginx).
     #[arg(long)]
     pub secure_cookies: bool,
+    /// Show the workers' job queue on the jobs page.
+    #[command(flatten)]
+    pub queue: crate::queue_cmd::QueueArg,
 }
 
 pub fn serve(args: &ServeArgs, lang: Lang) -> Ran {
@@ -54,6 +57,10 @@ pub fn serve(args: &ServeArgs, lang: Lang) -> Ran {
         secure_cookies: args.secure_cookies,
         agency_name,
         sources: args.sources.clone(),
+        queue: match &args.queue.queue {
+            Some(q) => Some(crate::location::queue_url(Some(q)).map_err(|e| cannot!("{e}"))?),
+            None => None,
+        },
     };
     sohoa_web::serve(config, args.listen).map_err(|e| cannot!("{e}"))?;
     Ok(Done::Ok)

@@ -32,10 +32,16 @@ const ALLOWED_DEPS: &[(&str, &[&str])] = &[
     ("export", &["archive", "bagit"]),
     // The agency's PAdES signature on a bundle (keys, CMS, the incremental update).
     ("sign", &["archive"]),
+    // Bags in S3-compatible object storage (staged objects, the commit marker), read through
+    // the archive's storage interface.
+    ("s3", &["archive"]),
+    // Case jobs on PostgreSQL: claimed, leased, retried, parked. Knows nothing of cases.
+    ("queue", &["archive"]),
     (
         "ingest",
         &[
             "archive", "legacy", "register", "imaging", "ocr", "pdfa", "bagit", "export", "sign",
+            "s3",
         ],
     ),
     ("index", &["archive"]),
@@ -45,7 +51,7 @@ const ALLOWED_DEPS: &[(&str, &[&str])] = &[
     (
         "web",
         &[
-            "archive", "imaging", "ocr", "pdfa", "bagit", "ingest", "index", "audit",
+            "archive", "imaging", "ocr", "pdfa", "bagit", "ingest", "index", "audit", "queue",
         ],
     ),
 ];

@@ -114,7 +114,7 @@ pub fn run(
         let reports = song::verify_all(archive, &chosen, o.jobs);
         fixity_run.seconds = started.elapsed().as_secs_f64();
         fixity_run.files_checked = reports.iter().map(|r| r.files.len()).sum();
-        fixity_run.bytes_checked = chosen.iter().map(|b| payload_bytes(&b.path)).sum();
+        fixity_run.bytes_checked = chosen.iter().map(|b| payload_bytes(b)).sum();
         findings.extend(song::fixity(&reports));
         let at = sohoa_archive::events::timestamp(
             time::OffsetDateTime::now_utc().to_offset(sohoa_archive::VN_OFFSET),
@@ -173,21 +173,15 @@ pub fn run(
 }
 
 /// Bytes of the payload files the manifest lists (what fixity re-hashed).
-fn payload_bytes(bag: &Path) -> u64 {
-    walk_size(&bag.join("data"))
-}
-
-fn walk_size(dir: &Path) -> u64 {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return 0;
-    };
-    rd.filter_map(Result::ok)
-        .map(|e| match e.file_type() {
-            Ok(t) if t.is_dir() => walk_size(&e.path()),
-            Ok(_) => e.metadata().map(|m| m.len()).unwrap_or(0),
-            Err(_) => 0,
-        })
-        .sum()
+/// Bytes of a bag's payload (`data/`), as its store lists them (a folder or object storage).
+fn payload_bytes(b: &LoadedBag) -> u64 {
+    b.bag.as_ref().map_or(0, |bag| {
+        bag.entries()
+            .iter()
+            .filter(|e| e.rel.starts_with("data/"))
+            .map(|e| e.size)
+            .sum()
+    })
 }
 
 fn case_lines(bags: &[LoadedBag], findings: &[Finding]) -> Vec<CaseLine> {

@@ -48,7 +48,9 @@ impl JobSettings {
                     _ => Mode::Auto,
                 },
                 languages: self.ocr_lang.clone(),
-                timeout: std::time::Duration::from_secs_f64(self.ocr_timeout.clamp(0.001, 86_400.0)),
+                timeout: std::time::Duration::from_secs_f64(
+                    self.ocr_timeout.clamp(0.001, 86_400.0),
+                ),
                 ..Default::default()
             },
             register: self.register.clone(),
@@ -121,9 +123,35 @@ pub struct CaseWorker {
     pub staging: PathBuf,
     pub sign: Option<crate::SignWith>,
     pub cancel: Arc<AtomicBool>,
+    /// The language of the errors recorded in the queue (shown to people on the jobs page).
+    pub lang: Lang,
 }
 
 impl CaseWorker {
+    /// Removes staging folders this machine's earlier workers left when they were killed (their
+    /// process is gone). Called when a worker starts.
+    pub fn clean_stale(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.staging) else {
+            return;
+        };
+        let prefix = format!("{}-", host());
+        for e in entries.filter_map(Result::ok) {
+            let name = e.file_name().to_string_lossy().to_string();
+            let Some(pid) = name
+                .strip_prefix(&prefix)
+                .and_then(|rest| rest.split('-').next())
+                .and_then(|p| p.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            let alive = Path::new("/proc").join(pid.to_string()).exists();
+            if !alive && e.file_type().is_ok_and(|t| t.is_dir()) {
+                tracing::info!("removing staging folder {name} of a stopped worker");
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+
     /// Ingests one case into a fresh staging archive and publishes its bag. `slot` tells
     /// concurrent jobs of this worker apart; `attempt` > 1 means an earlier attempt may have
     /// left objects behind.
@@ -133,7 +161,10 @@ impl CaseWorker {
             .join(format!("{}-{}-{slot}", host(), std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
         std::fs::create_dir_all(&staging).map_err(|e| {
-            JobError::retry(format!("cannot make staging folder {}: {e}", staging.display()))
+            JobError::retry(format!(
+                "cannot make staging folder {}: {e}",
+                staging.display()
+            ))
         })?;
         let result = self.run_in(job, &staging, attempt);
         let _ = std::fs::remove_dir_all(&staging);
@@ -147,32 +178,61 @@ impl CaseWorker {
         opts.sign = self.sign.clone();
         if !job.scans.is_dir() {
             // A share that is not mounted on this worker yet: worth another try.
-            return Err(JobError::retry(format!(
-                "scan folder {} cannot be read on this worker",
-                job.scans.display()
-            )));
+            return Err(JobError::retry(
+                self.lang
+                    .pick(
+                        &format!(
+                            "máy này không đọc được thư mục quét {}",
+                            job.scans.display()
+                        ),
+                        &format!(
+                            "scan folder {} cannot be read on this worker",
+                            job.scans.display()
+                        ),
+                    )
+                    .to_string(),
+            ));
         }
         let report = ingest(&job.scans, &opts, &Quiet, &NoCatalog)
-            .map_err(|p| JobError::retry(p.render(Lang::En)))?;
+            .map_err(|p| JobError::retry(p.render(self.lang)))?;
         let Some(case) = report.cases.first() else {
             let why = report
                 .batch_problems
                 .iter()
-                .map(|p| p.render(Lang::En))
+                .map(|p| p.render(self.lang))
                 .collect::<Vec<_>>()
                 .join("; ");
-            return Err(JobError::park(format!(
-                "case folder {} not found in {} {why}",
-                job.folder,
-                job.scans.display()
-            )));
+            return Err(JobError::park(
+                self.lang
+                    .pick(
+                        &format!(
+                            "không thấy thư mục hồ sơ {} trong {} {why}",
+                            job.folder,
+                            job.scans.display()
+                        ),
+                        &format!(
+                            "case folder {} not found in {} {why}",
+                            job.folder,
+                            job.scans.display()
+                        ),
+                    )
+                    .to_string(),
+            ));
         };
         match case.status {
             CaseStatus::Ingested | CaseStatus::Skipped => {}
-            CaseStatus::Interrupted => return Err(JobError::retry("interrupted".into())),
+            CaseStatus::Interrupted => {
+                return Err(JobError::retry(
+                    self.lang.pick("bị dừng", "interrupted").to_string(),
+                ))
+            }
             CaseStatus::Failed => {
-                let why: Vec<String> = case.errors.iter().map(|p| p.render(Lang::En)).collect();
-                return Err(JobError::park(format!("{}: {}", job.folder, why.join("; "))));
+                let why: Vec<String> = case.errors.iter().map(|p| p.render(self.lang)).collect();
+                return Err(JobError::park(format!(
+                    "{}: {}",
+                    job.folder,
+                    why.join("; ")
+                )));
             }
         }
         let bag = staging.join(sohoa_archive::layout::bag(&case.case_id));

@@ -78,7 +78,12 @@ impl Target {
 fn fingerprint_of(bag: &Path) -> Result<String, PublishError> {
     let (parent, name) = match (bag.parent(), bag.file_name()) {
         (Some(p), Some(n)) => (p, n.to_string_lossy().to_string()),
-        _ => return Err(PublishError::Transient(format!("{} is not a bag", bag.display()))),
+        _ => {
+            return Err(PublishError::Transient(format!(
+                "{} is not a bag",
+                bag.display()
+            )))
+        }
     };
     let opened = Bag::open(parent, &name)
         .and_then(|b| b.bag_info())
@@ -87,7 +92,10 @@ fn fingerprint_of(bag: &Path) -> Result<String, PublishError> {
         .get(sohoa_archive::bag::label::SOHOA_SOURCE_FINGERPRINT)
         .map(str::to_string)
         .ok_or_else(|| {
-            PublishError::Transient(format!("{}: bag-info.txt has no fingerprint", bag.display()))
+            PublishError::Transient(format!(
+                "{}: bag-info.txt has no fingerprint",
+                bag.display()
+            ))
         })
 }
 
@@ -123,12 +131,19 @@ fn publish_folder(
         }
         Err(rustix::io::Errno::EXIST) => stored_already(archive, id, fingerprint)?
             .ok_or_else(|| transient(&format!("{} appeared and vanished", dest.display()))),
-        Err(e) => Err(transient(&format!("cannot move the bag into {}: {e}", dest.display()))),
+        Err(e) => Err(transient(&format!(
+            "cannot move the bag into {}: {e}",
+            dest.display()
+        ))),
     }
 }
 
 /// The case's current bag when it holds the same scans; a conflict when other scans.
-fn stored_already(archive: &Path, id: &str, fingerprint: &str) -> Result<Option<Stored>, PublishError> {
+fn stored_already(
+    archive: &Path,
+    id: &str,
+    fingerprint: &str,
+) -> Result<Option<Stored>, PublishError> {
     let Ok(bag) = Bag::open(archive, &sohoa_archive::layout::bag(id)) else {
         return Ok(None);
     };

@@ -140,10 +140,15 @@ fn work(
             }
         };
         let Some(job) = job else {
-            if opts.drain && queue.outstanding()? == 0 {
-                break;
+            match queue.outstanding() {
+                Ok(0) if opts.drain => break,
+                Ok(_) => std::thread::sleep(opts.idle),
+                Err(e) => {
+                    tracing::warn!("cannot read the queue: {e}");
+                    std::thread::sleep(opts.idle);
+                    queue = reconnect(url, opts)?;
+                }
             }
-            std::thread::sleep(opts.idle);
             continue;
         };
         let outcome =

@@ -50,3 +50,38 @@ impl Commit {
         Ok(c)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marker(case: &str, version: u32, attempt: &str) -> Vec<u8> {
+        serde_json::to_vec(&Commit {
+            schema: Commit::SCHEMA.into(),
+            schema_version: 1,
+            case: case.into(),
+            version,
+            attempt: attempt.into(),
+            fingerprint: "f".into(),
+            files: 1,
+            bytes: 1,
+            committed: "2026-12-05T10:00:00+07:00".into(),
+            writer: "h 1".into(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_marker_must_name_its_own_case_and_a_plain_attempt() {
+        assert!(Commit::parse(&marker("A", 1, "1-abc"), "A", 1).is_ok());
+        assert!(Commit::parse(&marker("B", 1, "1-abc"), "A", 1).is_err());
+        assert!(Commit::parse(&marker("A", 2, "1-abc"), "A", 1).is_err());
+        for attempt in ["../../B/1-x", "", ".hidden", "a\\b"] {
+            assert!(
+                Commit::parse(&marker("A", 1, attempt), "A", 1).is_err(),
+                "{attempt}"
+            );
+        }
+        assert!(Commit::parse(b"{}", "A", 1).is_err());
+    }
+}

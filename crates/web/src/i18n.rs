@@ -181,4 +181,21 @@ texts! {
     make_report: "Lập báo cáo", "Make the report";
     id_number: "Số CCCD/CMND", "Identity number";
     procedure_code: "Mã thủ tục (TTHC)", "Procedure code";
+    queue_title: "Hàng đợi xử lý (nhiều máy)", "Job queue (many machines)";
+    queue_unreachable: "Không kết nối được hàng đợi", "The job queue cannot be reached";
+    queue_batch: "Lô (thư mục quét)", "Batch (scan folder)";
+    queue_queued: "Chờ", "Queued";
+    queue_running: "Đang xử lý", "Running";
+    queue_done: "Xong", "Done";
+    queue_parked: "Tạm gác", "Parked";
+    queue_retrying: "Chờ thử lại", "Waiting to retry";
+    queue_total: "Tổng", "Total";
+    queue_rate: "hồ sơ xong trong phút vừa qua", "cases done in the last minute";
+    queue_workers: "Máy xử lý", "Workers";
+    queue_heartbeat: "báo gần nhất (giây trước)", "last heartbeat (seconds ago)";
+    queue_lost: "không còn trả lời: hồ sơ sẽ được máy khác nhận", "not answering: its cases will be taken again";
+    queue_parked_title: "Hồ sơ tạm gác (cần xử lý rồi chạy sohoa queue retry)", "Parked cases (fix, then run sohoa queue retry)";
+    queue_case: "Hồ sơ", "Case";
+    queue_attempts: "Lần thử", "Attempts";
+    queue_error: "Lỗi", "Error";
 }

@@ -20,6 +20,9 @@ pub struct Config {
     pub agency_name: String,
     /// Scan folders offered for ingest from the browser (their subfolders are offered too).
     pub sources: Vec<PathBuf>,
+    /// The PostgreSQL job queue of the archive's workers, shown on the jobs page
+    /// (docs/scale-out.md); never printed with its password.
+    pub queue: Option<String>,
 }
 
 pub struct AppState {

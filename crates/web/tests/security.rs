@@ -92,6 +92,7 @@ fn site() -> Site {
         secure_cookies: false,
         agency_name: "UBND xã Tân Hòa".into(),
         sources: Vec::new(),
+        queue: None,
     });
     Site {
         _dir: dir,
@@ -550,6 +551,7 @@ async fn an_ingest_starts_only_from_a_configured_scan_folder() {
         secure_cookies: false,
         agency_name: String::new(),
         sources: vec![scans.clone()],
+        queue: None,
     });
     site.app = sohoa_web::router(state);
     let mut admin = Browser::signed_in(&site, "admin").await;
@@ -592,4 +594,105 @@ async fn a_search_is_logged_as_typed_with_identity_numbers_masked() {
     assert!(line.contains("year=2026"), "{line}");
     assert!(!line.contains("093 878"), "{line}");
     assert!(!line.contains("040093878972"), "{line}");
+}
+
+/// A throwaway PostgreSQL (scripts/services/postgres.sh), stopped by its PID when dropped.
+struct Postgres {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+impl Postgres {
+    fn script() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/services/postgres.sh")
+    }
+
+    fn start(port: u16) -> Postgres {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new("bash")
+            .arg(Postgres::script())
+            .arg("start")
+            .arg(dir.path().join("pg"))
+            .env("PG_PORT", port.to_string())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let url = String::from_utf8_lossy(&out.stdout)
+            .trim()
+            .trim_start_matches("export SOHOA_QUEUE=")
+            .to_string();
+        Postgres { dir, url }
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("bash")
+            .arg(Postgres::script())
+            .arg("stop")
+            .arg(self.dir.path().join("pg"))
+            .status();
+    }
+}
+
+#[tokio::test]
+async fn the_jobs_page_shows_the_workers_queue_and_its_parked_cases_escaped() {
+    let pg = tokio::task::spawn_blocking(|| Postgres::start(55434))
+        .await
+        .unwrap();
+    let url = pg.url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut q = sohoa_queue::Queue::connect(&url).unwrap();
+        let jobs: Vec<(String, serde_json::Value)> = (0..5)
+            .map(|i| (format!("/scans/lo-1/HS-{i}"), serde_json::json!({})))
+            .collect();
+        q.add("ingest", "/scans/lo-1", &jobs, 3).unwrap();
+        let j = q
+            .claim("may-1:42", std::time::Duration::from_secs(60))
+            .unwrap()
+            .unwrap();
+        let bad = sohoa_queue::JobFailure::Park(format!("HS-0/trang_1.tif: {PAYLOAD}"));
+        q.fail(j.id, "may-1:42", &bad, std::time::Duration::ZERO)
+            .unwrap();
+        q.claim("may-2:43", std::time::Duration::from_secs(60))
+            .unwrap()
+            .unwrap();
+    })
+    .await
+    .unwrap();
+    let mut site = site();
+    let with_password = pg.url.replace("postgres@", "postgres:s3cr3t-pw@");
+    site.app = sohoa_web::router(AppState::new(Config {
+        archive: site.archive.clone(),
+        secure_cookies: false,
+        agency_name: String::new(),
+        sources: Vec::new(),
+        queue: Some(with_password),
+    }));
+    let mut admin = Browser::signed_in(&site, "admin").await;
+    let page = admin.get("/jobs").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    assert!(body.contains("Hàng đợi xử lý"), "{body}");
+    assert!(body.contains("/scans/lo-1"), "{body}");
+    assert!(
+        body.contains("may-2:43"),
+        "the worker holding a job: {body}"
+    );
+    assert!(
+        body.contains("HS-0/trang_1.tif"),
+        "the parked case's error: {body}"
+    );
+    assert!(!body.contains("<script>alert(1)"), "errors are escaped");
+    assert!(
+        !body.contains("s3cr3t-pw"),
+        "the queue's password is never shown"
+    );
+    // Readers do not see the jobs page at all.
+    let mut reader = Browser::signed_in(&site, "doc").await;
+    assert_eq!(reader.get("/jobs").await.status, StatusCode::FORBIDDEN);
 }

@@ -186,6 +186,20 @@ impl Bag {
         self.store().open(rel)
     }
 
+    /// Opens a file of the bag as a file of this machine (to stream it, e.g. a bundle to a
+    /// browser): the file itself for a local bag; for a bag in object storage, a temporary copy
+    /// (deleted when closed).
+    pub fn open_as_file(&self, rel: &str) -> Result<(std::fs::File, u64), FsError> {
+        if let Some(root) = self.store.local_root() {
+            return safe_fs::open_beneath(root, rel);
+        }
+        let (mut from, size) = self.open_file(rel)?;
+        let mut copy = tempfile::tempfile()?;
+        std::io::copy(&mut from, &mut copy)?;
+        std::io::Seek::rewind(&mut copy)?;
+        Ok((copy, size))
+    }
+
     /// Reads a file of the bag, at most `limit` bytes.
     pub fn read(&self, rel: &str, limit: u64) -> Result<Vec<u8>, FsError> {
         self.store().read(rel, limit)

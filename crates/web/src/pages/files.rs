@@ -45,12 +45,10 @@ pub async fn bundle(
     let Some(rel) = record.bundle.as_ref().map(|b| b.path.clone()) else {
         return crate::pages::error::not_found(viewer.lang);
     };
-    let opened = tokio::task::spawn_blocking(move || {
-        sohoa_archive::safe_fs::open_beneath(&bag.path, &rel).ok()
-    })
-    .await
-    .ok()
-    .flatten();
+    let opened = tokio::task::spawn_blocking(move || bag.open_as_file(&rel).ok())
+        .await
+        .ok()
+        .flatten();
     let Some((file, size)) = opened else {
         return crate::pages::error::not_found(viewer.lang);
     };

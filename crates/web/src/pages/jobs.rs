@@ -162,6 +162,18 @@ struct JobsPage {
     may_ingest: bool,
     folders: Vec<String>,
     jobs: Vec<JobRow>,
+    /// The workers' queue: its status, or why it cannot be read; none when not configured.
+    queue: Option<Result<sohoa_queue::QueueStatus, String>>,
+}
+
+/// The queue's status for the jobs page (one short connection per page view).
+fn queue_status(url: Option<&str>) -> Option<Result<sohoa_queue::QueueStatus, String>> {
+    let url = url?;
+    Some(
+        sohoa_queue::Queue::connect(url)
+            .and_then(|mut q| q.status(20))
+            .map_err(|e| e.to_string()),
+    )
 }
 
 pub async fn list(State(state): State<Shared>, viewer: Viewer) -> Response {
@@ -169,10 +181,15 @@ pub async fn list(State(state): State<Shared>, viewer: Viewer) -> Response {
         return r;
     }
     let st = state.clone();
-    let (folders, jobs) =
-        tokio::task::spawn_blocking(move || (ingest::folders(&st.config.sources), st.jobs.list()))
-            .await
-            .unwrap_or_default();
+    let (folders, jobs, queue) = tokio::task::spawn_blocking(move || {
+        (
+            ingest::folders(&st.config.sources),
+            st.jobs.list(),
+            queue_status(st.config.queue.as_deref()),
+        )
+    })
+    .await
+    .unwrap_or_default();
     let jobs = jobs.into_iter().filter(|r| may_see(&viewer, r)).collect();
     html(
         StatusCode::OK,
@@ -185,6 +202,7 @@ pub async fn list(State(state): State<Shared>, viewer: Viewer) -> Response {
             may_ingest: true,
             folders: folders.into_iter().map(|(n, _)| n).collect(),
             jobs: rows(viewer.lang, jobs),
+            queue,
         },
     )
 }
