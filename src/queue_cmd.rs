@@ -14,7 +14,7 @@ use std::time::Duration;
 
 #[derive(Args, Debug, Clone)]
 pub struct QueueArg {
-    /// The job queue: postgres://user@host[:port]/db (password from PGPASSWORD).
+    /// The job queue: postgres://user@host:port/db (password from PGPASSWORD).
     #[arg(long, env = "SOHOA_QUEUE")]
     pub queue: Option<String>,
 }
@@ -137,30 +137,20 @@ pub fn queue(cmd: &QueueCommand, lang: Lang) -> Ran {
 
 fn add(a: &AddArgs, lang: Lang) -> Ran {
     let settings = a.case.job_settings().map_err(|e| cannot!("{e}"))?;
-    let scans = std::path::absolute(&a.scans).map_err(|e| cannot!("{}: {e}", a.scans.display()))?;
-    let follow = if settings.follow_symlinks {
-        sohoa_archive::safe_fs::Follow::Yes
-    } else {
-        sohoa_archive::safe_fs::Follow::No
-    };
-    let batch = sohoa_ingest::discover::discover(&scans, follow).map_err(|e| {
+    let cases = sohoa_ingest::job::case_jobs(&a.scans, &settings).map_err(|e| {
         cannot!(
             "{} {}: {e}",
             lang.pick("Không đọc được thư mục", "Cannot read"),
-            scans.display()
+            a.scans.display()
         )
     })?;
-    let jobs: Vec<(String, serde_json::Value)> = batch
-        .cases
+    let scans = cases
+        .first()
+        .map(|c| c.scans.clone())
+        .unwrap_or_else(|| a.scans.clone());
+    let jobs: Vec<(String, serde_json::Value)> = cases
         .iter()
-        .map(|c| {
-            let job = CaseJob {
-                scans: scans.clone(),
-                folder: c.folder.clone(),
-                settings: settings.clone(),
-            };
-            (job.key(), serde_json::to_value(&job).unwrap_or_default())
-        })
+        .map(|job| (job.key(), serde_json::to_value(job).unwrap_or_default()))
         .collect();
     let (_, mut q) = connect(&a.queue, lang)?;
     let name = scans.display().to_string();

@@ -30,6 +30,45 @@ pub struct JobSettings {
     pub follow_symlinks: bool,
 }
 
+impl Default for JobSettings {
+    /// `sohoa ingest`'s defaults (what the browser's ingest uses).
+    fn default() -> JobSettings {
+        JobSettings {
+            keep_originals: false,
+            organization: None,
+            profile: "default".into(),
+            drop_blank: false,
+            ocr: "auto".into(),
+            ocr_lang: "vie+eng".into(),
+            ocr_timeout: 120.0,
+            register: None,
+            mapping: None,
+            follow_symlinks: false,
+        }
+    }
+}
+
+/// One job per case folder of `scans` (made absolute), with these settings; the folders are
+/// found as `sohoa ingest` finds them.
+pub fn case_jobs(scans: &Path, settings: &JobSettings) -> std::io::Result<Vec<CaseJob>> {
+    let scans = std::path::absolute(scans)?;
+    let follow = if settings.follow_symlinks {
+        sohoa_archive::safe_fs::Follow::Yes
+    } else {
+        sohoa_archive::safe_fs::Follow::No
+    };
+    let batch = crate::discover::discover(&scans, follow)?;
+    Ok(batch
+        .cases
+        .iter()
+        .map(|c| CaseJob {
+            scans: scans.clone(),
+            folder: c.folder.clone(),
+            settings: settings.clone(),
+        })
+        .collect())
+}
+
 impl JobSettings {
     /// The ingest options for writing into `archive` (one case at a time).
     pub fn options(&self, archive: &Path) -> Result<Options, String> {

@@ -11,11 +11,15 @@
 
 mod bag_store;
 mod commit;
+mod error;
 mod location;
 mod publish;
 mod s3;
+mod source;
 
 pub use commit::Commit;
+pub use error::S3Error;
 pub use location::S3Location;
 pub use publish::{Cleaned, Published, Staged, DEFAULT_GRACE};
-pub use s3::{S3Archive, S3Error, S3Opener};
+pub use s3::S3Archive;
+pub use source::S3Opener;

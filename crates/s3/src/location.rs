@@ -1,6 +1,6 @@
 //! `s3://bucket/prefix` as users write it, and the object keys sohoa uses under the prefix.
 
-use crate::s3::S3Error;
+use crate::error::S3Error;
 
 /// A bucket and a key prefix (no leading or trailing `/`; may be empty).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,8 @@
 //! so a cleaner can never remove files of a bag being committed.
 
 use crate::commit::Commit;
-use crate::s3::{S3Archive, S3Error};
+use crate::error::S3Error;
+use crate::s3::S3Archive;
 use futures::StreamExt;
 use object_store::path::Path as Key;
 use object_store::{ObjectStoreExt, PutMode, PutOptions, PutPayload, WriteMultipart};

@@ -666,11 +666,16 @@ async fn the_jobs_page_shows_the_workers_queue_and_its_parked_cases_escaped() {
     .unwrap();
     let mut site = site();
     let with_password = pg.url.replace("postgres@", "postgres:s3cr3t-pw@");
+    let scans = site.archive.parent().unwrap().join("scans");
+    for case in ["lo-2/HS-a", "lo-2/HS-b"] {
+        std::fs::create_dir_all(scans.join(case)).unwrap();
+        std::fs::write(scans.join(case).join("trang_1.png"), b"x").unwrap();
+    }
     site.app = sohoa_web::router(AppState::new(Config {
         archive: site.archive.clone(),
         secure_cookies: false,
         agency_name: String::new(),
-        sources: Vec::new(),
+        sources: vec![scans.clone()],
         queue: Some(with_password),
     }));
     let mut admin = Browser::signed_in(&site, "admin").await;
@@ -692,6 +697,29 @@ async fn the_jobs_page_shows_the_workers_queue_and_its_parked_cases_escaped() {
         !body.contains("s3cr3t-pw"),
         "the queue's password is never shown"
     );
+    // With a queue, an ingest started here is queued for the workers, one job per case.
+    let token = admin.csrf.clone();
+    admin
+        .post(
+            "/jobs/ingest",
+            &[("csrf", &token), ("folder", "scans/lo-2")],
+        )
+        .await;
+    let url = pg.url.clone();
+    let queued = tokio::task::spawn_blocking(move || {
+        let mut q = sohoa_queue::Queue::connect(&url).unwrap();
+        for _ in 0..100 {
+            let st = q.status(10).unwrap();
+            if let Some(b) = st.batches.iter().find(|b| b.batch.ends_with("scans/lo-2")) {
+                return b.counts.queued;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        0
+    })
+    .await
+    .unwrap();
+    assert_eq!(queued, 2);
     // Readers do not see the jobs page at all.
     let mut reader = Browser::signed_in(&site, "doc").await;
     assert_eq!(reader.get("/jobs").await.status, StatusCode::FORBIDDEN);

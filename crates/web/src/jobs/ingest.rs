@@ -79,6 +79,43 @@ impl Progress for JobProgress<'_> {
     }
 }
 
+/// Queues one job per case folder of `scans` for the archive's workers (`sohoa serve --queue`):
+/// the browser's job ends once they are queued; the jobs page follows the queue.
+pub fn enqueue(job: &Job, queue: &str, scans: &Path, keep_originals: bool) -> (State, String) {
+    let settings = sohoa_ingest::job::JobSettings {
+        keep_originals,
+        ..Default::default()
+    };
+    let cases = match sohoa_ingest::job::case_jobs(scans, &settings) {
+        Ok(c) => c,
+        Err(e) => return (State::Failed, format!("{}: {e}", scans.display())),
+    };
+    let jobs: Vec<(String, serde_json::Value)> = cases
+        .iter()
+        .map(|c| (c.key(), serde_json::to_value(c).unwrap_or_default()))
+        .collect();
+    job.update(true, |r| r.total = jobs.len() as u64);
+    let batch = cases
+        .first()
+        .map(|c| c.scans.display().to_string())
+        .unwrap_or_else(|| scans.display().to_string());
+    let added =
+        sohoa_queue::Queue::connect(queue).and_then(|mut q| q.add("ingest", &batch, &jobs, 5));
+    match added {
+        Ok(n) => {
+            job.update(true, |r| r.done = jobs.len() as u64);
+            (
+                State::Done,
+                format!(
+                    "Đã xếp {n} hồ sơ vào hàng đợi cho các máy xử lý ({} đã có sẵn) · {n} cases queued for the workers",
+                    jobs.len() as u64 - n
+                ),
+            )
+        }
+        Err(e) => (State::Failed, e.to_string()),
+    }
+}
+
 /// Runs the ingest of `scans` into `archive`.
 pub fn run(job: &Job, archive: &Path, scans: &Path, keep_originals: bool) -> (State, String) {
     let profile = match sohoa_imaging::Profile::load("default") {

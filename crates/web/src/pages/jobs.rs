@@ -239,12 +239,18 @@ pub async fn start_ingest(
     }
     let archive = state.config.archive.clone();
     let keep = f.keep_originals == "1";
+    // With a queue, the archive's workers ingest (the only way into an archive in object
+    // storage); without one, this server does.
+    let queue = state.config.queue.clone();
     start(
         &state,
         &viewer,
         Kind::Ingest,
         f.folder.clone(),
-        move |job| ingest::run(job, &archive, &scans, keep),
+        move |job| match &queue {
+            Some(q) => ingest::enqueue(job, q, &scans, keep),
+            None => ingest::run(job, &archive, &scans, keep),
+        },
     )
 }
 
