@@ -101,4 +101,26 @@ mod tests {
             assert!(S3Location::parse(bad).is_err(), "{bad}");
         }
     }
+
+    proptest::proptest! {
+        /// Any text: an error or a location whose URL parses back to itself, whose keys never
+        /// climb out of the prefix.
+        #[test]
+        fn any_url_parses_safely(url in "(s3://)?[a-z0-9.\\-_/A-Z%]{0,40}") {
+            if let Ok(l) = S3Location::parse(&url) {
+                proptest::prop_assert_eq!(S3Location::parse(&l.url()).unwrap(), l.clone());
+                let key = l.commit("x", 1);
+                proptest::prop_assert!(key.starts_with(&l.prefix));
+                proptest::prop_assert!(!key.split('/').any(|p| p == ".."));
+            }
+        }
+
+        /// Any bytes as a commit marker: an error or a marker naming the case and version asked.
+        #[test]
+        fn any_marker_parses_safely(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..300)) {
+            if let Ok(c) = crate::commit::Commit::parse(&bytes, "A", 1) {
+                proptest::prop_assert_eq!((c.case.as_str(), c.version), ("A", 1));
+            }
+        }
+    }
 }
