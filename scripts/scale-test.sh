@@ -92,7 +92,9 @@ say "sohoa verify, reindex --catch-up, search"
 python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1])); n = int(sys.argv[2]); s = d["summary"]
-print("verify:", s); assert s["bags"] == n and s["valid"] == n, s' "$work/verify.json" "$n"
+print("verify:", d["archive"], s)
+assert d["archive"] == sys.argv[3], d["archive"]
+assert s["bags"] == n and s["valid"] == n, s' "$work/verify.json" "$n" "$archive"
 "$bin" reindex --archive "$archive" --catch-up
 total=$("$bin" search "" --archive "$archive" --json --limit 1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 [ "$total" = "$n" ] || { say "search finds $total cases, expected $n"; exit 1; }

@@ -60,7 +60,11 @@ pub fn verify_archive(archive: &Path, jobs: usize) -> std::io::Result<VerifyRepo
     Ok(VerifyReport {
         schema: "sohoa/verify-report",
         schema_version: 1,
-        archive: archive.display().to_string(),
+        // For bags in object storage, where they are (not the home folder on this machine).
+        archive: match sohoa_archive::remote::source_of(archive) {
+            Ok(Some(source)) => source.describe(),
+            _ => archive.display().to_string(),
+        },
         checked_at,
         summary: Summary {
             bags: reports.len(),
