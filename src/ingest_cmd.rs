@@ -39,7 +39,7 @@ pub struct CaseArgs {
 impl CaseArgs {
     /// The settings as a queued job carries them: paths made absolute so that any worker
     /// finds them, the profile checked now rather than by every worker.
-    pub fn job_settings(&self) -> Result<sohoa_ingest::job::JobSettings, String> {
+    pub fn job_settings(&self) -> Result<sohoa_worker::job::JobSettings, String> {
         let abs = |p: &Option<PathBuf>| -> Result<Option<PathBuf>, String> {
             p.as_ref()
                 .map(|p| std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display())))
@@ -53,7 +53,7 @@ impl CaseArgs {
                 .display()
                 .to_string(),
         };
-        Ok(sohoa_ingest::job::JobSettings {
+        Ok(sohoa_worker::job::JobSettings {
             keep_originals: self.keep_originals,
             organization: self.organization.clone(),
             profile,

@@ -7,8 +7,8 @@ use crate::exit::{Done, Ran};
 use crate::ingest_cmd::CaseArgs;
 use clap::{Args, Subcommand};
 use sohoa_archive::problem::Lang;
-use sohoa_ingest::job::{CaseJob, CaseWorker};
 use sohoa_queue::{JobFailure, Queue, WorkerOptions};
+use sohoa_worker::job::{CaseJob, CaseWorker};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -137,7 +137,7 @@ pub fn queue(cmd: &QueueCommand, lang: Lang) -> Ran {
 
 fn add(a: &AddArgs, lang: Lang) -> Ran {
     let settings = a.case.job_settings().map_err(|e| cannot!("{e}"))?;
-    let cases = sohoa_ingest::job::case_jobs(&a.scans, &settings).map_err(|e| {
+    let cases = sohoa_worker::job::case_jobs(&a.scans, &settings).map_err(|e| {
         cannot!(
             "{} {}: {e}",
             lang.pick("Không đọc được thư mục", "Cannot read"),
@@ -189,7 +189,7 @@ fn add(a: &AddArgs, lang: Lang) -> Ran {
 
 pub fn worker(a: &WorkerArgs, lang: Lang) -> Ran {
     let url = crate::location::queue_url(a.queue.queue.as_deref()).map_err(|e| cannot!("{e}"))?;
-    let target = sohoa_ingest::publish::Target::of(&a.archive).map_err(|e| cannot!("{e}"))?;
+    let target = sohoa_worker::publish::Target::of(&a.archive).map_err(|e| cannot!("{e}"))?;
     let stop = crate::stop_on_signals();
     let runner = CaseWorker {
         target,
@@ -304,9 +304,9 @@ fn print_status(st: &sohoa_queue::QueueStatus, lang: Lang) {
 }
 
 pub fn clean_storage(archive: &std::path::Path, older_than: f64, json: bool, lang: Lang) -> Ran {
-    let s3 = match sohoa_ingest::publish::Target::of(archive).map_err(|e| cannot!("{e}"))? {
-        sohoa_ingest::publish::Target::S3(s3) => s3,
-        sohoa_ingest::publish::Target::Folder(_) => {
+    let s3 = match sohoa_worker::publish::Target::of(archive).map_err(|e| cannot!("{e}"))? {
+        sohoa_worker::publish::Target::S3(s3) => s3,
+        sohoa_worker::publish::Target::Folder(_) => {
             return Err(cannot!(
                 "{}",
                 lang.pick(

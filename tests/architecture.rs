@@ -41,9 +41,10 @@ const ALLOWED_DEPS: &[(&str, &[&str])] = &[
         "ingest",
         &[
             "archive", "legacy", "register", "imaging", "ocr", "pdfa", "bagit", "export", "sign",
-            "s3",
         ],
     ),
+    // A queued case: ingested into a staging folder, its bag published (folder or S3).
+    ("worker", &["archive", "imaging", "ocr", "ingest", "s3"]),
     ("index", &["archive"]),
     ("audit", &["archive", "bagit", "index", "legacy", "sign"]),
     // The browser's door to every step: it starts ingests and audits as jobs, reads bags,
@@ -52,6 +53,7 @@ const ALLOWED_DEPS: &[(&str, &[&str])] = &[
         "web",
         &[
             "archive", "imaging", "ocr", "pdfa", "bagit", "ingest", "index", "audit", "queue",
+            "worker",
         ],
     ),
 ];

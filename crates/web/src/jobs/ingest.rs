@@ -82,11 +82,11 @@ impl Progress for JobProgress<'_> {
 /// Queues one job per case folder of `scans` for the archive's workers (`sohoa serve --queue`):
 /// the browser's job ends once they are queued; the jobs page follows the queue.
 pub fn enqueue(job: &Job, queue: &str, scans: &Path, keep_originals: bool) -> (State, String) {
-    let settings = sohoa_ingest::job::JobSettings {
+    let settings = sohoa_worker::job::JobSettings {
         keep_originals,
         ..Default::default()
     };
-    let cases = match sohoa_ingest::job::case_jobs(scans, &settings) {
+    let cases = match sohoa_worker::job::case_jobs(scans, &settings) {
         Ok(c) => c,
         Err(e) => return (State::Failed, format!("{}: {e}", scans.display())),
     };

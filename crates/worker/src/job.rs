@@ -5,9 +5,9 @@
 //! Workers never write the index (the indexer follows committed bags).
 
 use crate::publish::{PublishError, Stored, Target};
-use crate::{ingest, CaseStatus, NoCatalog, Options, Quiet};
 use serde::{Deserialize, Serialize};
 use sohoa_archive::problem::Lang;
+use sohoa_ingest::{ingest, CaseStatus, NoCatalog, Options, Quiet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -57,7 +57,7 @@ pub fn case_jobs(scans: &Path, settings: &JobSettings) -> std::io::Result<Vec<Ca
     } else {
         sohoa_archive::safe_fs::Follow::No
     };
-    let batch = crate::discover::discover(&scans, follow)?;
+    let batch = sohoa_ingest::discover::discover(&scans, follow)?;
     Ok(batch
         .cases
         .iter()
@@ -160,7 +160,7 @@ pub struct CaseWorker {
     pub target: Target,
     /// Private staging folders go here (on the archive's file system for a local archive).
     pub staging: PathBuf,
-    pub sign: Option<crate::SignWith>,
+    pub sign: Option<sohoa_ingest::SignWith>,
     pub cancel: Arc<AtomicBool>,
     /// The language of the errors recorded in the queue (shown to people on the jobs page).
     pub lang: Lang,

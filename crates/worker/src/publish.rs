@@ -106,7 +106,7 @@ fn publish_folder(
     fingerprint: &str,
 ) -> Result<Stored, PublishError> {
     let transient = |e: &dyn std::fmt::Display| PublishError::Transient(e.to_string());
-    let _held = crate::lock::ArchiveLock::acquire_shared(archive, Duration::from_secs(10))
+    let _held = sohoa_ingest::lock::ArchiveLock::acquire_shared(archive, Duration::from_secs(10))
         .map_err(|p: Problem| PublishError::Transient(p.message_en.clone()))?;
     let bags = archive.join(sohoa_archive::layout::BAGS);
     sohoa_archive::safe_fs::ensure_real_dir(&bags).map_err(|e| transient(&e.en()))?;
