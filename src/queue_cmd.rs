@@ -281,25 +281,20 @@ fn print_status(st: &sohoa_queue::QueueStatus, lang: Lang) {
             }
         );
     }
-    for j in &st.parked {
-        say!(
-            "  {} {} ({}/{}): {}",
-            lang.pick("TẠM GÁC", "PARKED"),
-            j.key,
-            j.attempts,
-            j.max_attempts,
-            j.error.as_deref().unwrap_or("")
-        );
-    }
-    for j in &st.retrying {
-        say!(
-            "  {} {} ({}/{}): {}",
-            lang.pick("THỬ LẠI", "RETRY"),
-            j.key,
-            j.attempts,
-            j.max_attempts,
-            j.error.as_deref().unwrap_or("")
-        );
+    let lines = [
+        (lang.pick("TẠM GÁC", "PARKED"), &st.parked),
+        (lang.pick("THỬ LẠI", "RETRY"), &st.retrying),
+    ];
+    for (label, jobs) in lines {
+        for j in jobs {
+            say!(
+                "  {label} {} ({}/{}): {}",
+                j.key,
+                j.attempts,
+                j.max_attempts,
+                j.error.as_deref().unwrap_or("")
+            );
+        }
     }
 }
 

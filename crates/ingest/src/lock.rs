@@ -18,20 +18,25 @@ pub struct ArchiveLock {
     _file: File,
 }
 
+/// Opens (or makes) `ARCHIVE/.sohoa.lock`, never through a link.
+fn lock_file(archive: &Path) -> Result<File, Problem> {
+    let path = archive.join(".sohoa.lock");
+    let mut opts = File::options();
+    opts.create(true).truncate(false).write(true);
+    safe_fs::open_for_writing(&path, opts).map_err(|e| {
+        Problem::error(
+            "ingest.archive_unwritable",
+            format!("Không mở được {}: {e}", path.display()),
+            format!("Cannot open {}: {e}", path.display()),
+        )
+    })
+}
+
 impl ArchiveLock {
     /// Takes the lock without waiting; `Err` when another sohoa holds it or the archive cannot
     /// be written.
     pub fn acquire(archive: &Path) -> Result<Self, Problem> {
-        let path = archive.join(".sohoa.lock");
-        let mut opts = File::options();
-        opts.create(true).truncate(false).write(true);
-        let file = safe_fs::open_for_writing(&path, opts).map_err(|e| {
-            Problem::error(
-                "ingest.archive_unwritable",
-                format!("Không mở được {}: {e}", path.display()),
-                format!("Cannot open {}: {e}", path.display()),
-            )
-        })?;
+        let file = lock_file(archive)?;
         // SAFETY: flock on a file descriptor we own; no memory is shared.
         let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
         if rc != 0 {
@@ -48,16 +53,7 @@ impl ArchiveLock {
     /// archive hold it together while no `sohoa ingest`, `ocr`, `sign` or `withdraw` holds it
     /// alone. Waits up to `wait`; `Err` when it could not be had.
     pub fn acquire_shared(archive: &Path, wait: std::time::Duration) -> Result<Self, Problem> {
-        let path = archive.join(".sohoa.lock");
-        let mut opts = File::options();
-        opts.create(true).truncate(false).write(true);
-        let file = safe_fs::open_for_writing(&path, opts).map_err(|e| {
-            Problem::error(
-                "ingest.archive_unwritable",
-                format!("Không mở được {}: {e}", path.display()),
-                format!("Cannot open {}: {e}", path.display()),
-            )
-        })?;
+        let file = lock_file(archive)?;
         let until = std::time::Instant::now() + wait;
         loop {
             // SAFETY: flock on a file descriptor we own; no memory is shared.

@@ -266,17 +266,12 @@ impl S3Archive {
                 *e = (*e).min(age);
             }
         }
+        // The attempts the markers name, for each case that has attempts (one listing each).
+        let ids: std::collections::BTreeSet<&String> = attempts.keys().map(|(id, _)| id).collect();
         let mut committed = std::collections::BTreeSet::new();
-        for (id, _) in attempts
-            .keys()
-            .map(|(i, a)| (i.clone(), a.clone()))
-            .collect::<std::collections::BTreeSet<_>>()
-        {
-            if committed.iter().any(|(i, _): &(String, String)| i == &id) {
-                continue;
-            }
-            for n in self.versions(&id)? {
-                committed.insert((id.clone(), self.commit(&id, n)?.attempt));
+        for id in ids {
+            for n in self.versions(id)? {
+                committed.insert((id.clone(), self.commit(id, n)?.attempt));
             }
         }
         let mut out = Cleaned::default();
