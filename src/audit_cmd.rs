@@ -7,6 +7,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use sohoa_archive::problem::Lang;
 use sohoa_audit::audit::{self, Fixity, Options};
 use sohoa_audit::finding::{AuditReport, Criterion};
+use std::io::Write;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -153,10 +154,15 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> Ran {
         return Err(CannotRun::said());
     }
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
+        // Written as it is serialized: a million cases' report is never one string in memory.
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let written = serde_json::to_writer_pretty(&mut out, &report)
+            .map_err(std::io::Error::from)
+            .and_then(|()| writeln!(out))
+            .and_then(|()| out.flush());
+        if let Err(e) = written {
+            tracing::warn!("cannot write the report: {e}");
+        }
     } else {
         print_human(&report, lang);
     }

@@ -1,13 +1,15 @@
-//! One audit of an archive: loads every bag, runs the per-case and cross-case checks, re-hashes
+//! One audit of an archive: checks every case in one streamed pass ([`crate::scan`]), re-hashes
 //! (all or a sample), compares the index, and sums it all up as an [`AuditReport`].
 
 use crate::calendar::Calendar;
-use crate::case::{load_archive, LoadedBag};
-use crate::checks::{self, song, Context};
+use crate::checks::{song, Context};
+use crate::digest::CaseDigest;
 use crate::finding::*;
+use crate::parallel::Pool;
 use crate::rules::RuleSet;
+use crate::scan::{check_all, ArchiveCases, Checked};
 use sohoa_bagit::fixity_log;
-use std::collections::BTreeMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -54,42 +56,34 @@ pub fn load_rules(dir: Option<&Path>) -> Result<(RuleSet, Calendar), String> {
     }
 }
 
-/// Runs the audit. `progress(done, total)` is called as bags are checked.
+/// Runs the audit. `progress(step, done, total)` is called as bags are checked.
 pub fn run(
     archive: &Path,
     o: &Options,
     progress: &(dyn Fn(&str, usize, usize) + Sync),
 ) -> Result<AuditReport, String> {
     let (rules, calendar) = load_rules(o.rules_dir.as_deref())?;
-    let bags = load_archive(archive, o.jobs).map_err(|e| format!("{}: {e}", archive.display()))?;
+    let cases = ArchiveCases::list(archive).map_err(|e| format!("{}: {e}", archive.display()))?;
     let ctx = Context {
         rules: &rules,
         calendar: &calendar,
         as_of: o.as_of,
         expiring_days: o.expiring_days,
     };
-    let total = bags.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    let per_case: Vec<Vec<Finding>> = crate::parallel::map(&bags, o.jobs, |b| {
-        let f = checks::case_findings(b, &ctx);
-        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-        if n.is_multiple_of(64) || n == total {
-            progress("check", n, total);
-        }
-        f
+    let pool = Pool::new(o.jobs);
+    let Checked {
+        cases,
+        agencies,
+        mut findings,
+    } = check_all(&cases, &ctx, &pool, &|done, total| {
+        progress("check", done, total)
     });
-    let mut findings: Vec<Finding> = per_case.into_iter().flatten().collect();
-    let records: Vec<(&str, &crate::case::Record)> = bags
-        .iter()
-        .filter_map(|b| Some((b.id.as_str(), b.record.as_ref().ok()?)))
-        .collect();
-    findings.extend(checks::cross_findings(&records));
     let last = fixity_log::last_checks(archive);
     // Fixity: re-hash, log, report.
     let started = Instant::now();
-    let chosen: Vec<&LoadedBag> = match o.fixity {
-        Fixity::All => bags.iter().collect(),
-        Fixity::Sample(p) => song::pick_sample(&bags, p, &last),
+    let chosen: Vec<&CaseDigest> = match o.fixity {
+        Fixity::All => cases.iter().collect(),
+        Fixity::Sample(p) => song::pick_sample(&cases, p, &last),
         Fixity::None => Vec::new(),
     };
     let mut fixity_run = FixityRun {
@@ -111,10 +105,10 @@ pub fn run(
     let mut checked_now = std::collections::HashSet::new();
     if !chosen.is_empty() {
         progress("fixity", 0, chosen.len());
-        let reports = song::verify_all(archive, &chosen, o.jobs);
+        let reports = song::verify_all(archive, &chosen, &pool);
         fixity_run.seconds = started.elapsed().as_secs_f64();
         fixity_run.files_checked = reports.iter().map(|r| r.files.len()).sum();
-        fixity_run.bytes_checked = chosen.iter().map(|b| payload_bytes(b)).sum();
+        fixity_run.bytes_checked = chosen.iter().map(|b| b.payload_bytes).sum();
         findings.extend(song::fixity(&reports));
         let at = sohoa_archive::events::timestamp(
             time::OffsetDateTime::now_utc().to_offset(sohoa_archive::VN_OFFSET),
@@ -125,11 +119,26 @@ pub fn run(
         checked_now.extend(reports.iter().map(|r| r.id.clone()));
         progress("fixity", chosen.len(), chosen.len());
     }
-    let unchecked = bags.iter().filter(|b| !checked_now.contains(&b.id));
+    let unchecked = cases.iter().filter(|b| !checked_now.contains(b.id()));
     findings.extend(song::recheck(unchecked, &last, o.as_of, o.recheck_years));
     if o.check_index {
-        findings.extend(song::index_sync(archive, &bags));
+        findings.extend(song::index_sync(archive, &cases));
     }
+    Ok(report(
+        archive, o, &rules, cases, &agencies, findings, fixity_run,
+    ))
+}
+
+/// The report of a finished audit: findings in order, one line per case, totals.
+pub fn report(
+    archive: &Path,
+    o: &Options,
+    rules: &RuleSet,
+    cases: Vec<CaseDigest>,
+    agencies: &[String],
+    mut findings: Vec<Finding>,
+    fixity: FixityRun,
+) -> AuditReport {
     findings.sort_by(|a, b| {
         (
             a.case_id.as_deref(),
@@ -146,9 +155,9 @@ pub fn run(
                 b.page,
             ))
     });
-    let cases = case_lines(&bags, &findings);
-    let summary = summarize(&bags, &findings);
-    Ok(AuditReport {
+    let summary = summarize(&cases, agencies, &findings);
+    let cases = case_lines(cases, &findings);
+    AuditReport {
         schema: AUDIT_SCHEMA.into(),
         schema_version: AUDIT_SCHEMA_VERSION,
         archive: archive.display().to_string(),
@@ -165,27 +174,15 @@ pub fn run(
                 source: r.source.clone(),
             })
             .collect(),
-        fixity: fixity_run,
+        fixity,
         summary,
         cases,
         findings,
-    })
+    }
 }
 
-/// Bytes of the payload files the manifest lists (what fixity re-hashed).
-/// Bytes of a bag's payload (`data/`), as its store lists them (a folder or object storage).
-fn payload_bytes(b: &LoadedBag) -> u64 {
-    b.bag.as_ref().map_or(0, |bag| {
-        bag.entries()
-            .iter()
-            .filter(|e| e.rel.starts_with("data/"))
-            .map(|e| e.size)
-            .sum()
-    })
-}
-
-fn case_lines(bags: &[LoadedBag], findings: &[Finding]) -> Vec<CaseLine> {
-    let mut count: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+fn case_lines(cases: Vec<CaseDigest>, findings: &[Finding]) -> Vec<CaseLine> {
+    let mut count: HashMap<&str, (usize, usize)> = HashMap::new();
     for f in findings {
         if let Some(id) = f.case_id.as_deref() {
             let e = count.entry(id).or_default();
@@ -196,95 +193,94 @@ fn case_lines(bags: &[LoadedBag], findings: &[Finding]) -> Vec<CaseLine> {
             }
         }
     }
-    bags.iter()
-        .map(|b| {
-            let r = b.record.as_ref().ok();
-            let (errors, warnings) = count.get(b.id.as_str()).copied().unwrap_or_default();
-            // What the audit shows of the case: identity numbers masked.
-            let shown =
-                |v: Option<&str>| v.map(|s| sohoa_archive::privacy::mask_ids_loose(s).into_owned());
-            CaseLine {
-                case_id: b.id.clone(),
-                case_code: shown(r.and_then(|r| r.case.case_code.as_deref())),
-                title: shown(r.and_then(|r| r.hoso.title.as_deref())),
-                agency: shown(r.and_then(|r| r.agency())),
-                procedure_code: r.and_then(|r| r.case.procedure_code.clone()),
-                received_date: r.and_then(|r| r.case.received_date.clone()),
-                errors,
-                warnings,
-            }
+    cases
+        .into_iter()
+        .map(|d| {
+            let mut line = d.line;
+            (line.errors, line.warnings) = count
+                .get(line.case_id.as_str())
+                .copied()
+                .unwrap_or_default();
+            line
         })
         .collect()
 }
 
-/// Totals per criterion, code and agency.
-pub fn summarize(bags: &[LoadedBag], findings: &[Finding]) -> Summary {
-    let agency_of: BTreeMap<&str, String> = bags
+/// Totals per criterion, code and agency. A tally's `cases` counts each case once.
+pub fn summarize(cases: &[CaseDigest], agencies: &[String], findings: &[Finding]) -> Summary {
+    let agency_of: HashMap<&str, &str> = cases
         .iter()
-        .map(|b| {
-            let a = b
-                .record
-                .as_ref()
-                .ok()
-                .and_then(|r| r.agency())
-                .unwrap_or("Không xác định")
-                .to_string();
-            (b.id.as_str(), a)
+        .map(|d| {
+            let a = d
+                .agency
+                .and_then(|a| agencies.get(a as usize))
+                .map_or("Không xác định", String::as_str);
+            (d.id(), a)
         })
         .collect();
     let mut s = Summary {
-        cases: bags.len(),
+        cases: cases.len(),
         ..Default::default()
     };
     for c in Criterion::ALL {
         s.by_criterion.insert(c, Tally::default());
     }
-    let mut seen: BTreeMap<(String, String), ()> = BTreeMap::new();
-    let mut with_errors = std::collections::HashSet::new();
-    let mut with_any = std::collections::HashSet::new();
-    for f in findings {
-        let err = f.is_error();
-        if err {
-            s.errors += 1;
-        } else {
-            s.warnings += 1;
-        }
-        let case = f.case_id.clone().unwrap_or_default();
-        if let Some(id) = &f.case_id {
-            with_any.insert(id.clone());
+    let mut with_errors = 0;
+    let mut with_any: HashSet<&str> = HashSet::new();
+    // The findings case by case (archive-wide ones, with no case, first).
+    let mut order: Vec<&Finding> = findings.iter().collect();
+    order.sort_by_key(|f| f.case_id.as_deref());
+    for group in order.chunk_by(|a, b| a.case_id == b.case_id) {
+        let case = group[0].case_id.as_deref();
+        let agency = case
+            .and_then(|id| agency_of.get(id).copied())
+            .unwrap_or("Toàn kho");
+        // Tallies this case already counts in.
+        let mut criteria: Vec<Criterion> = Vec::new();
+        let mut codes: Vec<&str> = Vec::new();
+        let mut agency_counted = false;
+        let mut any_error = false;
+        for f in group {
+            let err = f.is_error();
+            any_error |= err;
             if err {
-                with_errors.insert(id.clone());
-            }
-        }
-        let mut bump = |t: &mut Tally, key: String| {
-            if err {
-                t.errors += 1;
+                s.errors += 1;
             } else {
-                t.warnings += 1;
+                s.warnings += 1;
             }
-            if seen.insert((key, case.clone()), ()).is_none() && !case.is_empty() {
-                t.cases += 1;
+            let bump = |t: &mut Tally, first: bool| {
+                if err {
+                    t.errors += 1;
+                } else {
+                    t.warnings += 1;
+                }
+                if first && case.is_some_and(|c| !c.is_empty()) {
+                    t.cases += 1;
+                }
+            };
+            if let Some(t) = s.by_criterion.get_mut(&f.criterion) {
+                let first = !criteria.contains(&f.criterion);
+                criteria.push(f.criterion);
+                bump(t, first);
             }
-        };
-        if let Some(t) = s.by_criterion.get_mut(&f.criterion) {
-            bump(t, format!("c:{}", f.criterion.key()));
+            let first = !codes.contains(&f.code.as_str());
+            codes.push(&f.code);
+            bump(s.by_code.entry(f.code.clone()).or_default(), first);
+            bump(
+                s.by_agency.entry(agency.to_string()).or_default(),
+                !agency_counted,
+            );
+            agency_counted = true;
         }
-        bump(
-            s.by_code.entry(f.code.clone()).or_default(),
-            format!("k:{}", f.code),
-        );
-        let agency = f
-            .case_id
-            .as_deref()
-            .and_then(|id| agency_of.get(id).cloned())
-            .unwrap_or_else(|| "Toàn kho".into());
-        bump(
-            s.by_agency.entry(agency.clone()).or_default(),
-            format!("a:{agency}"),
-        );
+        if let Some(id) = case {
+            with_any.insert(id);
+            if any_error {
+                with_errors += 1;
+            }
+        }
     }
-    s.cases_with_errors = with_errors.len();
-    s.cases_with_warnings = with_any.len() - with_errors.len();
-    s.cases_clean = bags.iter().filter(|b| !with_any.contains(&b.id)).count();
+    s.cases_with_errors = with_errors;
+    s.cases_with_warnings = with_any.len() - with_errors;
+    s.cases_clean = cases.iter().filter(|d| !with_any.contains(d.id())).count();
     s
 }

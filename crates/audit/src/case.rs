@@ -33,32 +33,33 @@ pub fn parse(bytes: &[u8]) -> Result<Record, String> {
     }
 }
 
+/// Loads one bag of the archive and its record, through the path-safe reader only.
+pub fn load_bag(archive: &Path, id: &str) -> LoadedBag {
+    let path = archive.join(sohoa_archive::layout::BAGS).join(id);
+    let (bag, record) = match Bag::open(archive, &sohoa_archive::layout::bag(id)) {
+        Ok(bag) => {
+            let record = bag.record().and_then(|l| {
+                if l.damaged.is_empty() {
+                    Ok(l.record)
+                } else {
+                    Err(format!("data/metadata.json: {}", l.describe()))
+                }
+            });
+            (Some(bag), record)
+        }
+        Err(e) => (None, Err(format!("bags/{id}: {}", e.en()))),
+    };
+    LoadedBag {
+        id: id.to_string(),
+        path,
+        bag,
+        record,
+    }
+}
+
 /// Loads every current bag of the archive (`bags/*`, hidden folders skipped), `jobs` at a time,
-/// in bag-id order. Bags are read through the path-safe reader only.
+/// in bag-id order (the statistics, which need every record; the audit streams instead).
 pub fn load_archive(archive: &Path, jobs: usize) -> std::io::Result<Vec<LoadedBag>> {
     let ids = sohoa_index::bag_ids(archive)?;
-    let bags = archive.join(sohoa_archive::layout::BAGS);
-    let load = |id: &String| {
-        let path = bags.join(id);
-        let (bag, record) = match Bag::open(archive, &sohoa_archive::layout::bag(id)) {
-            Ok(bag) => {
-                let record = bag.record().and_then(|l| {
-                    if l.damaged.is_empty() {
-                        Ok(l.record)
-                    } else {
-                        Err(format!("data/metadata.json: {}", l.describe()))
-                    }
-                });
-                (Some(bag), record)
-            }
-            Err(e) => (None, Err(format!("bags/{id}: {}", e.en()))),
-        };
-        LoadedBag {
-            id: id.clone(),
-            path,
-            bag,
-            record,
-        }
-    };
-    Ok(crate::parallel::map(&ids, jobs, load))
+    Ok(crate::parallel::map(&ids, jobs, |id| load_bag(archive, id)))
 }

@@ -275,56 +275,62 @@ fn counts(r: &Record, out: &mut Vec<Finding>) {
     }
 }
 
+/// Where a case number puts the case: its agency, day and number of the day.
+pub fn day_number(r: &Record) -> Option<(String, time::Date, u32)> {
+    let n = crate::codes::case_number(r.case.case_code.as_deref()?).ok()?;
+    Some((n.agency, n.date?, n.seq))
+}
+
 /// Gaps in the 4-digit sequence of case numbers per agency and day (warnings: files that may
 /// not have been digitized). Only days with at least one case in the archive are looked at.
 pub fn sequence_gaps(records: &[(&str, &Record)]) -> Vec<Finding> {
     let mut days: BTreeMap<(String, time::Date), Vec<(u32, &str)>> = BTreeMap::new();
     for (id, r) in records {
-        let Some(code) = r.case.case_code.as_deref() else {
-            continue;
-        };
-        if let Ok(n) = crate::codes::case_number(code) {
-            if let Some(d) = n.date {
-                days.entry((n.agency, d)).or_default().push((n.seq, id));
-            }
+        if let Some((agency, day, seq)) = day_number(r) {
+            days.entry((agency, day)).or_default().push((seq, id));
         }
     }
-    let mut out = Vec::new();
-    for ((agency, day), mut seqs) in days {
-        seqs.sort_unstable();
-        let have: Vec<u32> = seqs.iter().map(|s| s.0).collect();
-        let max = have.last().copied().unwrap_or(0);
-        // Count the numbers below the day's highest that are absent before listing them.
-        let mut distinct = have.clone();
-        distinct.dedup();
-        let present = distinct.iter().filter(|s| **s >= 1 && **s < max).count();
-        let absent = (max.saturating_sub(1) as usize).saturating_sub(present);
-        if absent == 0 || absent > 500 {
-            continue;
-        }
-        let missing: Vec<u32> = (1..max)
-            .filter(|s| have.binary_search(s).is_err())
-            .collect();
-        let shown: Vec<String> = missing.iter().take(15).map(|s| format!("{s:04}")).collect();
-        let more = if missing.len() > 15 {
-            format!(" (+{})", missing.len() - 15)
-        } else {
-            String::new()
-        };
-        let (last_seq, last_id) = seqs[seqs.len() - 1];
-        let day_s = super::dung::dmy(day);
-        out.push(
-            Finding::new(
-                Du,
-                Severity::Warning,
-                "du.sequence_gap",
-                format!("Cơ quan {agency} ngày {day_s}: không có hồ sơ số {}{more} (đến số {last_seq:04}) trong kho", shown.join(", ")),
-                format!("Agency {agency} on {day_s}: no case numbered {}{more} (up to {last_seq:04}) in the archive", shown.join(", ")),
-            )
-            .case(last_id),
-        );
+    days.into_iter()
+        .filter_map(|((agency, day), mut seqs)| day_gap(&agency, day, &mut seqs))
+        .collect()
+}
+
+/// The gap finding of one agency's day, given the numbers present and their cases (sorted
+/// here), on the case with the day's highest number; none when nothing is absent or when
+/// over 500 numbers are (a day numbered some other way).
+pub fn day_gap(agency: &str, day: time::Date, seqs: &mut [(u32, &str)]) -> Option<Finding> {
+    seqs.sort_unstable();
+    let (last_seq, last_id) = *seqs.last()?;
+    let have: Vec<u32> = seqs.iter().map(|s| s.0).collect();
+    let max = last_seq;
+    // Count the numbers below the day's highest that are absent before listing them.
+    let mut distinct = have.clone();
+    distinct.dedup();
+    let present = distinct.iter().filter(|s| **s >= 1 && **s < max).count();
+    let absent = (max.saturating_sub(1) as usize).saturating_sub(present);
+    if absent == 0 || absent > 500 {
+        return None;
     }
-    out
+    let missing: Vec<u32> = (1..max)
+        .filter(|s| have.binary_search(s).is_err())
+        .collect();
+    let shown: Vec<String> = missing.iter().take(15).map(|s| format!("{s:04}")).collect();
+    let more = if missing.len() > 15 {
+        format!(" (+{})", missing.len() - 15)
+    } else {
+        String::new()
+    };
+    let day_s = super::dung::dmy(day);
+    Some(
+        Finding::new(
+            Du,
+            Severity::Warning,
+            "du.sequence_gap",
+            format!("Cơ quan {agency} ngày {day_s}: không có hồ sơ số {}{more} (đến số {last_seq:04}) trong kho", shown.join(", ")),
+            format!("Agency {agency} on {day_s}: no case numbered {}{more} (up to {last_seq:04}) in the archive", shown.join(", ")),
+        )
+        .case(last_id),
+    )
 }
 
 #[cfg(test)]

@@ -227,35 +227,51 @@ fn report_groups(
     out
 }
 
+/// A code as cases are compared by it: NFC, no white space, upper case.
+fn code_key(s: &str) -> String {
+    sohoa_archive::text::nfc(s)
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The keys a case is compared by across the archive: its case code, and its archival code
+/// when that differs from the case code and the bag id (an archival code equal to them is the
+/// case code again, not a second claim).
+pub fn code_keys(id: &str, r: &Record) -> (Option<String>, Option<String>) {
+    let case_key = r.case.case_code.as_deref().map(code_key);
+    let file_key = r
+        .hoso
+        .arc_file_code
+        .as_deref()
+        .map(code_key)
+        .filter(|k| case_key.as_deref() != Some(k.as_str()) && *k != code_key(id));
+    (case_key, file_key)
+}
+
+/// The scan files compared across cases: page images only (the same note file in two cases
+/// is not a duplicated scan), with a whole SHA-256.
+pub fn compared_sources(r: &Record) -> impl Iterator<Item = &crate::case::Source> {
+    r.sources
+        .iter()
+        .filter(|s| s.sha256.len() == 64 && !s.attachment)
+}
+
 /// Duplicates across the archive: case codes, archival codes, identical source files.
 pub fn duplicates(records: &[(&str, &Record)]) -> Vec<Finding> {
     let mut codes: HashMap<String, Vec<&str>> = HashMap::new();
     let mut file_codes: HashMap<String, Vec<&str>> = HashMap::new();
     let mut files: HashMap<&str, Vec<(&str, &str)>> = HashMap::new();
     for (id, r) in records {
-        let key = |s: &str| -> String {
-            sohoa_archive::text::nfc(s)
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .flat_map(char::to_uppercase)
-                .collect()
-        };
-        let case_key = r.case.case_code.as_deref().map(key);
-        if let Some(k) = &case_key {
-            codes.entry(k.clone()).or_default().push(id);
+        let (case_key, file_key) = code_keys(id, r);
+        if let Some(k) = case_key {
+            codes.entry(k).or_default().push(id);
         }
-        if let Some(fc) = r.hoso.arc_file_code.as_deref() {
-            let k = key(fc);
-            if case_key.as_deref() != Some(k.as_str()) && k != key(id) {
-                file_codes.entry(k).or_default().push(id);
-            }
+        if let Some(k) = file_key {
+            file_codes.entry(k).or_default().push(id);
         }
-        // Page images only: the same note file in two cases is not a duplicated scan.
-        for s in r
-            .sources
-            .iter()
-            .filter(|s| s.sha256.len() == 64 && !s.attachment)
-        {
+        for s in compared_sources(r) {
             files
                 .entry(s.sha256.as_str())
                 .or_default()

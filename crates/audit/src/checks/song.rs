@@ -3,8 +3,10 @@
 
 use super::Context;
 use crate::calendar::parse_date;
-use crate::case::{LoadedBag, Record};
+use crate::case::Record;
+use crate::digest::{key64, CaseDigest};
 use crate::finding::{Criterion::Song, Finding};
+use crate::parallel::Pool;
 use sohoa_bagit::verify::{verify_bag, BagReport, FileStatus};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -58,20 +60,20 @@ pub fn retention(r: &Record, ctx: &Context, out: &mut Vec<Finding>) {
 /// Which bags to re-hash: all, or a deterministic sample of `percent` % (at least one bag),
 /// spread over the archive, preferring bags checked longest ago.
 pub fn pick_sample<'a>(
-    bags: &'a [LoadedBag],
+    bags: &'a [CaseDigest],
     percent: f64,
     last: &HashMap<String, String>,
-) -> Vec<&'a LoadedBag> {
+) -> Vec<&'a CaseDigest> {
     if percent >= 100.0 {
         return bags.iter().collect();
     }
     let want = ((bags.len() as f64 * percent / 100.0).ceil() as usize).clamp(1, bags.len().max(1));
-    let mut order: Vec<&LoadedBag> = bags.iter().collect();
+    let mut order: Vec<&CaseDigest> = bags.iter().collect();
     // Never checked first, then oldest check first; ties by id.
     order.sort_by(|a, b| {
-        let la = last.get(&a.id).map(String::as_str).unwrap_or("");
-        let lb = last.get(&b.id).map(String::as_str).unwrap_or("");
-        la.cmp(lb).then_with(|| a.id.cmp(&b.id))
+        let la = last.get(a.id()).map(String::as_str).unwrap_or("");
+        let lb = last.get(b.id()).map(String::as_str).unwrap_or("");
+        la.cmp(lb).then_with(|| a.id().cmp(b.id()))
     });
     order.truncate(want.min(bags.len()));
     order
@@ -114,16 +116,16 @@ pub fn fixity(reports: &[BagReport]) -> Vec<Finding> {
     out
 }
 
-/// Hashes bags `jobs` at a time.
-pub fn verify_all(archive: &Path, bags: &[&LoadedBag], jobs: usize) -> Vec<BagReport> {
-    crate::parallel::map(bags, jobs, |b| {
-        verify_bag(archive, &sohoa_archive::layout::bag(&b.id))
+/// Hashes bags on the pool's threads.
+pub fn verify_all(archive: &Path, bags: &[&CaseDigest], pool: &Pool) -> Vec<BagReport> {
+    pool.map(bags, |b| {
+        verify_bag(archive, &sohoa_archive::layout::bag(b.id()))
     })
 }
 
 /// Bags whose last fixity check (or ingest, if never checked) is older than `years`.
 pub fn recheck<'a>(
-    bags: impl Iterator<Item = &'a LoadedBag>,
+    bags: impl Iterator<Item = &'a CaseDigest>,
     last: &HashMap<String, String>,
     as_of: time::Date,
     years: u32,
@@ -131,17 +133,11 @@ pub fn recheck<'a>(
     let mut out = Vec::new();
     let limit = time::Duration::days(365 * years as i64 + (years as i64) / 4);
     for b in bags {
-        let ingested = b
-            .record
-            .as_ref()
-            .ok()
-            .map(|r| r.ingest.started.clone())
-            .filter(|s| !s.is_empty());
-        let (when, checked) = match last.get(&b.id) {
-            Some(at) => (Some(at.clone()), true),
-            None => (ingested, false),
+        let (date, checked) = match last.get(b.id()) {
+            Some(at) => (parse_date(at), true),
+            None => (b.ingested, false),
         };
-        let Some(date) = when.as_deref().and_then(parse_date) else {
+        let Some(date) = date else {
             continue;
         };
         if as_of - date <= limit {
@@ -157,14 +153,14 @@ pub fn recheck<'a>(
                 format!("Never fixity-checked since ingest ({shown}), more than {years} years ago"),
             )
         };
-        out.push(Finding::warning(Song, "song.recheck_overdue", vi, en).case(&b.id));
+        out.push(Finding::warning(Song, "song.recheck_overdue", vi, en).case(b.id()));
     }
     out
 }
 
 /// The index against the bags: cases missing from it, stale (another version or bundle), and
 /// entries whose bag is gone. No index at all is one archive-wide finding.
-pub fn index_sync(archive: &Path, bags: &[LoadedBag]) -> Vec<Finding> {
+pub fn index_sync(archive: &Path, bags: &[CaseDigest]) -> Vec<Finding> {
     let idx = match sohoa_index::ArchiveIndex::open(archive) {
         Ok(i) => i,
         Err(e) => {
@@ -192,9 +188,11 @@ pub fn index_sync(archive: &Path, bags: &[LoadedBag]) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut present = HashSet::new();
     for b in bags {
-        present.insert(b.id.as_str());
-        let Ok(r) = &b.record else { continue };
-        match indexed.get(b.id.as_str()) {
+        present.insert(b.id());
+        if !b.has_record {
+            continue;
+        }
+        match indexed.get(b.id()) {
             None => out.push(
                 Finding::error(
                     Song,
@@ -202,19 +200,18 @@ pub fn index_sync(archive: &Path, bags: &[LoadedBag]) -> Vec<Finding> {
                     "Hồ sơ có trong kho nhưng không có trong chỉ mục tìm kiếm: chạy `sohoa reindex`",
                     "The case is in the archive but not in the search index: run `sohoa reindex`",
                 )
-                .case(&b.id),
+                .case(b.id()),
             ),
             Some(c) => {
-                let sha = r.bundle.as_ref().map(|x| x.sha256.as_str()).unwrap_or("");
-                if c.version != r.version as u64 || c.bundle_sha256 != sha {
+                if c.version != b.version || key64(&c.bundle_sha256) != b.bundle_key {
                     out.push(
                         Finding::error(
                             Song,
                             "song.index_stale",
-                            format!("Chỉ mục tìm kiếm giữ phiên bản {} của hồ sơ, kho có phiên bản {}: chạy `sohoa reindex`", c.version, r.version),
-                            format!("The search index holds version {} of the case, the archive has version {}: run `sohoa reindex`", c.version, r.version),
+                            format!("Chỉ mục tìm kiếm giữ phiên bản {} của hồ sơ, kho có phiên bản {}: chạy `sohoa reindex`", c.version, b.version),
+                            format!("The search index holds version {} of the case, the archive has version {}: run `sohoa reindex`", c.version, b.version),
                         )
-                        .case(&b.id),
+                        .case(b.id()),
                     );
                 }
             }
