@@ -9,6 +9,7 @@ mod audit_cmd;
 mod ingest_cmd;
 mod inspect_cmd;
 mod location;
+mod memory;
 mod ocr_cmd;
 mod outputs;
 mod package_cmd;
@@ -268,6 +269,7 @@ pub fn default_jobs() -> usize {
 }
 
 fn main() -> ExitCode {
+    memory::return_large_buffers();
     // Tesseract's OpenMP threads would compete with sohoa's own page workers (one recognizer
     // per job): one thread each is faster overall. Set before any thread or library starts.
     if std::env::var_os("OMP_THREAD_LIMIT").is_none() {

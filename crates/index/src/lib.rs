@@ -384,24 +384,7 @@ impl ArchiveIndex {
 
     /// Cases made from a scan file with this SHA-256 (to name likely duplicates at ingest).
     pub fn cases_with_source(&self, sha256: &str) -> Result<Vec<String>, IndexError> {
-        let q = tantivy::query::TermQuery::new(
-            Term::from_field_text(self.fields.source_sha256, &sha256.to_ascii_lowercase()),
-            tantivy::schema::IndexRecordOption::Basic,
-        );
-        let searcher = self.reader()?.searcher();
-        let mut out = Vec::new();
-        for addr in searcher.search(&q, &tantivy::collector::DocSetCollector)? {
-            let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
-            if let Some(id) = doc
-                .get_first(self.fields.case_id)
-                .and_then(|v| tantivy::schema::Value::as_str(&v))
-            {
-                out.push(id.to_string());
-            }
-        }
-        out.sort();
-        out.dedup();
-        Ok(out)
+        sources_in(&self.reader()?.searcher(), &self.fields, sha256)
     }
 
     /// Number of case documents.
@@ -480,24 +463,62 @@ impl ArchiveIndex {
 /// name likely duplicates), updated at its end under the run's archive lock.
 pub struct Catalog {
     archive: PathBuf,
-    index: Option<ArchiveIndex>,
+    /// One searcher for the whole run (opening a reader per case would cost more as the
+    /// index grows), with the index's field handles.
+    searcher: Option<(tantivy::Searcher, Fields)>,
 }
 
 impl Catalog {
     /// The archive's index as it is now (none yet is fine: duplicates are then not named).
     pub fn open(archive: &Path) -> Catalog {
+        let searcher = ArchiveIndex::open(archive)
+            .ok()
+            .and_then(|i| Some((i.reader().ok()?.searcher(), i.fields)));
         Catalog {
             archive: archive.to_path_buf(),
-            index: ArchiveIndex::open(archive).ok(),
+            searcher,
         }
     }
 }
 
+/// The cases whose scans include this SHA-256, looked up on the calling thread: ingest asks
+/// from its own worker pool, and a wait for tantivy's pool there lets rayon start another case
+/// on the same stack (hundreds deep on a large archive: a stack overflow).
+fn sources_in(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    sha256: &str,
+) -> Result<Vec<String>, IndexError> {
+    let q = tantivy::query::TermQuery::new(
+        Term::from_field_text(fields.source_sha256, &sha256.to_ascii_lowercase()),
+        tantivy::schema::IndexRecordOption::Basic,
+    );
+    let found = searcher.search_with_executor(
+        &q,
+        &tantivy::collector::DocSetCollector,
+        &tantivy::Executor::single_thread(),
+        tantivy::query::EnableScoring::disabled_from_searcher(searcher),
+    )?;
+    let mut out = Vec::new();
+    for addr in found {
+        let doc: tantivy::TantivyDocument = searcher.doc(addr)?;
+        if let Some(id) = doc
+            .get_first(fields.case_id)
+            .and_then(|v| tantivy::schema::Value::as_str(&v))
+        {
+            out.push(id.to_string());
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
 impl sohoa_archive::catalog::ArchiveCatalog for Catalog {
     fn cases_with_source(&self, sha256: &str) -> Vec<String> {
-        self.index
+        self.searcher
             .as_ref()
-            .and_then(|i| i.cases_with_source(sha256).ok())
+            .and_then(|(s, f)| sources_in(s, f, sha256).ok())
             .unwrap_or_default()
     }
 
