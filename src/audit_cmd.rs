@@ -211,10 +211,10 @@ fn print_human(r: &AuditReport, lang: Lang) {
             r.fixity.seconds
         );
     }
-    let mut current: Option<&str> = None;
-    for f in &r.findings {
+    let mut current: Option<String> = None;
+    for f in r.findings.iter() {
         let case = f.case_id.as_deref().unwrap_or("");
-        if current != Some(case) {
+        if current.as_deref() != Some(case) {
             say!();
             say!(
                 "{}",
@@ -224,7 +224,7 @@ fn print_human(r: &AuditReport, lang: Lang) {
                     case
                 }
             );
-            current = Some(case);
+            current = Some(case.to_string());
         }
         let sev = if f.is_error() {
             lang.pick("LỖI", "ERROR")

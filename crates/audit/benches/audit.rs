@@ -194,14 +194,12 @@ fn main() {
         bytes_checked: 0,
         seconds: 0.0,
     };
-    let findings = checked.findings.len();
+    let findings = checked.findings.len() + checked.cross.len();
     let report = audit::report(
         std::path::Path::new("generated"),
         &options,
         &rules,
-        checked.cases,
-        &checked.agencies,
-        checked.findings,
+        checked,
         fixity,
     );
     // The JSON report, as `sohoa audit --json` writes it.

@@ -5,6 +5,7 @@ use crate::calendar::Calendar;
 use crate::checks::{song, Context};
 use crate::digest::CaseDigest;
 use crate::finding::*;
+use crate::findings::Findings;
 use crate::parallel::Pool;
 use crate::rules::RuleSet;
 use crate::scan::{check_all, ArchiveCases, Checked};
@@ -74,7 +75,8 @@ pub fn run(
     let Checked {
         cases,
         agencies,
-        mut findings,
+        findings,
+        cross: mut more,
     } = check_all(&cases, &ctx, &pool, &|done, total| {
         progress("check", done, total)
     });
@@ -109,7 +111,7 @@ pub fn run(
         fixity_run.seconds = started.elapsed().as_secs_f64();
         fixity_run.files_checked = reports.iter().map(|r| r.files.len()).sum();
         fixity_run.bytes_checked = chosen.iter().map(|b| b.payload_bytes).sum();
-        findings.extend(song::fixity(&reports));
+        more.extend(song::fixity(&reports));
         let at = sohoa_archive::events::timestamp(
             time::OffsetDateTime::now_utc().to_offset(sohoa_archive::VN_OFFSET),
         );
@@ -120,43 +122,71 @@ pub fn run(
         progress("fixity", chosen.len(), chosen.len());
     }
     let unchecked = cases.iter().filter(|b| !checked_now.contains(b.id()));
-    findings.extend(song::recheck(unchecked, &last, o.as_of, o.recheck_years));
+    more.extend(song::recheck(unchecked, &last, o.as_of, o.recheck_years));
     if o.check_index {
-        findings.extend(song::index_sync(archive, &cases));
+        more.extend(song::index_sync(archive, &cases));
     }
-    Ok(report(
-        archive, o, &rules, cases, &agencies, findings, fixity_run,
-    ))
+    let checked = Checked {
+        cases,
+        agencies,
+        findings,
+        cross: more,
+    };
+    Ok(report(archive, o, &rules, checked, fixity_run))
 }
 
-/// The report of a finished audit: findings in order, one line per case, totals.
+/// The report of a finished audit: findings in order, one line per case, totals. The cases'
+/// own findings (already in order) are merged with the others (cross-case, fixity, index), never
+/// all decoded at once.
 pub fn report(
     archive: &Path,
     o: &Options,
     rules: &RuleSet,
-    cases: Vec<CaseDigest>,
-    agencies: &[String],
-    mut findings: Vec<Finding>,
+    checked: Checked,
     fixity: FixityRun,
 ) -> AuditReport {
-    findings.sort_by(|a, b| {
-        (
-            a.case_id.as_deref(),
-            a.criterion,
-            a.severity as u8,
-            &a.code,
-            a.page,
-        )
-            .cmp(&(
-                b.case_id.as_deref(),
-                b.criterion,
-                b.severity as u8,
-                &b.code,
-                b.page,
-            ))
+    let Checked {
+        cases,
+        agencies,
+        findings: own,
+        cross: mut more,
+    } = checked;
+    let position: HashMap<&str, u32> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id(), i as u32))
+        .collect();
+    // Archive-wide findings first, then by the case's place in the audit (cases not in it, such
+    // as index entries whose bag is gone, last), then as `scan::sort_case` orders a case's own.
+    let place = |f: &Finding| match f.case_id.as_deref() {
+        None => (0u64, String::new()),
+        Some(id) => match position.get(id) {
+            Some(&p) => (1 + p as u64, String::new()),
+            None => (u64::MAX, id.to_string()),
+        },
+    };
+    more.sort_by_cached_key(|f| place(f));
+    for group in more.chunk_by_mut(|a, b| place(a) == place(b)) {
+        crate::scan::sort_case(group);
+    }
+    // One pass over the merged findings: kept in order, counted per case, summed up.
+    let mut findings = Findings::new();
+    let mut counts = vec![(0, 0); cases.len()];
+    let merged = merge(own.iter(), more, |f| place(f)).inspect(|f| {
+        findings.push(f);
+        let at = f.case_id.as_deref().and_then(|id| position.get(id));
+        if let Some(c) = at.and_then(|&p| counts.get_mut(p as usize)) {
+            if f.is_error() {
+                c.0 += 1;
+            } else {
+                c.1 += 1;
+            }
+        }
     });
-    let summary = summarize(&cases, agencies, &findings);
-    let cases = case_lines(cases, &findings);
+    let summary = summarize(&cases, &agencies, merged);
+    drop(own);
+    drop(position);
+    let cases = case_lines(cases, &counts);
     AuditReport {
         schema: AUDIT_SCHEMA.into(),
         schema_version: AUDIT_SCHEMA_VERSION,
@@ -181,33 +211,39 @@ pub fn report(
     }
 }
 
-fn case_lines(cases: Vec<CaseDigest>, findings: &[Finding]) -> Vec<CaseLine> {
-    let mut count: HashMap<&str, (usize, usize)> = HashMap::new();
-    for f in findings {
-        if let Some(id) = f.case_id.as_deref() {
-            let e = count.entry(id).or_default();
-            if f.is_error() {
-                e.0 += 1;
-            } else {
-                e.1 += 1;
-            }
-        }
-    }
+/// Merges two lists in the same order (the first one's findings first among equals).
+fn merge<'a, K: Ord + 'a>(
+    first: impl Iterator<Item = Finding> + 'a,
+    second: Vec<Finding>,
+    key: impl Fn(&Finding) -> K + 'a,
+) -> impl Iterator<Item = Finding> + 'a {
+    let mut first = first.peekable();
+    let mut second = second.into_iter().peekable();
+    std::iter::from_fn(move || match (first.peek(), second.peek()) {
+        (Some(f), Some(s)) if key(s) < key(f) => second.next(),
+        (Some(_), _) => first.next(),
+        (None, _) => second.next(),
+    })
+}
+
+fn case_lines(cases: Vec<CaseDigest>, counts: &[(usize, usize)]) -> Vec<CaseLine> {
     cases
         .into_iter()
-        .map(|d| {
+        .enumerate()
+        .map(|(i, d)| {
             let mut line = d.line;
-            (line.errors, line.warnings) = count
-                .get(line.case_id.as_str())
-                .copied()
-                .unwrap_or_default();
+            (line.errors, line.warnings) = counts.get(i).copied().unwrap_or_default();
             line
         })
         .collect()
 }
 
 /// Totals per criterion, code and agency. A tally's `cases` counts each case once.
-pub fn summarize(cases: &[CaseDigest], agencies: &[String], findings: &[Finding]) -> Summary {
+pub fn summarize(
+    cases: &[CaseDigest],
+    agencies: &[String],
+    findings: impl Iterator<Item = Finding>,
+) -> Summary {
     let agency_of: HashMap<&str, &str> = cases
         .iter()
         .map(|d| {
@@ -226,11 +262,14 @@ pub fn summarize(cases: &[CaseDigest], agencies: &[String], findings: &[Finding]
         s.by_criterion.insert(c, Tally::default());
     }
     let mut with_errors = 0;
-    let mut with_any: HashSet<&str> = HashSet::new();
-    // The findings case by case (archive-wide ones, with no case, first).
-    let mut order: Vec<&Finding> = findings.iter().collect();
-    order.sort_by_key(|f| f.case_id.as_deref());
-    for group in order.chunk_by(|a, b| a.case_id == b.case_id) {
+    let mut with_any: HashSet<String> = HashSet::new();
+    // The findings case by case: they come grouped by case.
+    let mut findings = findings.peekable();
+    while let Some(head) = findings.next() {
+        let mut group = vec![head];
+        while let Some(f) = findings.next_if(|f| f.case_id == group[0].case_id) {
+            group.push(f);
+        }
         let case = group[0].case_id.as_deref();
         let agency = case
             .and_then(|id| agency_of.get(id).copied())
@@ -240,7 +279,7 @@ pub fn summarize(cases: &[CaseDigest], agencies: &[String], findings: &[Finding]
         let mut codes: Vec<&str> = Vec::new();
         let mut agency_counted = false;
         let mut any_error = false;
-        for f in group {
+        for f in &group {
             let err = f.is_error();
             any_error |= err;
             if err {
@@ -273,8 +312,7 @@ pub fn summarize(cases: &[CaseDigest], agencies: &[String], findings: &[Finding]
             agency_counted = true;
         }
         if let Some(id) = case {
-            with_any.insert(id);
-            if any_error {
+            if with_any.insert(id.to_string()) && any_error {
                 with_errors += 1;
             }
         }

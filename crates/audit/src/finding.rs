@@ -238,7 +238,8 @@ pub struct AuditReport {
     pub fixity: FixityRun,
     pub summary: Summary,
     pub cases: Vec<CaseLine>,
-    pub findings: Vec<Finding>,
+    /// In case order (archive-wide ones first), then criterion, severity, code and page.
+    pub findings: crate::findings::Findings,
 }
 
 pub const AUDIT_SCHEMA: &str = "sohoa/audit";

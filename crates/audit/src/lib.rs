@@ -13,6 +13,7 @@ pub mod codes;
 pub mod cross;
 pub mod digest;
 pub mod finding;
+pub mod findings;
 pub mod html;
 pub mod letter;
 pub mod parallel;

@@ -8,6 +8,7 @@ use crate::checks::{self, Context};
 use crate::cross::{CaseKeys, CrossKeys};
 use crate::digest::{CaseDigest, Interner};
 use crate::finding::Finding;
+use crate::findings::Findings;
 use crate::parallel::Pool;
 use std::path::{Path, PathBuf};
 
@@ -48,11 +49,25 @@ impl Cases for ArchiveCases {
     }
 }
 
-/// What the pass leaves: one digest per case in order, the agencies they name, the findings.
+/// What the pass leaves: one digest per case in order, the agencies they name, each case's own
+/// findings (compact, in case order, each case's in report order) and the cross-case ones.
 pub struct Checked {
     pub cases: Vec<CaseDigest>,
     pub agencies: Vec<String>,
-    pub findings: Vec<Finding>,
+    pub findings: Findings,
+    pub cross: Vec<Finding>,
+}
+
+/// The report's order of one case's findings: criterion, severity, code, page.
+pub fn sort_case(f: &mut [Finding]) {
+    f.sort_by(|a, b| {
+        (a.criterion, a.severity as u8, &a.code, a.page).cmp(&(
+            b.criterion,
+            b.severity as u8,
+            &b.code,
+            b.page,
+        ))
+    });
 }
 
 /// Checks every case, `CHUNK` at a time on the pool, then across cases.
@@ -65,24 +80,29 @@ pub fn check_all(
 ) -> Checked {
     let total = cases.len();
     let mut digests = Vec::with_capacity(total);
-    let mut findings = Vec::new();
+    let mut findings = Findings::new();
     let mut keys = CrossKeys::default();
     let mut agencies = Interner::default();
     let numbers: Vec<usize> = (0..total).collect();
     for chunk in numbers.chunks(CHUNK) {
         let done = pool.map(chunk, |&i| {
             let b = cases.load(i);
-            let f = checks::case_findings(&b, ctx);
+            let mut f = checks::case_findings(&b, ctx);
+            sort_case(&mut f);
             let k = b.record.as_ref().ok().map(|r| CaseKeys::of(&b.id, r));
-            (CaseDigest::of(&b), k, f)
+            (
+                CaseDigest::of(&b),
+                k,
+                (crate::findings::encode(&f), f.len()),
+            )
         });
-        for (&i, ((mut d, agency), k, f)) in chunk.iter().zip(done) {
+        for (&i, ((mut d, agency), k, (lines, n))) in chunk.iter().zip(done) {
             d.agency = agency.map(|a| agencies.intern(a));
             if let Some(k) = k {
                 keys.add(i as u32, k);
             }
             digests.push(d);
-            findings.extend(f);
+            findings.append(&lines, n);
         }
         progress(digests.len(), total);
     }
@@ -101,11 +121,12 @@ pub fn check_all(
         .iter()
         .filter_map(|b| Some((b.id.as_str(), b.record.as_ref().ok()?)))
         .collect();
-    findings.extend(crate::cross::duplicates(&records));
-    findings.extend(keys.gaps(|i| digests.get(i as usize).map_or("", |d| d.id())));
+    let mut cross = crate::cross::duplicates(&records);
+    cross.extend(keys.gaps(|i| digests.get(i as usize).map_or("", |d| d.id())));
     Checked {
         cases: digests,
         agencies: agencies.into_names(),
         findings,
+        cross,
     }
 }

@@ -49,7 +49,7 @@ pub fn audit_csv(r: &AuditReport) -> Vec<u8> {
     ]
     .map(String::from)
     .to_vec()];
-    for f in &r.findings {
+    for f in r.findings.iter() {
         let id = f.case_id.clone().unwrap_or_default();
         rows.push(vec![
             id.clone(),

@@ -93,6 +93,8 @@ proptest! {
         let ctx = Context { rules: &rules, calendar: &calendar, as_of: time::macros::date!(2026 - 01 - 01), expiring_days: 365 };
         let checked = check_all(&InMemory(records.clone()), &ctx, &Pool::new(jobs), &|_, _| {});
         prop_assert_eq!(checked.cases.len(), records.len());
-        prop_assert_eq!(cross_codes(checked.findings), expected);
+        let mut all: Vec<sohoa_audit::Finding> = checked.findings.iter().collect();
+        all.extend(checked.cross);
+        prop_assert_eq!(cross_codes(all), expected);
     }
 }

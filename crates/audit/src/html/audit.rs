@@ -166,7 +166,7 @@ pub fn audit_page(report: &AuditReport, lang: Lang) -> String {
         let rows: String = report
             .findings
             .iter()
-            .map(|x| finding_row(x, report, lang))
+            .map(|x| finding_row(&x, report, lang))
             .collect();
         o += &controls("findings", report.findings.len(), &sel, lang);
         o += &table("findings", FINDING_COLS, 6, &rows, lang);

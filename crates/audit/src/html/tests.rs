@@ -36,7 +36,7 @@ fn audit(findings: Vec<Finding>) -> AuditReport {
             (k.errors, k.warnings, k.cases) = (k.errors + e, k.warnings + w, k.cases + 1);
         }
     }
-    r.findings = findings;
+    r.findings = findings.into();
     r
 }
 
