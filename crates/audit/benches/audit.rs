@@ -195,6 +195,7 @@ fn main() {
         seconds: 0.0,
     };
     let findings = checked.findings.len() + checked.cross.len();
+    let held = checked.findings.held_bytes() as f64 / checked.findings.len().max(1) as f64;
     let report = audit::report(
         std::path::Path::new("generated"),
         &options,
@@ -215,7 +216,7 @@ fn main() {
     println!(
         "records {n}, JSON {:.0} MB, jobs {jobs}: checked in {checked_secs:.2} s, report built and written in {:.2} s; \
          audit {audit:.2} s without the records' generation ({generation:.1} s est.), {:.0} records/s; \
-         peak RSS {:.0} MiB ({rss_checked:.0} MiB after the pass); findings {findings}, {} cases clean",
+         peak RSS {:.0} MiB ({rss_checked:.0} MiB after the pass); findings {findings} ({held:.0} bytes each, compressed), {} cases clean",
         json_bytes as f64 / sample as f64 * n as f64 / 1e6,
         total - checked_secs,
         n as f64 / audit,

@@ -4,8 +4,8 @@
 use crate::calendar::Calendar;
 use crate::checks::{song, Context};
 use crate::digest::CaseDigest;
+use crate::finding::Findings;
 use crate::finding::*;
-use crate::findings::Findings;
 use crate::parallel::Pool;
 use crate::rules::RuleSet;
 use crate::scan::{check_all, ArchiveCases, Checked};

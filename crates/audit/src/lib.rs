@@ -13,7 +13,6 @@ pub mod codes;
 pub mod cross;
 pub mod digest;
 pub mod finding;
-pub mod findings;
 pub mod html;
 pub mod letter;
 pub mod parallel;

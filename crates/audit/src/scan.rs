@@ -8,7 +8,7 @@ use crate::checks::{self, Context};
 use crate::cross::{CaseKeys, CrossKeys};
 use crate::digest::{CaseDigest, Interner};
 use crate::finding::Finding;
-use crate::findings::Findings;
+use crate::finding::Findings;
 use crate::parallel::Pool;
 use std::path::{Path, PathBuf};
 
@@ -90,11 +90,7 @@ pub fn check_all(
             let mut f = checks::case_findings(&b, ctx);
             sort_case(&mut f);
             let k = b.record.as_ref().ok().map(|r| CaseKeys::of(&b.id, r));
-            (
-                CaseDigest::of(&b),
-                k,
-                (crate::findings::encode(&f), f.len()),
-            )
+            (CaseDigest::of(&b), k, (crate::finding::encode(&f), f.len()))
         });
         for (&i, ((mut d, agency), k, (lines, n))) in chunk.iter().zip(done) {
             d.agency = agency.map(|a| agencies.intern(a));

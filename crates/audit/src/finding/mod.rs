@@ -5,6 +5,9 @@ use serde::{Deserialize, Serialize};
 use sohoa_archive::problem::{Lang, Severity};
 use std::collections::BTreeMap;
 
+mod store;
+pub use store::{encode, Findings};
+
 /// The four words of "đúng, đủ, sạch, sống" (domain.md §5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -239,7 +242,7 @@ pub struct AuditReport {
     pub summary: Summary,
     pub cases: Vec<CaseLine>,
     /// In case order (archive-wide ones first), then criterion, severity, code and page.
-    pub findings: crate::findings::Findings,
+    pub findings: Findings,
 }
 
 pub const AUDIT_SCHEMA: &str = "sohoa/audit";

@@ -3,7 +3,7 @@
 //! of a gigabyte), read back one block at a time. It serializes as the plain JSON array of
 //! findings the report's schema has always had, streamed, never built as a whole.
 
-use crate::finding::Finding;
+use super::Finding;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::sync::Arc;
 
