@@ -12,8 +12,8 @@ use std::collections::{BTreeMap, HashMap};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
 use tantivy::fastfield::FacetReader;
-use tantivy::schema::Facet;
-use tantivy::{DateTime, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
+use tantivy::schema::{Facet, Value};
+use tantivy::{DateTime, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
 
 /// Page hits shown under a case (the best ones, in page order); the rest are counted.
 pub const PAGES_SHOWN: usize = 3;
@@ -111,12 +111,22 @@ struct Groups {
     keep: usize,
 }
 
+/// Hits are read in blocks: the fast fields of a block are decoded together.
+const BLOCK: usize = 128;
+
 struct SegmentGroups {
     segment: SegmentOrdinal,
     sort: Sort,
     keep: usize,
     ids: Option<StrColumn>,
+    /// The case id ordinal of each document (`ids`' ordinals).
+    ords: Option<Column<u64>>,
     page: Column<u64>,
+    /// Hits not read yet, and room for their fast field values.
+    block: Vec<(DocId, Score)>,
+    block_docs: Vec<DocId>,
+    block_ords: Vec<Option<u64>>,
+    block_pages: Vec<Option<u64>>,
     received: Column<DateTime>,
     facet_reader: Option<FacetReader>,
     /// Case id ordinal -> index in `groups` + 1 (0: not seen yet).
@@ -151,8 +161,13 @@ impl Collector for Groups {
             segment,
             sort: self.sort,
             keep: self.keep,
+            ords: ids.as_ref().map(|c| c.ords().clone()),
             ids,
             page: fast.u64("page")?,
+            block: Vec::with_capacity(BLOCK),
+            block_docs: Vec::with_capacity(BLOCK),
+            block_ords: Vec::with_capacity(BLOCK),
+            block_pages: Vec::with_capacity(BLOCK),
             received: fast.date("received")?,
             facet_reader: if self.facets {
                 Some(reader.facet_reader("facets")?)
@@ -174,13 +189,37 @@ impl Collector for Groups {
     }
 }
 
-impl SegmentCollector for SegmentGroups {
-    type Fruit = Vec<Fruit>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let Some(ord) = self.ids.as_ref().and_then(|c| c.term_ords(doc).next()) else {
+impl SegmentGroups {
+    /// Reads the hits of the block: their case and page, decoded together.
+    fn flush(&mut self) {
+        let n = self.block.len();
+        if n == 0 {
+            return;
+        }
+        let Some(ords) = &self.ords else {
+            self.block.clear();
             return;
         };
+        self.block_docs.clear();
+        self.block_docs.extend(self.block.iter().map(|(d, _)| *d));
+        self.block_ords.clear();
+        self.block_ords.resize(n, None);
+        ords.first_vals(&self.block_docs, &mut self.block_ords);
+        self.block_pages.clear();
+        self.block_pages.resize(n, None);
+        self.page
+            .first_vals(&self.block_docs, &mut self.block_pages);
+        for i in 0..n {
+            let (doc, score) = self.block[i];
+            if let Some(ord) = self.block_ords[i] {
+                self.add(doc, score, ord, self.block_pages[i].unwrap_or(0));
+            }
+        }
+        self.block.clear();
+    }
+
+    /// One hit: document `doc` of the case of ordinal `ord`, page `page` (0: the case).
+    fn add(&mut self, doc: DocId, score: Score, ord: u64, page: u64) {
         self.hits += 1;
         let Some(slot) = self.slots.get_mut(ord as usize) else {
             return;
@@ -202,7 +241,6 @@ impl SegmentCollector for SegmentGroups {
         }
         let acc = &mut self.groups[*slot as usize - 1].1;
         acc.best = acc.best.max(score);
-        let page = self.page.first(doc).unwrap_or(0);
         let addr = DocAddress::new(self.segment, doc);
         if page == 0 {
             acc.case_doc = Some((score, addr));
@@ -211,8 +249,26 @@ impl SegmentCollector for SegmentGroups {
             acc.offer_page((score, page, addr));
         }
     }
+}
+
+impl SegmentCollector for SegmentGroups {
+    type Fruit = Vec<Fruit>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.block.push((doc, score));
+        if self.block.len() == BLOCK {
+            self.flush();
+        }
+    }
+
+    fn collect_block(&mut self, docs: &[DocId]) {
+        for &doc in docs {
+            self.collect(doc, 0.0);
+        }
+    }
 
     fn harvest(mut self) -> Self::Fruit {
+        self.flush();
         let Some(ids) = self.ids else {
             return Vec::new();
         };
@@ -324,26 +380,32 @@ impl ArchiveIndex {
             let mut shown: Vec<(f32, u64, DocAddress)> =
                 acc.pages.iter().flatten().copied().collect();
             shown.sort_by_key(|p| p.1);
-            let mut pages = Vec::with_capacity(acc.pages.len());
-            let mut display = None;
-            for (score, page, addr) in &shown {
-                let hit = self.hit_of(&searcher, &snippets, *score, *addr)?;
-                pages.push(PageHit {
-                    page: *page,
-                    snippet: hit.snippet,
-                });
-                display.get_or_insert(hit.case);
-            }
-            let (snippet, display) = match acc.case_doc {
-                Some((score, addr)) => {
+            // The case: from its own hit, else from its case document (read once).
+            let (snippet, display) = match (acc.case_doc, shown.first()) {
+                (Some((score, addr)), _) => {
                     let hit = self.hit_of(&searcher, &snippets, score, addr)?;
                     (hit.snippet, hit.case)
                 }
-                None => {
-                    let d = display.unwrap_or_default();
+                (None, Some((_, _, addr))) => {
+                    let d = self
+                        .case_display(&searcher, addr.segment_ord, &case_id)?
+                        .unwrap_or_default();
                     (html_escape(&d.title), d)
                 }
+                (None, None) => (String::new(), Display::default()),
             };
+            let mut pages = Vec::with_capacity(shown.len());
+            for (_, page, addr) in &shown {
+                let doc: TantivyDocument = searcher.doc(*addr)?;
+                let text = doc
+                    .get_first(self.fields.text_f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default();
+                pages.push(PageHit {
+                    page: *page,
+                    snippet: self.snippet(&snippets, text, &display.title),
+                });
+            }
             groups.push(CaseGroup {
                 case_id,
                 score: acc.best,

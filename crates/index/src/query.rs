@@ -200,19 +200,53 @@ pub fn parse(input: &str) -> Vec<Clause> {
     clauses
 }
 
+/// One folded word, or a phrase of them. A phrase is looked up with the pairs of common words
+/// the index has (see `common_words`): each two common words in a row are one term, the other
+/// words are themselves, each at its offset, so that the pairs' few positions are read instead
+/// of the many of common words. It matches exactly where the words are in a row.
 fn term_or_phrase(field: Field, toks: &[String]) -> Option<Box<dyn Query>> {
-    match toks.len() {
+    let terms = phrase_terms(field, toks);
+    match terms.len() {
         0 => None,
-        1 => Some(Box::new(TermQuery::new(
-            Term::from_field_text(field, &toks[0]),
-            IndexRecordOption::WithFreqs,
-        ))),
-        _ => Some(Box::new(PhraseQuery::new(
-            toks.iter()
-                .map(|t| Term::from_field_text(field, t))
-                .collect(),
-        ))),
+        1 => terms.into_iter().next().map(|(_, term)| {
+            Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs)) as Box<dyn Query>
+        }),
+        _ => Some(Box::new(PhraseQuery::new_with_offset(terms))),
     }
+}
+
+/// The terms of a phrase and their offsets: pairs of common words where two are in a row
+/// (the last word may share a pair with the one before), the other words alone.
+fn phrase_terms(field: Field, words: &[String]) -> Vec<(usize, Term)> {
+    let common: Vec<bool> = words
+        .iter()
+        .map(|w| crate::common_words::is_common(w))
+        .collect();
+    let pair = |i: usize| Term::from_field_text(field, &format!("{} {}", words[i], words[i + 1]));
+    let n = words.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if i + 1 < n && common[i] && common[i + 1] {
+            out.push((i, pair(i)));
+            i += 2;
+        } else if n > 1 && i + 1 == n && common[i - 1] && common[i] {
+            out.push((i - 1, pair(i - 1)));
+            i += 1;
+        } else {
+            out.push((i, Term::from_field_text(field, &words[i])));
+            i += 1;
+        }
+    }
+    out
+}
+
+/// An exact word (with frequencies where the field has them).
+fn exact_term(field: Field, word: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, word),
+        IndexRecordOption::WithFreqs,
+    ))
 }
 
 fn boost(q: Box<dyn Query>, by: f32) -> Box<dyn Query> {
@@ -232,7 +266,21 @@ fn regex_escape(s: &str) -> String {
 }
 
 /// Builds the query for one clause (without its negation).
-fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Query>> {
+/// Where a clause is looked for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// Every document (case texts and page text).
+    All,
+    /// Case documents only: the case's texts, not page text.
+    Cases,
+}
+
+fn clause_query(
+    c: &Clause,
+    f: &Fields,
+    key: Option<&IdKey>,
+    scope: Scope,
+) -> Option<Box<dyn Query>> {
     let exact = tokens(&mut vi(), &c.value);
     let folded = tokens(&mut vi_folded(), &c.value);
     let code = c.value.to_lowercase();
@@ -244,7 +292,7 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
     };
     let id_term = |k: &IdKey| -> Box<dyn Query> {
         Box::new(TermQuery::new(
-            Term::from_field_text(f.id_hash, &k.hash(&c.value)),
+            Term::from_field_text(f.id_hash, &crate::privacy::id_term(k, &c.value)),
             IndexRecordOption::Basic,
         ))
     };
@@ -274,15 +322,20 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
         Some("agency") => vec![f.agency_f],
         Some("docs") => vec![f.docs_f],
         Some("text") => vec![f.text_f],
-        _ => vec![
-            f.title_f,
-            f.applicant_f,
-            f.procedure_f,
-            f.agency_f,
-            f.docs_f,
-            f.misc_f,
-            f.text_f,
-        ],
+        _ => {
+            let mut all = vec![
+                f.title_f,
+                f.applicant_f,
+                f.procedure_f,
+                f.agency_f,
+                f.docs_f,
+                f.misc_f,
+            ];
+            if scope == Scope::All {
+                all.push(f.text_f);
+            }
+            all
+        }
     };
     let exact_field = f.all;
     if c.prefix {
@@ -329,11 +382,11 @@ fn clause_query(c: &Clause, f: &Fields, key: Option<&IdKey>) -> Option<Box<dyn Q
             Box::new(BooleanQuery::new(per_field))
         };
         // Phrases match the folded form only: an exact-form phrase over every text of a
-        // million cases doubles the cost of common phrases for a small gain in ranking.
-        let exact_q = if exact.len() > 1 {
-            None
-        } else {
-            term_or_phrase(exact_field, &exact)
+        // million cases doubles the cost of common phrases for a small gain in ranking. Exact
+        // forms are those of the case's texts (`all`); page text is folded only.
+        let exact_q = match exact.as_slice() {
+            [word] => Some(exact_term(exact_field, word)),
+            _ => None,
         };
         let text_q: Box<dyn Query> = match exact_q {
             Some(e) => Box::new(BooleanQuery::new(vec![
@@ -368,19 +421,45 @@ pub fn highlight_terms(input: &str) -> Vec<String> {
 /// matches every case (to browse with filters).
 pub fn build(input: &str, f: &Fields, key: Option<&IdKey>) -> Box<dyn Query> {
     let mut parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    // Words and phrases looked for everywhere: a page has only its text, a case document
+    // only the case's texts, so they must all be in a page's text or all in the case's texts.
+    // Asked that way (page text words together, case words together), the many pages are
+    // matched on one field instead of through a union of every field for every word: the
+    // same documents, the same scores, a fraction of the work.
+    let (mut in_pages, mut in_cases) = (Vec::new(), Vec::new());
     let mut positive = 0;
     for c in parse(input) {
-        if let Some(q) = clause_query(&c, f, key) {
+        let anywhere = c.field.is_none() && !c.prefix && !is_id_clause(&c);
+        if anywhere && !c.negated {
+            let folded = tokens(&mut vi_folded(), &c.value);
+            if let (Some(page), Some(case)) = (
+                term_or_phrase(f.text_f, &folded),
+                clause_query(&c, f, key, Scope::Cases),
+            ) {
+                positive += 1;
+                in_pages.push((Occur::Must, page));
+                in_cases.push((Occur::Must, case));
+            }
+            continue;
+        }
+        if let Some(q) = clause_query(&c, f, key, Scope::All) {
             if c.negated {
                 parts.push((Occur::MustNot, q));
             } else {
                 positive += 1;
                 parts.push((Occur::Must, q));
             }
-        } else if !c.negated {
-            // A word that yields no token (only punctuation) is ignored.
-            continue;
         }
+        // A word that yields no token (only punctuation) is ignored.
+    }
+    if !in_pages.is_empty() {
+        parts.push((
+            Occur::Must,
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(BooleanQuery::new(in_pages))),
+                (Occur::Should, Box::new(BooleanQuery::new(in_cases))),
+            ])),
+        ));
     }
     if positive == 0 {
         parts.push((Occur::Must, Box::new(AllQuery)));

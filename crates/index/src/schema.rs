@@ -1,6 +1,8 @@
 //! The fixed index schema: one document per case (`kind` = case) and one per page with OCR
 //! text (`kind` = page, with `page` and the page text) so that hits can point to a page. Every
-//! text is indexed exact in `all` and folded in its own field; codes whole and lowercased.
+//! text of a case is indexed exact in `all` and folded in its own field, a page's text folded
+//! in `text_f`; folded texts with pairs of common words, for phrases (see `common_words`);
+//! codes whole and lowercased. Dates are fast fields only (ranges and sorting read them so).
 
 use crate::analyzer::{CODE, VI, VI_FOLDED};
 use tantivy::schema::{
@@ -9,7 +11,7 @@ use tantivy::schema::{
 };
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 9;
 
 /// Handles to every field.
 #[derive(Clone)]
@@ -22,7 +24,7 @@ pub struct Fields {
     pub page: Field,
     /// Case, procedure, agency, archival and document codes, lowercased, whole.
     pub codes: Field,
-    /// Every text of the case, exact form (words and frequencies, no positions).
+    /// Every text of the case document, exact form (words and frequencies, no positions).
     pub all: Field,
     /// Texts with no field of their own (sector, keyword, description), folded.
     pub misc_f: Field,
@@ -31,8 +33,7 @@ pub struct Fields {
     pub procedure_f: Field,
     pub agency_f: Field,
     pub docs_f: Field,
-    /// Page text (OCR), folded and stored for snippets (page documents; the exact form goes
-    /// to `all`).
+    /// Page text (OCR), folded, stored for snippets (page documents).
     pub text_f: Field,
     /// Keyed hashes of the identity numbers of the case (the applicant's, and any found in its
     /// texts) or of the page (numbers printed on it).
@@ -56,21 +57,22 @@ pub struct Fields {
     pub display: Field,
 }
 
-fn text(analyzer: &str, stored: bool) -> TextOptions {
-    let indexing = TextFieldIndexing::default()
-        .set_tokenizer(analyzer)
-        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
-    let opts = TextOptions::default().set_indexing_options(indexing);
-    if stored {
-        opts.set_stored()
-    } else {
-        opts
-    }
+fn indexed(analyzer: &str, record: IndexRecordOption) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analyzer)
+            .set_index_option(record),
+    )
 }
 
+/// A folded text: words (and pairs of common words), frequencies and positions (phrases).
+fn text(analyzer: &str) -> TextOptions {
+    indexed(analyzer, IndexRecordOption::WithFreqsAndPositions)
+}
+
+/// Date ranges and sorting read fast fields; no date is looked up as a term.
 fn date() -> DateOptions {
     DateOptions::default()
-        .set_indexed()
         .set_fast()
         .set_precision(DateTimePrecision::Seconds)
 }
@@ -80,13 +82,7 @@ pub fn build() -> Fields {
     let kind = b.add_text_field("kind", STRING | STORED);
     // Fast: results are grouped by case without reading stored documents.
     let case_id = b.add_text_field("case_id", STRING | STORED | FAST);
-    let page = b.add_u64_field(
-        "page",
-        NumericOptions::default()
-            .set_indexed()
-            .set_stored()
-            .set_fast(),
-    );
+    let page = b.add_u64_field("page", NumericOptions::default().set_stored().set_fast());
     let codes = b.add_text_field(
         "codes",
         TextOptions::default().set_indexing_options(
@@ -104,13 +100,14 @@ pub fn build() -> Fields {
                 .set_index_option(IndexRecordOption::WithFreqs),
         ),
     );
-    let misc_f = b.add_text_field("misc_f", text(VI_FOLDED, false));
-    let applicant_f = b.add_text_field("applicant_f", text(VI_FOLDED, false));
-    let title_f = b.add_text_field("title_f", text(VI_FOLDED, false));
-    let procedure_f = b.add_text_field("procedure_f", text(VI_FOLDED, false));
-    let agency_f = b.add_text_field("agency_f", text(VI_FOLDED, false));
-    let docs_f = b.add_text_field("docs_f", text(VI_FOLDED, false));
-    let text_f = b.add_text_field("text_f", text(VI_FOLDED, true));
+    let misc_f = b.add_text_field("misc_f", text(VI_FOLDED));
+    let applicant_f = b.add_text_field("applicant_f", text(VI_FOLDED));
+    let title_f = b.add_text_field("title_f", text(VI_FOLDED));
+    let procedure_f = b.add_text_field("procedure_f", text(VI_FOLDED));
+    let agency_f = b.add_text_field("agency_f", text(VI_FOLDED));
+    let docs_f = b.add_text_field("docs_f", text(VI_FOLDED));
+    // Page text, stored for snippets.
+    let text_f = b.add_text_field("text_f", text(VI_FOLDED).set_stored());
     let id_hash = b.add_text_field("id_hash", STRING);
     let source_sha256 = b.add_text_field("source_sha256", STRING);
     let filters = b.add_text_field("filters", STRING);
@@ -178,12 +175,15 @@ pub fn filter_term(name: &str, value: &str) -> String {
     }
     FOLDED.with(|cache| {
         let mut cache = cache.borrow_mut();
+        if let Some(folded) = cache.get(value) {
+            return format!("{name}={folded}");
+        }
         if cache.len() > 50_000 {
             cache.clear();
         }
-        let folded = cache
-            .entry(value.to_string())
-            .or_insert_with(|| crate::fold(value));
-        format!("{name}={folded}")
+        let folded = crate::fold(value);
+        let term = format!("{name}={folded}");
+        cache.insert(value.to_string(), folded);
+        term
     })
 }

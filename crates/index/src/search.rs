@@ -12,7 +12,9 @@ use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DateTime, DocAddress, Order, TantivyDocument, Term};
+use tantivy::{
+    DateTime, DocAddress, DocSet, Order, SegmentOrdinal, TantivyDocument, Term, TERMINATED,
+};
 
 /// The facets counted, in the order they are shown.
 pub const FACETS: [&str; 6] = ["agency", "sector", "procedure", "channel", "status", "year"];
@@ -267,6 +269,69 @@ impl ArchiveIndex {
         snippets
     }
 
+    /// A document's display: a case document's own; a page's, its case document's (found by
+    /// case id in the page's segment: a case's documents are added as one batch).
+    pub(crate) fn display_of(
+        &self,
+        searcher: &tantivy::Searcher,
+        segment: SegmentOrdinal,
+        doc: &TantivyDocument,
+    ) -> Result<Display, IndexError> {
+        if let Some(display) = stored_display(doc, &self.fields) {
+            return Ok(display);
+        }
+        let case_id = doc.get_first(self.fields.case_id).and_then(|v| v.as_str());
+        Ok(match case_id {
+            Some(id) => self.case_display(searcher, segment, id)?,
+            None => None,
+        }
+        .unwrap_or_default())
+    }
+
+    /// The display of a case, from its case document in this segment.
+    pub(crate) fn case_display(
+        &self,
+        searcher: &tantivy::Searcher,
+        segment: SegmentOrdinal,
+        case_id: &str,
+    ) -> Result<Option<Display>, IndexError> {
+        let reader = searcher.segment_reader(segment);
+        let term = Term::from_field_text(self.fields.case_id, case_id);
+        let Some(mut postings) = reader
+            .inverted_index(self.fields.case_id)?
+            .read_postings(&term, IndexRecordOption::Basic)?
+        else {
+            return Ok(None);
+        };
+        let pages = reader.fast_fields().u64("page")?;
+        let alive = reader.alive_bitset();
+        let mut doc = postings.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) && pages.first(doc) == Some(0) {
+                let case: TantivyDocument = searcher.doc(DocAddress::new(segment, doc))?;
+                return Ok(stored_display(&case, &self.fields));
+            }
+            doc = postings.advance();
+        }
+        Ok(None)
+    }
+
+    /// A snippet of `text` with the query's words marked, on one line; the title when none
+    /// of them is in it.
+    pub(crate) fn snippet(&self, snippets: &SnippetGenerator, text: &str, title: &str) -> String {
+        let snippet = snippets.snippet(text);
+        if snippet.fragment().is_empty() {
+            html_escape(title)
+        } else {
+            // Page text keeps its line breaks; a snippet is one line.
+            snippet
+                .to_html()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    }
+
     /// A hit as shown: the case's display, the page, a snippet from the page text or the case.
     pub(crate) fn hit_of(
         &self,
@@ -277,26 +342,12 @@ impl ArchiveIndex {
     ) -> Result<Hit, IndexError> {
         let f = &self.fields;
         let doc: TantivyDocument = searcher.doc(addr)?;
-        let display: Display = doc
-            .get_first(f.display)
-            .and_then(|v| v.as_str())
-            .and_then(|s| serde_json::from_str(s).ok())
-            .unwrap_or_default();
+        let display = self.display_of(searcher, addr.segment_ord, &doc)?;
         let page = doc.get_first(f.page).and_then(|v| v.as_u64()).unwrap_or(0);
         let page_text = doc.get_first(f.text_f).and_then(|v| v.as_str());
         let snippet = match page_text {
-            Some(t) if page > 0 => snippets.snippet(t),
-            _ => snippets.snippet(&display.searchable_text()),
-        };
-        let snippet = if snippet.fragment().is_empty() {
-            html_escape(&display.title)
-        } else {
-            // Page text keeps its line breaks; a snippet is one line.
-            snippet
-                .to_html()
-                .split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
+            Some(t) if page > 0 => self.snippet(snippets, t, &display.title),
+            _ => self.snippet(snippets, &display.searchable_text(), &display.title),
         };
         Ok(Hit {
             case_id: display.case_id.clone(),
@@ -371,6 +422,13 @@ impl ArchiveIndex {
             facets,
         })
     }
+}
+
+/// The display stored in a case document.
+fn stored_display(doc: &TantivyDocument, f: &crate::schema::Fields) -> Option<Display> {
+    doc.get_first(f.display)
+        .and_then(|v| v.as_str())
+        .and_then(|s| serde_json::from_str(s).ok())
 }
 
 pub(crate) fn html_escape(s: &str) -> String {
