@@ -4,7 +4,6 @@
 use crate::exit::{CannotRun, Done, Ran};
 use clap::Args;
 use sohoa_archive::problem::Lang;
-use sohoa_audit::case::load_archive;
 use sohoa_audit::letter::{late, LetterFont};
 use sohoa_audit::stats::{self, GroupBy, Period, StatsReport};
 use std::path::{Path, PathBuf};
@@ -72,8 +71,8 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
         }
     };
     let jobs = a.jobs.unwrap_or_else(crate::default_jobs).max(1);
-    let bags = match load_archive(&a.archive, jobs) {
-        Ok(b) => b,
+    let cases = match sohoa_audit::scan::ArchiveCases::list(&a.archive) {
+        Ok(c) => c,
         Err(e) => {
             return Err(cannot!(
                 "{}: {e}",
@@ -81,32 +80,29 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
             ));
         }
     };
-    let records: Vec<(&str, &sohoa_audit::case::Record)> = bags
-        .iter()
-        .filter_map(|b| Some((b.id.as_str(), b.record.as_ref().ok()?)))
-        .collect();
+    let group_by = match a.by.as_deref() {
+        Some("agency") => Some(GroupBy::Agency),
+        Some("sector") => Some(GroupBy::Sector),
+        Some("procedure") => Some(GroupBy::Procedure),
+        _ => None,
+    };
+    // One pass, a chunk of bags at a time: no record stays in memory.
+    let gathered = stats::gather(
+        &cases,
+        group_by,
+        &rules,
+        &calendar,
+        &sohoa_audit::parallel::Pool::new(jobs),
+        &|_, _| {},
+    );
     let today = time::OffsetDateTime::now_utc()
         .to_offset(sohoa_archive::VN_OFFSET)
         .date();
-    let earliest = records
-        .iter()
-        .filter_map(|(_, r)| {
-            r.case
-                .received_date
-                .as_deref()
-                .and_then(sohoa_audit::calendar::parse_date)
-        })
-        .min()
-        .unwrap_or(today);
+    let earliest = gathered.earliest.unwrap_or(today);
     let period = Period {
         from: from.unwrap_or(earliest),
         to: to.unwrap_or(today),
-        group_by: match a.by.as_deref() {
-            Some("agency") => Some(GroupBy::Agency),
-            Some("sector") => Some(GroupBy::Sector),
-            Some("procedure") => Some(GroupBy::Procedure),
-            _ => None,
-        },
+        group_by,
     };
     if period.to < period.from {
         return Err(cannot!(
@@ -114,7 +110,8 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
             lang.pick("--to phải sau --from", "--to must be after --from")
         ));
     }
-    let report = stats::report(&a.archive, &records, &period, &rules, &calendar);
+    let report = stats::report_gathered(&a.archive, &gathered, &period, &calendar);
+    drop(gathered);
     let mut out = crate::outputs::Outputs::new(lang);
     if let Some(p) = &a.html {
         out.write(
@@ -150,7 +147,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
     if let Some(dir) = &a.apologies {
         match write_letters(
             &report,
-            &records,
+            &late::title_in(&a.archive),
             dir,
             a,
             letter_date.unwrap_or(today),
@@ -185,14 +182,14 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
 /// The apology letters for the late cases; Err when some could not be written (said).
 fn write_letters(
     report: &StatsReport,
-    records: &[(&str, &sohoa_audit::case::Record)],
+    title_of: &dyn Fn(&str) -> Option<String>,
     dir: &Path,
     a: &ReportArgs,
     date: time::Date,
     calendar: &sohoa_audit::calendar::Calendar,
     lang: Lang,
 ) -> Result<usize, ()> {
-    let letters = late::letters(report, records, date, a.new_due_days, calendar);
+    let letters = late::letters(report, title_of, date, a.new_due_days, calendar);
     if letters.is_empty() {
         return Ok(0);
     }

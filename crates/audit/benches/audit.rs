@@ -2,7 +2,10 @@
 //! pass (`scan::check_all`): each record is generated and parsed when its turn comes (as a bag
 //! is read), checked on every core, reduced to its digest; then the cross-case checks, the
 //! report and its JSON (to a sink). Prints time, records/s and peak RSS.
-//! `SOHOA_BENCH_RECORDS` (default 1,000,000), `SOHOA_BENCH_JOBS` (default: every core).
+//! `SOHOA_BENCH_RECORDS` (default 1,000,000), `SOHOA_BENCH_JOBS` (default: every core);
+//! `SOHOA_BENCH_WHAT=report`: `sohoa report`'s pass instead (the Biểu 06 statistics by agency
+//! over the same records, and their JSON); `report-all`: the same from every record loaded
+//! first (how `sohoa report` read the archive before, for comparison).
 
 use sohoa_audit::audit::{self, Fixity, Options};
 use sohoa_audit::calendar::Calendar;
@@ -182,6 +185,11 @@ fn main() {
         check_index: false,
     };
     let pool = Pool::new(jobs);
+    match std::env::var("SOHOA_BENCH_WHAT").as_deref() {
+        Ok("report") => return statistics(n, jobs, &pool, &rules, &calendar, gen_per_record),
+        Ok("report-all") => return statistics_of_all(n, &pool, &rules, &calendar),
+        _ => {}
+    }
     let t0 = Instant::now();
     let checked = check_all(&Generated(n), &ctx, &pool, &|_, _| {});
     let checked_secs = t0.elapsed().as_secs_f64();
@@ -229,4 +237,85 @@ fn main() {
             t.errors, t.warnings, t.cases
         );
     }
+}
+
+/// The period of the statistics benchmarks: every generated record falls in it.
+const FROM: time::Date = time::macros::date!(2000 - 01 - 01);
+
+/// `sohoa report --by agency` over the generated records: one streamed pass, the report and
+/// its JSON (to a sink).
+fn statistics(
+    n: u64,
+    jobs: usize,
+    pool: &Pool,
+    rules: &RuleSet,
+    calendar: &Calendar,
+    gen_per_record: f64,
+) {
+    let t0 = Instant::now();
+    let gathered = sohoa_audit::stats::gather(
+        &Generated(n),
+        Some(sohoa_audit::stats::GroupBy::Agency),
+        rules,
+        calendar,
+        pool,
+        &|_, _| {},
+    );
+    let period = sohoa_audit::stats::Period {
+        from: FROM,
+        to: time::macros::date!(2026 - 11 - 23),
+        group_by: Some(sohoa_audit::stats::GroupBy::Agency),
+    };
+    let report = sohoa_audit::stats::report_gathered(
+        std::path::Path::new("generated"),
+        &gathered,
+        &period,
+        calendar,
+    );
+    let mut out = std::io::BufWriter::new(std::io::sink());
+    serde_json::to_writer_pretty(&mut out, &report).expect("report serializes");
+    let total = t0.elapsed().as_secs_f64();
+    let generation = gen_per_record * n as f64 / jobs as f64;
+    println!(
+        "records {n}, jobs {jobs}: statistics in {total:.2} s ({:.2} s without the records' generation, {generation:.1} s est.); \
+         peak RSS {:.0} MiB; {} received, {} late cases listed, {} skipped, {} rows",
+        total - generation,
+        peak_rss_mib(),
+        report.total.counts.recv_total,
+        report.late.len(),
+        report.skipped.len(),
+        report.rows.len(),
+    );
+}
+
+/// The statistics as `sohoa report` made them before: every record loaded, then counted.
+fn statistics_of_all(n: u64, pool: &Pool, rules: &RuleSet, calendar: &Calendar) {
+    let t0 = Instant::now();
+    let numbers: Vec<usize> = (0..n as usize).collect();
+    let bags = pool.map(&numbers, |&i| Generated(n).load(i));
+    let records: Vec<(&str, &sohoa_audit::case::Record)> = bags
+        .iter()
+        .filter_map(|b| Some((b.id.as_str(), b.record.as_ref().ok()?)))
+        .collect();
+    let period = sohoa_audit::stats::Period {
+        from: FROM,
+        to: time::macros::date!(2026 - 11 - 23),
+        group_by: Some(sohoa_audit::stats::GroupBy::Agency),
+    };
+    let report = sohoa_audit::stats::report(
+        std::path::Path::new("generated"),
+        &records,
+        &period,
+        rules,
+        calendar,
+    );
+    let mut out = std::io::BufWriter::new(std::io::sink());
+    serde_json::to_writer_pretty(&mut out, &report).expect("report serializes");
+    println!(
+        "records {n}, every record loaded first: statistics in {:.2} s; peak RSS {:.0} MiB; {} received, {} late cases listed",
+        t0.elapsed().as_secs_f64(),
+        peak_rss_mib(),
+        report.total.counts.recv_total,
+        report.late.len(),
+    );
 }

@@ -1,6 +1,6 @@
 //! The audit's view of a bag: the case record (`sohoa-archive`'s one reader, lenient: old
-//! records load; a damaged one is reported, not guessed at), and loading every current bag of
-//! an archive in parallel.
+//! records load; a damaged one is reported, not guessed at). The audit and the statistics read
+//! an archive a chunk of bags at a time (`scan.rs`), never all of it at once.
 
 use sohoa_archive::bag::reader::Bag;
 use std::path::{Path, PathBuf};
@@ -55,11 +55,4 @@ pub fn load_bag(archive: &Path, id: &str) -> LoadedBag {
         bag,
         record,
     }
-}
-
-/// Loads every current bag of the archive (`bags/*`, hidden folders skipped), `jobs` at a time,
-/// in bag-id order (the statistics, which need every record; the audit streams instead).
-pub fn load_archive(archive: &Path, jobs: usize) -> std::io::Result<Vec<LoadedBag>> {
-    let ids = sohoa_index::bag_ids(archive)?;
-    Ok(crate::parallel::map(&ids, jobs, |id| load_bag(archive, id)))
 }

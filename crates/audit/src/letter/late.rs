@@ -4,23 +4,22 @@
 
 use super::{file_name, render, Letter, LetterFont};
 use crate::calendar::{parse_date, Calendar};
-use crate::case::Record;
 use crate::stats::StatsReport;
 use crate::tables::write_atomic;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use time::Date;
 
 /// The letters for every late case with readable dates; `date` is the letters' date, and a
 /// case not yet resolved gets a new appointment `new_due_days` working days after it.
+/// `title_of(case id)` gives the case's title, asked only for a case whose procedure name the
+/// report does not have (see [`title_in`]).
 pub fn letters(
     report: &StatsReport,
-    records: &[(&str, &Record)],
+    title_of: &dyn Fn(&str) -> Option<String>,
     date: Date,
     new_due_days: u32,
     calendar: &Calendar,
 ) -> Vec<Letter> {
-    let by_id: HashMap<&str, &Record> = records.iter().copied().collect();
     report
         .late
         .iter()
@@ -31,9 +30,6 @@ pub fn letters(
                 .agency_name
                 .clone()
                 .unwrap_or_else(|| "Bộ phận Một cửa".into());
-            let title = by_id
-                .get(l.case_id.as_str())
-                .and_then(|r| r.hoso.title.clone());
             Some(Letter {
                 parent_agency: None,
                 place: place_of(&agency),
@@ -41,7 +37,11 @@ pub fn letters(
                 date,
                 case_code: l.case_code.clone().unwrap_or_else(|| l.case_id.clone()),
                 applicant_name: l.applicant_name.clone().unwrap_or_else(|| "Ông/Bà".into()),
-                procedure_name: l.procedure_name.clone().or(title).unwrap_or_default(),
+                procedure_name: l
+                    .procedure_name
+                    .clone()
+                    .or_else(|| title_of(&l.case_id))
+                    .unwrap_or_default(),
                 received,
                 due,
                 new_due: resolved.unwrap_or_else(|| calendar.add_working_days(date, new_due_days)),
@@ -51,6 +51,12 @@ pub fn letters(
             })
         })
         .collect()
+}
+
+/// The titles of an archive's cases, each read from its bag when asked (the report keeps no
+/// record in memory).
+pub fn title_in(archive: &Path) -> impl Fn(&str) -> Option<String> + '_ {
+    move |id| crate::case::load_bag(archive, id).record.ok()?.hoso.title
 }
 
 /// Renders and writes each letter into `dir` (one PDF per case, written whole); the paths

@@ -18,15 +18,70 @@ pub(super) enum State {
     Withdrawn,
 }
 
-/// A case reduced to what the statistics need.
-pub(super) struct Facts<'a> {
-    pub(super) id: &'a str,
-    pub(super) r: &'a Record,
+/// How a case was received (the form counts online, postal and the rest as direct).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Channel {
+    Direct,
+    Online,
+    Postal,
+}
+
+impl Channel {
+    fn of(channel: Option<&str>) -> Channel {
+        match channel {
+            Some("online") => Channel::Online,
+            Some("postal") => Channel::Postal,
+            _ => Channel::Direct,
+        }
+    }
+}
+
+/// What the late-case list shows of a case, identity numbers masked.
+#[derive(Debug, Default)]
+pub(super) struct Shown {
+    pub(super) case_code: Option<String>,
+    pub(super) applicant_name: Option<String>,
+    pub(super) procedure_code: Option<String>,
+    pub(super) procedure_name: Option<String>,
+    pub(super) agency_code: Option<String>,
+    pub(super) agency_name: Option<String>,
+    pub(super) sector: Option<String>,
+}
+
+impl Shown {
+    fn of(r: &Record) -> Shown {
+        let c = &r.case;
+        let masked = |v: &Option<String>| {
+            v.as_deref()
+                .map(|s| sohoa_archive::privacy::mask_ids_loose(s).into_owned())
+        };
+        Shown {
+            case_code: masked(&c.case_code),
+            applicant_name: masked(&c.applicant_name),
+            procedure_code: c.procedure_code.clone(),
+            procedure_name: masked(&c.procedure_name),
+            agency_code: c.agency_code.clone(),
+            agency_name: masked(&c.agency_name),
+            sector: masked(&c.sector),
+        }
+    }
+}
+
+/// A case reduced to what the statistics need (its record is not kept: a million of these
+/// fit in a few hundred megabytes).
+pub(super) struct Facts {
+    pub(super) id: String,
     pub(super) received: Date,
     pub(super) due: Date,
     pub(super) due_source: &'static str,
     pub(super) resolved: Option<Date>,
     pub(super) withdrawn: bool,
+    pub(super) channel: Channel,
+    /// The case's row when the report is grouped (a number given by the caller).
+    pub(super) group: u32,
+    /// What the late-case list shows: kept for the cases that are late in some period (resolved
+    /// after their due date, or not resolved), not for the others.
+    pub(super) shown: Option<Box<Shown>>,
 }
 
 fn withdrawn(status: Option<&str>) -> bool {
@@ -43,12 +98,12 @@ fn withdrawn(status: Option<&str>) -> bool {
     .any(|w| f.contains(w))
 }
 
-pub(super) fn facts<'a>(
-    id: &'a str,
-    r: &'a Record,
+pub(super) fn facts(
+    id: &str,
+    r: &Record,
     rules: &RuleSet,
     cal: &Calendar,
-) -> Result<Facts<'a>, (&'static str, &'static str)> {
+) -> Result<Facts, (&'static str, &'static str)> {
     let received_s = r
         .case
         .received_date
@@ -77,14 +132,18 @@ pub(super) fn facts<'a>(
         .as_deref()
         .or(r.case.returned_date.as_deref())
         .and_then(parse_date);
+    let withdrawn = withdrawn(r.case.status.as_deref());
+    let may_be_late = !withdrawn && resolved.is_none_or(|d| d > due);
     Ok(Facts {
-        id,
-        r,
+        id: id.to_string(),
         received,
         due,
         due_source,
         resolved,
-        withdrawn: withdrawn(r.case.status.as_deref()),
+        withdrawn,
+        channel: Channel::of(r.case.channel.as_deref()),
+        group: 0,
+        shown: may_be_late.then(|| Box::new(Shown::of(r))),
     })
 }
 
@@ -111,13 +170,13 @@ pub(super) fn state(f: &Facts, from: Date, to: Date) -> Option<(State, bool)> {
     })
 }
 
-pub(super) fn add(c: &mut Counts, st: State, new: bool, channel: Option<&str>) {
+pub(super) fn add(c: &mut Counts, st: State, new: bool, channel: Channel) {
     c.recv_total += 1;
     if new {
         match channel {
-            Some("online") => c.recv_online += 1,
-            Some("postal") => c.recv_postal += 1,
-            _ => c.recv_direct += 1,
+            Channel::Online => c.recv_online += 1,
+            Channel::Postal => c.recv_postal += 1,
+            Channel::Direct => c.recv_direct += 1,
         }
     } else {
         c.carried_over += 1;

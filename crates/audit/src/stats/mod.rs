@@ -127,14 +127,15 @@ pub const REPORT_SCHEMA: &str = "sohoa/report";
 pub const REPORT_SCHEMA_VERSION: u32 = 1;
 
 mod facts;
+mod gather;
 mod invariants;
 
-use self::facts::{add, facts, finish, group_of, months, state, State};
+use self::facts::{add, finish, months, state, Channel, Shown, State};
+pub use self::gather::{gather, Gathered};
 use self::invariants::invariants;
 use crate::calendar::Calendar;
 use crate::case::Record;
 use crate::rules::RuleSet;
-use std::collections::BTreeMap;
 use time::Date;
 
 /// How the report groups its rows.
@@ -179,59 +180,45 @@ pub fn compute(
     rules: &RuleSet,
     cal: &Calendar,
 ) -> Computed {
-    let mut skipped = Vec::new();
-    let mut all = Vec::new();
-    for (id, r) in records {
-        match facts(id, r, rules, cal) {
-            Ok(f) => all.push(f),
-            Err((vi, en)) => skipped.push(Skipped {
-                case_id: id.to_string(),
-                reason: vi.into(),
-                reason_en: en.into(),
-            }),
-        }
-    }
+    compute_gathered(
+        &Gathered::of_records(records, p.group_by, rules, cal),
+        p,
+        cal,
+    )
+}
+
+/// Computes the Biểu 06 figures over the cases read by [`gather`] (with `p.group_by`).
+pub fn compute_gathered(g: &Gathered, p: &Period, cal: &Calendar) -> Computed {
+    let all = &g.facts;
     let mut total = Counts::default();
-    let mut groups: BTreeMap<String, (String, Counts)> = BTreeMap::new();
+    let mut groups: Vec<Option<Counts>> = vec![None; g.groups.len()];
     let mut late = Vec::new();
-    for f in &all {
+    for f in all {
         let Some((st, new)) = state(f, p.from, p.to) else {
             continue;
         };
-        let channel = f.r.case.channel.as_deref();
-        add(&mut total, st, new, channel);
-        if let Some(g) = p.group_by {
-            let (key, label) = group_of(f.r, g);
-            add(
-                &mut groups
-                    .entry(key)
-                    .or_insert_with(|| (label, Counts::default()))
-                    .1,
-                st,
-                new,
-                channel,
-            );
+        add(&mut total, st, new, f.channel);
+        if p.group_by.is_some() {
+            if let Some(row) = groups.get_mut(f.group as usize) {
+                add(row.get_or_insert_with(Counts::default), st, new, f.channel);
+            }
         }
         if matches!(st, State::Late | State::PendingLate) {
             let until = match st {
                 State::Late => f.resolved.unwrap_or(p.to),
                 _ => p.to,
             };
-            let c = &f.r.case;
-            // What the report shows of the case: identity numbers masked.
-            let shown = |v: &Option<String>| {
-                v.as_deref()
-                    .map(|s| sohoa_archive::privacy::mask_ids_loose(s).into_owned())
-            };
+            let none = Shown::default();
+            let c = f.shown.as_deref().unwrap_or(&none);
             late.push(LateCase {
-                case_id: f.id.to_string(),
-                case_code: shown(&c.case_code),
-                applicant_name: shown(&c.applicant_name),
+                case_id: f.id.clone(),
+                case_code: c.case_code.clone(),
+                applicant_name: c.applicant_name.clone(),
                 procedure_code: c.procedure_code.clone(),
-                procedure_name: shown(&c.procedure_name),
+                procedure_name: c.procedure_name.clone(),
                 agency_code: c.agency_code.clone(),
-                agency_name: shown(&c.agency_name),
-                sector: shown(&c.sector),
+                agency_name: c.agency_name.clone(),
+                sector: c.sector.clone(),
                 received: f.received.to_string(),
                 due: f.due.to_string(),
                 due_source: f.due_source.into(),
@@ -248,11 +235,18 @@ pub fn compute(
             .then(a.case_id.cmp(&b.case_id))
     });
     finish(&mut total);
-    let mut rows: Vec<StatsRow> = groups
-        .into_iter()
-        .map(|(key, (label, mut counts))| {
+    let mut rows: Vec<StatsRow> = g
+        .groups
+        .iter()
+        .zip(groups)
+        .filter_map(|((key, label), counts)| {
+            let mut counts = counts?;
             finish(&mut counts);
-            StatsRow { key, label, counts }
+            Some(StatsRow {
+                key: key.clone(),
+                label: label.clone(),
+                counts,
+            })
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -269,9 +263,9 @@ pub fn compute(
     // carried_over(n) = pending(n-1): the previous day's pending, computed independently.
     let mut prev = Counts::default();
     if let Some(before) = p.from.previous_day() {
-        for f in &all {
+        for f in all {
             if let Some((st, new)) = state(f, Date::MIN, before) {
-                add(&mut prev, st, new, None);
+                add(&mut prev, st, new, Channel::Direct);
             }
         }
     }
@@ -297,7 +291,7 @@ pub fn compute(
             late: 0,
             ontime_rate: None,
         };
-        for f in &all {
+        for f in all {
             if f.received >= first && f.received <= last {
                 t.received += 1;
             }
@@ -316,7 +310,7 @@ pub fn compute(
         t.ontime_rate = (t.done > 0).then(|| (t.early + t.ontime) as f64 / t.done as f64);
         trend.push(t);
     }
-    (rows, total, invariants, late, trend, skipped)
+    (rows, total, invariants, late, trend, g.skipped.clone())
 }
 
 /// The report over an archive's current bags.
@@ -327,7 +321,22 @@ pub fn report(
     rules: &RuleSet,
     cal: &Calendar,
 ) -> StatsReport {
-    let (rows, total, invariants, late, trend, skipped) = compute(records, p, rules, cal);
+    report_gathered(
+        archive,
+        &Gathered::of_records(records, p.group_by, rules, cal),
+        p,
+        cal,
+    )
+}
+
+/// The report over the cases read by [`gather`].
+pub fn report_gathered(
+    archive: &std::path::Path,
+    g: &Gathered,
+    p: &Period,
+    cal: &Calendar,
+) -> StatsReport {
+    let (rows, total, invariants, late, trend, skipped) = compute_gathered(g, p, cal);
     StatsReport {
         schema: REPORT_SCHEMA.into(),
         schema_version: REPORT_SCHEMA_VERSION,

@@ -4,7 +4,6 @@
 
 use crate::jobs::{Job, State};
 use sohoa_archive::problem::Lang;
-use sohoa_audit::case::load_archive;
 use sohoa_audit::letter::{late, LetterFont};
 use sohoa_audit::stats::{self, Period};
 use std::path::Path;
@@ -21,24 +20,31 @@ pub fn run(job: &Job, archive: &Path, from: Date, to: Date) -> (State, String) {
     let jobs = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
-    let bags = match load_archive(archive, jobs) {
-        Ok(b) => b,
+    let cases = match sohoa_audit::scan::ArchiveCases::list(archive) {
+        Ok(c) => c,
         Err(e) => return (State::Failed, format!("{}: {e}", archive.display())),
     };
-    job.update(false, |r| {
-        r.total = bags.len() as u64;
-        r.done = bags.len() as u64;
-    });
-    let records: Vec<(&str, &sohoa_audit::case::Record)> = bags
-        .iter()
-        .filter_map(|b| Some((b.id.as_str(), b.record.as_ref().ok()?)))
-        .collect();
+    // One pass, a chunk of bags at a time: no record stays in memory.
+    let gathered = stats::gather(
+        &cases,
+        None,
+        &rules,
+        &calendar,
+        &sohoa_audit::parallel::Pool::new(jobs),
+        &|done, total| {
+            job.update(false, |r| {
+                r.total = total as u64;
+                r.done = done as u64;
+            })
+        },
+    );
     let period = Period {
         from,
         to,
         group_by: None,
     };
-    let report = stats::report(archive, &records, &period, &rules, &calendar);
+    let report = stats::report_gathered(archive, &gathered, &period, &calendar);
+    drop(gathered);
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             "bieu-06.html".into(),
@@ -71,7 +77,13 @@ pub fn run(job: &Job, archive: &Path, from: Date, to: Date) -> (State, String) {
         outputs.push(format!("{}/{id}/{name}", crate::jobs::JOBS));
     }
     let today = sohoa_archive::time_format::now().date();
-    let letters = late::letters(&report, &records, today, NEW_DUE_DAYS, &calendar);
+    let letters = late::letters(
+        &report,
+        &late::title_in(archive),
+        today,
+        NEW_DUE_DAYS,
+        &calendar,
+    );
     let mut note = String::new();
     if !letters.is_empty() {
         match LetterFont::find(None) {
