@@ -265,7 +265,6 @@ fn regex_escape(s: &str) -> String {
     out
 }
 
-/// Builds the query for one clause (without its negation).
 /// Where a clause is looked for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Scope {
@@ -275,6 +274,7 @@ enum Scope {
     Cases,
 }
 
+/// Builds the query for one clause (without its negation), in `scope`.
 fn clause_query(
     c: &Clause,
     f: &Fields,
