@@ -11,7 +11,7 @@ pub use sohoa_archive::privacy::{find_ids, looks_like_id, mask, mask_ids, mask_i
 /// sharing a term.
 const ID_TERM_HEX: usize = 32;
 
-/// The index term of an identity number: its keyed hash, shortened to [`ID_TERM_HEX`].
+/// The index term of an identity number: its keyed hash, shortened to `ID_TERM_HEX` digits.
 pub fn id_term(key: &IdKey, id: &str) -> String {
     let mut h = key.hash(id);
     h.truncate(ID_TERM_HEX);
