@@ -50,6 +50,7 @@ pub struct SearchArgs {
     /// relevance, received (newest first) or received-asc.
     #[arg(long, default_value = "relevance", value_parser = ["relevance", "received", "received-asc"])]
     sort: String,
+    /// Hits shown (at least 1).
     #[arg(long, default_value_t = 20)]
     limit: usize,
     #[arg(long, default_value_t = 0)]
@@ -215,6 +216,15 @@ fn catch_up(archive: &Path, lang: Lang, json: bool) -> usize {
 }
 
 pub fn run(a: &SearchArgs, lang: Lang) -> Ran {
+    if a.limit == 0 {
+        return Err(cannot!(
+            "{}",
+            lang.pick(
+                "--limit 0: số kết quả hiển thị phải ít nhất 1",
+                "--limit 0: the number of results shown must be at least 1"
+            )
+        ));
+    }
     let behind = catch_up(&a.archive, lang, a.json);
     let idx = match ArchiveIndex::open(&a.archive) {
         Ok(i) => i,
@@ -251,7 +261,7 @@ pub fn run(a: &SearchArgs, lang: Lang) -> Ran {
             "received-asc" => Sort::ReceivedAsc,
             _ => Sort::Relevance,
         },
-        limit: a.limit.max(1),
+        limit: a.limit,
         offset: a.offset,
         facets: a.facets,
         cases_only: a.cases_only,

@@ -181,3 +181,23 @@ fn search_without_an_index_cannot_run() {
     let (code, _) = search(&w, &["x"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn limit_zero_is_refused_in_the_readers_language() {
+    let w = Work::with_samples();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let archive = w.archive();
+    let run = |lang: &str| {
+        let a = archive.to_str().unwrap();
+        w.sohoa(&["search", "", "--archive", a, "--limit", "0", "--lang", lang])
+    };
+    let vi = run("vi");
+    assert_eq!(vi.status.code(), Some(2), "{vi:?}");
+    assert!(vi.stdout.is_empty(), "no hit is shown: {vi:?}");
+    let said = String::from_utf8_lossy(&vi.stderr);
+    assert!(said.contains("--limit") && said.contains("ít nhất 1"), "{said}");
+    let en = run("en");
+    assert_eq!(en.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&en.stderr);
+    assert!(said.contains("--limit") && said.contains("at least 1"), "{said}");
+}
