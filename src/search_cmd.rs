@@ -225,6 +225,33 @@ pub fn run(a: &SearchArgs, lang: Lang) -> Ran {
             )
         ));
     }
+    let filters = Filters {
+        agency: a.agency.clone(),
+        sector: a.sector.clone(),
+        procedure: a.procedure.clone(),
+        channel: a.channel.clone(),
+        status: a.status.clone(),
+        year: a.year,
+        from: a.from.clone(),
+        to: a.to.clone(),
+        received_from: a.received_from.clone(),
+        received_to: a.received_to.clone(),
+        resolved_from: a.resolved_from.clone(),
+        resolved_to: a.resolved_to.clone(),
+        // The command line is the archivist's: every case.
+        visibility: None,
+    };
+    if let Some(r) = filters.reversed_range() {
+        let ((lo, hi), (from, to)) = (r.options, r.dates);
+        return Err(match lang {
+            Lang::Vi => cannot!(
+                "Khoảng ngày bị đảo ngược: {lo} {from} muộn hơn {hi} {to}. Hãy đổi chỗ hai ngày."
+            ),
+            Lang::En => cannot!(
+                "The date range is reversed: {lo} {from} is later than {hi} {to}. Swap the two dates."
+            ),
+        });
+    }
     let behind = catch_up(&a.archive, lang, a.json);
     let idx = match ArchiveIndex::open(&a.archive) {
         Ok(i) => i,
@@ -240,22 +267,7 @@ pub fn run(a: &SearchArgs, lang: Lang) -> Ran {
     };
     let req = SearchRequest {
         query: a.query.clone(),
-        filters: Filters {
-            agency: a.agency.clone(),
-            sector: a.sector.clone(),
-            procedure: a.procedure.clone(),
-            channel: a.channel.clone(),
-            status: a.status.clone(),
-            year: a.year,
-            from: a.from.clone(),
-            to: a.to.clone(),
-            received_from: a.received_from.clone(),
-            received_to: a.received_to.clone(),
-            resolved_from: a.resolved_from.clone(),
-            resolved_to: a.resolved_to.clone(),
-            // The command line is the archivist's: every case.
-            visibility: None,
-        },
+        filters,
         sort: match a.sort.as_str() {
             "received" => Sort::ReceivedDesc,
             "received-asc" => Sort::ReceivedAsc,

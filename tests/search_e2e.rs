@@ -201,3 +201,43 @@ fn limit_zero_is_refused_in_the_readers_language() {
     let said = String::from_utf8_lossy(&en.stderr);
     assert!(said.contains("--limit") && said.contains("at least 1"), "{said}");
 }
+
+#[test]
+fn a_reversed_date_range_is_an_error_naming_both_dates() {
+    let w = Work::with_samples();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let archive = w.archive();
+    let a = archive.to_str().unwrap();
+    for (from, to) in [
+        ("--from", "--to"),
+        ("--received-from", "--received-to"),
+        ("--resolved-from", "--resolved-to"),
+    ] {
+        let out = w.sohoa(&[
+            "search", "", "--archive", a, from, "2025-08-01", to, "31/07/2025", "--lang", "vi",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{from}: {out:?}");
+        assert!(out.stdout.is_empty(), "{from}: no (empty) result is shown");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains("đảo ngược")
+                && said.contains(&format!("{from} 2025-08-01"))
+                && said.contains(&format!("{to} 31/07/2025")),
+            "{said}"
+        );
+    }
+    let out = w.sohoa(&[
+        "search", "", "--archive", a, "--from", "2025-08-01", "--to", "2025-07-31", "--lang", "en",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("reversed") && said.contains("2025-08-01") && said.contains("2025-07-31"),
+        "{said}"
+    );
+    // The same day on both ends is a valid one-day range.
+    let out = w.sohoa(&[
+        "search", "", "--archive", a, "--from", "2025-07-01", "--to", "01/07/2025", "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+}

@@ -20,7 +20,7 @@ pub mod search;
 
 pub use document::CaseDoc;
 pub use grouped::{CaseGroup, GroupedResults, PageHit};
-pub use search::{Filters, Hit, SearchRequest, SearchResults, Sort, Visibility};
+pub use search::{Filters, Hit, ReversedRange, SearchRequest, SearchResults, Sort, Visibility};
 
 use privacy::IdKey;
 use schema::{Fields, SCHEMA_VERSION};

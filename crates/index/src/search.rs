@@ -65,6 +65,55 @@ pub struct Visibility {
     pub granted: Vec<String>,
 }
 
+/// A date range of the filters that ends before it starts (`--from` later than `--to`): no case
+/// can match it, so it is refused rather than answered with 0 hits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReversedRange {
+    /// The options of the range as on the command line: `--from` and `--to`,
+    /// `--received-from` and `--received-to`, `--resolved-from` and `--resolved-to`.
+    pub options: (&'static str, &'static str),
+    /// The two dates as they were typed.
+    pub dates: (String, String),
+}
+
+impl std::fmt::Display for ReversedRange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ((lo, hi), (from, to)) = (self.options, &self.dates);
+        write!(
+            f,
+            "the date range is reversed: {lo} {from} is later than {hi} {to}"
+        )
+    }
+}
+
+impl Filters {
+    /// The first date range that starts after it ends; dates that are not dates are left to
+    /// the search, which says so.
+    pub fn reversed_range(&self) -> Option<ReversedRange> {
+        let ranges = [
+            (("--from", "--to"), &self.from, &self.to),
+            (
+                ("--received-from", "--received-to"),
+                &self.received_from,
+                &self.received_to,
+            ),
+            (
+                ("--resolved-from", "--resolved-to"),
+                &self.resolved_from,
+                &self.resolved_to,
+            ),
+        ];
+        ranges.into_iter().find_map(|(options, lo, hi)| {
+            let (lo, hi) = (lo.as_deref()?, hi.as_deref()?);
+            let (a, b) = (day(options.0, lo).ok()?, day(options.1, hi).ok()?);
+            (a > b).then(|| ReversedRange {
+                options,
+                dates: (lo.to_string(), hi.to_string()),
+            })
+        })
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SearchRequest {
     pub query: String,
@@ -200,6 +249,9 @@ impl ArchiveIndex {
         }
         if let Some(v) = &flt.visibility {
             out.extend(self.visibility_queries(v));
+        }
+        if let Some(r) = flt.reversed_range() {
+            return Err(IndexError::BadRequest(r.to_string()));
         }
         let opt = |what: &str, v: &Option<String>| v.as_deref().map(|v| day(what, v)).transpose();
         let (from, to) = (opt("--from", &flt.from)?, opt("--to", &flt.to)?);
@@ -435,4 +487,35 @@ pub(crate) fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_range_that_ends_before_it_starts_is_reversed() {
+        let f = Filters {
+            received_from: Some("01/08/2025".into()),
+            received_to: Some("2025-07-31".into()),
+            ..Default::default()
+        };
+        let r = f.reversed_range().expect("reversed");
+        assert_eq!(r.options, ("--received-from", "--received-to"));
+        assert_eq!(r.dates, ("01/08/2025".into(), "2025-07-31".into()));
+        assert!(r.to_string().contains("01/08/2025") && r.to_string().contains("2025-07-31"));
+        for (from, to) in [("2025-07-31", "31/07/2025"), ("2025-07-01", "2025-07-31")] {
+            let f = Filters {
+                from: Some(from.into()),
+                to: Some(to.into()),
+                ..Default::default()
+            };
+            assert_eq!(f.reversed_range(), None, "{from}..{to}");
+        }
+        let open = Filters {
+            resolved_from: Some("2025-08-01".into()),
+            ..Default::default()
+        };
+        assert_eq!(open.reversed_range(), None);
+    }
 }
