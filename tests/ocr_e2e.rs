@@ -333,3 +333,49 @@ fn ctrl_c_during_ocr_finishes_the_bag_in_flight_and_exits_130() {
         .collect();
     assert!(left.is_empty(), "{left:?}");
 }
+
+#[test]
+fn ocr_of_an_unknown_case_names_it_and_changes_nothing() {
+    let w = ocr_work();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let archive = w.archive();
+    let a = archive.to_str().unwrap();
+    let out = w.sohoa(&[
+        "ocr",
+        "HS-KHONG-CO",
+        CASE,
+        "HS-CUNG-KHONG",
+        "--archive",
+        a,
+        "--lang",
+        "vi",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("Không có hồ sơ") && said.contains("HS-KHONG-CO, HS-CUNG-KHONG"),
+        "{said}"
+    );
+    assert!(
+        !said.contains(&format!("{CASE},")),
+        "only the unknown ids: {said}"
+    );
+    // Nothing was done, not even to the case that exists.
+    assert!(!archive.join("versions").join(CASE).exists());
+    assert!(w.metadata(CASE)["pages"][0]["ocr"].is_null());
+    let out = w.sohoa(&[
+        "ocr",
+        "HS-KHONG-CO",
+        "--archive",
+        a,
+        "--lang",
+        "en",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("No such case") && said.contains("HS-KHONG-CO"),
+        "{said}"
+    );
+}

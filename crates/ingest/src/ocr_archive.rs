@@ -75,6 +75,32 @@ pub fn ocr_archive(
 ) -> Result<OcrReport, Problem> {
     let clock = std::time::Instant::now();
     let _lock = lock::open_for_writing(&opts.archive)?;
+    let mut ids = sohoa_bagit::reader::current_ids(&opts.archive).map_err(|e| {
+        Problem::error(
+            "ocr.archive_unreadable",
+            format!("Không đọc được kho lưu trữ: {e}"),
+            format!("Cannot read the archive: {e}"),
+        )
+    })?;
+    if !opts.cases.is_empty() {
+        // Every case asked for must be there: a mistyped id is said before anything is done.
+        let stored: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let mut unknown: Vec<&str> = Vec::new();
+        for id in &opts.cases {
+            if !stored.contains(id.as_str()) && !unknown.contains(&id.as_str()) {
+                unknown.push(id);
+            }
+        }
+        if !unknown.is_empty() {
+            let list = unknown.join(", ");
+            return Err(Problem::error(
+                "ocr.unknown_case",
+                format!("Không có hồ sơ {list} trong kho. Không hồ sơ nào được thay đổi."),
+                format!("No such case in the archive: {list}. No case was changed."),
+            ));
+        }
+        ids.retain(|id| opts.cases.contains(id));
+    }
     let pool = Pool::start(&opts.settings, opts.jobs)
         .map_err(|u| Problem::error("ocr.unavailable", u.vi, u.en))?
         .ok_or_else(|| {
@@ -84,16 +110,6 @@ pub fn ocr_archive(
                 "OCR is switched off (--ocr off)",
             )
         })?;
-    let mut ids = sohoa_bagit::reader::current_ids(&opts.archive).map_err(|e| {
-        Problem::error(
-            "ocr.archive_unreadable",
-            format!("Không đọc được kho lưu trữ: {e}"),
-            format!("Cannot read the archive: {e}"),
-        )
-    })?;
-    if !opts.cases.is_empty() {
-        ids.retain(|id| opts.cases.contains(id));
-    }
     let mut cases = Vec::new();
     let cancelled = || {
         opts.cancel
