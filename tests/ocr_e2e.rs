@@ -379,3 +379,35 @@ fn ocr_of_an_unknown_case_names_it_and_changes_nothing() {
         "{said}"
     );
 }
+
+#[test]
+fn ocr_with_ocr_off_on_its_command_line_refuses_and_changes_nothing() {
+    let w = ocr_work();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let archive = w.archive();
+    let a = archive.to_str().unwrap();
+    for (args, lang) in [
+        (vec!["ocr", "--ocr", "off", "--archive", a], "vi"),
+        (
+            vec!["ocr", CASE, "--ocr=off", "--archive", a, "--json"],
+            "en",
+        ),
+    ] {
+        let out = w
+            .command()
+            .args(&args)
+            .args(["--lang", lang])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {out:?}");
+        let said = String::from_utf8_lossy(&out.stderr);
+        let words = if lang == "vi" {
+            "không nhận dạng chữ"
+        } else {
+            "no text was recognized"
+        };
+        assert!(said.contains("--ocr off") && said.contains(words), "{said}");
+        assert!(!archive.join("versions").join(CASE).exists(), "{args:?}");
+        assert!(w.metadata(CASE)["pages"][0]["ocr"].is_null(), "{args:?}");
+    }
+}
