@@ -30,7 +30,7 @@ fn finding_row(x: &Finding, report: &AuditReport, lang: Lang) -> String {
     let id = x.case_id.as_deref().unwrap_or("");
     let line = report.cases.iter().find(|c| c.case_id == id);
     let case = match line.and_then(|c| c.case_code.as_deref()) {
-        _ if x.case_id.is_none() => t("(toàn kho)|(archive)"),
+        _ if x.case_id.is_none() => t("(toàn kho)|(whole archive)"),
         Some(code) => code,
         None => id,
     };
@@ -56,6 +56,43 @@ fn finding_row(x: &Finding, report: &AuditReport, lang: Lang) -> String {
          <td class=\"{sev}\">{severity}</td><td><code>{code}</code></td><td>{msg}</td>\
          <td>{place}</td></tr>"
     )
+}
+
+/// Agencies in the chart of findings by agency: the ones with the most findings.
+const AGENCIES_CHARTED: usize = 15;
+
+/// The keys of `Summary::by_agency` that are not agencies: findings on the whole archive, and
+/// cases whose record names no agency (crate::audit::summarize).
+const WHOLE_ARCHIVE: &str = "Toàn kho";
+const NO_AGENCY: &str = "Không xác định";
+
+/// An agency key as people read it in `lang`.
+fn agency_label(key: &str, lang: Lang) -> String {
+    match key {
+        WHOLE_ARCHIVE => lang.pick("(toàn kho)", "(whole archive)").to_string(),
+        NO_AGENCY => lang
+            .pick("(không rõ cơ quan)", "(agency unknown)")
+            .to_string(),
+        a => a.to_string(),
+    }
+}
+
+/// The caption of the chart by agency: how many agencies have findings, and which of them the
+/// chart shows when it cannot show them all.
+fn agency_chart_title<'a>(keys: impl Iterator<Item = &'a String>, lang: Lang) -> String {
+    let n = keys
+        .filter(|k| !matches!(k.as_str(), WHOLE_ARCHIVE | NO_AGENCY))
+        .count();
+    let (shown, all) = (num(AGENCIES_CHARTED, lang), num(n, lang));
+    match (lang, n > AGENCIES_CHARTED) {
+        (Lang::Vi, false) => format!("Theo cơ quan ({all} cơ quan có phát hiện)"),
+        (Lang::Vi, true) => {
+            format!("Theo cơ quan ({shown} trên {all} cơ quan có nhiều phát hiện nhất)")
+        }
+        (Lang::En, false) if n == 1 => "By agency (1 agency with findings)".to_string(),
+        (Lang::En, false) => format!("By agency ({all} agencies with findings)"),
+        (Lang::En, true) => format!("By agency (the {shown} of {all} with the most findings)"),
+    }
 }
 
 /// The audit report: summary, the four criteria, charts, findings by code, findings, cases, rules.
@@ -120,20 +157,17 @@ pub fn audit_page(report: &AuditReport, lang: Lang) -> String {
     let mut agencies: Vec<_> = s
         .by_agency
         .iter()
-        .map(|(a, k)| (a.clone(), pair(k)))
+        .map(|(a, k)| (agency_label(a, lang), pair(k)))
         .collect();
     agencies.sort_by_key(|(_, v)| std::cmp::Reverse(v[0] + v[1]));
-    agencies.truncate(15);
+    let by_agency_title = agency_chart_title(s.by_agency.keys(), lang);
+    agencies.truncate(AGENCIES_CHARTED);
     let by_crit = figure(
         t("Lỗi và cảnh báo theo tiêu chí|Errors and warnings by criterion"),
         &ew,
         &columns(&by_crit, &ew, lang),
     );
-    let by_agency = figure(
-        t("Theo cơ quan (15 cơ quan nhiều phát hiện nhất)|By agency (top 15)"),
-        &ew,
-        &hbars(&agencies, &ew, lang),
-    );
+    let by_agency = figure(&by_agency_title, &ew, &hbars(&agencies, &ew, lang));
     o += &h2(t("Biểu đồ|Charts"));
     o += &format!("<section class=\"charts\">{by_crit}{by_agency}</section>");
 

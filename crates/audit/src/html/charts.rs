@@ -16,6 +16,36 @@ fn short(s: &str, max: usize) -> String {
     s.chars().take(max - 1).chain(['…']).collect()
 }
 
+/// A label on at most `lines` lines of at most `width` characters, broken between words (after a
+/// comma when one falls in the second half of a line: "xã …, huyện …, tỉnh …"); what still does
+/// not fit ends with "…", so the whole label belongs in a tooltip too.
+fn wrap(s: &str, width: usize, lines: usize) -> Vec<String> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    let len = |ws: &[&str]| ws.iter().map(|w| w.chars().count()).sum::<usize>() + ws.len() - 1;
+    let mut out = Vec::new();
+    let mut rest = &words[..];
+    while !rest.is_empty() && out.len() + 1 < lines.max(1) {
+        let fit = (1..=rest.len())
+            .take_while(|&k| len(&rest[..k]) <= width)
+            .last()
+            .unwrap_or(1);
+        let at_comma = (1..=fit)
+            .rev()
+            .find(|&k| rest[k - 1].ends_with(',') && len(&rest[..k]) * 2 >= width);
+        let k = if fit < rest.len() {
+            at_comma.unwrap_or(fit)
+        } else {
+            fit
+        };
+        out.push(short(&rest[..k].join(" "), width));
+        rest = &rest[k..];
+    }
+    if !rest.is_empty() {
+        out.push(short(&rest.join(" "), width));
+    }
+    out
+}
+
 /// SVG text; `class` combines `m` (centred), `e` (right-aligned), `b` (bold), `w` (white).
 fn text(x: f64, y: f64, class: &str, body: &str) -> String {
     let (x, y) = (f(x), f(y));
@@ -76,25 +106,42 @@ pub(super) fn columns(items: &Stacks, series: &[(&str, &str)], lang: Lang) -> St
     o + "</svg>"
 }
 
-/// Stacked horizontal bars, one line per item: scales to many items and long labels.
+/// Stacked horizontal bars, one line per item: scales to many items, and a long label goes on
+/// two lines (whole in its tooltip) instead of being cut.
 pub(super) fn hbars(items: &Stacks, series: &[(&str, &str)], lang: Lang) -> String {
     if items.is_empty() {
         return no_data(lang);
     }
-    let (max, h) = (peak(items), items.len() * 24 + 8);
+    let max = peak(items);
+    let labels: Vec<Vec<String>> = items.iter().map(|(l, _)| wrap(l, 36, 2)).collect();
+    let rows: Vec<usize> = labels
+        .iter()
+        .map(|l| 24 + 14 * l.len().saturating_sub(1))
+        .collect();
+    let h = 8 + rows.iter().sum::<usize>();
     let mut o = format!("<svg viewBox=\"0 0 640 {h}\" role=\"img\">");
-    for (i, (label, vals)) in items.iter().enumerate() {
-        let y = 4.0 + 24.0 * i as f64;
-        let name = format!("<title>{}</title>{}", esc(label), esc(&short(label, 30)));
-
-        o += &text(202.0, y + 15.0, "e", &name);
-        let mut x = 210.0;
+    let mut y = 4.0;
+    for (((label, vals), lines), &row) in items.iter().zip(&labels).zip(&rows) {
+        let row = row as f64;
+        let mut name = format!("<title>{}</title>", esc(label));
+        for (i, line) in lines.iter().enumerate() {
+            let (x, ly) = (f(242.0), f(y + 15.0 + 14.0 * i as f64));
+            name += &format!("<tspan x=\"{x}\" y=\"{ly}\">{}</tspan>", esc(line));
+        }
+        o += &text(242.0, y + 15.0, "e", &name);
+        let (mut x, top) = (250.0, y + (row - 18.0) / 2.0);
         for (&v, (series, color)) in vals.iter().zip(series) {
-            let w = v as f64 / max * 360.0;
-            o += &rect(x, y + 3.0, w, 18.0, color, &tip(label, series, v, lang));
+            let w = v as f64 / max * 320.0;
+            o += &rect(x, top, w, 18.0, color, &tip(label, series, v, lang));
             x += w;
         }
-        o += &text(x + 6.0, y + 15.0, "b", &num(vals.iter().sum::<u64>(), lang));
+        o += &text(
+            x + 6.0,
+            top + 12.0,
+            "b",
+            &num(vals.iter().sum::<u64>(), lang),
+        );
+        y += row;
     }
     o + "</svg>"
 }

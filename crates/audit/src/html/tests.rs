@@ -70,13 +70,17 @@ fn stats(c: Value, trend: &[(&str, Option<f64>)]) -> StatsReport {
     serde_json::from_value(json!({
         "schema": "sohoa/report", "schema_version": 1, "archive": "/kho",
         "generated_at": "2025-07-01T08:00:00+07:00", "from": "2025-01-01", "to": "2025-06-30",
-        "group_by": "agency",
+        "period": "6 tháng đầu năm 2025", "period_en": "First half of 2025", "group_by": "agency",
         "rows": [{"key": "H12.1", "label": "UBND xã Tân Phú", "counts": c},
                  {"key": "H12.2", "label": "UBND phường <b>Đông</b>", "counts": counts(0, 0, 0)}],
         "total": {"key": "total", "label": "Tổng", "counts": c},
         "invariants": [{"name": "done_total = done_early + done_ontime + done_late",
+                        "text": "Số hồ sơ đã giải quyết bằng trước hạn cộng đúng hạn cộng quá hạn.",
+                        "text_en": "Resolved equals early plus on time plus late.",
                         "holds": true, "detail": []},
                        {"name": "recv_total = done_total + pending_total + withdrawn",
+                        "text": "Số nhận bằng đã giải quyết cộng đang giải quyết cộng rút.",
+                        "text_en": "Received equals resolved plus pending plus withdrawn.",
                         "holds": false, "detail": ["H12.1: 10 ≠ 9"]}],
         "late": [{"case_id": "bag-009", "case_code": "H12-250110-0009",
                   "applicant_name": "Trần Văn Đức", "procedure_code": "1.001193",
@@ -176,7 +180,7 @@ fn report_page_lays_out_form_06_with_rates_and_late_cases() {
     check(
         &doc,
         r#"Tình hình, kết quả giải quyết TTHC (Biểu số 06/VPCP/KSTT)
-        từ ngày <b>01/01/2025</b> đến ngày <b>30/06/2025</b>
+        Kỳ báo cáo: <b>6 tháng đầu năm 2025</b> (từ ngày <b>01/01/2025</b> đến ngày <b>30/06/2025</b>)
         93,5 %
         >2.005<
         <th colspan="4">Số hồ sơ nhận giải quyết</th>
@@ -185,8 +189,8 @@ fn report_page_lays_out_form_06_with_rates_and_late_cases() {
         <th>(13)</th>
         <tr class="total"><td class="n"></td><td>Tổng cộng</td>
         UBND phường &lt;b&gt;Đông&lt;/b&gt;
-        ✓
-        ✗
+        ✓</span> Số hồ sơ đã giải quyết bằng trước hạn cộng đúng hạn cộng quá hạn.
+        ✗</span> Số nhận bằng đã giải quyết cộng đang giải quyết cộng rút.
         H12.1: 10 ≠ 9
         Trần Văn Đức
         10/01/2025
@@ -209,7 +213,8 @@ fn report_without_resolved_cases_or_months_has_no_nan() {
     let one = report_page(&stats(counts(1, 0, 0), &[("2025-01", Some(1.0))]), Lang::En);
     check(
         &one,
-        "<circle cx=\"318.0\"\n100.0%\nCases resolved\nWorking days late",
+        "Period: <b>First half of 2025</b>\n<circle cx=\"318.0\"\n100.0%\nCases resolved\n\
+         Received equals resolved plus pending plus withdrawn.\nWorking days late",
     );
 }
 
@@ -248,4 +253,44 @@ fn numbers_dates_and_text_follow_the_language() {
     );
     let escaped = "&lt;a href=&#39;x&#39;&gt;&amp;&quot;&lt;/a&gt;";
     assert_eq!(esc("<a href='x'>&\"</a>"), escaped);
+}
+
+#[test]
+fn agency_chart_counts_the_agencies_shown_and_keeps_long_names_whole() {
+    let long = "Ủy ban nhân dân xã Tân Hòa, huyện Phú Bình, tỉnh Thái Nguyên";
+    let tally = |e: usize| crate::finding::Tally {
+        errors: e,
+        warnings: 1,
+        cases: 1,
+    };
+    let mut r = audit(findings());
+    r.summary.by_agency = [(long, 3), ("UBND xã Tân Phú", 2), ("Toàn kho", 1)]
+        .into_iter()
+        .map(|(a, e)| (a.to_string(), tally(e)))
+        .collect();
+    let vi = audit_page(&r, Lang::Vi);
+    assert!(vi.contains("Theo cơ quan (2 cơ quan có phát hiện)"), "{vi}");
+    assert!(!vi.contains("15 cơ quan"));
+    // The whole name in the tooltip, and on two lines: nothing of it is cut.
+    assert!(vi.contains(&format!("<title>{long}</title>")));
+    assert!(vi.contains(">Ủy ban nhân dân xã Tân Hòa,</tspan>"), "{vi}");
+    assert!(
+        vi.contains(">huyện Phú Bình, tỉnh Thái Nguyên</tspan>"),
+        "{vi}"
+    );
+    let en = audit_page(&r, Lang::En);
+    assert!(en.contains("By agency (2 agencies with findings)"), "{en}");
+    assert!(en.contains("(whole archive)") && !en.contains("Toàn kho"));
+
+    // More agencies than the chart shows: it says which ones it shows, out of how many.
+    r.summary.by_agency = (0..40)
+        .map(|i| (format!("UBND xã số {i}"), tally(i)))
+        .collect();
+    let vi = audit_page(&r, Lang::Vi);
+    assert!(
+        vi.contains("Theo cơ quan (15 trên 40 cơ quan có nhiều phát hiện nhất)"),
+        "{vi}"
+    );
+    let en = audit_page(&r, Lang::En);
+    assert!(en.contains("By agency (the 15 of 40 with the most findings)"));
 }
