@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Independent checks of `sohoa audit` / `sohoa report` outputs (called by scripts/conformance.sh): JSON counts and
-invariants recomputed, CSV/HTML/XLSX re-parsed by stdlib (or openpyxl), apology letters checked by qpdf and poppler.
+invariants recomputed, CSV/HTML re-parsed by stdlib, the XLSX by openpyxl (check_bieu06.py), apology letters checked by qpdf and poppler.
 """
 # usage: conformance_reports.py ARCHIVE --bin PATH_TO_SOHOA [--keep]
 # Runs both commands (SOHOA_LANG=vi) into a temp dir (kept and named when a check fails, or with --keep), prints one
@@ -20,11 +20,9 @@ import sys
 import tempfile
 import time
 import unicodedata
-import zipfile
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
-from xml.etree import ElementTree as ET
 
 AS_OF = "2026-11-23"
 PERIOD = ("2025-07-01", "2025-07-31")
@@ -32,7 +30,6 @@ LETTER_DATE = "2025-08-01"
 LETTER_TITLE = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
 CRITERIA = ("dung", "du", "sach", "song")
 SEVERITIES = ("error", "warning")
-XLSX_SHEETS = ("Biểu 06", "Hồ sơ trễ hạn", "Theo tháng", "Kiểm tra")
 # Biểu 06 columns B..L, in this order.
 FORM_KEYS = ("recv_total", "recv_online", "recv_offline", "carried_over", "done_total", "done_early", "done_ontime",
              "done_late", "pending_total", "pending_ok", "pending_late")
@@ -87,12 +84,12 @@ def load_json(path: Path) -> dict:
     return data
 
 
-def read_csv(path: Path) -> list[list[str]]:
+def read_csv(path: Path, sep: str = ",") -> list[list[str]]:
     raw = path.read_bytes()
     if not raw.startswith(b"\xef\xbb\xbf"):
         raise ValueError(f"{path.name}: no UTF-8 BOM (starts with {raw[:8]!r})")
     text = raw[3:].decode("utf-8")  # strict: a bad byte is a failure
-    return list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    return list(csv.reader(io.StringIO(text, newline=""), delimiter=sep, strict=True))
 
 
 # --------------------------------------------------------------------------------------------- audit
@@ -136,13 +133,15 @@ def check_audit_exit(rc: int, secs: float, a: dict | None, log: Path) -> tuple:
 
 
 def check_audit_csv(path: Path, a: dict) -> tuple:
-    rows = read_csv(path)
+    rows = read_csv(path, ";")  # SOHOA_LANG=vi: an Excel in Vietnamese splits at ';'
     n = len(a["findings"])
     errs = [] if len(rows) == n + 1 else [f"{len(rows)} rows, want {n} findings + 1 header"]
     widths = sorted({len(r) for r in rows})
     if len(widths) > 1:
         errs.append(f"row widths vary: {widths}")
-    return not errs, f"UTF-8 BOM, csv parses, {len(rows)} rows = {n} findings + 1 header", errs
+    if rows and len(rows[0]) != 11:
+        errs.append(f"header of {len(rows[0])} cells split at ';', want 11: {rows[0][:3]}")
+    return not errs, f"UTF-8 BOM, ';' parses, {len(rows)} rows = {n} findings + 1 header", errs
 
 
 # --------------------------------------------------------------------------------------------- HTML
@@ -285,7 +284,9 @@ def check_report_late(r: dict) -> tuple:
 
 
 def check_report_csv(path: Path, r: dict) -> tuple:
-    rows = read_csv(path)
+    rows = read_csv(path, ";")  # SOHOA_LANG=vi: an Excel in Vietnamese splits at ';'
+    if rows and len(rows[0]) < 12:
+        return False, f"header of {len(rows[0])} cells split at ';': {rows[0][:3]}", []
     if len(rows) < 2:
         return False, f"{len(rows)} rows", []
     last = rows[-1]
@@ -299,104 +300,21 @@ def check_report_csv(path: Path, r: dict) -> tuple:
             compared += 1
             if last[i].strip() != str(t[m.group(1)]):
                 errs.append(f"total {m.group(1)} = {last[i]!r}, JSON {t[m.group(1)]}")
-    return not errs, f"BOM, {len(rows)} rows, last row 'total', {compared} counts = JSON total", errs
+    rate = last[-1] if last else ""
+    if rate and not re.fullmatch(r"\d+,\d", rate):
+        errs.append(f"on-time rate {rate!r}: want a decimal comma")
+    return not errs, f"BOM, ';', {len(rows)} rows, last row 'total', {compared} counts = JSON total", errs
 
 
 # --------------------------------------------------------------------------------------------- XLSX
-NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
-      "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
-      "pr": "http://schemas.openxmlformats.org/package/2006/relationships"}
-
-
-def col_index(ref: str) -> int:
-    n = 0
-    for ch in re.match(r"[A-Z]+", ref).group(0):
-        n = n * 26 + ord(ch) - 64
-    return n - 1
-
-
-def xlsx_zip(path: Path) -> dict[str, list[list[object]]]:
-    """Sheets by name -> rows of cell values (None where empty), read with zipfile + ElementTree."""
-    with zipfile.ZipFile(path) as z:
-        bad = z.testzip()
-        if bad:
-            raise ValueError(f"corrupt member {bad}")
-        names = set(z.namelist())
-        shared: list[str] = []
-        if "xl/sharedStrings.xml" in names:
-            for si in ET.fromstring(z.read("xl/sharedStrings.xml")).findall("m:si", NS):
-                # plain <t>, or rich-text runs <r><t>; phonetic runs <rPh> are not part of the value
-                parts = [t.text or "" for t in si.findall("m:t", NS)] + \
-                        [t.text or "" for t in si.findall("m:r/m:t", NS)]
-                shared.append("".join(parts))
-        rels = {rel.get("Id"): rel.get("Target")
-                for rel in ET.fromstring(z.read("xl/_rels/workbook.xml.rels")).findall("pr:Relationship", NS)}
-        wb = ET.fromstring(z.read("xl/workbook.xml"))
-        out: dict[str, list[list[object]]] = {}
-        for sh in wb.findall("m:sheets/m:sheet", NS):
-            target = rels[sh.get(f"{{{NS['r']}}}id")]
-            part = target.lstrip("/") if target.startswith("/") else "xl/" + target
-            rows: dict[int, dict[int, object]] = {}
-            for row in ET.fromstring(z.read(part)).findall("m:sheetData/m:row", NS):
-                rn = int(row.get("r")) - 1 if row.get("r") else (max(rows) + 1 if rows else 0)
-                cells = rows.setdefault(rn, {})
-                for ci, c in enumerate(row.findall("m:c", NS)):
-                    idx = col_index(c.get("r")) if c.get("r") else ci
-                    t, v = c.get("t", "n"), c.find("m:v", NS)
-                    if t == "s":
-                        val: object = shared[int(v.text)]
-                    elif t == "inlineStr":
-                        val = "".join(x.text or "" for x in c.iter(f"{{{NS['m']}}}t"))
-                    elif v is None or v.text is None:
-                        val = None
-                    elif t in ("str", "e"):
-                        val = v.text
-                    elif t == "b":
-                        val = v.text == "1"
-                    else:
-                        val = float(v.text)
-                    cells[idx] = val
-            grid = []
-            for i in range(max(rows) + 1 if rows else 0):
-                cells = rows.get(i, {})
-                grid.append([cells.get(j) for j in range(max(cells) + 1 if cells else 0)])
-            out[sh.get("name")] = grid
-        return out
-
-
-def xlsx_openpyxl(path: Path) -> dict[str, list[list[object]]]:
-    import openpyxl  # noqa: PLC0415
-    wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    try:
-        return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in wb.worksheets}
-    finally:
-        wb.close()
-
-
 def check_xlsx(path: Path, r: dict) -> tuple:
-    try:
-        import openpyxl  # noqa: F401, PLC0415
-        reader, how = xlsx_openpyxl, "openpyxl"
-    except ImportError:
-        reader, how = xlsx_zip, "zipfile+xml"
-    sheets = reader(path)
-    errs = []
-    missing = [s for s in XLSX_SHEETS if s not in sheets]
-    if missing:
-        errs.append(f"sheets {list(sheets)}: missing {missing}")
-    form = sheets.get("Biểu 06", [])
-    totals = [row for row in form if row and isinstance(row[0], str) and row[0].strip() == "Tổng cộng"]
-    want = [r["total"]["counts"][k] for k in FORM_KEYS]
-    got: list[object] = []
-    if len(totals) != 1:
-        errs.append(f"{len(totals)} rows with first cell 'Tổng cộng' in Biểu 06, want 1")
-    else:
-        got = (list(totals[0][1:12]) + [None] * 11)[:11]
-        for k, g, w in zip(FORM_KEYS, got, want):
-            if not isinstance(g, (int, float)) or isinstance(g, bool) or g != w:
-                errs.append(f"{k}: sheet {g!r}, JSON {w}")
-    shown = [int(g) if isinstance(g, float) and g.is_integer() else g for g in got]
-    return not errs, f"({how}) sheets {list(sheets)}; Tổng cộng B..L {shown} = JSON {want}", errs
+    """The official form and the other sheets, read by openpyxl (scripts/check_bieu06.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import check_bieu06  # noqa: PLC0415
+
+    errs = check_bieu06.check(path, r)
+    return not errs, (f"(openpyxl) Biểu 06: {len(r['rows'])} rows + total = JSON, merged headers, (1)…(13), "
+                      f"signatures, A4 landscape; {len(r['late'])} late cases with date cells"), errs
 
 
 # --------------------------------------------------------------------------------------------- letters

@@ -16,6 +16,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 #   poppler-utils              pdftotext: tests/ocr_e2e.rs, tests/privacy.rs, the apology letter test
 #   fonts-dejavu-core          the sample generator's fonts; the apology letters' fallback serif font
 #   pillow, numpy (pip)        samples/generate.py, run by tests/audit_e2e.rs
+#   openpyxl (pip)             reads the Biểu 06 workbook back (scripts/check_bieu06.py, tests/report_form.rs)
 #   chromium, playwright (pip) the browser tests of `sohoa serve` (tests/browser/web_test.py),
 #                              Debian's Chromium driven by Playwright (its own browsers unused)
 #   postgresql, curl           the job queue's tests and the scale-out harness (scripts/services/,
@@ -23,8 +24,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 #                              target/services/venv, the harness's checkers (boto3, bagit) into
 #                              target/services/check-venv
 apt_pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core chromium libxml2-utils openssl softhsm2 opensc postgresql curl)
-py_pkgs=(pillow numpy playwright==1.56.0)
-py_check='import PIL, numpy, playwright; print("pillow", PIL.__version__, "numpy", numpy.__version__, "playwright ok")'
+py_pkgs=(pillow numpy openpyxl playwright==1.56.0)
+py_check='import PIL, numpy, openpyxl, playwright; print("pillow", PIL.__version__, "numpy", numpy.__version__, "openpyxl", openpyxl.__version__, "playwright ok")'
 
 install_only=${SOHOA_TEST_INSTALL_ONLY:-0}
 args=()

@@ -148,7 +148,10 @@ pub fn run(a: &AuditArgs, jobs: usize, lang: Lang) -> Ran {
         out.write(p, sohoa_audit::html::audit_page(&report, lang).into_bytes());
     }
     if let Some(p) = &a.csv {
-        out.write(p, sohoa_audit::tables::audit_csv(&report));
+        out.write(
+            p,
+            sohoa_audit::tables::audit_csv(&report, sohoa_audit::tables::CsvLocale::of(lang)),
+        );
     }
     if out.failed {
         return Err(CannotRun::said());

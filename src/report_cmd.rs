@@ -6,33 +6,58 @@ use clap::Args;
 use sohoa_archive::problem::Lang;
 use sohoa_audit::letter::{late, LetterFont};
 use sohoa_audit::stats::{self, GroupBy, Period, StatsReport};
+use sohoa_audit::tables::{CsvLocale, FormParties};
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct ReportArgs {
     #[arg(long, env = "SOHOA_ARCHIVE", default_value = "archive", value_parser = crate::location::archive_arg)]
     archive: PathBuf,
+    /// The period by name: 2025-07 (a month), 2025-Q3 (a quarter), 2025-H1 (half a year), 2025 (a year).
+    #[arg(long, conflicts_with_all = ["from", "to"])]
+    period: Option<String>,
     /// First day of the period (YYYY-MM-DD or DD/MM/YYYY); default: the earliest receipt.
     #[arg(long)]
     from: Option<String>,
     /// Last day of the period; default: today.
     #[arg(long)]
     to: Option<String>,
-    /// One row per agency, sector or procedure.
-    #[arg(long, value_parser = ["agency", "sector", "procedure"])]
-    by: Option<String>,
-    #[arg(long)]
+    /// The form's rows: one per sector (lĩnh vực, as the form has them), agency or procedure, or only the total.
+    #[arg(long, default_value = "sector", value_parser = ["sector", "agency", "procedure", "none"])]
+    by: String,
+    /// Write the report as a web page (charts, the late cases, the form's checks).
+    #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-    #[arg(long)]
+    /// Write the official Biểu 06 form (A4 landscape, ready to sign) and the other sheets as Excel.
+    #[arg(long, value_name = "FILE")]
     xlsx: Option<PathBuf>,
     /// The form as CSV; the late cases go next to it (`<name>-tre-han.csv`).
-    #[arg(long)]
+    #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
+    /// CSV separator and decimal mark: vi = `;` and `,` (Excel in Vietnamese), en = `,` and `.`; default: the language's.
+    #[arg(long, value_parser = ["vi", "en"])]
+    csv_locale: Option<String>,
+    /// Print the report as JSON (schema sohoa/report, docs/audit.md) instead of a table.
     #[arg(long)]
     json: bool,
     /// Procedure rules (time limits) and calendar.toml; built-in ones otherwise.
     #[arg(long)]
     rules: Option<PathBuf>,
+    /// The reporting unit printed on the form (Đơn vị báo cáo); a dotted line otherwise.
+    #[arg(long, env = "SOHOA_REPORTING_UNIT")]
+    reporting_unit: Option<String>,
+    /// The unit the form goes to (Đơn vị nhận báo cáo); a dotted line otherwise.
+    #[arg(long, env = "SOHOA_RECEIVING_UNIT")]
+    receiving_unit: Option<String>,
+    /// Name under "Người lập biểu" (who prepared the form).
+    #[arg(long, env = "SOHOA_PREPARER")]
+    preparer: Option<String>,
+    /// Name under "Thủ trưởng đơn vị" (who signs the form).
+    #[arg(long, env = "SOHOA_HEAD")]
+    head: Option<String>,
+    /// Place in the form's date line ("Tân Hòa, ngày … tháng … năm …"); the form is dated today.
+    #[arg(long, env = "SOHOA_PLACE")]
+    place: Option<String>,
     /// Write one apology letter (Phiếu xin lỗi và hẹn lại ngày trả kết quả) per late case here.
     #[arg(long, value_name = "DIR")]
     apologies: Option<PathBuf>,
@@ -42,9 +67,10 @@ pub struct ReportArgs {
     /// Pending late cases get a new appointment this many working days after the letter.
     #[arg(long, default_value_t = 5)]
     new_due_days: u32,
-    /// Date of the letters; default: today.
+    /// Date of the letters (delays of pending cases are counted to it); default: the last day of the period.
     #[arg(long)]
     letter_date: Option<String>,
+    /// Threads reading the bags; default: the number of cores.
     #[arg(long)]
     jobs: Option<usize>,
 }
@@ -58,8 +84,21 @@ fn date_arg(s: Option<&str>, lang: Lang) -> Result<Option<time::Date>, CannotRun
 
 pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
     crate::outputs::archive_present(&a.archive, lang)?;
-    let from = date_arg(a.from.as_deref(), lang)?;
-    let to = date_arg(a.to.as_deref(), lang)?;
+    let (from, to) = match a.period.as_deref() {
+        Some(p) => match stats::parse_period(p) {
+            Ok((f, t)) => (Some(f), Some(t)),
+            Err((vi, en)) => return Err(cannot!("{}", lang.pick(&vi, &en))),
+        },
+        None => (
+            date_arg(a.from.as_deref(), lang)?,
+            date_arg(a.to.as_deref(), lang)?,
+        ),
+    };
+    if let (Some(f), Some(t)) = (from, to) {
+        if t < f {
+            return Err(reversed(f, t, lang));
+        }
+    }
     let letter_date = date_arg(a.letter_date.as_deref(), lang)?;
     let (rules, calendar) = match sohoa_audit::audit::load_rules(a.rules.as_deref()) {
         Ok(x) => x,
@@ -71,30 +110,23 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
         }
     };
     let jobs = a.jobs.unwrap_or_else(crate::default_jobs).max(1);
-    let cases = match sohoa_audit::scan::ArchiveCases::list(&a.archive) {
-        Ok(c) => c,
-        Err(e) => {
-            return Err(cannot!(
-                "{}: {e}",
-                lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
-            ));
-        }
-    };
-    let group_by = match a.by.as_deref() {
-        Some("agency") => Some(GroupBy::Agency),
-        Some("sector") => Some(GroupBy::Sector),
-        Some("procedure") => Some(GroupBy::Procedure),
-        _ => None,
+    let group_by = match a.by.as_str() {
+        "agency" => Some(GroupBy::Agency),
+        "procedure" => Some(GroupBy::Procedure),
+        "none" => None,
+        _ => Some(GroupBy::Sector),
     };
     // One pass, a chunk of bags at a time: no record stays in memory.
-    let gathered = stats::gather(
-        &cases,
-        group_by,
-        &rules,
-        &calendar,
-        &sohoa_audit::parallel::Pool::new(jobs),
-        &|_, _| {},
-    );
+    let gathered =
+        match stats::gather_archive(&a.archive, group_by, &rules, &calendar, jobs, &|_, _| {}) {
+            Ok(g) => g,
+            Err(e) => {
+                return Err(cannot!(
+                    "{}: {e}",
+                    lang.pick("Không đọc được kho lưu trữ", "Cannot read the archive")
+                ));
+            }
+        };
     let today = time::OffsetDateTime::now_utc()
         .to_offset(sohoa_archive::VN_OFFSET)
         .date();
@@ -105,10 +137,7 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
         group_by,
     };
     if period.to < period.from {
-        return Err(cannot!(
-            "{}",
-            lang.pick("--to phải sau --from", "--to must be after --from")
-        ));
+        return Err(reversed(period.from, period.to, lang));
     }
     let report = stats::report_gathered(&a.archive, &gathered, &period, &calendar);
     drop(gathered);
@@ -119,19 +148,31 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
             sohoa_audit::html::report_page(&report, lang).into_bytes(),
         );
     }
+    let locale = match a.csv_locale.as_deref() {
+        Some(l) => CsvLocale::parse(l).unwrap_or(CsvLocale::Vi),
+        None => CsvLocale::of(lang),
+    };
     if let Some(p) = &a.csv {
-        out.write(p, sohoa_audit::tables::report_csv(&report));
+        out.write(p, sohoa_audit::tables::report_csv(&report, locale));
         let stem = p
             .file_stem()
             .map(|s| s.to_string_lossy().to_string())
             .unwrap_or_else(|| "bao-cao".into());
         out.write(
             &p.with_file_name(format!("{stem}-tre-han.csv")),
-            sohoa_audit::tables::late_csv(&report),
+            sohoa_audit::tables::late_csv(&report, locale),
         );
     }
     if let Some(p) = &a.xlsx {
-        match sohoa_audit::tables::report_xlsx(&report) {
+        let parties = FormParties {
+            reporting_unit: a.reporting_unit.clone(),
+            receiving_unit: a.receiving_unit.clone(),
+            preparer: a.preparer.clone(),
+            head: a.head.clone(),
+            place: a.place.clone(),
+            date: Some(today),
+        };
+        match sohoa_audit::tables::report_xlsx(&report, &parties) {
             Ok(bytes) => out.write(p, bytes),
             Err(e) => {
                 warn!(
@@ -147,10 +188,10 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
     if let Some(dir) = &a.apologies {
         match write_letters(
             &report,
-            &late::title_in(&a.archive),
+            &late::case_text_in(&a.archive),
             dir,
             a,
-            letter_date.unwrap_or(today),
+            letter_date.unwrap_or(period.to),
             &calendar,
             lang,
         ) {
@@ -179,17 +220,37 @@ pub fn run(a: &ReportArgs, lang: Lang) -> Ran {
     }
 }
 
+/// A period that ends before it starts: both dates named.
+fn reversed(from: time::Date, to: time::Date, lang: Lang) -> CannotRun {
+    let dmy = sohoa_archive::time_format::dmy;
+    cannot!(
+        "{}",
+        lang.pick(
+            &format!(
+                "kỳ báo cáo ngược: ngày cuối {} trước ngày đầu {}",
+                dmy(to),
+                dmy(from)
+            ),
+            &format!(
+                "reversed period: the last day {} is before the first day {}",
+                dmy(to),
+                dmy(from)
+            )
+        )
+    )
+}
+
 /// The apology letters for the late cases; Err when some could not be written (said).
 fn write_letters(
     report: &StatsReport,
-    title_of: &dyn Fn(&str) -> Option<String>,
+    read: &dyn Fn(&str) -> late::CaseText,
     dir: &Path,
     a: &ReportArgs,
     date: time::Date,
     calendar: &sohoa_audit::calendar::Calendar,
     lang: Lang,
 ) -> Result<usize, ()> {
-    let letters = late::letters(report, title_of, date, a.new_due_days, calendar);
+    let letters = late::letters(report, read, date, a.new_due_days, calendar);
     if letters.is_empty() {
         return Ok(0);
     }
@@ -235,11 +296,17 @@ fn pct(r: Option<f64>, lang: Lang) -> String {
 }
 
 fn print_human(r: &StatsReport, lang: Lang) {
+    let dmy = |s: &str| {
+        sohoa_audit::calendar::parse_date(s)
+            .map(sohoa_archive::time_format::dmy)
+            .unwrap_or_else(|| s.to_string())
+    };
     say!(
-        "{} {} – {}",
-        lang.pick("Biểu 06/VPCP/KSTT, kỳ", "Form 06/VPCP/KSTT, period"),
-        r.from,
-        r.to
+        "{}: {} ({} – {})",
+        lang.pick("Biểu 06/VPCP/KSTT, kỳ báo cáo", "Form 06/VPCP/KSTT, period"),
+        lang.pick(&r.period, &r.period_en),
+        dmy(&r.from),
+        dmy(&r.to)
     );
     say!(
         "{:<32} {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7} {:>7} | {:>7} {:>7} {:>7}",
@@ -257,7 +324,12 @@ fn print_human(r: &StatsReport, lang: Lang) {
         lang.pick("Quá", "Overdue"),
     );
     for row in r.rows.iter().chain(std::iter::once(&r.total)) {
-        let label: String = row.label.chars().take(32).collect();
+        let label = if row.key == "total" {
+            lang.pick("Tổng cộng", "Total")
+        } else {
+            &row.label
+        };
+        let label: String = label.chars().take(32).collect();
         let v = sohoa_audit::tables::values(&row.counts);
         let cols = |range: std::ops::Range<usize>| {
             v[range]
@@ -284,7 +356,11 @@ fn print_human(r: &StatsReport, lang: Lang) {
         pct(c.postal_rate, lang)
     );
     for i in r.invariants.iter().filter(|i| !i.holds) {
-        say!("✗ {}: {}", i.name, i.detail.join("; "));
+        say!(
+            "✗ {} {}",
+            lang.pick(&i.text, &i.text_en),
+            i.detail.join("; ")
+        );
     }
     if !r.late.is_empty() {
         say!(
@@ -298,10 +374,11 @@ fn print_human(r: &StatsReport, lang: Lang) {
                 l.case_code.as_deref().unwrap_or(&l.case_id),
                 l.applicant_name.as_deref().unwrap_or("-"),
                 lang.pick("hẹn", "due"),
-                l.due,
+                dmy(&l.due),
                 l.resolved
                     .as_deref()
-                    .unwrap_or(lang.pick("đang giải quyết", "pending")),
+                    .map(dmy)
+                    .unwrap_or_else(|| lang.pick("đang giải quyết", "pending").into()),
                 l.working_days_late,
                 lang.pick("ngày làm việc trễ", "working days late")
             );

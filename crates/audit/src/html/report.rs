@@ -115,10 +115,14 @@ pub fn report_page(report: &StatsReport, lang: Lang) -> String {
     let title = t("Tình hình, kết quả giải quyết TTHC (Biểu số 06/VPCP/KSTT)|\
                    Handling of administrative procedures (Form 06/VPCP/KSTT)");
     let (from, to) = (esc(&dmy(&report.from)), esc(&dmy(&report.to)));
-    let (lf, lt) = (t("Kỳ báo cáo: từ ngày|Period: from"), t("đến ngày|to"));
+    let (lf, lt) = (t("từ ngày|from"), t("đến ngày|to"));
+    let named = esc(lang.pick(&report.period, &report.period_en));
     let basis = t("Ban hành theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020|\
                    Form of Circular 01/2020/TT-VPCP of 21/10/2020");
-    let sub = format!("<p class=\"sub\">{lf} <b>{from}</b> {lt} <b>{to}</b> · {basis}</p>");
+    let sub = format!(
+        "<p class=\"sub\">{}: <b>{named}</b> ({lf} <b>{from}</b> {lt} <b>{to}</b>) · {basis}</p>",
+        t("Kỳ báo cáo|Period")
+    );
     let generated = (t("Lập lúc|Generated at"), dmy(&report.generated_at));
     let meta = [
         (t("Kho lưu trữ|Archive"), report.archive.clone()),
@@ -160,8 +164,9 @@ pub fn report_page(report: &StatsReport, lang: Lang) -> String {
     o += &h2(t("Kiểm tra tính nhất quán của số liệu|Consistency checks"));
     o += "<ul class=\"inv\">";
     for inv in &report.invariants {
-        let (mark, name) = (if inv.holds { OK } else { KO }, esc(&inv.name));
-        o += &format!("<li>{mark} <code>{name}</code>");
+        let mark = if inv.holds { OK } else { KO };
+        let (text, name) = (esc(lang.pick(&inv.text, &inv.text_en)), esc(&inv.name));
+        o += &format!("<li title=\"{name}\">{mark} {text}");
         for d in &inv.detail {
             o += &format!("<br><small class=\"ko\">{}</small>", esc(d));
         }

@@ -262,7 +262,7 @@ fn field(s: &str) -> String {
 use sohoa_archive::time_format::dmy;
 
 /// "<place>, ngày 05 tháng 12 năm 2025": NĐ 30/2020 pads days below 10 and months 1 and 2.
-fn dated(place: &str, d: Date) -> String {
+pub(crate) fn dated(place: &str, d: Date) -> String {
     let m = u8::from(d.month());
     let month = if m < 3 {
         format!("{m:02}")

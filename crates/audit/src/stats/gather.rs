@@ -131,3 +131,24 @@ pub fn gather(
     }
     g
 }
+
+/// [`gather`] over the current bags of an archive folder on `jobs` threads: what `sohoa report`
+/// and the web's report job both read. Err names why the archive could not be listed.
+pub fn gather_archive(
+    archive: &std::path::Path,
+    group_by: Option<GroupBy>,
+    rules: &RuleSet,
+    cal: &Calendar,
+    jobs: usize,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> std::io::Result<Gathered> {
+    let cases = crate::scan::ArchiveCases::list(archive)?;
+    Ok(gather(
+        &cases,
+        group_by,
+        rules,
+        cal,
+        &Pool::new(jobs.max(1)),
+        progress,
+    ))
+}

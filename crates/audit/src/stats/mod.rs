@@ -50,6 +50,12 @@ pub struct StatsRow {
 pub struct Invariant {
     /// Stable name, e.g. `recv_total = recv_online + recv_offline + carried_over`.
     pub name: String,
+    /// The rule as a sentence for people, Vietnamese.
+    #[serde(default)]
+    pub text: String,
+    /// The rule as a sentence, English.
+    #[serde(default)]
+    pub text_en: String,
     pub holds: bool,
     /// Rows where it does not hold, with the numbers.
     pub detail: Vec<String>,
@@ -113,6 +119,12 @@ pub struct StatsReport {
     /// First and last day of the period, YYYY-MM-DD (inclusive).
     pub from: String,
     pub to: String,
+    /// The period in words: "Quý III năm 2025", "Tháng 7 năm 2025", "Từ ngày … đến ngày …".
+    #[serde(default)]
+    pub period: String,
+    /// The period in words, English: "Q3 2025".
+    #[serde(default)]
+    pub period_en: String,
     /// `agency`, `sector`, `procedure`, or absent for the total only.
     pub group_by: Option<String>,
     pub rows: Vec<StatsRow>,
@@ -129,10 +141,12 @@ pub const REPORT_SCHEMA_VERSION: u32 = 1;
 mod facts;
 mod gather;
 mod invariants;
+mod period;
 
 use self::facts::{add, finish, months, state, Channel, Shown, State};
-pub use self::gather::{gather, Gathered};
+pub use self::gather::{gather, gather_archive, Gathered};
 use self::invariants::invariants;
+pub use self::period::{parse_period, period_en, period_vi};
 use crate::calendar::Calendar;
 use crate::case::Record;
 use crate::rules::RuleSet;
@@ -346,6 +360,8 @@ pub fn report_gathered(
         ),
         from: p.from.to_string(),
         to: p.to.to_string(),
+        period: period_vi(p.from, p.to),
+        period_en: period_en(p.from, p.to),
         group_by: p.group_by.map(|g| g.key().to_string()),
         rows,
         total,

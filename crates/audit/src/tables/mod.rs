@@ -1,19 +1,72 @@
 //! Findings and statistics as tables people open in Excel: CSV (UTF-8 with BOM, so Excel reads
-//! Vietnamese) and XLSX for the Biểu 06 report; every file written whole or not at all.
+//! Vietnamese; separator and decimal mark of the reader's locale) and XLSX for the Biểu 06
+//! report (`xlsx`, its official form in `form06`); every file written whole or not at all.
+
+mod form06;
+mod xlsx;
+
+pub use form06::FormParties;
+pub use xlsx::report_xlsx;
 
 use crate::finding::AuditReport;
 use crate::stats::{Counts, StatsReport};
-use rust_xlsxwriter::{Format, Workbook, XlsxError};
-use sohoa_archive::privacy::mask_ids;
+use sohoa_archive::problem::Lang;
 use std::path::Path;
+
+/// How a CSV file is written for the spreadsheet that opens it: an Excel set to Vietnamese
+/// regional settings splits lines at `;` and reads `66,7` as a number; an English one wants
+/// `,` and `66.7`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvLocale {
+    /// Separator `;`, decimal mark `,` (the default).
+    Vi,
+    /// Separator `,`, decimal mark `.`.
+    En,
+}
+
+impl CsvLocale {
+    /// The locale that goes with the language of the messages.
+    pub fn of(lang: Lang) -> CsvLocale {
+        match lang {
+            Lang::Vi => CsvLocale::Vi,
+            Lang::En => CsvLocale::En,
+        }
+    }
+
+    /// `vi` or `en`.
+    pub fn parse(s: &str) -> Option<CsvLocale> {
+        match s {
+            "vi" => Some(CsvLocale::Vi),
+            "en" => Some(CsvLocale::En),
+            _ => None,
+        }
+    }
+
+    fn separator(self) -> u8 {
+        match self {
+            CsvLocale::Vi => b';',
+            CsvLocale::En => b',',
+        }
+    }
+
+    /// A percentage with one decimal, in this locale's decimal mark.
+    fn percent(self, r: Option<f64>) -> String {
+        let s = r.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_default();
+        match self {
+            CsvLocale::Vi => s.replace('.', ","),
+            CsvLocale::En => s,
+        }
+    }
+}
 
 /// Writes `bytes` to `path` whole or not at all (`sohoa_archive::safe_fs::write_whole`).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     sohoa_archive::safe_fs::write_whole(path, bytes, 0o644)
 }
 
-fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
+fn csv_bytes(rows: Vec<Vec<String>>, locale: CsvLocale) -> Vec<u8> {
     let mut w = csv::WriterBuilder::new()
+        .delimiter(locale.separator())
         .terminator(csv::Terminator::CRLF)
         .from_writer(vec![0xEF, 0xBB, 0xBF]);
     for r in rows {
@@ -28,7 +81,7 @@ fn csv_bytes(rows: Vec<Vec<String>>) -> Vec<u8> {
 }
 
 /// One line per finding.
-pub fn audit_csv(r: &AuditReport) -> Vec<u8> {
+pub fn audit_csv(r: &AuditReport, locale: CsvLocale) -> Vec<u8> {
     let code_of: std::collections::HashMap<&str, &str> = r
         .cases
         .iter()
@@ -68,11 +121,11 @@ pub fn audit_csv(r: &AuditReport) -> Vec<u8> {
             f.related.join(" "),
         ]);
     }
-    csv_bytes(rows)
+    csv_bytes(rows, locale)
 }
 
 /// The form's columns: (key, Vietnamese header).
-const COLUMNS: [(&str, &str); 11] = [
+pub(crate) const COLUMNS: [(&str, &str); 11] = [
     ("recv_total", "Nhận giải quyết: Tổng số"),
     ("recv_online", "Trong đó: Trực tuyến"),
     ("recv_offline", "Trong đó: Trực tiếp, dịch vụ bưu chính"),
@@ -103,12 +156,8 @@ pub fn values(c: &Counts) -> [u64; 11] {
     ]
 }
 
-fn pct(r: Option<f64>) -> String {
-    r.map(|v| format!("{:.1}", v * 100.0)).unwrap_or_default()
-}
-
 /// The Biểu 06 rows (and total) as CSV.
-pub fn report_csv(r: &StatsReport) -> Vec<u8> {
+pub fn report_csv(r: &StatsReport, locale: CsvLocale) -> Vec<u8> {
     let mut header = vec!["Mã nhóm".to_string(), "Nhóm".to_string()];
     header.extend(COLUMNS.iter().map(|(k, v)| format!("{v} ({k})")));
     header.extend(
@@ -131,17 +180,17 @@ pub fn report_csv(r: &StatsReport) -> Vec<u8> {
             c.withdrawn.to_string(),
             c.recv_direct.to_string(),
             c.recv_postal.to_string(),
-            pct(c.online_rate),
-            pct(c.postal_rate),
-            pct(c.ontime_rate),
+            locale.percent(c.online_rate),
+            locale.percent(c.postal_rate),
+            locale.percent(c.ontime_rate),
         ]);
         rows.push(line);
     }
-    csv_bytes(rows)
+    csv_bytes(rows, locale)
 }
 
 /// The late cases as CSV.
-pub fn late_csv(r: &StatsReport) -> Vec<u8> {
+pub fn late_csv(r: &StatsReport, locale: CsvLocale) -> Vec<u8> {
     let mut rows = vec![[
         "Mã hồ sơ",
         "Người nộp",
@@ -177,141 +226,5 @@ pub fn late_csv(r: &StatsReport) -> Vec<u8> {
             l.days_late.to_string(),
         ]);
     }
-    csv_bytes(rows)
-}
-
-/// The report as an Excel workbook: "Biểu 06", "Hồ sơ trễ hạn", "Theo tháng", "Kiểm tra".
-pub fn report_xlsx(r: &StatsReport) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
-    let bold = Format::new().set_bold();
-    let head = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_border(rust_xlsxwriter::FormatBorder::Thin);
-    let cell = Format::new().set_border(rust_xlsxwriter::FormatBorder::Thin);
-    let percent = Format::new()
-        .set_num_format("0.0%")
-        .set_border(rust_xlsxwriter::FormatBorder::Thin);
-    let ws = wb.add_worksheet().set_name("Biểu 06")?;
-    ws.write_string_with_format(
-        0,
-        0,
-        "Biểu số 06/VPCP/KSTT — Tình hình, kết quả giải quyết TTHC",
-        &bold,
-    )?;
-    ws.write_string(1, 0, format!("Kỳ báo cáo: từ {} đến {}", r.from, r.to))?;
-    let mut headers = vec!["Nhóm"];
-    headers.extend(COLUMNS.iter().map(|(_, v)| *v));
-    headers.extend([
-        "Rút/trả lại",
-        "Tỷ lệ trực tuyến",
-        "Tỷ lệ bưu chính",
-        "Tỷ lệ đúng và trước hạn",
-    ]);
-    for (i, h) in headers.iter().enumerate() {
-        ws.write_string_with_format(3, i as u16, *h, &head)?;
-    }
-    ws.set_row_height(3, 45)?;
-    ws.set_column_width(0, 40)?;
-    for (n, row) in r.rows.iter().chain(std::iter::once(&r.total)).enumerate() {
-        let y = 4 + n as u32;
-        let is_total = n == r.rows.len();
-        ws.write_string_with_format(y, 0, &row.label, if is_total { &head } else { &cell })?;
-        for (i, v) in values(&row.counts).iter().enumerate() {
-            ws.write_number_with_format(y, 1 + i as u16, *v as f64, &cell)?;
-        }
-        ws.write_number_with_format(y, 12, row.counts.withdrawn as f64, &cell)?;
-        for (i, rate) in [
-            row.counts.online_rate,
-            row.counts.postal_rate,
-            row.counts.ontime_rate,
-        ]
-        .iter()
-        .enumerate()
-        {
-            match rate {
-                Some(v) => ws.write_number_with_format(y, 13 + i as u16, *v, &percent)?,
-                None => ws.write_string_with_format(y, 13 + i as u16, "", &cell)?,
-            };
-        }
-    }
-    let late = wb.add_worksheet().set_name("Hồ sơ trễ hạn")?;
-    let cols = [
-        "Mã hồ sơ",
-        "Người nộp",
-        "Thủ tục",
-        "Cơ quan",
-        "Ngày tiếp nhận",
-        "Ngày hẹn trả",
-        "Ngày có kết quả",
-        "Số ngày làm việc trễ",
-    ];
-    for (i, h) in cols.iter().enumerate() {
-        late.write_string_with_format(0, i as u16, *h, &head)?;
-    }
-    for (n, l) in r.late.iter().enumerate() {
-        let y = 1 + n as u32;
-        late.write_string(
-            y,
-            0,
-            l.case_code.clone().unwrap_or_else(|| l.case_id.clone()),
-        )?;
-        // Register text, identity numbers masked (written as strings: never a formula).
-        let text = |v: &Option<String>| mask_ids(v.as_deref().unwrap_or_default()).into_owned();
-        late.write_string(y, 1, text(&l.applicant_name))?;
-        late.write_string(y, 2, text(&l.procedure_name))?;
-        late.write_string(y, 3, text(&l.agency_name))?;
-        late.write_string(y, 4, &l.received)?;
-        late.write_string(y, 5, &l.due)?;
-        late.write_string(
-            y,
-            6,
-            l.resolved
-                .clone()
-                .unwrap_or_else(|| "Đang giải quyết".into()),
-        )?;
-        late.write_number(y, 7, l.working_days_late as f64)?;
-    }
-    late.set_column_width(1, 28)?;
-    late.set_column_width(2, 40)?;
-    let trend = wb.add_worksheet().set_name("Theo tháng")?;
-    for (i, h) in [
-        "Tháng",
-        "Tiếp nhận",
-        "Đã giải quyết",
-        "Trước hạn",
-        "Đúng hạn",
-        "Quá hạn",
-        "Tỷ lệ đúng và trước hạn",
-    ]
-    .iter()
-    .enumerate()
-    {
-        trend.write_string_with_format(0, i as u16, *h, &head)?;
-    }
-    for (n, t) in r.trend.iter().enumerate() {
-        let y = 1 + n as u32;
-        trend.write_string(y, 0, &t.month)?;
-        for (i, v) in [t.received, t.done, t.early, t.ontime, t.late]
-            .iter()
-            .enumerate()
-        {
-            trend.write_number(y, 1 + i as u16, *v as f64)?;
-        }
-        if let Some(v) = t.ontime_rate {
-            trend.write_number_with_format(y, 6, v, &percent)?;
-        }
-    }
-    let inv = wb.add_worksheet().set_name("Kiểm tra")?;
-    inv.write_string_with_format(0, 0, "Ràng buộc của biểu", &head)?;
-    inv.write_string_with_format(0, 1, "Đạt", &head)?;
-    inv.write_string_with_format(0, 2, "Chi tiết", &head)?;
-    for (n, i) in r.invariants.iter().enumerate() {
-        let y = 1 + n as u32;
-        inv.write_string(y, 0, &i.name)?;
-        inv.write_string(y, 1, if i.holds { "Đạt" } else { "KHÔNG ĐẠT" })?;
-        inv.write_string(y, 2, i.detail.join("; "))?;
-    }
-    inv.set_column_width(0, 60)?;
-    wb.save_to_buffer()
+    csv_bytes(rows, locale)
 }

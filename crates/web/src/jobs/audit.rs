@@ -52,7 +52,10 @@ pub fn run(job: &Job, archive: &Path, fixity: Fixity) -> (State, String) {
             "kiem-tra.html",
             sohoa_audit::html::audit_page(&report, Lang::Vi).into_bytes(),
         ),
-        ("kiem-tra.csv", sohoa_audit::tables::audit_csv(&report)),
+        (
+            "kiem-tra.csv",
+            sohoa_audit::tables::audit_csv(&report, sohoa_audit::tables::CsvLocale::Vi),
+        ),
     ];
     let mut outputs = Vec::new();
     for (name, bytes) in files {

@@ -5,7 +5,8 @@
 use crate::jobs::{Job, State};
 use sohoa_archive::problem::Lang;
 use sohoa_audit::letter::{late, LetterFont};
-use sohoa_audit::stats::{self, Period};
+use sohoa_audit::stats::{self, GroupBy, Period};
+use sohoa_audit::tables::{CsvLocale, FormParties};
 use std::path::Path;
 use time::Date;
 
@@ -20,29 +21,21 @@ pub fn run(job: &Job, archive: &Path, from: Date, to: Date) -> (State, String) {
     let jobs = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1);
-    let cases = match sohoa_audit::scan::ArchiveCases::list(archive) {
-        Ok(c) => c,
-        Err(e) => return (State::Failed, format!("{}: {e}", archive.display())),
+    // One pass, a chunk of bags at a time: no record stays in memory. The form's rows are the
+    // sectors (lĩnh vực), as `sohoa report` gives them by default.
+    let group_by = Some(GroupBy::Sector);
+    let progress = |done: usize, total: usize| {
+        job.update(false, |r| {
+            r.total = total as u64;
+            r.done = done as u64;
+        })
     };
-    // One pass, a chunk of bags at a time: no record stays in memory.
-    let gathered = stats::gather(
-        &cases,
-        None,
-        &rules,
-        &calendar,
-        &sohoa_audit::parallel::Pool::new(jobs),
-        &|done, total| {
-            job.update(false, |r| {
-                r.total = total as u64;
-                r.done = done as u64;
-            })
-        },
-    );
-    let period = Period {
-        from,
-        to,
-        group_by: None,
-    };
+    let gathered =
+        match stats::gather_archive(archive, group_by, &rules, &calendar, jobs, &progress) {
+            Ok(g) => g,
+            Err(e) => return (State::Failed, format!("{}: {e}", archive.display())),
+        };
+    let period = Period { from, to, group_by };
     let report = stats::report_gathered(archive, &gathered, &period, &calendar);
     drop(gathered);
     let mut files: Vec<(String, Vec<u8>)> = vec![
@@ -52,14 +45,19 @@ pub fn run(job: &Job, archive: &Path, from: Date, to: Date) -> (State, String) {
         ),
         (
             "bieu-06.csv".into(),
-            sohoa_audit::tables::report_csv(&report),
+            sohoa_audit::tables::report_csv(&report, CsvLocale::Vi),
         ),
         (
             "bieu-06-tre-han.csv".into(),
-            sohoa_audit::tables::late_csv(&report),
+            sohoa_audit::tables::late_csv(&report, CsvLocale::Vi),
         ),
     ];
-    match sohoa_audit::tables::report_xlsx(&report) {
+    let today = sohoa_archive::time_format::now().date();
+    let parties = FormParties {
+        date: Some(today),
+        ..FormParties::default()
+    };
+    match sohoa_audit::tables::report_xlsx(&report, &parties) {
         Ok(b) => files.insert(0, ("bieu-06.xlsx".into(), b)),
         Err(e) => return (State::Failed, format!("bieu-06.xlsx: {e}")),
     }
@@ -76,11 +74,11 @@ pub fn run(job: &Job, archive: &Path, from: Date, to: Date) -> (State, String) {
         }
         outputs.push(format!("{}/{id}/{name}", crate::jobs::JOBS));
     }
-    let today = sohoa_archive::time_format::now().date();
+    // Letters are dated the last day of the period, their delays counted to it.
     let letters = late::letters(
         &report,
-        &late::title_in(archive),
-        today,
+        &late::case_text_in(archive),
+        to,
         NEW_DUE_DAYS,
         &calendar,
     );
