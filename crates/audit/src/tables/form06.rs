@@ -135,7 +135,7 @@ pub(super) fn write(
         0,
         3,
         1,
-        9,
+        8,
         "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT \
          THỦ TỤC HÀNH CHÍNH",
         &k.title,
@@ -151,11 +151,11 @@ pub(super) fn write(
     } else {
         format!("Kỳ báo cáo: {} ({days})", r.period)
     };
-    ws.merge_range(2, 3, 2, 9, &period, &k.center_italic)?;
+    ws.merge_range(2, 3, 2, 8, &period, &k.center_italic)?;
     let unit = k.plain.clone().set_text_wrap();
     ws.merge_range(
         0,
-        10,
+        9,
         0,
         LAST,
         &format!("Đơn vị báo cáo: {}", or_dots(&parties.reporting_unit)),
@@ -163,13 +163,13 @@ pub(super) fn write(
     )?;
     ws.merge_range(
         1,
-        10,
+        9,
         1,
         LAST,
         &format!("Đơn vị nhận báo cáo: {}", or_dots(&parties.receiving_unit)),
         &unit,
     )?;
-    ws.merge_range(2, 10, 2, LAST, "Đơn vị tính: Số hồ sơ TTHC", &k.italic)?;
+    ws.merge_range(2, 9, 2, LAST, "Đơn vị tính: Số hồ sơ TTHC", &k.italic)?;
     ws.set_row_height(0, 33)?;
     ws.set_row_height(1, 33)?;
     // Two-level headers over rows 4-6, the column numbers in row 7.

@@ -32,7 +32,20 @@ pub fn report_xlsx(r: &StatsReport, parties: &FormParties) -> Result<Vec<u8>, Xl
         &percent,
     )?;
     checks(wb.add_worksheet().set_name("Kiểm tra")?, r, &head)?;
+    for ws in wb.worksheets_mut().iter_mut().skip(1) {
+        printed(ws)?;
+    }
     wb.save_to_buffer()
+}
+
+/// The other sheets print as the form does: A4 landscape, one page wide, headings on every page.
+fn printed(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_footer("&C&10Trang &P/&N");
+    Ok(())
 }
 
 /// Per row: withdrawn or returned, direct and postal apart, and the three rates.
