@@ -87,7 +87,9 @@ proptest! {
             .collect();
         let refs: Vec<(&str, &Record)> = records.iter().map(|(i, r)| (i.as_str(), r)).collect();
         let expected = cross_codes(checks::cross_findings(&refs));
-        prop_assert!(!expected.is_empty() || records.len() < 3);
+        // Many records in so few codes, days and scans always collide somewhere (gaps alone no
+        // longer do: a day must be held nearly whole for its gaps to count).
+        prop_assert!(!expected.is_empty() || records.len() < 20);
         let rules = RuleSet::built_in().map_err(TestCaseError::fail)?;
         let calendar = Calendar::built_in();
         let ctx = Context { rules: &rules, calendar: &calendar, as_of: time::macros::date!(2026 - 01 - 01), expiring_days: 365 };

@@ -282,7 +282,10 @@ pub fn day_number(r: &Record) -> Option<(String, time::Date, u32)> {
 }
 
 /// Gaps in the 4-digit sequence of case numbers per agency and day (warnings: files that may
-/// not have been digitized). Only days with at least one case in the archive are looked at.
+/// not have been digitized). Only days with at least one case in the archive are looked at, and
+/// of those only the days the archive holds nearly whole ([`DAY_HELD`]): an archive that keeps
+/// only some of an agency's cases (one sector, one procedure) misses numbers on every day, by
+/// design, and listing them would bury the gaps that matter.
 pub fn sequence_gaps(records: &[(&str, &Record)]) -> Vec<Finding> {
     let mut days: BTreeMap<(String, time::Date), Vec<(u32, &str)>> = BTreeMap::new();
     for (id, r) in records {
@@ -295,9 +298,15 @@ pub fn sequence_gaps(records: &[(&str, &Record)]) -> Vec<Finding> {
         .collect()
 }
 
+/// The share of a day's numbers (1 to its highest in the archive) the archive must hold for the
+/// numbers it lacks to be reported: 0.8 reports 0004 missing from 0001–0005, not 0002 and 0004
+/// missing from 0001, 0003, 0005, which is what a partial archive looks like.
+pub const DAY_HELD: f64 = 0.8;
+
 /// The gap finding of one agency's day, given the numbers present and their cases (sorted
-/// here), on the case with the day's highest number; none when nothing is absent or when
-/// over 500 numbers are (a day numbered some other way).
+/// here), on the case with the day's highest number; none when nothing is absent, when the
+/// archive holds less than [`DAY_HELD`] of the day's numbers (a partial archive), or when over
+/// 500 numbers are absent (a day numbered some other way).
 pub fn day_gap(agency: &str, day: time::Date, seqs: &mut [(u32, &str)]) -> Option<Finding> {
     seqs.sort_unstable();
     let (last_seq, last_id) = *seqs.last()?;
@@ -308,7 +317,8 @@ pub fn day_gap(agency: &str, day: time::Date, seqs: &mut [(u32, &str)]) -> Optio
     distinct.dedup();
     let present = distinct.iter().filter(|s| **s >= 1 && **s < max).count();
     let absent = (max.saturating_sub(1) as usize).saturating_sub(present);
-    if absent == 0 || absent > 500 {
+    let held = (present + 1) as f64 / max.max(1) as f64;
+    if absent == 0 || absent > 500 || held < DAY_HELD {
         return None;
     }
     let missing: Vec<u32> = (1..max)
@@ -335,29 +345,74 @@ pub fn day_gap(agency: &str, day: time::Date, seqs: &mut [(u32, &str)]) -> Optio
 
 #[cfg(test)]
 mod tests {
+    fn records(codes: &[String]) -> Vec<(String, crate::case::Record)> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, code)| {
+                let mut r = crate::case::Record::default();
+                r.case.case_code = Some(code.clone());
+                (format!("case-{i}"), r)
+            })
+            .collect()
+    }
+
+    fn gaps(codes: &[String]) -> Vec<crate::finding::Finding> {
+        let rs = records(codes);
+        let refs: Vec<(&str, &crate::case::Record)> =
+            rs.iter().map(|(i, r)| (i.as_str(), r)).collect();
+        super::sequence_gaps(&refs)
+    }
+
+    fn code(day: u32, seq: u32) -> String {
+        format!("000.00.15.H12-2507{day:02}-{seq:04}")
+    }
+
     #[test]
     fn sequence_gaps_per_agency_day() {
-        let rec = |code: &str| {
-            let mut r = crate::case::Record::default();
-            r.case.case_code = Some(code.into());
-            r
-        };
-        let rs = [
-            rec("000.00.15.H12-250701-0001"),
-            rec("000.00.15.H12-250701-0002"),
-            rec("000.00.15.H12-250701-0005"),
-            rec("000.00.15.H12-250702-0001"),
-            rec("000.00.15.H12-250703-0300"),
-            rec("000.00.15.H12-250704-0900"),
-        ];
-        let ids = ["a", "b", "c", "d", "e", "f"];
-        let refs: Vec<(&str, &crate::case::Record)> = ids.iter().copied().zip(rs.iter()).collect();
-        let f = super::sequence_gaps(&refs);
+        let mut codes: Vec<String> = [1, 2, 4, 5].map(|n| code(1, n)).into();
+        codes.push(code(2, 1));
+        codes.push(code(4, 900));
+        // A hundred numbers, 20 of them absent: listed 15 and the count of the rest.
+        codes.extend((1..=100).filter(|n| n % 5 != 3).map(|n| code(5, n)));
+        let f = gaps(&codes);
         // 899 numbers missing on 4/7 is not a daily sequence: not reported.
         assert_eq!(f.len(), 2, "{f:?}");
-        assert_eq!(f[0].case_id.as_deref(), Some("c"));
-        assert!(f[0].message.contains("0003, 0004"), "{}", f[0].message);
-        assert!(f[1].message.contains("(+284)"), "{}", f[1].message);
+        assert_eq!(f[0].case_id.as_deref(), Some("case-3"));
+        assert!(
+            f[0].message
+                .contains("không có hồ sơ số 0003 (đến số 0005)"),
+            "{}",
+            f[0].message
+        );
+        assert!(
+            f[1].message.contains("0003, 0008") && f[1].message.contains("(+5)"),
+            "{}",
+            f[1].message
+        );
+    }
+
+    #[test]
+    fn a_partial_archive_is_not_a_gap_on_every_day() {
+        // The archive keeps one sector of an agency that numbers all its cases together: every
+        // other number each day, or a few numbers of many; nothing is missing from it.
+        let mut codes: Vec<String> = Vec::new();
+        for day in 1..=20 {
+            codes.extend((1..=12).filter(|n| n % 2 == 1).map(|n| code(day, n)));
+            codes.push(code(day, 40 + day));
+        }
+        codes.extend([3, 17, 18, 30].map(|n| code(21, n)));
+        assert_eq!(gaps(&codes), Vec::new());
+        // A day it holds nearly whole still shows the one case not digitized.
+        codes.extend((1..=10).filter(|&n| n != 7).map(|n| code(22, n)));
+        let f = gaps(&codes);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message_en
+                .contains("no case numbered 0007 (up to 0010)"),
+            "{}",
+            f[0].message_en
+        );
     }
 
     #[test]
