@@ -195,11 +195,17 @@ fn limit_zero_is_refused_in_the_readers_language() {
     assert_eq!(vi.status.code(), Some(2), "{vi:?}");
     assert!(vi.stdout.is_empty(), "no hit is shown: {vi:?}");
     let said = String::from_utf8_lossy(&vi.stderr);
-    assert!(said.contains("--limit") && said.contains("ít nhất 1"), "{said}");
+    assert!(
+        said.contains("--limit") && said.contains("ít nhất 1"),
+        "{said}"
+    );
     let en = run("en");
     assert_eq!(en.status.code(), Some(2));
     let said = String::from_utf8_lossy(&en.stderr);
-    assert!(said.contains("--limit") && said.contains("at least 1"), "{said}");
+    assert!(
+        said.contains("--limit") && said.contains("at least 1"),
+        "{said}"
+    );
 }
 
 #[test]
@@ -214,7 +220,16 @@ fn a_reversed_date_range_is_an_error_naming_both_dates() {
         ("--resolved-from", "--resolved-to"),
     ] {
         let out = w.sohoa(&[
-            "search", "", "--archive", a, from, "2025-08-01", to, "31/07/2025", "--lang", "vi",
+            "search",
+            "",
+            "--archive",
+            a,
+            from,
+            "2025-08-01",
+            to,
+            "31/07/2025",
+            "--lang",
+            "vi",
         ]);
         assert_eq!(out.status.code(), Some(2), "{from}: {out:?}");
         assert!(out.stdout.is_empty(), "{from}: no (empty) result is shown");
@@ -227,7 +242,16 @@ fn a_reversed_date_range_is_an_error_naming_both_dates() {
         );
     }
     let out = w.sohoa(&[
-        "search", "", "--archive", a, "--from", "2025-08-01", "--to", "2025-07-31", "--lang", "en",
+        "search",
+        "",
+        "--archive",
+        a,
+        "--from",
+        "2025-08-01",
+        "--to",
+        "2025-07-31",
+        "--lang",
+        "en",
     ]);
     assert_eq!(out.status.code(), Some(2));
     let said = String::from_utf8_lossy(&out.stderr);
@@ -237,7 +261,15 @@ fn a_reversed_date_range_is_an_error_naming_both_dates() {
     );
     // The same day on both ends is a valid one-day range.
     let out = w.sohoa(&[
-        "search", "", "--archive", a, "--from", "2025-07-01", "--to", "01/07/2025", "--json",
+        "search",
+        "",
+        "--archive",
+        a,
+        "--from",
+        "2025-07-01",
+        "--to",
+        "01/07/2025",
+        "--json",
     ]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
 }
