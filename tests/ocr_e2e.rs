@@ -411,3 +411,86 @@ fn ocr_with_ocr_off_on_its_command_line_refuses_and_changes_nothing() {
         assert!(w.metadata(CASE)["pages"][0]["ocr"].is_null(), "{args:?}");
     }
 }
+
+/// Lines Tesseract and Leptonica print by themselves (`Error in boxClipToRectangle: …`,
+/// `Detected 12 diacritics`, `Failed loading language 'xyz'`).
+fn raw_engine_lines(stderr: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(stderr)
+        .lines()
+        .filter(|l| {
+            [
+                "Error in ",
+                "Warning in ",
+                "Info in ",
+                "Leptonica",
+                "diacritics",
+                "Image too small",
+            ]
+            .iter()
+            .chain(&[
+                "Failed loading language",
+                "Error opening data file",
+                "Tesseract couldn't",
+            ])
+            .any(|m| l.contains(m))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn engine_messages_never_reach_the_terminal_raw_but_as_a_warning_naming_the_case() {
+    // A scanned page with a black border on top: Leptonica complains while Tesseract reads it
+    // ("Error in boxClipToRectangle: box outside rectangle" with Debian's Tesseract 5.3).
+    let w = Work::empty();
+    let folder = "HS-VIEN-DEN";
+    std::fs::create_dir_all(w.scans().join(folder)).unwrap();
+    std::fs::copy(
+        common::samples().join("HS-chua-co-thong-tin/1.jpg"),
+        w.scans().join(folder).join("1.jpg"),
+    )
+    .unwrap();
+    let (scans, archive) = (w.scans(), w.archive());
+    let out = w.sohoa(&[
+        "ingest",
+        scans.to_str().unwrap(),
+        "--archive",
+        archive.to_str().unwrap(),
+        "--batch",
+        "--ocr",
+        "on",
+        "--jobs",
+        "1",
+        "--lang",
+        "vi",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(raw_engine_lines(&out.stderr), Vec::<String>::new());
+    let said = String::from_utf8_lossy(&out.stdout);
+    let warning = said
+        .lines()
+        .find(|l| l.contains("ocr.engine_error"))
+        .unwrap_or_else(|| panic!("no ocr.engine_error warning:\n{said}"));
+    assert!(
+        warning.contains(&format!("{folder}/1.jpg")) && warning.contains("Trang 1"),
+        "{warning}"
+    );
+    assert!(warning.contains("boxClipToRectangle"), "{warning}");
+
+    // Nor when a language is missing: sohoa says it, Tesseract does not.
+    let w = ocr_work();
+    let (scans, archive) = (w.scans(), w.archive());
+    let out = w.sohoa(&[
+        "ingest",
+        scans.to_str().unwrap(),
+        "--archive",
+        archive.to_str().unwrap(),
+        "--ocr",
+        "on",
+        "--ocr-lang",
+        "xyz",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(raw_engine_lines(&out.stderr), Vec::<String>::new());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("xyz"));
+}

@@ -126,10 +126,19 @@ impl<'a> TextPages<'a> {
         let pool = self
             .pool
             .ok_or_else(|| io::Error::other("OCR without a pool"))?;
-        let (outcome, seconds) = ticket.wait();
+        let sohoa_ocr::Finished {
+            outcome,
+            seconds,
+            messages,
+        } = ticket.finished();
         out.writer.end_page(f.pending, outcome.as_ref().ok())?;
         let record = &mut out.pages[f.index];
         let n = record.number;
+        let file = format!("{}/{}", self.folder, record.source);
+        if let Some(w) = engine_errors(&messages, n, &file) {
+            out.warnings
+                .push(w.in_file(file.clone()).on_page(record.frame + 1));
+        }
         let page_ref = format!("data/{}#page={n}", self.pdf_rel);
         let detail = format!(
             "program=\"Tesseract\"; version=\"{}\"; step=\"ocr\"; languages=\"{}\"",
@@ -195,7 +204,7 @@ impl<'a> TextPages<'a> {
                         format!("Trang {n} của hồ sơ không nhận dạng được chữ ({why}): trang được lưu không có lớp chữ"),
                         format!("Page {n} of the case: no text recognized ({why}): the page is stored without a text layer"),
                     )
-                    .in_file(format!("{}/{}", self.folder, record.source))
+                    .in_file(file)
                     .on_page(record.frame + 1),
                 );
             }
@@ -203,4 +212,29 @@ impl<'a> TextPages<'a> {
         record.ocr = Some(ocr);
         Ok(())
     }
+}
+
+/// The warning for the errors the OCR engine reported on page `n` of a case (Leptonica's
+/// `Error in …` lines: the page's text may lack what the engine could not handle); its other
+/// messages only go to the log (`SOHOA_LOG=debug`), with the case file and page.
+fn engine_errors(messages: &[String], n: u32, file: &str) -> Option<Problem> {
+    for m in messages {
+        tracing::debug!("OCR engine on {file}, page {n}: {m}");
+    }
+    let errors: Vec<&str> = messages
+        .iter()
+        .map(|m| m.trim_start_matches("Leptonica ").trim())
+        .filter(|m| m.starts_with("Error in "))
+        .collect();
+    let first = errors.first()?;
+    let more = errors.len() - 1;
+    let (more_vi, more_en) = match more {
+        0 => (String::new(), String::new()),
+        k => (format!(" và {k} lỗi khác"), format!(" and {k} more")),
+    };
+    Some(Problem::warning(
+        "ocr.engine_error",
+        format!("Trang {n} của hồ sơ: Tesseract báo lỗi khi nhận dạng chữ («{first}»{more_vi}): nên kiểm tra lớp chữ của trang"),
+        format!("Page {n} of the case: Tesseract reported an error while recognizing it (\"{first}\"{more_en}): check the page's text layer"),
+    ))
 }

@@ -1,8 +1,12 @@
 //! Tesseract 5 through its C API (`capi.h`), loaded at run time with `dlopen`: no build-time
-//! dependency, one model load per worker thread, pages handed over in memory.
+//! dependency, one model load per worker thread, pages handed over in memory. What Tesseract and
+//! Leptonica would print on the terminal is kept from it: Tesseract's own lines go to
+//! `debug_file=/dev/null`, Leptonica's are caught per thread and handed back with the page that
+//! caused them ([`OcrEngine::take_messages`]), for the caller to name the case and page.
 
 use super::{Line, OcrEngine, Recognized, Word};
 use libloading::Library;
+use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::sync::OnceLock;
 
@@ -59,6 +63,68 @@ struct Fns {
         *mut c_int,
         *mut c_int,
     ) -> c_int,
+}
+
+/// Leptonica messages kept per page at most: the rest are counted, not kept.
+const MESSAGES_KEPT: usize = 50;
+
+thread_local! {
+    /// Leptonica's messages on this thread since the last page started, and how many were
+    /// dropped past [`MESSAGES_KEPT`].
+    static MESSAGES: RefCell<(Vec<String>, usize)> = const { RefCell::new((Vec::new(), 0)) };
+}
+
+/// Leptonica's message handler (`leptSetStderrHandler`): the message is kept on the thread that
+/// raised it (the worker recognizing a page) instead of going to standard error.
+extern "C" fn keep_message(msg: *const c_char) {
+    if msg.is_null() {
+        return;
+    }
+    // SAFETY: Leptonica passes a NUL-terminated string, valid for this call.
+    let text = unsafe { CStr::from_ptr(msg) }.to_string_lossy();
+    let _ = MESSAGES.try_with(|m| {
+        if let Ok(mut m) = m.try_borrow_mut() {
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                if m.0.len() < MESSAGES_KEPT {
+                    m.0.push(line.to_string());
+                } else {
+                    m.1 += 1;
+                }
+            }
+        }
+    });
+}
+
+/// Takes this thread's Leptonica messages (and a last line saying how many more were dropped).
+pub(super) fn take_thread_messages() -> Vec<String> {
+    MESSAGES
+        .try_with(|m| {
+            let (mut kept, dropped) = std::mem::take(&mut *m.borrow_mut());
+            if dropped > 0 {
+                kept.push(format!("(+{dropped} more)"));
+            }
+            kept
+        })
+        .unwrap_or_default()
+}
+
+/// Leptonica's `L_SEVERITY_NONE`: no message at all (for a Leptonica without a handler hook).
+const L_SEVERITY_NONE: c_int = 6;
+
+/// Routes Leptonica's messages to [`keep_message`] (Leptonica 1.80 and later), or silences them
+/// (older ones); `lib` is libtesseract, whose dependencies include Leptonica.
+fn quiet_leptonica(lib: &Library) {
+    type Handler = extern "C" fn(*const c_char);
+    // SAFETY: the signatures are those of leptonica's utils1.c / environ.h.
+    unsafe {
+        if let Ok(set) = lib.get::<unsafe extern "C" fn(Option<Handler>)>(b"leptSetStderrHandler\0")
+        {
+            set(Some(keep_message));
+        } else if let Ok(set) = lib.get::<unsafe extern "C" fn(c_int) -> c_int>(b"setMsgSeverity\0")
+        {
+            set(L_SEVERITY_NONE);
+        }
+    }
 }
 
 /// The loaded library (kept alive for the whole process) and its functions.
@@ -125,6 +191,7 @@ fn resolve(lib: Library) -> Result<Tesseract, String> {
         pi_bbox: sym!("TessPageIteratorBoundingBox"),
         pi_baseline: sym!("TessPageIteratorBaseline"),
     };
+    quiet_leptonica(&lib);
     // SAFETY: TessVersion returns a static NUL-terminated string.
     let version = unsafe { CStr::from_ptr((fns.version)()) }
         .to_string_lossy()
@@ -174,13 +241,17 @@ impl Engine {
             if api.is_null() {
                 return Err("TessBaseAPICreate failed".into());
             }
-            if (lib.fns.init3)(api, std::ptr::null(), lang.as_ptr()) != 0 {
+            // Tesseract's own lines ("Detected 67 diacritics", "Image too small to scale",
+            // "Failed loading language") are not for our users: set before loading the
+            // languages, so that what loading says goes there too (sohoa says what is missing).
+            (lib.fns.set_variable)(api, c"debug_file".as_ptr(), c"/dev/null".as_ptr());
+            let loaded = (lib.fns.init3)(api, std::ptr::null(), lang.as_ptr());
+            take_thread_messages();
+            if loaded != 0 {
                 (lib.fns.delete)(api);
                 return Err(format!("cannot load the language data \"{languages}\""));
             }
             (lib.fns.set_psm)(api, PSM_AUTO);
-            // Tesseract's progress chatter ("Detected 67 diacritics") is not for our users.
-            (lib.fns.set_variable)(api, c"debug_file".as_ptr(), c"/dev/null".as_ptr());
             Ok(Engine { lib, api })
         }
     }
@@ -204,6 +275,8 @@ impl OcrEngine for Engine {
             c_int::try_from(width).map_err(|e| e.to_string())?,
             c_int::try_from(height).map_err(|e| e.to_string())?,
         );
+        // What Leptonica said before this page is not about it.
+        take_thread_messages();
         // SAFETY: `pixels` outlives recognition (it is borrowed for this whole call); the
         // monitor, iterator and texts are freed on every path below.
         unsafe {
@@ -242,6 +315,10 @@ impl OcrEngine for Engine {
                 lines,
             })
         }
+    }
+
+    fn take_messages(&mut self) -> Vec<String> {
+        take_thread_messages()
     }
 }
 

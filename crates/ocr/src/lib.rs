@@ -61,6 +61,12 @@ pub trait OcrEngine: Send {
         dpi: u32,
         timeout_ms: u32,
     ) -> Result<Recognized, String>;
+
+    /// What the engine said about the last page besides its text (Leptonica's `Error in …`
+    /// lines), taken once; never printed by the engine itself.
+    fn take_messages(&mut self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// Makes the recognizers of a pool: checks that the engine is there and loads its languages.
@@ -141,7 +147,26 @@ pub struct Unavailable {
 
 struct Job {
     page: GrayPage,
-    reply: mpsc::SyncSender<(PageOutcome, f64)>,
+    reply: mpsc::SyncSender<Finished>,
+}
+
+/// A page back from the pool: its outcome, the seconds spent, what the engine said about it.
+#[derive(Debug)]
+pub struct Finished {
+    pub outcome: PageOutcome,
+    pub seconds: f64,
+    /// The engine's own messages about this page ([`OcrEngine::take_messages`]).
+    pub messages: Vec<String>,
+}
+
+impl Finished {
+    fn failed(why: &str) -> Finished {
+        Finished {
+            outcome: Err(why.into()),
+            seconds: 0.0,
+            messages: Vec::new(),
+        }
+    }
 }
 
 /// Worker threads, each with its own recognizer, fed from one queue.
@@ -152,14 +177,20 @@ pub struct Pool {
     pub languages: String,
 }
 
-/// A page handed to the pool; [`Ticket::wait`] returns its outcome and seconds spent.
-pub struct Ticket(mpsc::Receiver<(PageOutcome, f64)>);
+/// A page handed to the pool; [`Ticket::wait`] returns its outcome and seconds spent,
+/// [`Ticket::finished`] what the engine said about it too.
+pub struct Ticket(mpsc::Receiver<Finished>);
 
 impl Ticket {
     pub fn wait(self) -> (PageOutcome, f64) {
+        let f = self.finished();
+        (f.outcome, f.seconds)
+    }
+
+    pub fn finished(self) -> Finished {
         self.0
             .recv()
-            .unwrap_or_else(|_| (Err("the OCR worker stopped".into()), 0.0))
+            .unwrap_or_else(|_| Finished::failed("the OCR worker stopped"))
     }
 }
 
@@ -198,11 +229,15 @@ impl Pool {
                         };
                         let Ok(job) = job else { return };
                         let started = Instant::now();
-                        let outcome = match engine.as_mut() {
-                            Ok(e) => recognize(e, job.page, timeout_ms),
-                            Err(why) => Err(why.clone()),
+                        let (outcome, messages) = match engine.as_mut() {
+                            Ok(e) => (recognize(e, job.page, timeout_ms), e.take_messages()),
+                            Err(why) => (Err(why.clone()), Vec::new()),
                         };
-                        let _ = job.reply.send((outcome, started.elapsed().as_secs_f64()));
+                        let _ = job.reply.send(Finished {
+                            outcome,
+                            seconds: started.elapsed().as_secs_f64(),
+                            messages,
+                        });
                     }
                 })
             })
@@ -220,7 +255,7 @@ impl Pool {
         let (reply, rx) = mpsc::sync_channel(1);
         if let Some(s) = &self.sender {
             if let Err(mpsc::SendError(job)) = s.send(Job { page, reply }) {
-                let _ = job.reply.send((Err("the OCR workers stopped".into()), 0.0));
+                let _ = job.reply.send(Finished::failed("the OCR workers stopped"));
             }
         }
         Ticket(rx)
