@@ -6,6 +6,8 @@ mod term;
 #[macro_use]
 mod exit;
 mod audit_cmd;
+mod help_text;
+mod help_vi;
 mod ingest_cmd;
 mod inspect_cmd;
 mod location;
@@ -23,7 +25,7 @@ mod sign_cmd;
 mod verify_cmd;
 mod withdraw_cmd;
 
-use clap::{Parser, Subcommand};
+use clap::{FromArgMatches, Parser, Subcommand};
 use sohoa_archive::problem::Lang;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,7 +34,7 @@ use std::process::ExitCode;
 #[command(
     name = "sohoa",
     version,
-    about = "Số hóa hồ sơ TTHC: ảnh quét -> PDF/A-2b -> gói BagIt đã kiểm chứng"
+    about = "Digitized TTHC case files: scans -> PDF/A-2b -> verified BagIt bags, search, audit, reports"
 )]
 struct Cli {
     /// Language of messages for people: vi (default) or en.
@@ -287,7 +289,21 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     location::install_backends();
-    let cli = Cli::parse();
+    // Help in the language asked for (Vietnamese by default), then the arguments parsed.
+    let asked = help_vi::requested();
+    let parsed = help_vi::command(asked)
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(e) => match (asked, help_vi::error_vi(&e)) {
+            (Lang::Vi, Some(said)) => {
+                eprintln!("{said}");
+                return ExitCode::from(2);
+            }
+            _ => e.exit(),
+        },
+    };
     let lang = if cli.lang == "en" { Lang::En } else { Lang::Vi };
     if let Some(key) = &cli.id_key {
         // Read by the library (`privacy::default_key_path`); set before any thread starts.
