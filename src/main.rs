@@ -291,19 +291,27 @@ fn main() -> ExitCode {
     location::install_backends();
     // Help in the language asked for (Vietnamese by default), then the arguments parsed.
     let asked = help_vi::requested();
-    let parsed = help_vi::command(asked)
-        .try_get_matches()
-        .and_then(|m| Cli::from_arg_matches(&m));
-    let cli = match parsed {
-        Ok(cli) => cli,
-        Err(e) => match (asked, help_vi::error_vi(&e)) {
-            (Lang::Vi, Some(said)) => {
-                eprintln!("{said}");
-                return ExitCode::from(2);
-            }
-            _ => e.exit(),
-        },
+    let said = |e: clap::Error| match (asked, help_vi::error_vi(&e)) {
+        (Lang::Vi, Some(said)) => {
+            eprintln!("{said}");
+            ExitCode::from(2)
+        }
+        _ => e.exit(),
     };
+    let matches = match help_vi::command(asked).try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return said(e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => return said(e),
+    };
+    // `sohoa ocr --ocr off` typed on the command line (SOHOA_OCR=off is ingest's default and
+    // does not count here: docs/cli.md).
+    let ocr_off_typed = matches.subcommand_matches("ocr").is_some_and(|sub| {
+        sub.value_source("ocr") == Some(clap::parser::ValueSource::CommandLine)
+            && sub.get_one::<String>("ocr").is_some_and(|v| v == "off")
+    });
     let lang = if cli.lang == "en" { Lang::En } else { Lang::Vi };
     if let Some(key) = &cli.id_key {
         // Read by the library (`privacy::default_key_path`); set before any thread starts.
@@ -394,7 +402,7 @@ fn main() -> ExitCode {
                 cases,
                 cancel: Some(stop_on_signals()),
             };
-            ocr_cmd::run(&opts, json, lang)
+            ocr_cmd::run(&opts, ocr_off_typed, json, lang)
         }
         Command::Inspect {
             files,

@@ -5,8 +5,10 @@ use crate::exit::{Done, Ran};
 use sohoa_archive::problem::Lang;
 use sohoa_ingest::{ocr_archive, OcrOptions};
 
-pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> Ran {
-    if opts.settings.mode == sohoa_ocr::Mode::Off || off_on_command_line() {
+/// `off_typed`: `--ocr off` was typed on the command line (main.rs asks clap where the value
+/// came from); then nothing is done.
+pub fn run(opts: &OcrOptions, off_typed: bool, json: bool, lang: Lang) -> Ran {
+    if opts.settings.mode == sohoa_ocr::Mode::Off || off_typed {
         return Err(cannot!(
             "{}",
             lang.pick(
@@ -109,20 +111,4 @@ pub fn run(opts: &OcrOptions, json: bool, lang: Lang) -> Ran {
     } else {
         Ok(Done::Ok)
     }
-}
-
-/// Whether `--ocr off` was typed on this `sohoa ocr` command line. `SOHOA_OCR=off` in the
-/// environment is a default for `ingest` and does not count (docs/cli.md): the parsed arguments
-/// main.rs hands over do not say where the value came from, so the command line is read again
-/// here with the same parser and asked.
-fn off_on_command_line() -> bool {
-    use clap::parser::ValueSource;
-    let Ok(matches) = <crate::Cli as clap::CommandFactory>::command().try_get_matches() else {
-        return false;
-    };
-    let Some(("ocr", sub)) = matches.subcommand() else {
-        return false;
-    };
-    sub.value_source("ocr") == Some(ValueSource::CommandLine)
-        && sub.get_one::<String>("ocr").is_some_and(|v| v == "off")
 }

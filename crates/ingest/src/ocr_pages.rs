@@ -135,10 +135,7 @@ impl<'a> TextPages<'a> {
         let record = &mut out.pages[f.index];
         let n = record.number;
         let file = format!("{}/{}", self.folder, record.source);
-        if let Some(w) = engine_errors(&messages, n, &file) {
-            out.warnings
-                .push(w.in_file(file.clone()).on_page(record.frame + 1));
-        }
+        log_engine_messages(&messages, n, &file);
         let page_ref = format!("data/{}#page={n}", self.pdf_rel);
         let detail = format!(
             "program=\"Tesseract\"; version=\"{}\"; step=\"ocr\"; languages=\"{}\"",
@@ -214,27 +211,12 @@ impl<'a> TextPages<'a> {
     }
 }
 
-/// The warning for the errors the OCR engine reported on page `n` of a case (Leptonica's
-/// `Error in …` lines: the page's text may lack what the engine could not handle); its other
-/// messages only go to the log (`SOHOA_LOG=debug`), with the case file and page.
-fn engine_errors(messages: &[String], n: u32, file: &str) -> Option<Problem> {
+/// What the OCR engine printed while reading page `n` of a case (Leptonica's "Error in
+/// boxClipToRectangle: box outside rectangle" and the like, from Tesseract's page layout): never
+/// on the terminal, but in the log with the case file and page (`SOHOA_LOG=info`). They are not
+/// warnings: they come on pages read well, and a failed page is `ocr.failed` already.
+fn log_engine_messages(messages: &[String], n: u32, file: &str) {
     for m in messages {
-        tracing::debug!("OCR engine on {file}, page {n}: {m}");
+        tracing::info!("OCR engine on {file}, page {n}: {}", m.trim());
     }
-    let errors: Vec<&str> = messages
-        .iter()
-        .map(|m| m.trim_start_matches("Leptonica ").trim())
-        .filter(|m| m.starts_with("Error in "))
-        .collect();
-    let first = errors.first()?;
-    let more = errors.len() - 1;
-    let (more_vi, more_en) = match more {
-        0 => (String::new(), String::new()),
-        k => (format!(" và {k} lỗi khác"), format!(" and {k} more")),
-    };
-    Some(Problem::warning(
-        "ocr.engine_error",
-        format!("Trang {n} của hồ sơ: Tesseract báo lỗi khi nhận dạng chữ («{first}»{more_vi}): nên kiểm tra lớp chữ của trang"),
-        format!("Page {n} of the case: Tesseract reported an error while recognizing it (\"{first}\"{more_en}): check the page's text layer"),
-    ))
 }

@@ -20,7 +20,7 @@ pub struct FormParties {
     pub preparer: Option<String>,
     /// Thủ trưởng đơn vị.
     pub head: Option<String>,
-    /// The place in "<place>, ngày … tháng … năm …".
+    /// The place in "`<place>`, ngày … tháng … năm …".
     pub place: Option<String>,
     /// The date in that line.
     pub date: Option<Date>,
