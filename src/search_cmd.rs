@@ -427,12 +427,24 @@ fn print_table(r: &SearchResults, ms: f64, lang: Lang) {
             ("channel", Lang::Vi) => "Hình thức nộp",
             ("status", Lang::Vi) => "Trạng thái",
             ("year", Lang::Vi) => "Năm",
+            ("agency", Lang::En) => "Agency",
+            ("sector", Lang::En) => "Sector",
+            ("procedure", Lang::En) => "Procedure",
+            ("channel", Lang::En) => "Channel",
+            ("status", Lang::En) => "Status",
+            ("year", Lang::En) => "Year",
             (n, _) => n,
         };
         let items: Vec<String> = values
             .iter()
             .take(10)
-            .map(|(v, n)| format!("{v} ({n})"))
+            .map(|(v, n)| {
+                let shown = match name.as_str() {
+                    "channel" => sohoa_archive::values::channel_label(v, lang).unwrap_or(v),
+                    _ => v,
+                };
+                format!("{shown} ({n})")
+            })
             .collect();
         say!("{label}: {}", items.join(" · "));
     }

@@ -399,6 +399,17 @@ pub fn channel(s: &str) -> Option<&'static str> {
     }
 }
 
+/// A channel code (`direct`, `online`, `postal`) as people read it in `lang`; None for any
+/// other value (shown as stored).
+pub fn channel_label(code: &str, lang: crate::problem::Lang) -> Option<&'static str> {
+    Some(match code {
+        "direct" => lang.pick("Trực tiếp", "In person"),
+        "online" => lang.pick("Trực tuyến", "Online"),
+        "postal" => lang.pick("Bưu chính", "By post"),
+        _ => return None,
+    })
+}
+
 /// The access mode of a hồ sơ (TT 05/2025 `mode`), who may read it in the reading room.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -470,6 +481,10 @@ mod tests {
         assert_eq!(channel("Bưu chính công ích"), Some("postal"));
         assert_eq!(channel("TRỰC TIẾP"), Some("direct"));
         assert_eq!(channel("fax"), None);
+        use crate::problem::Lang;
+        assert_eq!(channel_label("postal", Lang::Vi), Some("Bưu chính"));
+        assert_eq!(channel_label("direct", Lang::En), Some("In person"));
+        assert_eq!(channel_label("fax", Lang::Vi), None);
     }
     use proptest::prelude::*;
 

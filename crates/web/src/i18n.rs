@@ -19,6 +19,14 @@ impl Lang {
         }
     }
 
+    /// The same language for the library crates' messages (`lang.pick(vi, en)`).
+    pub fn archive(self) -> sohoa_archive::problem::Lang {
+        match self {
+            Lang::Vi => sohoa_archive::problem::Lang::Vi,
+            Lang::En => sohoa_archive::problem::Lang::En,
+        }
+    }
+
     pub fn texts(self) -> &'static T {
         match self {
             Lang::Vi => &VI,

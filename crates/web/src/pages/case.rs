@@ -177,7 +177,17 @@ fn outcome(lang: Lang, o: &sohoa_archive::events::Outcome) -> (String, &'static 
     (text, class)
 }
 
-fn fields(t: &T, r: &CaseRecord) -> Vec<(&'static str, String)> {
+/// The submission channel: in Vietnamese as the register wrote it, else its code's words.
+fn channel(lang: Lang, code: Option<&str>, typed: Option<&str>) -> Option<String> {
+    let words = code.and_then(|c| sohoa_archive::values::channel_label(c, lang.archive()));
+    match lang {
+        Lang::Vi => typed.or(words).or(code),
+        Lang::En => words.or(code).or(typed),
+    }
+    .map(str::to_string)
+}
+
+fn fields(t: &T, lang: Lang, r: &CaseRecord) -> Vec<(&'static str, String)> {
     let c = &r.case;
     let date = |d: &Option<String>| d.as_deref().map(dmy);
     [
@@ -194,7 +204,7 @@ fn fields(t: &T, r: &CaseRecord) -> Vec<(&'static str, String)> {
         (t.agency_code, c.agency_code.clone()),
         (
             t.filter_channel,
-            c.channel_label.clone().or(c.channel.clone()),
+            channel(lang, c.channel.as_deref(), c.channel_label.as_deref()),
         ),
         (t.filter_status, c.status.clone()),
         (t.received, date(&c.received_date)),
@@ -360,7 +370,7 @@ pub async fn page(
         reading_copy,
         agency_footer: state.config.agency_name.clone(),
         may_download: !reading_copy,
-        fields: fields(t, &record),
+        fields: fields(t, viewer.lang, &record),
         hoso: hoso(viewer.lang, &record),
         components: record
             .components
@@ -399,4 +409,27 @@ pub async fn page(
             c,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_channel_reads_in_the_viewers_language() {
+        let typed = Some("Bưu chính công ích");
+        assert_eq!(
+            channel(Lang::Vi, Some("postal"), typed).as_deref(),
+            Some("Bưu chính công ích")
+        );
+        assert_eq!(
+            channel(Lang::En, Some("postal"), typed).as_deref(),
+            Some("By post")
+        );
+        assert_eq!(
+            channel(Lang::Vi, Some("direct"), None).as_deref(),
+            Some("Trực tiếp")
+        );
+        assert_eq!(channel(Lang::En, None, Some("fax")).as_deref(), Some("fax"));
+    }
 }

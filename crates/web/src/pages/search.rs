@@ -275,13 +275,23 @@ struct SearchPage {
 
 /// How a facet value reads (channels in words; others as stored).
 pub fn facet_label(lang: Lang, name: &str, value: &str) -> String {
-    let vi = lang == Lang::Vi;
-    match (name, value) {
-        ("channel", "direct") => if vi { "Trực tiếp" } else { "In person" }.into(),
-        ("channel", "online") => if vi { "Trực tuyến" } else { "Online" }.into(),
-        ("channel", "postal") => if vi { "Bưu chính" } else { "By post" }.into(),
+    match name {
+        "channel" => sohoa_archive::values::channel_label(value, lang.archive())
+            .unwrap_or(value)
+            .to_string(),
         _ => value.to_string(),
     }
+}
+
+/// Whether the filter typed (`chosen`) is this facet value: a channel as its code or in
+/// words ("trực tiếp" is `direct`), anything else with or without diacritics.
+fn same_value(name: &str, chosen: &str, value: &str) -> bool {
+    if name == "channel" {
+        if let Some(code) = sohoa_archive::values::channel(chosen) {
+            return code == value;
+        }
+    }
+    sohoa_index::fold(chosen) == sohoa_index::fold(value)
 }
 
 fn facet_title(t: &'static T, name: &str) -> &'static str {
@@ -386,7 +396,7 @@ pub async fn page(
                             .take(12)
                             .map(|(value, count)| FacetValue {
                                 label: facet_label(viewer.lang, name, &value),
-                                active: sohoa_index::fold(chosen) == sohoa_index::fold(&value),
+                                active: same_value(name, chosen, &value),
                                 href: form.with(name, &value).href("/search"),
                                 count,
                             })
@@ -434,4 +444,20 @@ pub async fn page(
             results,
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_channel_filter_typed_in_words_marks_its_facet_value_active() {
+        assert!(same_value("channel", "trực tiếp", "direct"));
+        assert!(same_value("channel", "direct", "direct"));
+        assert!(!same_value("channel", "Bưu chính", "online"));
+        assert!(same_value("sector", "Ho tich", "Hộ tịch"));
+        assert_eq!(facet_label(Lang::Vi, "channel", "postal"), "Bưu chính");
+        assert_eq!(facet_label(Lang::En, "channel", "direct"), "In person");
+        assert_eq!(facet_label(Lang::En, "status", "Đã trả"), "Đã trả");
+    }
 }
