@@ -57,6 +57,7 @@ pub(super) const DEFAULT_EN: &[(&str, &str)] = &[
 /// Options, Vietnamese: by "command path|id", or by id alone for every command.
 pub(super) const ARG_VI: &[(&str, &str)] = &[
     ("lang", "Ngôn ngữ thông báo: vi (mặc định) hoặc en"),
+    ("operator", "Người thực hiện, ghi trong mọi sự kiện bảo quản mà lệnh ghi lại (tác nhân PREMIS, cùng phần mềm và cơ quan); mặc định: tài khoản hệ điều hành"),
     ("id_key", "Tệp khóa dùng để băm số định danh trong chỉ mục (mặc định ~/.config/sohoa/identifier-hmac.key, ngoài mọi kho; ingest hoặc reindex tạo ra)"),
     ("archive", "Thư mục kho lưu trữ (hoặc s3://bucket/prefix nơi hỗ trợ); mặc định ./archive hoặc SOHOA_ARCHIVE"),
     ("worker|archive", "Kho nhận các gói: một thư mục, hoặc s3://bucket/prefix"),

@@ -64,6 +64,7 @@ impl CaseArgs {
             register: abs(&self.register)?,
             mapping: abs(&self.mapping)?,
             follow_symlinks: self.follow_symlinks,
+            operator: None,
         })
     }
 }

@@ -44,6 +44,10 @@ struct Cli {
     /// ~/.config/sohoa/identifier-hmac.key, outside every archive; made by ingest or reindex).
     #[arg(long, global = true, env = "SOHOA_ID_KEY")]
     id_key: Option<PathBuf>,
+    /// Who operates sohoa, named on every preservation event the command records (PREMIS
+    /// agent, with the software and the agency); default: the operating-system account.
+    #[arg(long, global = true, env = "SOHOA_OPERATOR", value_name = "NAME")]
+    operator: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -270,6 +274,14 @@ pub fn default_jobs() -> usize {
         .unwrap_or(1)
 }
 
+static OPERATOR: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+
+/// The person operating sohoa in this run (`--operator`, `SOHOA_OPERATOR`, else the
+/// operating-system account): named on the preservation events the command records.
+pub fn operator() -> Option<String> {
+    OPERATOR.get().cloned().flatten()
+}
+
 fn main() -> ExitCode {
     memory::return_large_buffers();
     // Tesseract's OpenMP threads would compete with sohoa's own page workers (one recognizer
@@ -313,6 +325,11 @@ fn main() -> ExitCode {
             && sub.get_one::<String>("ocr").is_some_and(|v| v == "off")
     });
     let lang = if cli.lang == "en" { Lang::En } else { Lang::Vi };
+    let _ = OPERATOR.set(
+        cli.operator
+            .clone()
+            .or_else(sohoa_archive::events::os_operator),
+    );
     if let Some(key) = &cli.id_key {
         // Read by the library (`privacy::default_key_path`); set before any thread starts.
         std::env::set_var("SOHOA_ID_KEY", key);
@@ -378,6 +395,7 @@ fn main() -> ExitCode {
                     cancel: Some(stop_on_signals()),
                     sign,
                     only: None,
+                    operator: operator(),
                 };
                 ingest_cmd::run(&scans, &opts, json, lang)
             }
@@ -401,6 +419,7 @@ fn main() -> ExitCode {
                 force,
                 cases,
                 cancel: Some(stop_on_signals()),
+                operator: operator(),
             };
             ocr_cmd::run(&opts, ocr_off_typed, json, lang)
         }

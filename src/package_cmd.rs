@@ -178,7 +178,7 @@ pub fn import(a: &ImportArgs, lang: Lang) -> Ran {
     let mut done = Vec::new();
     let mut failed = Vec::new();
     for p in &a.packages {
-        match sohoa_ingest::import_package(&a.archive, p, &catalog) {
+        match sohoa_ingest::import_package(&a.archive, p, crate::operator().as_deref(), &catalog) {
             Ok(i) => {
                 if !a.json {
                     let what = if i.status == "imported" {

@@ -136,7 +136,9 @@ pub fn queue(cmd: &QueueCommand, lang: Lang) -> Ran {
 }
 
 fn add(a: &AddArgs, lang: Lang) -> Ran {
-    let settings = a.case.job_settings().map_err(|e| cannot!("{e}"))?;
+    let mut settings = a.case.job_settings().map_err(|e| cannot!("{e}"))?;
+    // Who queued the cases: named on their events, whichever worker stores them.
+    settings.operator = crate::operator();
     let cases = sohoa_worker::job::case_jobs(&a.scans, &settings).map_err(|e| {
         cannot!(
             "{} {}: {e}",

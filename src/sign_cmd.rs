@@ -137,6 +137,7 @@ pub fn run(a: &SignArgs, cancel: std::sync::Arc<std::sync::atomic::AtomicBool>, 
         tsa: a.key.tsa.clone(),
         force: a.force,
         cancel: Some(cancel),
+        operator: crate::operator(),
     };
     let catalog = sohoa_index::Catalog::open(&a.archive);
     let report = sign_archive(

@@ -9,7 +9,13 @@ use std::path::Path;
 
 pub fn run(archive: &Path, case: &str, reason: &str, json: bool, lang: Lang) -> Ran {
     let catalog = sohoa_index::Catalog::open(archive);
-    let report = match withdraw(archive, case, reason, &catalog) {
+    let report = match withdraw(
+        archive,
+        case,
+        reason,
+        crate::operator().as_deref(),
+        &catalog,
+    ) {
         Ok(r) => r,
         Err(p) => {
             let why = format!(

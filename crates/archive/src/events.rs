@@ -67,7 +67,7 @@ pub struct Event {
 pub struct Agent {
     pub identifier: String,
     pub name: String,
-    /// `software` or `organization`.
+    /// `software`, `organization` or `person` (PREMIS agentType).
     pub agent_type: String,
     pub version: Option<String>,
 }
@@ -80,6 +80,30 @@ pub struct EventLog {
     pub schema_version: u32,
     pub agents: Vec<Agent>,
     pub events: Vec<Event>,
+    /// The agents of the run now recording (see [`EventLog::acting`]); not stored.
+    #[serde(skip)]
+    acting: Vec<String>,
+    /// The first event of the run now recording.
+    #[serde(skip)]
+    run_start: usize,
+}
+
+/// The agent identifier of a person (`person:<name>`) or an agency (`org:<name>`).
+pub fn agent_id(agent_type: &str, name: &str) -> String {
+    match agent_type {
+        "person" => format!("person:{name}"),
+        _ => format!("org:{name}"),
+    }
+}
+
+/// Who operates sohoa here when nobody is named: the operating-system account
+/// (`USER`, `LOGNAME` or `USERNAME`), if any.
+pub fn os_operator() -> Option<String> {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .filter_map(|v| std::env::var(v).ok())
+        .map(|v| v.trim().to_string())
+        .find(|v| !v.is_empty())
 }
 
 pub const SOFTWARE_AGENT: &str = "sohoa";
@@ -128,6 +152,58 @@ impl EventLog {
             schema_version: SCHEMA_VERSION,
             agents,
             events: Vec::new(),
+            acting: Vec::new(),
+            run_start: 0,
+        }
+    }
+
+    /// The agent `(type, name)`, added to the log's agents when it is new; its identifier.
+    fn agent(&mut self, agent_type: &str, name: &str) -> String {
+        let id = agent_id(agent_type, name);
+        if !self.agents.iter().any(|a| a.identifier == id) {
+            self.agents.push(Agent {
+                identifier: id.clone(),
+                name: name.into(),
+                agent_type: agent_type.into(),
+                version: None,
+            });
+        }
+        id
+    }
+
+    /// Who acts in the run that records from now on: sohoa itself, the person operating it
+    /// (`--operator`, the web's signed-in user) and the agency holding the case. Every event
+    /// added after this links to them, and only to them (an earlier run's operator is not
+    /// linked to a later run's events). Names are masked like the rest of the log.
+    pub fn acting(&mut self, operator: Option<&str>, agency: Option<&str>) {
+        self.run_start = self.events.len();
+        self.acting = vec![SOFTWARE_AGENT.to_string()];
+        if let Some(op) = clean(operator) {
+            let id = self.agent("person", &op);
+            self.acting.push(id);
+        }
+        if let Some(ag) = clean(agency) {
+            self.agency(&ag);
+        }
+    }
+
+    /// The agency holding the case, once it is known (ingest reads it from the register after
+    /// its first events): linked to this run's events so far and to those that follow.
+    pub fn agency(&mut self, agency: &str) {
+        let Some(agency) = clean(Some(agency)) else {
+            return;
+        };
+        let id = self.agent("organization", &agency);
+        if self.acting.is_empty() {
+            self.acting = vec![SOFTWARE_AGENT.to_string()];
+        }
+        if !self.acting.contains(&id) {
+            self.acting.push(id.clone());
+        }
+        for e in self.events.iter_mut().skip(self.run_start) {
+            if !e.linking_agent.contains(&id) {
+                e.linking_agent.push(id.clone());
+            }
         }
     }
 
@@ -141,7 +217,16 @@ impl EventLog {
         objects: Vec<LinkingObject>,
     ) {
         let now = crate::time_format::now();
-        let agents = self.agents.iter().map(|a| a.identifier.clone()).collect();
+        let agents = if self.acting.is_empty() {
+            // Nobody named: the software and the organizations (never an earlier run's person).
+            self.agents
+                .iter()
+                .filter(|a| a.agent_type != "person")
+                .map(|a| a.identifier.clone())
+                .collect()
+        } else {
+            self.acting.clone()
+        };
         self.events.push(Event {
             event_identifier: uuid::Uuid::new_v4().to_string(),
             event_identifier_type: "UUID".into(),
@@ -159,6 +244,12 @@ impl EventLog {
             linking_objects: objects,
         });
     }
+}
+
+/// A name for the log: whitespace collapsed, identity numbers masked; `None` when empty.
+fn clean(name: Option<&str>) -> Option<String> {
+    let name = name?.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!name.is_empty()).then(|| crate::privacy::mask_ids_loose(&name).into_owned())
 }
 
 /// `program="sohoa"; version="x"; step="..."`.
@@ -187,3 +278,93 @@ pub fn outcome(id: impl Into<String>) -> LinkingObject {
 }
 
 pub use crate::time_format::timestamp;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn agents_of(log: &EventLog, i: usize) -> Vec<&str> {
+        log.events[i]
+            .linking_agent
+            .iter()
+            .map(String::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn every_event_names_the_operator_and_the_agency_of_its_run() {
+        let mut log = EventLog::new(None);
+        log.acting(Some("  Nguyễn  Thị Lan "), None);
+        log.add(
+            kind::INGESTION,
+            detail("ingest"),
+            Outcome::Success,
+            String::new(),
+            Vec::new(),
+        );
+        // The agency is read from the register after the first event: linked to it too.
+        log.agency("UBND xã Tân Hòa");
+        log.add(
+            kind::VALIDATION,
+            detail("v"),
+            Outcome::Success,
+            String::new(),
+            Vec::new(),
+        );
+        for i in 0..2 {
+            assert_eq!(
+                agents_of(&log, i),
+                ["sohoa", "person:Nguyễn Thị Lan", "org:UBND xã Tân Hòa"]
+            );
+        }
+        // A later run by someone else: its events name them, not the first operator.
+        let mut later = EventLog::load(&log.to_json()).expect("reads back");
+        later.acting(Some("tran.minh"), Some("UBND xã Tân Hòa"));
+        later.add(
+            kind::MODIFICATION,
+            detail("ocr"),
+            Outcome::Success,
+            String::new(),
+            Vec::new(),
+        );
+        assert_eq!(
+            agents_of(&later, 2),
+            ["sohoa", "person:tran.minh", "org:UBND xã Tân Hòa"]
+        );
+        let types: Vec<(&str, &str)> = later
+            .agents
+            .iter()
+            .map(|a| (a.identifier.as_str(), a.agent_type.as_str()))
+            .collect();
+        assert_eq!(
+            types,
+            [
+                ("sohoa", "software"),
+                ("person:Nguyễn Thị Lan", "person"),
+                ("org:UBND xã Tân Hòa", "organization"),
+                ("person:tran.minh", "person"),
+            ]
+        );
+        // Nobody named (an older caller): the software and the agencies, never a person.
+        let mut anon = EventLog::load(&later.to_json()).expect("reads back");
+        anon.add(
+            kind::VALIDATION,
+            detail("v"),
+            Outcome::Success,
+            String::new(),
+            Vec::new(),
+        );
+        assert_eq!(agents_of(&anon, 3), ["sohoa", "org:UBND xã Tân Hòa"]);
+    }
+
+    #[test]
+    fn identity_numbers_in_names_are_masked() {
+        let mut log = EventLog::new(None);
+        log.acting(Some("Lan 001203004567"), None);
+        assert!(
+            !log.agents[1].name.contains("001203004567"),
+            "{:?}",
+            log.agents
+        );
+    }
+}

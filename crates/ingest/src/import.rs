@@ -29,10 +29,12 @@ fn cannot(package: &Path, code: &str, vi: String, en: String) -> Problem {
     Problem::error(code, vi, en).in_file(package.display().to_string())
 }
 
-/// Imports one package into `archive`.
+/// Imports one package into `archive`; `operator` (the person importing) is named on the event
+/// with the agency (PREMIS agents).
 pub fn import_package(
     archive: &Path,
     package: &Path,
+    operator: Option<&str>,
     catalog: &dyn super::ArchiveCatalog,
 ) -> Result<Imported, Problem> {
     let _lock = lock::open_for_writing(archive)?;
@@ -53,7 +55,7 @@ pub fn import_package(
             None => package.to_path_buf(),
         };
         let checked = sohoa_export::open(&root)?;
-        store(archive, package, &checked, catalog)
+        store(archive, package, &checked, operator, catalog)
     })();
     if let Some(dir) = unpacked {
         let _ = std::fs::remove_dir_all(dir);
@@ -67,6 +69,7 @@ struct Own {
     meta: Vec<u8>,
     id: String,
     log: EventLog,
+    agency: Option<String>,
     info: sohoa_archive::bag::reader::BagInfo,
 }
 
@@ -122,11 +125,14 @@ fn read_own(package: &Path, p: &Package) -> Result<Own, Problem> {
     }
     let log =
         EventLog::load(&read(&own(events::FILE))?).map_err(|e| damaged(own(events::FILE), e))?;
+    // The agency of the case, for the import's event.
+    let agency = loaded.record.case.agency_name.clone();
     let info_text = String::from_utf8(read(&own("bag-info.txt"))?).unwrap_or_default();
     Ok(Own {
         meta,
         id,
         log,
+        agency,
         info: sohoa_archive::bag::reader::BagInfo::parse(&info_text),
     })
 }
@@ -135,14 +141,17 @@ fn store(
     archive: &Path,
     package: &Path,
     p: &Package,
+    operator: Option<&str>,
     catalog: &dyn super::ArchiveCatalog,
 ) -> Result<Imported, Problem> {
     let Own {
         meta,
         id,
         mut log,
+        agency,
         info,
     } = read_own(package, p)?;
+    log.acting(operator, agency.as_deref());
     let bag_rel = layout::bag(&id);
     let data_prefix = format!("{REP}/data/");
     let data: Vec<&sohoa_export::Listed> = p

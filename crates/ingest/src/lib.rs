@@ -81,6 +81,9 @@ pub struct Options {
     pub sign: Option<SignWith>,
     /// Only these case folders of the scan folder (a queued case job); `None`: all of them.
     pub only: Option<std::collections::BTreeSet<String>>,
+    /// The person running the ingest (`--operator`, the web's signed-in user), named with the
+    /// software and the agency on every preservation event (PREMIS agents).
+    pub operator: Option<String>,
 }
 
 /// The agency's key for `ingest --sign`, shared by the worker threads, and the signatures'

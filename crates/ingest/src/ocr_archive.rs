@@ -33,6 +33,8 @@ pub struct OcrOptions {
     pub cases: Vec<String>,
     /// Set when the run must stop (SIGINT, SIGTERM): no new case starts.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// The person running the OCR, named on the new events (PREMIS agents).
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -214,6 +216,7 @@ fn add_text(archive: &Path, id: &str, opts: &OcrOptions, pool: &Pool) -> OcrCase
         intact: &intact,
         pool,
         jobs: opts.jobs,
+        operator: opts.operator.as_deref(),
     };
     match text.rebuild(record, &tmp) {
         Ok(Ok(done)) => {
@@ -248,6 +251,7 @@ struct TextBuild<'a> {
     old: &'a Bag,
     intact: &'a sohoa_bagit::verify::BagReport,
     pool: &'a Pool,
+    operator: Option<&'a str>,
     jobs: usize,
 }
 
@@ -277,7 +281,10 @@ impl TextBuild<'_> {
             )));
         };
         let mut log = match self.old.events() {
-            Ok(log) => log,
+            Ok(mut log) => {
+                log.acting(self.operator, record.case.agency_name.as_deref());
+                log
+            }
             Err(_) => return Ok(Err(in_bag(
                 id,
                 "ocr.events_unreadable",

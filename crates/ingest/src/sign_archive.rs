@@ -35,6 +35,8 @@ pub struct SignOptions {
     pub force: bool,
     /// Set when the run must stop (SIGINT, SIGTERM): no new case starts.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// The person signing, named on the new events with the agency (PREMIS agents).
+    pub operator: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -358,11 +360,14 @@ fn resign(
     who: &Signing,
     tmp: &Path,
 ) -> std::io::Result<Result<Resigned, Problem>> {
-    let inputs = match gather(old, &record, id) {
+    let mut inputs = match gather(old, &record, id) {
         Ok(i) => i,
         Err(p) => return Ok(Err(p)),
     };
     let agency = record.case.agency_name.clone();
+    inputs
+        .log
+        .acting(opts.operator.as_deref(), agency.as_deref());
     let (signed, signature) = match who.sign(
         signer,
         &inputs.pdf,

@@ -44,10 +44,12 @@ fn cannot(code: &str, vi: String, en: String) -> Problem {
 
 /// Withdraws a case, then brings the index level (still under the archive lock). `Err` names why
 /// nothing was done (no such case, damaged bag, locked).
+/// `operator` (the person withdrawing) is named on the event with the agency (PREMIS agents).
 pub fn withdraw(
     archive: &Path,
     id: &str,
     reason: &str,
+    operator: Option<&str>,
     catalog: &dyn super::ArchiveCatalog,
 ) -> Result<WithdrawReport, Problem> {
     // The reason goes into events, metadata and outputs: identity numbers in it are masked.
@@ -60,7 +62,9 @@ pub fn withdraw(
         ));
     }
     let _lock = lock::open_for_writing(archive)?;
-    let stored = Current::open(archive, id)?;
+    let mut stored = Current::open(archive, id)?;
+    let agency = stored.record.case.agency_name.clone();
+    stored.log.acting(operator, agency.as_deref());
     let current = stored.record.version.max(1);
     let (version, previous) = version::number(archive, id, Some(current));
     let previous = previous.ok_or_else(|| {

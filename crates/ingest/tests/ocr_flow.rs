@@ -57,6 +57,7 @@ fn options(archive: &Path, ocr: Settings) -> Options {
         cancel: None,
         sign: None,
         only: None,
+        operator: Some("tester".into()),
     }
 }
 
@@ -160,6 +161,7 @@ fn sohoa_ocr_adds_text_to_a_bag_stored_without_it_as_a_new_version() {
         force: false,
         cases: Vec::new(),
         cancel: None,
+        operator: Some("tester".into()),
     };
     let done = ocr_archive(&opts, &|_| {}, &NoCatalog).unwrap();
     assert_eq!(

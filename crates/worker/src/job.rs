@@ -28,6 +28,10 @@ pub struct JobSettings {
     pub register: Option<PathBuf>,
     pub mapping: Option<PathBuf>,
     pub follow_symlinks: bool,
+    /// Who queued the case (`sohoa queue add --operator`, the web's signed-in user): named on
+    /// its preservation events; absent in jobs queued before this field existed.
+    #[serde(default)]
+    pub operator: Option<String>,
 }
 
 impl Default for JobSettings {
@@ -44,6 +48,7 @@ impl Default for JobSettings {
             register: None,
             mapping: None,
             follow_symlinks: false,
+            operator: None,
         }
     }
 }
@@ -100,6 +105,7 @@ impl JobSettings {
             cancel: None,
             sign: None,
             only: None,
+            operator: self.operator.clone(),
         })
     }
 }

@@ -240,6 +240,16 @@ impl<'a> CaseBuild<'a> {
         let mut log = self.start_log(replacement);
         let mut bag = BagBuilder::create(tmp.to_path_buf())?;
         let mut meta = self.metadata(&mut log);
+        // The agency holding the case, as the bag names it (Source-Organization).
+        if let Some(agency) = meta
+            .normalized
+            .case
+            .agency_name
+            .clone()
+            .or_else(|| self.run.opts.organization.clone())
+        {
+            log.agency(&agency);
+        }
         let pdf = NewBundle::create(&mut bag, &format!("{}.pdf", self.id))?;
         let Some((pages, pdf)) = self.pages(&mut bag, &mut log, &meta, pdf)? else {
             return Ok(None);
@@ -365,6 +375,7 @@ impl<'a> CaseBuild<'a> {
     /// The event log of the new bag: ingestion, and the replacement when there is one.
     fn start_log(&self, replacement: Option<String>) -> EventLog {
         let mut log = EventLog::new(None);
+        log.acting(self.run.opts.operator.as_deref(), None);
         log.add(
             kind::INGESTION,
             events::detail("ingest"),

@@ -84,6 +84,7 @@ impl Progress for JobProgress<'_> {
 pub fn enqueue(job: &Job, queue: &str, scans: &Path, keep_originals: bool) -> (State, String) {
     let settings = sohoa_worker::job::JobSettings {
         keep_originals,
+        operator: Some(job.snapshot().started_by),
         ..Default::default()
     };
     let cases = match sohoa_worker::job::case_jobs(scans, &settings) {
@@ -143,6 +144,8 @@ pub fn run(job: &Job, archive: &Path, scans: &Path, keep_originals: bool) -> (St
         // `sohoa sign`), not from the browser.
         sign: None,
         only: None,
+        // The signed-in user who started the job: named on every event of its cases.
+        operator: Some(job.snapshot().started_by),
     };
     let catalog = sohoa_index::Catalog::open(archive);
     match sohoa_ingest::ingest(scans, &opts, &JobProgress { job }, &catalog) {
