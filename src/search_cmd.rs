@@ -68,7 +68,11 @@ pub struct SearchArgs {
 
 /// What happened to the index at the end of a run that changed bags, for people.
 pub fn print_index(index: &IndexOutcome, lang: Lang) {
-    match &index.error {
+    let error = match lang {
+        Lang::Vi => index.error_vi.as_ref().or(index.error.as_ref()),
+        Lang::En => index.error.as_ref(),
+    };
+    match error {
         None => say!(
             "{}: {} ({:.1} s)",
             lang.pick("Chỉ mục tìm kiếm đã cập nhật", "Search index updated"),
@@ -117,8 +121,9 @@ pub fn follow(archive: &Path, interval: Option<f64>, json: bool, lang: Lang) -> 
             .unwrap_or_default();
         let n = ArchiveIndex::update(archive, &[], &known).map_err(|e| {
             cannot!(
-                "{}: {e}",
-                lang.pick("Không cập nhật được chỉ mục", "Cannot update the index")
+                "{}: {}",
+                lang.pick("Không cập nhật được chỉ mục", "Cannot update the index"),
+                e.message(lang)
             )
         })?;
         let secs = clock.elapsed().as_secs_f64();
@@ -183,8 +188,9 @@ pub fn reindex(archive: &Path, json: bool, lang: Lang) -> Ran {
             Ok(Done::Ok)
         }
         Err(e) => Err(cannot!(
-            "{}: {e}",
-            lang.pick("Không dựng lại được chỉ mục", "Cannot rebuild the index")
+            "{}: {}",
+            lang.pick("Không dựng lại được chỉ mục", "Cannot rebuild the index"),
+            e.message(lang)
         )),
     }
 }
@@ -257,11 +263,12 @@ pub fn run(a: &SearchArgs, lang: Lang) -> Ran {
         Ok(i) => i,
         Err(e) => {
             return Err(cannot!(
-                "{}: {e}",
+                "{}: {}",
                 lang.pick(
                     "Không mở được chỉ mục tìm kiếm",
                     "Cannot open the search index"
-                )
+                ),
+                e.message(lang)
             ));
         }
     };
@@ -283,8 +290,9 @@ pub fn run(a: &SearchArgs, lang: Lang) -> Ran {
         Ok(r) => r,
         Err(e) => {
             return Err(cannot!(
-                "{}: {e}",
-                lang.pick("Tìm kiếm không thực hiện được", "Search failed")
+                "{}: {}",
+                lang.pick("Tìm kiếm không thực hiện được", "Search failed"),
+                e.message(lang)
             ));
         }
     };

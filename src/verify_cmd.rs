@@ -67,8 +67,9 @@ fn check_signatures(
                 report.summary.invalid += 1;
             }
             b.valid = false;
-            b.problems
-                .extend(checked.problems.iter().map(|p| format!("signature: {p}")));
+            for p in &checked.problems {
+                b.add_problem(format!("chữ ký: {p}"), format!("signature: {p}"));
+            }
         }
         out.push(checked);
     }
@@ -124,7 +125,7 @@ fn print_human(report: &VerifyReport, all_files: bool, lang: Lang) {
                 say!("    {:<12} {}", status_label(f.status, lang), f.path);
             }
         }
-        for p in &b.problems {
+        for p in b.problems_in(lang) {
             say!("    ! {p}");
         }
     }

@@ -68,3 +68,103 @@ fn channel_facets_read_as_words_in_each_language() {
         assert_eq!(v["total"], 2, "{value}");
     }
 }
+
+#[test]
+fn search_errors_are_said_whole_in_the_readers_language() {
+    let w = Work::with_samples();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let archive = w.archive();
+    let a = archive.to_str().unwrap();
+    let nowhere = w.dir.path().join("nowhere");
+    let n = nowhere.to_str().unwrap();
+    let vi = text(&run(&w, "vi", &["search", "x", "--archive", n]));
+    assert!(
+        vi.contains("Không mở được chỉ mục tìm kiếm: chưa có chỉ mục tìm kiếm")
+            && vi.contains("sohoa reindex"),
+        "{vi}"
+    );
+    assert!(!vi.contains("no search index"), "{vi}");
+    let en = text(&run(&w, "en", &["search", "x", "--archive", n]));
+    assert!(
+        en.contains("Cannot open the search index: no search index"),
+        "{en}"
+    );
+
+    let vi = text(&run(
+        &w,
+        "vi",
+        &["search", "x", "--archive", a, "--from", "2025-13-01"],
+    ));
+    assert!(vi.contains("\"2025-13-01\" không phải là ngày"), "{vi}");
+    assert!(!vi.contains("is not a date"), "{vi}");
+    let en = text(&run(
+        &w,
+        "en",
+        &["search", "x", "--archive", a, "--from", "2025-13-01"],
+    ));
+    assert!(en.contains("\"2025-13-01\" is not a date"), "{en}");
+
+    // Searching by identity number without the identifier key.
+    let no_key = w.dir.path().join("no-key");
+    let by_id = |lang: &str| {
+        let o = w
+            .command()
+            .env("SOHOA_LANG", lang)
+            .env("SOHOA_ID_KEY", &no_key)
+            .args(["search", "cccd:012345678901", "--archive", a])
+            .output()
+            .unwrap();
+        text(&o)
+    };
+    let vi = by_id("vi");
+    assert!(
+        vi.contains("tìm theo số định danh cần khóa định danh: không có khóa định danh tại"),
+        "{vi}"
+    );
+    assert!(!vi.contains("identifier key"), "{vi}");
+    assert!(by_id("en").contains("needs the identifier key: no identifier key at"));
+}
+
+#[test]
+fn verify_says_what_is_wrong_with_a_damaged_bag_in_the_readers_language() {
+    let w = Work::with_samples();
+    assert_eq!(w.ingest(&[]).0, 0);
+    let archive = w.archive();
+    let a = archive.to_str().unwrap();
+    let id = "000.00.15.H12-250703-0004";
+    std::fs::remove_file(w.bag(id).join("data/metadata.json")).unwrap();
+    std::fs::remove_file(w.bag("000.00.15.H12-250709-0003").join("bagit.txt")).unwrap();
+    std::fs::write(
+        w.bag("000.00.21.H36-250704-0012")
+            .join("manifest-sha256.txt"),
+        "garbage\n",
+    )
+    .unwrap();
+    let vi = text(&run(&w, "vi", &["verify", "--archive", a]));
+    assert!(
+        vi.contains("BỊ MẤT") && vi.contains("data/metadata.json"),
+        "{vi}"
+    );
+    assert!(
+        vi.contains("Payload-Oxum ghi") && vi.contains("nhưng data/ có"),
+        "{vi}"
+    );
+    assert!(vi.contains("bagit.txt: bị mất"), "{vi}");
+    assert!(vi.contains("dòng 1 sai dạng"), "{vi}");
+    for english in ["but data/ holds", "bagit.txt: missing", "is malformed"] {
+        assert!(!vi.contains(english), "{english}: {vi}");
+    }
+    let en = text(&run(&w, "en", &["verify", "--archive", a]));
+    for english in [
+        "but data/ holds",
+        "bagit.txt: missing",
+        "line 1 is malformed",
+    ] {
+        assert!(en.contains(english), "{english}: {en}");
+    }
+    // The JSON report keeps its English problems.
+    let (_, json) = w.verify();
+    let problems = json["bags"].to_string();
+    assert!(problems.contains("bagit.txt: missing"), "{problems}");
+    assert!(!problems.contains("bị mất"), "{problems}");
+}

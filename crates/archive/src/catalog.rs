@@ -14,6 +14,9 @@ pub struct IndexOutcome {
     /// Why the index could not be updated (the bags are stored regardless; the next run or
     /// `sohoa reindex` catches up).
     pub error: Option<String>,
+    /// The same in Vietnamese (people read it; the report keeps `error`).
+    #[serde(skip)]
+    pub error_vi: Option<String>,
 }
 
 /// The archive's search index, for ingest, ocr and withdraw.

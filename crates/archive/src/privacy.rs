@@ -274,6 +274,17 @@ pub enum KeyError {
     Unreadable(PathBuf, String),
 }
 
+impl KeyError {
+    /// The message in Vietnamese (the English one is `Display`).
+    pub fn vi(&self) -> String {
+        match self {
+            KeyError::Missing(p) => format!("không có khóa định danh tại {} (đặt SOHOA_ID_KEY là tệp khóa; `sohoa ingest` hoặc `sohoa reindex` tạo khóa)", p.display()),
+            KeyError::NoPlace => "không có chỗ để khóa định danh: đặt SOHOA_ID_KEY (một tệp ngoài kho lưu trữ)".to_string(),
+            KeyError::Unreadable(p, e) => format!("khóa định danh {}: {e}", p.display()),
+        }
+    }
+}
+
 impl std::fmt::Display for KeyError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

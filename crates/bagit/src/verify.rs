@@ -41,9 +41,47 @@ pub struct BagReport {
     pub files: Vec<FileCheck>,
     /// Problems with the bag as a whole (English; stable prefixes).
     pub problems: Vec<String>,
+    /// The same problems in Vietnamese, in the same order (for people; not in the report).
+    #[serde(skip)]
+    pub problems_vi: Vec<String>,
+}
+
+/// Problems of a bag as a whole, said in Vietnamese and English.
+#[derive(Default)]
+struct Problems {
+    vi: Vec<String>,
+    en: Vec<String>,
+}
+
+impl Problems {
+    fn push(&mut self, vi: String, en: String) {
+        self.vi.push(vi);
+        self.en.push(en);
+    }
+
+    /// A file that could not be read: `<path>: <why>`.
+    fn file(&mut self, rel: &str, e: &FsError) {
+        self.push(format!("{rel}: {}", e.vi()), format!("{rel}: {}", e.en()));
+    }
 }
 
 impl BagReport {
+    /// The bag-level problems in `lang`.
+    pub fn problems_in(&self, lang: sohoa_archive::problem::Lang) -> &[String] {
+        match lang {
+            sohoa_archive::problem::Lang::Vi if self.problems_vi.len() == self.problems.len() => {
+                &self.problems_vi
+            }
+            _ => &self.problems,
+        }
+    }
+
+    /// Adds a problem found after hashing (a signature that does not hold).
+    pub fn add_problem(&mut self, vi: String, en: String) {
+        self.problems_vi.push(vi);
+        self.problems.push(en);
+    }
+
     pub fn count(&self, status: FileStatus) -> usize {
         self.files.iter().filter(|f| f.status == status).count()
     }
@@ -106,7 +144,7 @@ fn check_entries(
     bag: &Bag,
     entries: &std::collections::BTreeMap<String, String>,
     files: &mut Vec<FileCheck>,
-    problems: &mut Vec<String>,
+    problems: &mut Problems,
 ) {
     for (rel, expected) in entries {
         let (status, actual) = match bag.sha256(rel) {
@@ -120,11 +158,11 @@ fn check_entries(
             ),
             Err(e) if e.is_not_found() => (FileStatus::Missing, None),
             Err(e @ (FsError::Symlink | FsError::NotRegular(_))) => {
-                problems.push(format!("{rel}: {}", e.en()));
+                problems.file(rel, &e);
                 (FileStatus::NotRegular, None)
             }
             Err(e) => {
-                problems.push(format!("{rel}: {}", e.en()));
+                problems.file(rel, &e);
                 (FileStatus::Missing, None)
             }
         };
@@ -150,21 +188,27 @@ pub fn verify_bag(archive: &Path, rel: &str) -> BagReport {
             valid: false,
             files: Vec::new(),
             problems: vec![format!("{rel}: {}", e.en())],
+            problems_vi: vec![format!("{rel}: {}", e.vi())],
         },
     }
 }
 
 /// Verifies an opened bag.
 pub fn verify_opened(bag: &Bag, id: String) -> BagReport {
-    let mut problems = Vec::new();
+    let mut problems = Problems::default();
     let mut files = Vec::new();
     match bag.read("bagit.txt", BAG_INFO_LIMIT) {
         Ok(b)
             if b == BAGIT_TXT.as_bytes()
                 || String::from_utf8_lossy(&b).replace("\r\n", "\n") == BAGIT_TXT => {}
-        Ok(_) => problems.push("bagit.txt: not the two BagIt 1.0 declaration lines".into()),
-        Err(e) if e.is_not_found() => problems.push("bagit.txt: missing".into()),
-        Err(e) => problems.push(format!("bagit.txt: {}", e.en())),
+        Ok(_) => problems.push(
+            "bagit.txt: không phải hai dòng khai báo BagIt 1.0".into(),
+            "bagit.txt: not the two BagIt 1.0 declaration lines".into(),
+        ),
+        Err(e) if e.is_not_found() => {
+            problems.push("bagit.txt: bị mất".into(), "bagit.txt: missing".into())
+        }
+        Err(e) => problems.file("bagit.txt", &e),
     }
     let entries = bag.entries();
     for e in &entries {
@@ -174,25 +218,38 @@ pub fn verify_opened(bag: &Bag, id: String) -> BagReport {
             && e.rel != PAYLOAD_MANIFEST
             && e.rel != TAG_MANIFEST
         {
-            problems.push(format!(
-                "{}: algorithm not supported by sohoa (only SHA-256)",
-                e.rel
-            ));
+            problems.push(
+                format!("{}: sohoa không hỗ trợ thuật toán này (chỉ SHA-256)", e.rel),
+                format!("{}: algorithm not supported by sohoa (only SHA-256)", e.rel),
+            );
         }
     }
     let payload = bag.manifest(PAYLOAD_MANIFEST);
     let tags = bag.manifest(TAG_MANIFEST);
-    problems.extend(payload.problems.iter().cloned());
-    problems.extend(tags.problems.iter().cloned());
+    for m in [&payload, &tags] {
+        for (i, en) in m.problems.iter().enumerate() {
+            let vi = m.problems_vi.get(i).unwrap_or(en);
+            problems.push(vi.clone(), en.clone());
+        }
+    }
     if !payload.present {
-        problems.push(format!("manifest {PAYLOAD_MANIFEST}: cannot read: missing"));
+        problems.push(
+            format!("manifest {PAYLOAD_MANIFEST}: không đọc được: bị mất"),
+            format!("manifest {PAYLOAD_MANIFEST}: cannot read: missing"),
+        );
     }
     if !tags.present {
-        problems.push(format!("{TAG_MANIFEST}: missing"));
+        problems.push(
+            format!("{TAG_MANIFEST}: bị mất"),
+            format!("{TAG_MANIFEST}: missing"),
+        );
     }
     for p in payload.entries.keys() {
         if !p.starts_with("data/") {
-            problems.push(format!("{PAYLOAD_MANIFEST}: {p} is outside data/"));
+            problems.push(
+                format!("{PAYLOAD_MANIFEST}: {p} nằm ngoài data/"),
+                format!("{PAYLOAD_MANIFEST}: {p} is outside data/"),
+            );
         }
     }
     check_entries(bag, &payload.entries, &mut files, &mut problems);
@@ -208,15 +265,12 @@ pub fn verify_opened(bag: &Bag, id: String) -> BagReport {
         }
         if e.kind != EntryKind::File {
             if !listed.contains(&e.rel) {
-                problems.push(format!(
-                    "{}: {}",
-                    e.rel,
-                    if e.kind == EntryKind::Symlink {
-                        FsError::Symlink.en()
-                    } else {
-                        FsError::NotRegular("special file").en()
-                    }
-                ));
+                let why = if e.kind == EntryKind::Symlink {
+                    FsError::Symlink
+                } else {
+                    FsError::NotRegular("special file")
+                };
+                problems.file(&e.rel, &why);
                 files.push(FileCheck {
                     path: e.rel,
                     status: FileStatus::NotRegular,
@@ -241,23 +295,30 @@ pub fn verify_opened(bag: &Bag, id: String) -> BagReport {
         Ok(info) => {
             if let Some(d) = info.get("Payload-Oxum") {
                 if d != format!("{}.{}", oxum.0, oxum.1) {
-                    problems.push(format!(
-                        "bag-info.txt: Payload-Oxum {d} but data/ holds {}.{}",
-                        oxum.0, oxum.1
-                    ));
+                    problems.push(
+                        format!(
+                            "bag-info.txt: Payload-Oxum ghi {d} nhưng data/ có {}.{} (byte.tệp)",
+                            oxum.0, oxum.1
+                        ),
+                        format!(
+                            "bag-info.txt: Payload-Oxum {d} but data/ holds {}.{}",
+                            oxum.0, oxum.1
+                        ),
+                    );
                 }
             }
         }
         Err(e) if e.is_not_found() => {}
-        Err(e) => problems.push(format!("bag-info.txt: {}", e.en())),
+        Err(e) => problems.file("bag-info.txt", &e),
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    let valid = problems.is_empty() && files.iter().all(|f| f.status == FileStatus::Ok);
+    let valid = problems.en.is_empty() && files.iter().all(|f| f.status == FileStatus::Ok);
     BagReport {
         id,
         path: bag.rel.clone(),
         valid,
         files,
-        problems,
+        problems: problems.en,
+        problems_vi: problems.vi,
     }
 }

@@ -44,8 +44,46 @@ pub enum IndexError {
     Io(#[from] std::io::Error),
     #[error("no search index in {0}: run `sohoa reindex`")]
     Missing(PathBuf),
-    #[error("{0}")]
-    BadRequest(String),
+    /// A request or an index the search cannot answer, said in both languages.
+    #[error("{en}")]
+    BadRequest { vi: String, en: String },
+}
+
+impl IndexError {
+    /// A request the search cannot answer, in Vietnamese and English.
+    pub fn bad(vi: impl Into<String>, en: impl Into<String>) -> IndexError {
+        IndexError::BadRequest {
+            vi: vi.into(),
+            en: en.into(),
+        }
+    }
+
+    /// The message in Vietnamese (tantivy's and the system's own words kept as they are).
+    pub fn vi(&self) -> String {
+        match self {
+            IndexError::Key(e) => e.vi(),
+            IndexError::Tantivy(e) => format!("lỗi chỉ mục tìm kiếm: {e}"),
+            IndexError::Io(e) => format!("lỗi đọc/ghi chỉ mục tìm kiếm: {e}"),
+            IndexError::Missing(dir) => format!(
+                "chưa có chỉ mục tìm kiếm trong {}: chạy `sohoa reindex`",
+                dir.display()
+            ),
+            IndexError::BadRequest { vi, .. } => vi.clone(),
+        }
+    }
+
+    /// The message in English.
+    pub fn en(&self) -> String {
+        self.to_string()
+    }
+
+    /// The message in `lang`.
+    pub fn message(&self, lang: sohoa_archive::problem::Lang) -> String {
+        match lang {
+            sohoa_archive::problem::Lang::Vi => self.vi(),
+            sohoa_archive::problem::Lang::En => self.en(),
+        }
+    }
 }
 
 /// Folder of the index inside an archive.
@@ -103,10 +141,16 @@ fn index_dir(archive: &Path) -> Result<std::path::PathBuf, IndexError> {
         EntryKind::Dir => {}
         EntryKind::Missing => return Err(IndexError::Missing(dir)),
         _ => {
-            return Err(IndexError::BadRequest(format!(
-                "{} is a link or a file, not the index folder: sohoa does not follow links inside the archive",
-                dir.display()
-            )))
+            return Err(IndexError::bad(
+                format!(
+                    "{} là liên kết hoặc tệp, không phải thư mục chỉ mục: sohoa không đi theo liên kết bên trong kho",
+                    dir.display()
+                ),
+                format!(
+                    "{} is a link or a file, not the index folder: sohoa does not follow links inside the archive",
+                    dir.display()
+                ),
+            ))
         }
     }
     if safe_fs::entry_kind(&dir.join("meta.json")) != EntryKind::File || !version_ok(&dir) {
@@ -217,15 +261,20 @@ impl ArchiveIndex {
         Ok(idx)
     }
 
-    /// Why searching by identity number cannot work with this index, if it cannot.
-    pub fn id_search_problem(&self) -> Option<String> {
+    /// Why searching by identity number cannot work with this index, if it cannot: in
+    /// Vietnamese and English.
+    pub fn id_search_problem(&self) -> Option<(String, String)> {
         if self.key.is_none() {
-            Some(match key_path() {
-                Ok(p) => sohoa_archive::privacy::KeyError::Missing(p).to_string(),
-                Err(e) => e.to_string(),
-            })
+            let e = match key_path() {
+                Ok(p) => sohoa_archive::privacy::KeyError::Missing(p),
+                Err(_) => sohoa_archive::privacy::KeyError::NoPlace,
+            };
+            Some((e.vi(), e.to_string()))
         } else if self.key_mismatch {
-            Some("the index was built with another identifier key: run `sohoa reindex` (with SOHOA_ID_KEY set to the key)".into())
+            Some((
+                "chỉ mục được dựng với một khóa định danh khác: chạy `sohoa reindex` (với SOHOA_ID_KEY là tệp khóa đó)".into(),
+                "the index was built with another identifier key: run `sohoa reindex` (with SOHOA_ID_KEY set to the key)".into(),
+            ))
         } else {
             None
         }
@@ -239,8 +288,9 @@ impl ArchiveIndex {
         let key = IdKey::load(&key_path()?)?;
         let idx = ArchiveIndex::open_dir(&dir, Some(key))?;
         if idx.key_mismatch {
-            return Err(IndexError::BadRequest(
-                "the index was built with another identifier key".into(),
+            return Err(IndexError::bad(
+                "chỉ mục được dựng với một khóa định danh khác",
+                "the index was built with another identifier key",
             ));
         }
         let pending = ArchiveIndex::pending(archive);
@@ -549,6 +599,7 @@ impl sohoa_archive::catalog::ArchiveCatalog for Catalog {
         sohoa_archive::catalog::IndexOutcome {
             updated: *result.as_ref().unwrap_or(&0),
             seconds: clock.elapsed().as_secs_f64(),
+            error_vi: result.as_ref().err().map(IndexError::vi),
             error: result.err().map(|e| e.to_string()),
         }
     }

@@ -86,6 +86,14 @@ impl std::fmt::Display for ReversedRange {
     }
 }
 
+impl ReversedRange {
+    /// The same in Vietnamese.
+    pub fn vi(&self) -> String {
+        let ((lo, hi), (from, to)) = (self.options, &self.dates);
+        format!("khoảng ngày bị đảo ngược: {lo} {from} muộn hơn {hi} {to}")
+    }
+}
+
 impl Filters {
     /// The first date range that starts after it ends; dates that are not dates are left to
     /// the search, which says so.
@@ -150,9 +158,10 @@ pub struct SearchResults {
 }
 
 fn bad_date(what: &str, v: &str) -> IndexError {
-    IndexError::BadRequest(format!(
-        "{what}: \"{v}\" is not a date (YYYY-MM-DD or DD/MM/YYYY)"
-    ))
+    IndexError::bad(
+        format!("{what}: \"{v}\" không phải là ngày (YYYY-MM-DD hoặc DD/MM/YYYY)"),
+        format!("{what}: \"{v}\" is not a date (YYYY-MM-DD or DD/MM/YYYY)"),
+    )
 }
 
 /// Accepts `YYYY-MM-DD` or what people type (`dd/mm/yyyy`), returns the day's start.
@@ -251,7 +260,7 @@ impl ArchiveIndex {
             out.extend(self.visibility_queries(v));
         }
         if let Some(r) = flt.reversed_range() {
-            return Err(IndexError::BadRequest(r.to_string()));
+            return Err(IndexError::bad(r.vi(), r.to_string()));
         }
         let opt = |what: &str, v: &Option<String>| v.as_deref().map(|v| day(what, v)).transpose();
         let (from, to) = (opt("--from", &flt.from)?, opt("--to", &flt.to)?);
@@ -281,10 +290,11 @@ impl ArchiveIndex {
     pub(crate) fn query_of(&self, req: &SearchRequest) -> Result<BooleanQuery, IndexError> {
         let f = &self.fields;
         if crate::query::asks_for_an_id(&req.query) {
-            if let Some(why) = self.id_search_problem() {
-                return Err(IndexError::BadRequest(format!(
-                    "searching by identity number needs the identifier key: {why}"
-                )));
+            if let Some((vi, en)) = self.id_search_problem() {
+                return Err(IndexError::bad(
+                    format!("tìm theo số định danh cần khóa định danh: {vi}"),
+                    format!("searching by identity number needs the identifier key: {en}"),
+                ));
             }
         }
         let text_query = crate::query::build(&req.query, f, self.key.as_ref());

@@ -53,11 +53,18 @@ pub struct Manifest {
     pub entries: BTreeMap<String, String>,
     /// Problems (English, stable prefixes `manifest <name>: ...`).
     pub problems: Vec<String>,
+    /// The same problems in Vietnamese, in the same order.
+    pub problems_vi: Vec<String>,
     /// False when the file is not there.
     pub present: bool,
 }
 
 impl Manifest {
+    fn problem(&mut self, vi: String, en: String) {
+        self.problems_vi.push(vi);
+        self.problems.push(en);
+    }
+
     /// Parses the text of a manifest named `name`.
     pub fn parse(name: &str, text: &str) -> Manifest {
         let mut m = Manifest {
@@ -69,28 +76,34 @@ impl Manifest {
                 continue;
             }
             let Some((sum, file)) = line.split_once([' ', '\t']) else {
-                m.problems
-                    .push(format!("manifest {name}: line {} is malformed", i + 1));
+                m.problem(
+                    format!("manifest {name}: dòng {} sai dạng", i + 1),
+                    format!("manifest {name}: line {} is malformed", i + 1),
+                );
                 continue;
             };
             let file = decode_path(file.trim_start_matches([' ', '\t']));
             if sum.len() != 64 || !sum.bytes().all(|b| b.is_ascii_hexdigit()) {
-                m.problems.push(format!(
-                    "manifest {name}: line {} has no SHA-256 digest",
-                    i + 1
-                ));
+                m.problem(
+                    format!("manifest {name}: dòng {} không có mã băm SHA-256", i + 1),
+                    format!("manifest {name}: line {} has no SHA-256 digest", i + 1),
+                );
                 continue;
             }
             if safe_fs::safe_parts(&file).is_err() {
-                m.problems
-                    .push(format!("manifest {name}: unsafe path {file:?}"));
+                m.problem(
+                    format!("manifest {name}: đường dẫn không an toàn {file:?}"),
+                    format!("manifest {name}: unsafe path {file:?}"),
+                );
                 continue;
             }
             let sum = sum.to_ascii_lowercase();
             if let Some(prev) = m.entries.insert(file.clone(), sum.clone()) {
                 if prev != sum {
-                    m.problems
-                        .push(format!("manifest {name}: conflicting entries for {file}"));
+                    m.problem(
+                        format!("manifest {name}: các dòng mâu thuẫn nhau cho {file}"),
+                        format!("manifest {name}: conflicting entries for {file}"),
+                    );
                 }
             }
         }
@@ -247,6 +260,7 @@ impl Bag {
             Err(e) => Manifest {
                 present: true,
                 problems: vec![format!("manifest {name}: cannot read: {}", e.en())],
+                problems_vi: vec![format!("manifest {name}: không đọc được: {}", e.vi())],
                 ..Default::default()
             },
         }

@@ -7,6 +7,7 @@ use crate::case::Record;
 use crate::digest::{key64, CaseDigest};
 use crate::finding::{Criterion::Song, Finding};
 use crate::parallel::Pool;
+use sohoa_archive::problem::Lang;
 use sohoa_bagit::verify::{verify_bag, BagReport, FileStatus};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -99,7 +100,7 @@ pub fn fixity(reports: &[BagReport]) -> Vec<Finding> {
             format!(
                 "Kiểm tra toàn vẹn thất bại: {changed} tệp bị thay đổi, {missing} tệp bị mất, {unexpected} tệp lạ{}{}",
                 if files.is_empty() { String::new() } else { format!(" ({})", files.join(", ")) },
-                if b.problems.is_empty() { String::new() } else { format!("; {}", b.problems.join("; ")) }
+                if b.problems.is_empty() { String::new() } else { format!("; {}", b.problems_in(Lang::Vi).join("; ")) }
             ),
             format!(
                 "Fixity check failed: {changed} changed, {missing} missing, {unexpected} unexpected files{}{}",

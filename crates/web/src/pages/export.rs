@@ -98,7 +98,7 @@ async fn export(state: Shared, viewer: Viewer, form: SearchForm, xlsx: bool) -> 
         Ok(r) => r,
         Err(m) => return crate::pages::error::bad_request(viewer.lang, m),
     };
-    let results = match run(&state, req).await {
+    let results = match run(&state, req, viewer.lang).await {
         Ok(r) => r,
         Err(e) => return crate::pages::error::bad_request(viewer.lang, e),
     };

@@ -173,7 +173,13 @@ impl SearchForm {
         }
         let year = match self.year.trim() {
             "" => None,
-            y => Some(y.parse::<i32>().map_err(|_| format!("year: \"{y}\""))?),
+            y => Some(y.parse::<i32>().map_err(|_| {
+                if vi {
+                    format!("{}: \"{y}\" không phải là năm.", t.filter_year)
+                } else {
+                    format!("{}: \"{y}\" is not a year.", t.filter_year)
+                }
+            })?),
         };
         let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
         Ok(SearchRequest {
@@ -203,15 +209,25 @@ impl SearchForm {
     }
 }
 
-/// Runs a grouped search off the async threads.
-pub async fn run(state: &Shared, req: SearchRequest) -> Result<GroupedResults, String> {
+/// Runs a grouped search off the async threads; what went wrong is said in `lang`.
+pub async fn run(state: &Shared, req: SearchRequest, lang: Lang) -> Result<GroupedResults, String> {
     let state = state.clone();
+    let said = move |e: sohoa_index::IndexError| match e {
+        sohoa_index::IndexError::Missing(_) => lang.texts().index_missing.to_string(),
+        e => e.message(lang.archive()),
+    };
     tokio::task::spawn_blocking(move || {
-        let idx = state.index().map_err(|e| e.to_string())?;
-        idx.search_cases(&req).map_err(|e| e.to_string())
+        let idx = state.index().map_err(said)?;
+        idx.search_cases(&req).map_err(said)
     })
     .await
-    .map_err(|e| e.to_string())?
+    .unwrap_or_else(|e| {
+        tracing::error!("search stopped: {e}");
+        Err(match lang {
+            Lang::Vi => "Tìm kiếm bị dừng giữa chừng: hãy thử lại.".to_string(),
+            Lang::En => "The search stopped half-way: try again.".to_string(),
+        })
+    })
 }
 
 pub struct FacetValue {
@@ -371,14 +387,8 @@ pub async fn page(
     let mut facets = Vec::new();
     match form.request(&viewer, PER_PAGE, (number - 1) * PER_PAGE) {
         Err(m) => message = Some(m),
-        Ok(req) => match run(&state, req).await {
-            Err(e) => {
-                message = Some(if e.contains("sohoa reindex") {
-                    t.index_missing.to_string()
-                } else {
-                    e
-                })
-            }
+        Ok(req) => match run(&state, req, viewer.lang).await {
+            Err(e) => message = Some(e),
             Ok(r) => {
                 if !form.q.trim().is_empty() {
                     viewer.log(&state, Action::Search, None, &form.describe());
