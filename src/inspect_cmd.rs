@@ -66,23 +66,17 @@ fn print_file(name: &str, pages: &[sohoa_imaging::Inspection], lang: Lang) {
             .crop
             .map(|c| format!("{}/{}/{}/{}", c.left, c.top, c.right, c.bottom))
             .unwrap_or_else(|| "–".into());
-        let content = n
-            .content
-            .and_then(|c| serde_json::to_value(c).ok())
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
-        let stored = serde_json::to_value(p.encoding)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default();
+        let content = n.content.map(|c| c.label(lang)).unwrap_or("–");
+        let stored = p.encoding.label(lang);
+        let dpi_source = p.dpi_source.label(lang);
         match lang {
             Lang::Vi => say!(
-                "  trang {}: {}x{} px, {:.0} dpi ({:?}), nghiêng {skew} → {action}, viền cắt (trái/trên/phải/dưới) {crop}, mực {:.5}{}, nội dung {content}, lưu {stored}",
-                p.page, p.width, p.height, p.dpi_x, p.dpi_source, n.ink, if n.blank { " (TRANG TRẮNG)" } else { "" }
+                "  trang {}: {}x{} px, {:.0} dpi ({dpi_source}), nghiêng {skew} → {action}, viền cắt (trái/trên/phải/dưới) {crop}, mực {:.5}{}, nội dung {content}, lưu {stored}",
+                p.page, p.width, p.height, p.dpi_x, n.ink, if n.blank { " (TRANG TRẮNG)" } else { "" }
             ),
             Lang::En => say!(
-                "  page {}: {}x{} px, {:.0} dpi ({:?}), skew {skew} → {action}, borders cropped (l/t/r/b) {crop}, ink {:.5}{}, content {content}, stored as {stored}",
-                p.page, p.width, p.height, p.dpi_x, p.dpi_source, n.ink, if n.blank { " (BLANK)" } else { "" }
+                "  page {}: {}x{} px, {:.0} dpi ({dpi_source}), skew {skew} → {action}, borders cropped (l/t/r/b) {crop}, ink {:.5}{}, content {content}, stored as {stored}",
+                p.page, p.width, p.height, p.dpi_x, n.ink, if n.blank { " (BLANK)" } else { "" }
             ),
         }
         for w in &p.warnings {

@@ -168,3 +168,53 @@ fn verify_says_what_is_wrong_with_a_damaged_bag_in_the_readers_language() {
     assert!(problems.contains("bagit.txt: missing"), "{problems}");
     assert!(!problems.contains("bị mất"), "{problems}");
 }
+
+#[test]
+fn inspect_labels_read_in_the_readers_language_and_json_keeps_codes() {
+    let w = Work::with_samples();
+    let case = w.scans().join("000.00.15.H12-250703-0004");
+    let files: Vec<String> = ["trang_1.png", "trang_2.png", "trang_3.png"]
+        .iter()
+        .map(|f| case.join(f).to_string_lossy().into_owned())
+        .collect();
+    let mut args = vec!["inspect"];
+    args.extend(files.iter().map(String::as_str));
+    let vi = text(&run(&w, "vi", &args));
+    for said in [
+        "200 dpi (ghi trong tệp)",
+        "200 dpi (suy ra theo khổ giấy)",
+        "nội dung xám",
+        "nội dung đen trắng",
+        "lưu CCITT G4",
+        "lưu Flate",
+    ] {
+        assert!(vi.contains(said), "{said}: {vi}");
+    }
+    for code in [
+        "(File)",
+        "(Inferred)",
+        "gray",
+        "bilevel",
+        "ccitt-g4",
+        "flate",
+    ] {
+        assert!(!vi.contains(code), "{code}: {vi}");
+    }
+    let en = text(&run(&w, "en", &args));
+    for said in [
+        "200 dpi (from the file)",
+        "200 dpi (inferred from the paper size)",
+        "content gray",
+        "content black and white",
+        "stored as CCITT G4",
+        "stored as Flate",
+    ] {
+        assert!(en.contains(said), "{said}: {en}");
+    }
+    args.push("--json");
+    let json: serde_json::Value = serde_json::from_slice(&run(&w, "vi", &args).stdout).unwrap();
+    let page = &json["files"][0]["pages"][0];
+    assert_eq!(page["dpi_source"], "file");
+    assert_eq!(page["encoding"], "flate");
+    assert_eq!(page["normalization"]["content"], "gray");
+}

@@ -19,6 +19,18 @@ pub enum Encoding {
     DctReencoded,
 }
 
+impl Encoding {
+    /// How people read it (the record keeps the code).
+    pub fn label(self, lang: crate::problem::Lang) -> &'static str {
+        match self {
+            Encoding::Dct => lang.pick("JPEG gốc (giữ nguyên)", "JPEG (the original, as is)"),
+            Encoding::CcittG4 => "CCITT G4",
+            Encoding::Flate => lang.pick("Flate (không mất dữ liệu)", "Flate (lossless)"),
+            Encoding::DctReencoded => lang.pick("JPEG (mã hóa lại)", "JPEG (re-encoded)"),
+        }
+    }
+}
+
 /// The colour content of a stored page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -48,6 +60,18 @@ pub enum DpiSource {
     File,
     /// Missing or implausible in the file; inferred from the paper size.
     Inferred,
+}
+
+impl DpiSource {
+    /// How people read it (the record keeps the code).
+    pub fn label(self, lang: crate::problem::Lang) -> &'static str {
+        match self {
+            DpiSource::File => lang.pick("ghi trong tệp", "from the file"),
+            DpiSource::Inferred => {
+                lang.pick("suy ra theo khổ giấy", "inferred from the paper size")
+            }
+        }
+    }
 }
 
 /// Pixels cropped from each side, at full resolution.
@@ -81,6 +105,15 @@ impl Content {
             Content::Colour => "colour",
             Content::Gray => "gray",
             Content::Bilevel => "bilevel",
+        }
+    }
+
+    /// How people read it (the record keeps [`Content::name`]).
+    pub fn label(self, lang: crate::problem::Lang) -> &'static str {
+        match self {
+            Content::Colour => lang.pick("màu", "colour"),
+            Content::Gray => lang.pick("xám", "gray"),
+            Content::Bilevel => lang.pick("đen trắng", "black and white"),
         }
     }
 }
