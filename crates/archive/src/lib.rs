@@ -18,6 +18,7 @@
 
 pub mod bag;
 pub mod catalog;
+pub mod code_lists;
 pub mod events;
 pub mod hash;
 pub mod index_journal;

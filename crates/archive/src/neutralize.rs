@@ -1,6 +1,7 @@
 //! Text from registers and scans on its way out to other programs: a spreadsheet must never run
 //! a cell as a formula (OWASP CSV injection), a terminal must never obey an escape sequence or
-//! a bidirectional override hidden in a name. Every CSV cell and terminal line goes through here.
+//! a bidirectional override hidden in a name, a web page must never take a name for markup.
+//! Every CSV cell, terminal line and HTML text sohoa writes goes through here.
 
 use std::borrow::Cow;
 
@@ -44,6 +45,23 @@ pub fn for_terminal(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.chars().filter(|c| !is_unsafe_for_terminal(*c)).collect())
+}
+
+/// Text for HTML content and attribute values: `& < > " '` escaped, identity numbers masked.
+pub fn html(s: &str) -> String {
+    let s = crate::privacy::mask_ids(s);
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => o.push(c),
+        }
+    }
+    o
 }
 
 #[cfg(test)]

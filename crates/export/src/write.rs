@@ -256,6 +256,7 @@ pub(crate) fn mime(path: &str) -> &'static str {
         "xml" => "application/xml",
         "xsd" => "application/xml",
         "md" => "text/markdown",
+        "html" | "htm" => "text/html",
         "jpg" | "jpeg" => "image/jpeg",
         "png" => "image/png",
         "tif" | "tiff" => "image/tiff",

@@ -24,6 +24,7 @@ mod ocr_archive;
 mod ocr_pages;
 mod outcome;
 mod pages;
+pub mod record_sheet;
 mod seal;
 mod sign_archive;
 mod sources;

@@ -351,12 +351,8 @@ impl TextBuild<'_> {
         pdf_rel: &str,
     ) -> std::io::Result<Result<Rebuilt, Problem>> {
         let id = self.id;
-        let skip = |p: &str| {
-            p == pdf_rel
-                || p == sohoa_archive::record::FILE
-                || p == sohoa_archive::events::FILE
-                || p.starts_with("text/")
-        };
+        let skip =
+            |p: &str| p == pdf_rel || crate::seal::written_by_seal(p) || p.starts_with("text/");
         match copy_payload(self.old, self.intact, &mut bag, skip) {
             Ok(()) => {}
             Err(RewrapError::Io(e)) => return Err(e),

@@ -54,15 +54,29 @@ pub(crate) fn carried(old: &BagInfo, set: &[(&str, String)]) -> Vec<(String, Str
     sohoa_bagit::rewrap::carried_labels(old, &all)
 }
 
-/// Writes `data/metadata.json` and `data/events.json`, then finishes the bag with `labels`;
-/// returns the bag's folder.
+/// The payload files [`seal`] writes anew for every version (a new version copies the others).
+pub(crate) fn written_by_seal(path: &str) -> bool {
+    path == sohoa_archive::record::FILE
+        || path == sohoa_archive::events::FILE
+        || path == crate::record_sheet::FILE
+}
+
+/// Writes `data/metadata.json` (with the labels of its codes), the record sheet people read
+/// next to it (`data/phieu-tin.html`) and `data/events.json`, then finishes the bag with
+/// `labels`; returns the bag's folder.
 pub(crate) fn seal(
     mut bag: BagBuilder,
     record: &CaseRecord,
     log: &EventLog,
     labels: &[(String, String)],
 ) -> std::io::Result<PathBuf> {
+    let mut record = record.clone();
+    record.code_labels = sohoa_archive::code_lists::labels_of(&record);
     bag.write(sohoa_archive::record::FILE, &record.to_json())?;
+    bag.write(
+        crate::record_sheet::FILE,
+        crate::record_sheet::html(&record).as_bytes(),
+    )?;
     bag.write(sohoa_archive::events::FILE, &log.to_json())?;
     let labels: Vec<(&str, String)> = labels
         .iter()

@@ -408,8 +408,7 @@ fn store(
     let mut bag = BagBuilder::create(tmp.to_path_buf())?;
     let rel = bundle_path.trim_start_matches("data/").to_string();
     let sha = bag.write(&rel, signed)?;
-    let skip =
-        |p: &str| p == rel || p == sohoa_archive::record::FILE || p == sohoa_archive::events::FILE;
+    let skip = |p: &str| p == rel || crate::seal::written_by_seal(p);
     match copy_payload(old, &intact, &mut bag, skip) {
         Ok(()) => {}
         Err(RewrapError::Io(e)) => return Err(e),

@@ -169,7 +169,7 @@ impl Current {
         };
         let mut out = BagBuilder::create(tmp.to_path_buf()).map_err(io_err)?;
         copy_payload(&self.bag, &self.intact, &mut out, |p| {
-            p == sohoa_archive::record::FILE || p == sohoa_archive::events::FILE
+            crate::seal::written_by_seal(p)
         })
         .map_err(|e| damaged(&id, e))?;
         let to = layout::withdrawn(&id, version);

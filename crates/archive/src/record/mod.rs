@@ -240,6 +240,10 @@ pub struct CaseRecord {
     pub metadata_missing: Vec<String>,
     pub case: CaseInfo,
     pub hoso: HoSo,
+    /// The labels of the coded values, by field (`"hoso.maintenance": "Vĩnh viễn"`), written
+    /// with the record for people reading `metadata.json` (`code_lists::labels_of`).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub code_labels: BTreeMap<String, String>,
     /// Values given in the register/sidecar for counts that sohoa also measures.
     pub declared: BTreeMap<String, String>,
     pub components: Vec<Component>,

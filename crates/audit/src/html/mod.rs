@@ -87,19 +87,7 @@ fn tr(s: &'static str, lang: Lang) -> &'static str {
 
 /// Escapes text for HTML content and attribute values; identity numbers in it are masked.
 fn esc(s: &str) -> String {
-    let s = sohoa_archive::privacy::mask_ids(s);
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            _ => o.push(c),
-        }
-    }
-    o
+    sohoa_archive::neutralize::html(s)
 }
 
 /// An integer with thousands separators: `1.234.567` in Vietnamese, `1,234,567` in English.

@@ -123,6 +123,8 @@ impl CaseBuild<'_> {
                 .collect(),
             case: normalized.case,
             hoso,
+            // Filled when the bag is sealed (seal.rs).
+            code_labels: Default::default(),
             components,
             pages: pages.stored,
             profile: opts.profile.name.clone(),
