@@ -218,3 +218,34 @@ fn inspect_labels_read_in_the_readers_language_and_json_keeps_codes() {
     assert_eq!(page["encoding"], "flate");
     assert_eq!(page["normalization"]["content"], "gray");
 }
+
+#[test]
+fn warnings_name_fields_by_their_vietnamese_label() {
+    let w = Work::empty();
+    let csv = w.dir.path().join("so.csv");
+    std::fs::write(
+        &csv,
+        "Số hồ sơ,Họ và tên,Ngày nhận hồ sơ,Số trang,Ngày nhận hồ sơ (bản 2)\n\
+         HS-1,Nguyễn Văn An,31/02/2025,ba,01/07/2025\n",
+    )
+    .unwrap();
+    let c = csv.to_str().unwrap();
+    let vi = text(&run(&w, "vi", &["register", "check", c]));
+    assert!(
+        vi.contains("trường Ngày tiếp nhận") && vi.contains("trường Số lượng trang"),
+        "{vi}"
+    );
+    for key in ["received_date", "number_of_page"] {
+        let warned: Vec<&str> = vi
+            .lines()
+            .filter(|l| l.contains("[register.bad_"))
+            .collect();
+        assert_eq!(warned.len(), 2, "{vi}");
+        assert!(warned.iter().all(|l| !l.contains(key)), "{key}: {warned:?}");
+    }
+    let en = text(&run(&w, "en", &["register", "check", c]));
+    assert!(
+        en.contains("in received_date") && en.contains("in number_of_page"),
+        "{en}"
+    );
+}

@@ -410,6 +410,83 @@ pub fn channel_label(code: &str, lang: crate::problem::Lang) -> Option<&'static 
     })
 }
 
+/// The Vietnamese name of a canonical field (a register column, a TT 05/2025 hồ sơ or
+/// document field), as registers and TT 05/2025 write it; "" for a field it does not know.
+pub fn field_label(field: &str) -> &'static str {
+    match field {
+        "case_code" => "Mã hồ sơ",
+        "folder" => "Thư mục",
+        "procedure_code" => "Mã TTHC",
+        "procedure_name" => "Tên thủ tục",
+        "sector" => "Lĩnh vực",
+        "agency_code" => "Mã cơ quan",
+        "agency_name" => "Cơ quan",
+        "applicant_name" => "Người nộp",
+        "applicant_id" => "Số CCCD",
+        "received_date" => "Ngày tiếp nhận",
+        "due_date" => "Ngày hẹn trả",
+        "resolved_date" => "Ngày có kết quả",
+        "returned_date" => "Ngày trả kết quả",
+        "channel" | "channel_label" => "Hình thức nộp",
+        "status" => "Trạng thái",
+        "file_code" | "arc_file_code" => "Mã hồ sơ lưu trữ",
+        "title" => "Tiêu đề hồ sơ",
+        "maintenance" => "Thời hạn lưu trữ",
+        "mode" => "Chế độ sử dụng",
+        "language" => "Ngôn ngữ",
+        "start_date" => "Thời gian bắt đầu",
+        "end_date" => "Thời gian kết thúc",
+        "keyword" => "Từ khóa",
+        "total_doc" => "Tổng số tài liệu",
+        "number_of_paper" => "Số lượng tờ",
+        "number_of_page" => "Số lượng trang",
+        "format" => "Tình trạng vật lý",
+        "infor_sign" => "Ký hiệu thông tin",
+        "confidence_level" => "Mức độ tin cậy",
+        "paper_file_code" => "Mã hồ sơ gốc giấy",
+        "risk_recovery" => "Chế độ dự phòng",
+        "risk_recovery_status" => "Tình trạng dự phòng",
+        "description" => "Ghi chú",
+        "label" => "Tên thành phần",
+        "type_name" => "Tên loại văn bản",
+        "code_number" => "Số văn bản",
+        "code_notation" => "Ký hiệu văn bản",
+        "issued_date" => "Ngày văn bản",
+        "organ_name" => "Cơ quan ban hành",
+        "subject" => "Trích yếu nội dung",
+        "autograph" => "Bút tích",
+        _ => "",
+    }
+}
+
+/// A field as a message names it: in Vietnamese its label ([`field_label`]) for a field key or
+/// a record path (`received_date`, `case.due_date`, `hoso.arcFileCode`,
+/// `components[2].issued_date`; `extra.<header>` is the register's own header), in English the
+/// key or path as it is. A field without a label keeps its key in both.
+pub fn field_name(path: &str, lang: crate::problem::Lang) -> String {
+    if lang == crate::problem::Lang::En {
+        return path.to_string();
+    }
+    if let Some(header) = path.strip_prefix("extra.") {
+        return header.to_string();
+    }
+    let last = path.rsplit('.').next().unwrap_or(path);
+    // TT 05/2025 names are camelCase (`arcFileCode`), the record's keys snake_case.
+    let mut key = String::with_capacity(last.len() + 4);
+    for c in last.chars() {
+        if c.is_ascii_uppercase() {
+            key.push('_');
+            key.push(c.to_ascii_lowercase());
+        } else {
+            key.push(c);
+        }
+    }
+    match field_label(&key) {
+        "" => path.to_string(),
+        label => label.to_string(),
+    }
+}
+
 /// The access mode of a hồ sơ (TT 05/2025 `mode`), who may read it in the reading room.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -485,6 +562,26 @@ mod tests {
         assert_eq!(channel_label("postal", Lang::Vi), Some("Bưu chính"));
         assert_eq!(channel_label("direct", Lang::En), Some("In person"));
         assert_eq!(channel_label("fax", Lang::Vi), None);
+    }
+
+    #[test]
+    fn fields_are_named_by_their_label_in_vietnamese_and_key_in_english() {
+        use crate::problem::Lang;
+        assert_eq!(field_name("received_date", Lang::Vi), "Ngày tiếp nhận");
+        assert_eq!(field_name("case.due_date", Lang::Vi), "Ngày hẹn trả");
+        assert_eq!(field_name("hoso.arcFileCode", Lang::Vi), "Mã hồ sơ lưu trữ");
+        assert_eq!(field_name("hoso.numberOfPage", Lang::Vi), "Số lượng trang");
+        assert_eq!(
+            field_name("components[2].issued_date", Lang::Vi),
+            "Ngày văn bản"
+        );
+        assert_eq!(field_name("extra.Số biên lai", Lang::Vi), "Số biên lai");
+        assert_eq!(
+            field_name("case.unknown_thing", Lang::Vi),
+            "case.unknown_thing"
+        );
+        assert_eq!(field_name("case.due_date", Lang::En), "case.due_date");
+        assert_eq!(field_label("description"), "Ghi chú");
     }
     use proptest::prelude::*;
 

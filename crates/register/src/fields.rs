@@ -423,45 +423,9 @@ pub fn case_field(raw_header: &str) -> Option<&'static str> {
     lookup(CASE_FIELDS, raw_header)
 }
 
-/// The Vietnamese name of a canonical field, as registers and TT 05/2025 write it.
-pub fn field_label(field: &str) -> &'static str {
-    match field {
-        "case_code" => "Mã hồ sơ",
-        "folder" => "Thư mục",
-        "procedure_code" => "Mã TTHC",
-        "procedure_name" => "Tên thủ tục",
-        "sector" => "Lĩnh vực",
-        "agency_code" => "Mã cơ quan",
-        "agency_name" => "Cơ quan",
-        "applicant_name" => "Người nộp",
-        "applicant_id" => "Số CCCD",
-        "received_date" => "Ngày tiếp nhận",
-        "due_date" => "Ngày hẹn trả",
-        "resolved_date" => "Ngày có kết quả",
-        "returned_date" => "Ngày trả kết quả",
-        "channel" => "Hình thức nộp",
-        "status" => "Trạng thái",
-        "file_code" => "Mã hồ sơ lưu trữ",
-        "title" => "Tiêu đề hồ sơ",
-        "maintenance" => "Thời hạn lưu trữ",
-        "mode" => "Chế độ sử dụng",
-        "language" => "Ngôn ngữ",
-        "start_date" => "Thời gian bắt đầu",
-        "end_date" => "Thời gian kết thúc",
-        "keyword" => "Từ khóa",
-        "total_doc" => "Tổng số tài liệu",
-        "number_of_paper" => "Số lượng tờ",
-        "number_of_page" => "Số lượng trang",
-        "format" => "Tình trạng vật lý",
-        "infor_sign" => "Ký hiệu thông tin",
-        "confidence_level" => "Mức độ tin cậy",
-        "paper_file_code" => "Mã hồ sơ gốc giấy",
-        "risk_recovery" => "Chế độ dự phòng",
-        "risk_recovery_status" => "Tình trạng dự phòng",
-        "description" => "Ghi chú",
-        _ => "",
-    }
-}
+/// The Vietnamese name of a canonical field, as registers and TT 05/2025 write it (one table
+/// for every crate: `sohoa_archive::values`).
+pub use sohoa_archive::values::field_label;
 
 /// True when `name` is a canonical case field.
 pub fn is_case_field(name: &str) -> bool {

@@ -28,7 +28,7 @@ pub use sohoa_archive::record::TextConversion;
 pub use sohoa_archive::values;
 
 use serde::Serialize;
-use sohoa_archive::problem::Problem;
+use sohoa_archive::problem::{Lang, Problem};
 use sohoa_archive::safe_fs::{read_limited, Follow, FsError};
 use sohoa_archive::text::{is_nfc, nfc, safe_id};
 use sohoa_legacy::{self as legacy, Legacy};
@@ -225,7 +225,10 @@ fn clean(field: &str, k: Kind, v: String, issues: &mut Vec<Issue>) -> String {
             None => {
                 issues.push(Issue {
                     code: "register.bad_date",
-                    vi: format!("Ngày không đọc được ở trường {field}: \"{v}\" (giữ nguyên)"),
+                    vi: format!(
+                        "Ngày không đọc được ở trường {}: \"{v}\" (giữ nguyên)",
+                        sohoa_archive::values::field_name(field, Lang::Vi)
+                    ),
                     en: format!("Unreadable date in {field}: \"{v}\" (kept as given)"),
                 });
                 v
@@ -236,7 +239,11 @@ fn clean(field: &str, k: Kind, v: String, issues: &mut Vec<Issue>) -> String {
             Err(e) => {
                 issues.push(Issue {
                     code: "register.bad_number",
-                    vi: format!("Số không đọc được ở trường {field}: \"{v}\" ({})", e.vi()),
+                    vi: format!(
+                        "Số không đọc được ở trường {}: \"{v}\" ({})",
+                        sohoa_archive::values::field_name(field, Lang::Vi),
+                        e.vi()
+                    ),
                     en: format!("Unreadable number in {field}: \"{v}\" ({})", e.en()),
                 });
                 v

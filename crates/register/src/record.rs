@@ -4,7 +4,7 @@
 //! to its code, the case identifier chosen).
 
 use crate::{ComponentMeta, Fields};
-use sohoa_archive::problem::Problem;
+use sohoa_archive::problem::{Lang, Problem};
 use sohoa_archive::record::{CaseInfo, Component, HoSo, REQUIRED};
 use sohoa_archive::text::{fold, safe_id};
 use std::collections::BTreeMap;
@@ -36,7 +36,10 @@ pub fn normalize(
             None => {
                 warnings.push(Problem::warning(
                     "metadata.bad_date",
-                    format!("Ngày không hợp lệ ở trường {key}: \"{raw}\" (giữ nguyên)"),
+                    format!(
+                        "Ngày không hợp lệ ở trường {}: \"{raw}\" (giữ nguyên)",
+                        sohoa_archive::values::field_name(key, Lang::Vi)
+                    ),
                     format!("Invalid date in {key}: \"{raw}\" (kept as given)"),
                 ));
                 Some(raw.to_string())

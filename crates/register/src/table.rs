@@ -5,7 +5,7 @@ use super::{
     case_field, convert_legacy, kind, ColumnMapping, Fields, Hint, Issue, Kind, LegacyMode,
     MappedBy, Mapping, Origin, Register, RegisterRow, SheetInfo,
 };
-use sohoa_archive::problem::Problem;
+use sohoa_archive::problem::{Lang, Problem};
 use sohoa_archive::record::REQUIRED;
 use sohoa_archive::text::{fold, nfc};
 use sohoa_legacy::{self as legacy, Legacy};
@@ -161,7 +161,10 @@ pub(crate) fn read(
                 let raw = &headers[j];
                 reg.problems.push(locate(Problem::warning(
                     "register.duplicate_column",
-                    format!("Cột {letter} \"{raw}\" trùng trường {f} với cột {other}: giữ riêng theo tên cột"),
+                    format!(
+                        "Cột {letter} \"{raw}\" trùng trường {} với cột {other}: giữ riêng theo tên cột",
+                        sohoa_archive::values::field_name(f, Lang::Vi)
+                    ),
                     format!("Column {letter} \"{raw}\" maps to {f} like column {other}: kept under its own header"),
                 )));
                 assigned[j] = (None, MappedBy::Duplicate);
@@ -220,7 +223,14 @@ pub(crate) fn read(
     if !missing.is_empty() {
         reg.problems.push(locate(Problem::warning(
             "register.no_column",
-            format!("Sổ đăng ký không có cột cho: {} (dùng tệp ánh xạ nếu cột mang tên khác)", missing.join(", ")),
+            format!(
+                "Sổ đăng ký không có cột cho: {} (dùng tệp ánh xạ nếu cột mang tên khác)",
+                missing
+                    .iter()
+                    .map(|f| format!("{} ({f})", sohoa_archive::values::field_label(f)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             format!("The register has no column for: {} (use a mapping file if the column has another name)", missing.join(", ")),
         )));
     }

@@ -9,18 +9,20 @@ use sohoa_archive::problem::Severity;
 use sohoa_archive::text::fold;
 use std::collections::BTreeMap;
 
-/// Names of required fields for people.
-fn field_label(f: &str) -> (&str, &str) {
-    match f {
-        "case_code" => ("Mã hồ sơ", "case number"),
-        "procedure_code" => ("Mã TTHC", "procedure code"),
-        "agency_name" => ("Cơ quan giải quyết", "agency"),
-        "applicant_name" => ("Người nộp", "applicant"),
-        "received_date" => ("Ngày tiếp nhận", "received date"),
-        "maintenance" => ("Thời hạn lưu trữ", "retention period"),
-        "mode" => ("Chế độ sử dụng", "access mode"),
-        _ => (f, f),
-    }
+/// A required field in Vietnamese (the shared label table) and English.
+fn field_label(f: &str) -> (String, &str) {
+    let vi = sohoa_archive::values::field_name(f, sohoa_archive::problem::Lang::Vi);
+    let en = match f {
+        "case_code" => "case number",
+        "procedure_code" => "procedure code",
+        "agency_name" => "agency",
+        "applicant_name" => "applicant",
+        "received_date" => "received date",
+        "maintenance" => "retention period",
+        "mode" => "access mode",
+        _ => f,
+    };
+    (vi, en)
 }
 
 pub fn check(r: &Record, rule: Option<&Rule>, bag: Option<&Bag>, out: &mut Vec<Finding>) {

@@ -287,7 +287,8 @@ fn dates(r: &Record, rule: Option<&Rule>, ctx: &Context, out: &mut Vec<Finding>)
                     Dung,
                     "dung.date_invalid",
                     format!(
-                        "{field} \"{v}\" không phải ngày hợp lệ (DD/MM/YYYY, MM/YYYY hoặc YYYY)"
+                        "{} \"{v}\" không phải ngày hợp lệ (DD/MM/YYYY, MM/YYYY hoặc YYYY)",
+                        sohoa_archive::values::field_name(field, sohoa_archive::problem::Lang::Vi)
                     ),
                     format!("{field} \"{v}\" is not a valid date (DD/MM/YYYY, MM/YYYY or YYYY)"),
                 )

@@ -4,8 +4,10 @@
 use crate::case::Record;
 use crate::finding::{Criterion::Sach, Finding};
 use crate::rules::Rule;
+use sohoa_archive::problem::Lang;
 use sohoa_archive::record::phash_distance;
 use sohoa_archive::text::is_nfc;
+use sohoa_archive::values::field_name;
 use sohoa_legacy as legacy;
 use std::collections::HashMap;
 
@@ -157,12 +159,13 @@ fn texts(r: &Record, out: &mut Vec<Finding>) {
         ));
     }
     for (field, v) in r.texts() {
+        let name = field_name(&field, Lang::Vi);
         if !is_nfc(v) {
             out.push(
                 Finding::error(
                     Sach,
                     "sach.text_not_nfc",
-                    format!("Giá trị {field} không ở dạng Unicode NFC"),
+                    format!("Giá trị {name} không ở dạng Unicode NFC"),
                     format!("The value of {field} is not Unicode NFC"),
                 )
                 .field(&field),
@@ -175,7 +178,7 @@ fn texts(r: &Record, out: &mut Vec<Finding>) {
                 Finding::error(
                     Sach,
                     "sach.control_chars",
-                    format!("Giá trị {field} chứa ký tự điều khiển"),
+                    format!("Giá trị {name} chứa ký tự điều khiển"),
                     format!("The value of {field} contains control characters"),
                 )
                 .field(&field),
@@ -186,7 +189,7 @@ fn texts(r: &Record, out: &mut Vec<Finding>) {
                 Finding::warning(
                     Sach,
                     "sach.whitespace",
-                    format!("Giá trị {field} có khoảng trắng thừa ở đầu hoặc cuối"),
+                    format!("Giá trị {name} có khoảng trắng thừa ở đầu hoặc cuối"),
                     format!("The value of {field} has leading or trailing whitespace"),
                 )
                 .field(&field),
@@ -197,8 +200,14 @@ fn texts(r: &Record, out: &mut Vec<Finding>) {
                 Finding::error(
                     Sach,
                     "sach.legacy_encoding",
-                    format!("Giá trị {field} \"{v}\" có vẻ gõ bằng bảng mã cũ {} chứ không phải Unicode", enc.name()),
-                    format!("The value of {field} \"{v}\" looks like legacy {} text, not Unicode", enc.name()),
+                    format!(
+                        "Giá trị {name} \"{v}\" có vẻ gõ bằng bảng mã cũ {} chứ không phải Unicode",
+                        enc.name()
+                    ),
+                    format!(
+                        "The value of {field} \"{v}\" looks like legacy {} text, not Unicode",
+                        enc.name()
+                    ),
                 )
                 .field(&field),
             );
@@ -341,4 +350,25 @@ pub fn duplicates(records: &[(&str, &Record)]) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_named_by_their_field_label_in_vietnamese_and_path_in_english() {
+        let mut r = Record::default();
+        r.case.agency_name = Some(" UBND xã Tân Hòa".into());
+        let mut out = Vec::new();
+        check(&r, None, &mut out);
+        let f = out
+            .iter()
+            .find(|f| f.code == "sach.whitespace")
+            .unwrap_or_else(|| panic!("{out:?}"));
+        assert!(f.text(Lang::Vi).contains("Giá trị Cơ quan có"), "{f:?}");
+        assert!(!f.text(Lang::Vi).contains("agency_name"), "{f:?}");
+        assert!(f.text(Lang::En).contains("case.agency_name"), "{f:?}");
+        assert_eq!(f.field.as_deref(), Some("case.agency_name"));
+    }
 }

@@ -39,7 +39,15 @@ fn finding_row(x: &Finding, report: &AuditReport, lang: Lang) -> String {
         Severity::Warning => ("warning", t("Cảnh báo|Warning")),
     };
     let page = x.page.map(|p| format!("{} {p}", t("trang|page")));
-    let place = [page, x.file.clone(), x.field.clone()];
+    let field = x.field.as_deref().map(|f| {
+        let name = sohoa_archive::values::field_name(f, lang);
+        if name == f {
+            name
+        } else {
+            format!("{name} ({f})")
+        }
+    });
+    let place = [page, x.file.clone(), field];
     let place: Vec<String> = place.into_iter().flatten().collect();
     let mut msg = esc(x.text(lang));
     if !x.related.is_empty() {

@@ -294,3 +294,14 @@ fn agency_chart_counts_the_agencies_shown_and_keeps_long_names_whole() {
     let en = audit_page(&r, Lang::En);
     assert!(en.contains("By agency (the 15 of 40 with the most findings)"));
 }
+
+#[test]
+fn a_findings_field_reads_as_its_label_in_vietnamese_and_its_key_in_english() {
+    let x = Finding::warning(Criterion::Dung, "dung.due_date", "Ngày hẹn trả", "Due date")
+        .case("bag-001")
+        .field("case.due_date");
+    let vi = audit_page(&audit(vec![x.clone()]), Lang::Vi);
+    assert!(vi.contains("Ngày hẹn trả (case.due_date)"), "{vi}");
+    let en = audit_page(&audit(vec![x]), Lang::En);
+    assert!(en.contains("case.due_date") && !en.contains("Ngày hẹn trả (case"));
+}
