@@ -58,6 +58,22 @@ pub fn dmy(d: Date) -> String {
     d.format(DMY).unwrap_or_default()
 }
 
+/// "`<place>`, ngày 05 tháng 12 năm 2025", the date line of official papers: NĐ 30/2020 pads
+/// days below 10 and the months 1 and 2.
+pub fn dateline(place: &str, d: Date) -> String {
+    let m = u8::from(d.month());
+    let month = if m < 3 {
+        format!("{m:02}")
+    } else {
+        m.to_string()
+    };
+    format!(
+        "{place}, ngày {:02} tháng {month} năm {}",
+        d.day(),
+        d.year()
+    )
+}
+
 /// `YYYYMMDDTHHmmSS`, for file names (`reports/ingest-20261123T140509-<pid>.json`).
 pub fn file_stamp(t: OffsetDateTime) -> String {
     format(t, STAMP)

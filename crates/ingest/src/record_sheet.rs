@@ -64,9 +64,8 @@ fn date(value: &Option<String>) -> Option<String> {
 
 /// The sheet of `record`, as HTML.
 pub fn html(record: &CaseRecord) -> String {
-    let c = &record.case;
-    let h = &record.hoso;
-    let code = c
+    let code = record
+        .case
         .case_code
         .clone()
         .unwrap_or_else(|| record.case_id.clone());
@@ -81,6 +80,36 @@ pub fn html(record: &CaseRecord) -> String {
         esc(&record.case_id),
         record.version.max(1)
     );
+    o += &section("Thủ tục hành chính", &procedure(record));
+    o += &section("Hồ sơ lưu trữ (TT 05/2025/TT-BNV)", &hoso(record));
+    o += &components(record);
+    o += &section("Bản số hóa", &digitized(record));
+    if let Some(w) = &record.withdrawn {
+        let mut t = String::new();
+        row(&mut t, "Ngày rút", date(&Some(w.at.clone())));
+        row(&mut t, "Lý do", Some(w.reason.clone()));
+        o += &section("Đã rút khỏi kho", &t);
+    }
+    o += &format!(
+        "<p class=\"foot\">Lập bởi sohoa {} từ <code>metadata.json</code> (bản ghi đầy đủ) cùng \
+         thư mục; các sự kiện bảo quản trong <code>events.json</code>.</p></body></html>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    o
+}
+
+/// A heading and its table, or nothing when no line has a value.
+fn section(title: &str, rows: &str) -> String {
+    if rows.is_empty() {
+        String::new()
+    } else {
+        format!("<h2>{}</h2><table>{rows}</table>", esc(title))
+    }
+}
+
+/// The procedure's facts (the one-stop register's fields).
+fn procedure(record: &CaseRecord) -> String {
+    let c = &record.case;
     let mut t = String::new();
     row(&mut t, field_label("case_code"), c.case_code.clone());
     row(
@@ -109,15 +138,16 @@ pub fn html(record: &CaseRecord) -> String {
     row(&mut t, field_label("due_date"), date(&c.due_date));
     row(&mut t, field_label("resolved_date"), date(&c.resolved_date));
     row(&mut t, field_label("returned_date"), date(&c.returned_date));
-    row(
-        &mut t,
-        field_label("channel"),
-        c.channel_label.clone().or_else(|| c.channel.clone()),
-    );
+    let channel = c.channel_label.clone().or_else(|| c.channel.clone());
+    row(&mut t, field_label("channel"), channel);
     row(&mut t, field_label("status"), c.status.clone());
-    if !t.is_empty() {
-        o += &format!("<h2>Thủ tục hành chính</h2><table>{t}</table>");
-    }
+    t
+}
+
+/// The 18 TT 05/2025 hồ sơ fields, codes spelled out.
+fn hoso(record: &CaseRecord) -> String {
+    let h = &record.hoso;
+    let count = |v: Option<u64>| v.map(|n| n.to_string());
     let mut t = String::new();
     row(&mut t, field_label("file_code"), h.arc_file_code.clone());
     row(&mut t, field_label("title"), h.title.clone());
@@ -139,7 +169,6 @@ pub fn html(record: &CaseRecord) -> String {
     row(&mut t, field_label("start_date"), date(&h.start_date));
     row(&mut t, field_label("end_date"), date(&h.end_date));
     row(&mut t, field_label("keyword"), h.keyword.clone());
-    let count = |v: Option<u64>| v.map(|n| n.to_string());
     row(&mut t, field_label("total_doc"), count(h.total_doc));
     row(
         &mut t,
@@ -157,44 +186,43 @@ pub fn html(record: &CaseRecord) -> String {
         coded(&code_lists::FORMAT, &h.format),
     );
     row(&mut t, field_label("infor_sign"), h.infor_sign.clone());
-    row(
-        &mut t,
-        field_label("confidence_level"),
-        coded(&code_lists::CONFIDENCE, &h.confidence_level),
-    );
+    let confidence = coded(&code_lists::CONFIDENCE, &h.confidence_level);
+    row(&mut t, field_label("confidence_level"), confidence);
     row(
         &mut t,
         field_label("paper_file_code"),
         h.paper_file_code.clone(),
     );
-    row(
-        &mut t,
-        field_label("risk_recovery"),
-        coded(&code_lists::RISK_RECOVERY, &h.risk_recovery),
-    );
-    row(
-        &mut t,
-        field_label("risk_recovery_status"),
-        coded(&code_lists::RISK_RECOVERY_STATUS, &h.risk_recovery_status),
-    );
+    let recovery = coded(&code_lists::RISK_RECOVERY, &h.risk_recovery);
+    row(&mut t, field_label("risk_recovery"), recovery);
+    let status = coded(&code_lists::RISK_RECOVERY_STATUS, &h.risk_recovery_status);
+    row(&mut t, field_label("risk_recovery_status"), status);
     row(&mut t, field_label("description"), h.description.clone());
-    if !t.is_empty() {
-        o += &format!("<h2>Hồ sơ lưu trữ (TT 05/2025/TT-BNV)</h2><table>{t}</table>");
+    t
+}
+
+/// The component documents and where their pages are.
+fn components(record: &CaseRecord) -> String {
+    if record.components.is_empty() {
+        return String::new();
     }
-    if !record.components.is_empty() {
-        o += "<h2>Thành phần hồ sơ</h2><table class=\"list\"><tr><th>STT</th><th>Tài liệu</th>\
-              <th class=\"n\">Từ trang</th><th class=\"n\">Số trang</th></tr>";
-        for comp in &record.components {
-            o += &format!(
-                "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-                comp.ordinal,
-                esc(&comp.label),
-                comp.first_page.map(|p| p.to_string()).unwrap_or_default(),
-                comp.page_count
-            );
-        }
-        o += "</table>";
+    let mut o = "<h2>Thành phần hồ sơ</h2><table class=\"list\"><tr><th>STT</th>\
+                 <th>Tài liệu</th><th class=\"n\">Từ trang</th><th class=\"n\">Số trang</th></tr>"
+        .to_string();
+    for comp in &record.components {
+        o += &format!(
+            "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            comp.ordinal,
+            esc(&comp.label),
+            comp.first_page.map(|p| p.to_string()).unwrap_or_default(),
+            comp.page_count
+        );
     }
+    o + "</table>"
+}
+
+/// The bundle: file, pages, digest, signatures, text layer, and whether the metadata is whole.
+fn digitized(record: &CaseRecord) -> String {
     let mut t = String::new();
     if let Some(b) = &record.bundle {
         row(
@@ -204,45 +232,26 @@ pub fn html(record: &CaseRecord) -> String {
         );
         row(&mut t, "Số trang", Some(b.pages.to_string()));
         row(&mut t, "SHA-256", Some(b.sha256.clone()));
-        let signed = b.signatures.len();
-        row(
-            &mut t,
-            "Chữ ký số",
-            Some(if signed == 0 {
-                "chưa ký".into()
-            } else {
-                format!("{signed} chữ ký (PAdES)")
-            }),
-        );
+        let signed = match b.signatures.len() {
+            0 => "chưa ký".to_string(),
+            n => format!("{n} chữ ký (PAdES)"),
+        };
+        row(&mut t, "Chữ ký số", Some(signed));
     }
     let ocr = record.pages.iter().filter(|p| p.ocr.is_some()).count();
+    let pages = record.pages.len();
     row(
         &mut t,
         "Lớp chữ (OCR)",
-        Some(format!("{ocr}/{} trang", record.pages.len())),
+        Some(format!("{ocr}/{pages} trang")),
     );
-    row(
-        &mut t,
-        "Tình trạng siêu dữ liệu",
-        Some(match record.metadata_status.as_str() {
-            "complete" => "đủ".to_string(),
-            "incomplete" => format!("thiếu: {}", record.metadata_missing.join(", ")),
-            other => other.to_string(),
-        }),
-    );
-    o += &format!("<h2>Bản số hóa</h2><table>{t}</table>");
-    if let Some(w) = &record.withdrawn {
-        let mut t = String::new();
-        row(&mut t, "Ngày rút", date(&Some(w.at.clone())));
-        row(&mut t, "Lý do", Some(w.reason.clone()));
-        o += &format!("<h2>Đã rút khỏi kho</h2><table>{t}</table>");
-    }
-    o += &format!(
-        "<p class=\"foot\">Lập bởi sohoa {} từ <code>metadata.json</code> (bản ghi đầy đủ) cùng \
-         thư mục; các sự kiện bảo quản trong <code>events.json</code>.</p></body></html>\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    o
+    let status = match record.metadata_status.as_str() {
+        "complete" => "đủ".to_string(),
+        "incomplete" => format!("thiếu: {}", record.metadata_missing.join(", ")),
+        other => other.to_string(),
+    };
+    row(&mut t, "Tình trạng siêu dữ liệu", Some(status));
+    t
 }
 
 #[cfg(test)]

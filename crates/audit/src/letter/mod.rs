@@ -261,20 +261,9 @@ fn field(s: &str) -> String {
 
 use sohoa_archive::time_format::dmy;
 
-/// "<place>, ngày 05 tháng 12 năm 2025": NĐ 30/2020 pads days below 10 and months 1 and 2.
-pub(crate) fn dated(place: &str, d: Date) -> String {
-    let m = u8::from(d.month());
-    let month = if m < 3 {
-        format!("{m:02}")
-    } else {
-        m.to_string()
-    };
-    format!(
-        "{}, ngày {:02} tháng {month} năm {}",
-        field(place),
-        d.day(),
-        d.year()
-    )
+/// The letter's date line (`time_format::dateline`), its place tidied.
+fn dated(place: &str, d: Date) -> String {
+    sohoa_archive::time_format::dateline(&field(place), d)
 }
 
 /// The letter's paragraphs after "Kính gửi", in the words of Mẫu số 04.

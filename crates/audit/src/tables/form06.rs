@@ -99,7 +99,7 @@ impl Looks {
 fn dateline(place: Option<&str>, date: Option<Date>) -> String {
     let place = place.unwrap_or("…………");
     match date {
-        Some(d) => crate::letter::dated(place, d),
+        Some(d) => sohoa_archive::time_format::dateline(place, d),
         None => format!("{place}, ngày … tháng … năm …"),
     }
 }
