@@ -138,7 +138,11 @@ pub fn export(a: &ExportArgs, lang: Lang) -> Ran {
                                 "chưa có các trường TT 05/2025 (nên bổ sung trước khi giao nộp)",
                                 "TT 05/2025 fields missing (complete them before a hand-over)"
                             ),
-                            e.missing_fields.join(", ")
+                            e.missing_fields
+                                .iter()
+                                .map(|f| sohoa_archive::values::field_name(f, lang))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         );
                     }
                 }

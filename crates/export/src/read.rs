@@ -158,21 +158,29 @@ pub fn open(root: &Path) -> Result<Package, Problem> {
             .map_err(|e| bad(root, "import.bag_invalid", e.vi(), e.en()))?;
         let report = sohoa_bagit::verify::verify_opened(&bag, name.to_string_lossy().into_owned());
         if !report.valid {
-            let mut why = report.problems.clone();
-            why.extend(
-                report
-                    .files
-                    .iter()
-                    .filter(|f| f.status != sohoa_bagit::verify::FileStatus::Ok)
-                    .take(10)
-                    .map(|f| format!("{} {:?}", f.path, f.status).to_lowercase()),
-            );
-            let why = why.join("; ");
+            use sohoa_archive::problem::Lang;
+            // Each bag problem in its language, then the files that fail (their paths and
+            // statuses read the same in both).
+            let files: Vec<String> = report
+                .files
+                .iter()
+                .filter(|f| f.status != sohoa_bagit::verify::FileStatus::Ok)
+                .take(10)
+                .map(|f| format!("{} {:?}", f.path, f.status).to_lowercase())
+                .collect();
+            let why = |lang| {
+                let mut all = report.problems_in(lang).to_vec();
+                all.extend(files.iter().cloned());
+                all.join("; ")
+            };
             return Err(bad(
                 root,
                 "import.bag_invalid",
-                format!("Túi BagIt bọc gói không hợp lệ: {why}"),
-                format!("The BagIt bag around the package is not valid: {why}"),
+                format!("Túi BagIt bọc gói không hợp lệ: {}", why(Lang::Vi)),
+                format!(
+                    "The BagIt bag around the package is not valid: {}",
+                    why(Lang::En)
+                ),
             ));
         }
         return open_package(&root.join("data"));
