@@ -47,11 +47,8 @@ pub fn serve(args: &ServeArgs, lang: Lang) -> Ran {
             ));
         }
     }
-    let agency_name = if args.agency_name.trim().is_empty() {
-        "Bản đọc – không dùng thay bản chính".to_string()
-    } else {
-        args.agency_name.trim().to_string()
-    };
+    // Empty when not given: reading copies then say what they are (crates/web, case page).
+    let agency_name = args.agency_name.trim().to_string();
     let config = sohoa_web::Config {
         archive: args.archive.clone(),
         secure_cookies: args.secure_cookies,

@@ -247,6 +247,17 @@ def run(browser, base, archive, env):
     shot(admin, "job-report-done")
     names = [a.inner_text() for a in admin.locator(".outputs a").all()]
     check("bieu-06.xlsx" in names and "bieu-06.csv" in names, f"report: files offered ({names})")
+    # The official form names the server's agency and the signed-in preparer.
+    href = admin.locator(".outputs a", has_text="bieu-06.xlsx").first.get_attribute("href")
+    got = admin.request.get(urllib.parse.urljoin(admin.url, href))
+    check(got.ok, f"report: bieu-06.xlsx downloads ({got.status})")
+    if got.ok:
+        import io  # noqa: PLC0415
+        import openpyxl  # noqa: PLC0415
+        form = openpyxl.load_workbook(io.BytesIO(got.body()))["Biểu 06"]
+        cells = [str(c.value) for row in form.iter_rows() for c in row if c.value is not None]
+        check("Đơn vị báo cáo: UBND xã Tân Hòa" in cells, "report: the form's reporting unit is the agency")
+        check("admin" in cells, "report: the preparer is the signed-in user")
 
     # Admin pages.
     admin.goto(base + "/admin/users")

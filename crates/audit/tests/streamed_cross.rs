@@ -2,30 +2,16 @@
 //! what the in-memory checks over every record find: duplicate case codes, archival codes and
 //! scans, and gaps in the day's case numbers, on random archives full of collisions.
 
+mod common;
+use common::InMemory;
+
 use proptest::prelude::*;
 use sohoa_audit::calendar::Calendar;
-use sohoa_audit::case::{LoadedBag, Record, Source};
+use sohoa_audit::case::{Record, Source};
 use sohoa_audit::checks::{self, Context};
 use sohoa_audit::parallel::Pool;
 use sohoa_audit::rules::RuleSet;
-use sohoa_audit::scan::{check_all, Cases};
-
-struct InMemory(Vec<(String, Record)>);
-
-impl Cases for InMemory {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-    fn load(&self, i: usize) -> LoadedBag {
-        let (id, r) = &self.0[i];
-        LoadedBag {
-            id: id.clone(),
-            path: id.into(),
-            bag: None,
-            record: Ok(r.clone()),
-        }
-    }
-}
+use sohoa_audit::scan::check_all;
 
 /// A record from small numbers, so that codes, days and scans collide often.
 fn record(agency: u8, day: u8, seq: u16, file_code: Option<u8>, scans: Vec<u8>) -> Record {

@@ -3,31 +3,17 @@
 //! several chunks and on a pool, for any period; and every late case is shown with its
 //! record's fields (identity numbers masked), whichever period makes it late.
 
+mod common;
+use common::InMemory;
+
 use proptest::prelude::*;
 use sohoa_audit::calendar::Calendar;
-use sohoa_audit::case::{LoadedBag, Record};
+use sohoa_audit::case::Record;
 use sohoa_audit::parallel::Pool;
 use sohoa_audit::rules::RuleSet;
-use sohoa_audit::scan::{Cases, CHUNK};
+use sohoa_audit::scan::CHUNK;
 use sohoa_audit::stats::{self, GroupBy, Period};
 use time::{Date, Duration};
-
-struct InMemory(Vec<(String, Record)>);
-
-impl Cases for InMemory {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-    fn load(&self, i: usize) -> LoadedBag {
-        let (id, r) = &self.0[i];
-        LoadedBag {
-            id: id.clone(),
-            path: id.into(),
-            bag: None,
-            record: Ok(r.clone()),
-        }
-    }
-}
 
 fn day(n: u16) -> Date {
     Date::from_calendar_date(2025, time::Month::January, 1)

@@ -2,9 +2,10 @@
 //! with every tone and vowel mark folded away, đ -> d (`vi_folded`); codes lowercased whole.
 
 use std::str::CharIndices;
+#[cfg(test)]
+use tantivy::tokenizer::RemoveLongFilter;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RawTokenizer, RemoveLongFilter, TextAnalyzer, Token,
-    TokenStream, Tokenizer,
+    AsciiFoldingFilter, LowerCaser, RawTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer,
 };
 use unicode_normalization::UnicodeNormalization;
 
@@ -37,6 +38,7 @@ pub fn vi_folded_with_pairs() -> TextAnalyzer {
 }
 
 /// `vi` as tantivy's filters make it (the reference [`VietTokenizer`] must agree with).
+#[cfg(test)]
 pub fn vi_composed() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
@@ -45,6 +47,7 @@ pub fn vi_composed() -> TextAnalyzer {
 }
 
 /// `vi_folded` as tantivy's filters make it.
+#[cfg(test)]
 pub fn vi_folded_composed() -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES))
@@ -61,7 +64,9 @@ pub fn code() -> TextAnalyzer {
 
 /// Splits text into words exactly like tantivy's `SimpleTokenizer` (runs of alphanumeric
 /// characters), with a fast path for the Latin blocks Vietnamese is written in: the general
-/// Unicode lookup was an eighth of all indexing work.
+/// Unicode lookup was an eighth of all indexing work. The index uses [`VietTokenizer`], which
+/// splits words the same way in its one pass; this is the reference the tests hold it to.
+#[cfg(test)]
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
     token: Token,
@@ -80,12 +85,14 @@ pub fn is_word_char(c: char) -> bool {
     }
 }
 
+#[cfg(test)]
 pub struct WordTokenStream<'a> {
     text: &'a str,
     chars: CharIndices<'a>,
     token: &'a mut Token,
 }
 
+#[cfg(test)]
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = WordTokenStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
@@ -98,6 +105,7 @@ impl Tokenizer for WordTokenizer {
     }
 }
 
+#[cfg(test)]
 impl TokenStream for WordTokenStream<'_> {
     fn advance(&mut self) -> bool {
         self.token.text.clear();
@@ -201,7 +209,7 @@ pub enum Form {
     FoldedWithPairs,
 }
 
-/// Words (like [`WordTokenizer`]) lowercased, and folded when asked, in one pass: `Exact` and
+/// Words (runs of [`is_word_char`]) lowercased, and folded when asked, in one pass: `Exact` and
 /// `Folded` give the same tokens, positions and offsets as `WordTokenizer` +
 /// `RemoveLongFilter` + `LowerCaser` (+ `AsciiFoldingFilter`), several times faster on
 /// Vietnamese text.

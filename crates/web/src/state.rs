@@ -16,7 +16,8 @@ pub struct Config {
     pub archive: PathBuf,
     /// Send cookies with `Secure` (when the server is reached over HTTPS, e.g. behind a proxy).
     pub secure_cookies: bool,
-    /// Name of the agency keeping the archive, printed on reading copies.
+    /// Name of the agency keeping the archive (`--agency-name`; empty when not given), printed
+    /// on reading copies and as the reporting unit of the Biểu 06 form.
     pub agency_name: String,
     /// Scan folders offered for ingest from the browser (their subfolders are offered too).
     pub sources: Vec<PathBuf>,

@@ -13,7 +13,14 @@ use time::Date;
 /// Days given for the new due date in the apology letters (as `sohoa report`).
 const NEW_DUE_DAYS: u32 = 5;
 
-pub fn run(job: &Job, archive: &Path, from: Date, to: Date) -> (State, String) {
+/// `parties`: who reports (printed on the form); the form is dated today.
+pub fn run(
+    job: &Job,
+    archive: &Path,
+    from: Date,
+    to: Date,
+    parties: FormParties,
+) -> (State, String) {
     let (rules, calendar) = match sohoa_audit::audit::load_rules(None) {
         Ok(x) => x,
         Err(e) => return (State::Failed, e),
@@ -55,7 +62,7 @@ pub fn run(job: &Job, archive: &Path, from: Date, to: Date) -> (State, String) {
     let today = sohoa_archive::time_format::now().date();
     let parties = FormParties {
         date: Some(today),
-        ..FormParties::default()
+        ..parties
     };
     match sohoa_audit::tables::report_xlsx(&report, &parties) {
         Ok(b) => files.insert(0, ("bieu-06.xlsx".into(), b)),

@@ -368,7 +368,11 @@ pub async fn page(
             format!("&q={}", crate::auth::urlencode(q.q.trim()))
         },
         reading_copy,
-        agency_footer: state.config.agency_name.clone(),
+        agency_footer: if state.config.agency_name.trim().is_empty() {
+            "Bản đọc – không dùng thay bản chính".to_string()
+        } else {
+            state.config.agency_name.clone()
+        },
         may_download: !reading_copy,
         fields: fields(t, viewer.lang, &record),
         hoso: hoso(viewer.lang, &record),

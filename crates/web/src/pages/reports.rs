@@ -196,12 +196,19 @@ pub async fn make(State(state): State<Shared>, viewer: Viewer, Form(p): Form<Per
     }
     let d = sohoa_archive::time_format::dmy;
     let archive = state.config.archive.clone();
+    // The form names the agency keeping the archive (`sohoa serve --agency-name`) as the
+    // reporting unit, and whoever made it as its preparer.
+    let parties = sohoa_audit::tables::FormParties {
+        reporting_unit: Some(state.config.agency_name.clone()).filter(|a| !a.trim().is_empty()),
+        preparer: Some(viewer.user.name.clone()),
+        ..Default::default()
+    };
     start(
         &state,
         &viewer,
         Kind::Report,
         format!("{} – {}", d(from), d(to)),
-        move |job| crate::jobs::report::run(job, &archive, from, to),
+        move |job| crate::jobs::report::run(job, &archive, from, to, parties),
     )
 }
 
