@@ -124,6 +124,7 @@ texts! {
     version: "Phiên bản", "Version";
     current: "hiện hành", "current";
     download: "Tải bản PDF/A", "Download PDF/A";
+    record_sheet: "Phiếu tin hồ sơ (in)", "Record sheet (print)";
     reading_copy: "Bản đọc (TT 05/2025 Điều 37): không tải về", "Reading copy (TT 05/2025 art. 37): no download";
     open_page: "Mở trang", "Open page";
     not_found: "Không tìm thấy", "Not found";

@@ -59,6 +59,7 @@ pub fn router(state: Shared) -> Router {
         .route("/search/export.xlsx", get(export::xlsx))
         .route("/cases/{id}", get(case::page))
         .route("/cases/{id}/bundle.pdf", get(files::bundle))
+        .route("/cases/{id}/phieu-tin", get(files::sheet))
         .route("/cases/{id}/thumbs/{file}", get(files::thumb))
         .route("/admin/users", get(admin::users).post(admin::add))
         .route("/admin/users/{name}/{what}", post(admin::change))

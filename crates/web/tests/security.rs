@@ -211,6 +211,7 @@ fn data_routes() -> Vec<String> {
         case(PUBLIC),
         format!("{}/bundle.pdf", case(PUBLIC)),
         format!("{}/bundle.pdf?download=1", case(PUBLIC)),
+        format!("{}/phieu-tin", case(PUBLIC)),
         format!("{}/thumbs/1.jpg", case(PUBLIC)),
         "/admin/users".into(),
         "/admin/log".into(),
@@ -366,8 +367,10 @@ async fn a_reader_never_reaches_a_secret_case() {
         format!("{}/thumbs/1.jpg", case(SECRET)),
         format!("{}/bundle.pdf", case(SECRET)),
         format!("{}/bundle.pdf?download=1", case(SECRET)),
+        format!("{}/phieu-tin", case(SECRET)),
         case(CONDITIONAL),
         format!("{}/bundle.pdf", case(CONDITIONAL)),
+        format!("{}/phieu-tin", case(CONDITIONAL)),
         case("HS-chua-co-thong-tin"),
     ] {
         let p = reader.get(&uri).await;
@@ -384,6 +387,10 @@ async fn a_reader_never_reaches_a_secret_case() {
         "no download button for readers"
     );
     assert_eq!(reader.get(&case(PUBLIC)).await.status, StatusCode::OK);
+    // The record sheet of a case the reader may see: its fields, codes spelled out.
+    let sheet = reader.get(&format!("{}/phieu-tin", case(PUBLIC))).await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    assert!(sheet.body.contains("PHIẾU TIN HỒ SƠ") && sheet.body.contains(PUBLIC));
     let pdf = reader.get(&format!("{}/bundle.pdf", case(PUBLIC))).await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.headers[header::CONTENT_DISPOSITION], "inline");

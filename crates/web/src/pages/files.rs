@@ -1,5 +1,5 @@
 //! Files of a case: the PDF/A bundle (shown inline in the viewer; as a download only for roles
-//! that may download) and page thumbnails (small JPEGs made from the stored page images and
+//! that may download), the record sheet (phiếu tin, to read and print) and page thumbnails (small JPEGs made from the stored page images and
 //! cached in `ARCHIVE/cache/thumbs/`, derived and rebuildable). Both go through
 //! [`open_case`], and both read the bag through its path-safe reader: nothing outside the bag
 //! is served, whatever the record names.
@@ -25,6 +25,26 @@ pub const THUMB_WIDTH: u32 = 240;
 #[serde(default)]
 pub struct PdfQuery {
     download: String,
+}
+
+/// The record sheet (phiếu tin) of a case, to read and print: made from its record as the bag's
+/// `data/phieu-tin.html` is (so bags sealed before the sheet existed have one too); shown to
+/// whoever may see the case, identity numbers masked.
+pub async fn sheet(
+    State(state): State<Shared>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+) -> Response {
+    let (_, record) = match open_case(&state, &viewer, &id).await {
+        Ok(x) => x,
+        Err(r) => return r,
+    };
+    viewer.log(&state, Action::View, Some(&id), "phieu-tin.html");
+    (
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        sohoa_ingest::record_sheet::html(&record),
+    )
+        .into_response()
 }
 
 pub async fn bundle(
