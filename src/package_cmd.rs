@@ -112,6 +112,7 @@ pub fn export(a: &ExportArgs, lang: Lang) -> Ran {
         sip: a.kind == "sip",
         zip: a.zip,
         bag: a.bag,
+        operator: crate::operator(),
     };
     let mut done = Vec::new();
     let mut failed = Vec::new();

@@ -74,6 +74,8 @@ fn every_event_names_the_operator_and_the_agency() {
         archive.to_str().unwrap(),
         "--out",
         out_dir.to_str().unwrap(),
+        "--operator",
+        "Lê Văn Xuất",
     ]);
     assert!(
         out.status.success(),
@@ -85,6 +87,19 @@ fn every_event_names_the_operator_and_the_agency() {
         .find(|p| p.ends_with("metadata/preservation/PREMIS.xml"))
         .expect("the AIP's PREMIS.xml");
     let xml = std::fs::read_to_string(premis).unwrap();
+    // The package's own creation (the last event) names the one exporting.
+    let last = xml.rfind("<premis:event>").expect("events");
+    let end = xml[last..]
+        .find("</premis:event>")
+        .map_or(xml.len(), |e| last + e);
+    let creation = &xml[last..end];
+    assert!(
+        creation.contains("information package creation"),
+        "{creation}"
+    );
+    for agent in ["sohoa", "person:Lê Văn Xuất", "org:UBND xã Hiệp Thạnh"] {
+        assert!(creation.contains(agent), "{agent} not linked: {creation}");
+    }
     for want in [
         "<premis:agentName>Nguyễn Thị Lan</premis:agentName>",
         "<premis:agentType>person</premis:agentType>",

@@ -187,6 +187,12 @@ impl EventLog {
         }
     }
 
+    /// The agents [`EventLog::acting`] named (the software first), for an event recorded
+    /// elsewhere (an archival package's own creation); empty when nobody was named.
+    pub fn acting_agents(&self) -> &[String] {
+        &self.acting
+    }
+
     /// The agency holding the case, once it is known (ingest reads it from the register after
     /// its first events): linked to this run's events so far and to those that follow.
     pub fn agency(&mut self, agency: &str) {

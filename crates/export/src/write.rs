@@ -44,6 +44,9 @@ pub struct Options {
     /// Wrap the package in a BagIt bag for transfer: `<folder>/data/` holds the package (E-ARK's
     /// AIP in BagIt), with SHA-256 manifests.
     pub bag: bool,
+    /// The person exporting, named with the software and the agency on the package's creation
+    /// event (PREMIS agents).
+    pub operator: Option<String>,
 }
 
 /// One package written.
@@ -375,8 +378,16 @@ fn build(
     let ead_ref = w.write("metadata/descriptive/EAD.xml", &ead_bytes, "")?;
     let mut digiprov = Vec::new();
     if !opts.sip {
+        // The package's creation names who made it, and the agency, as the bag's events do.
+        let mut log = log.clone();
+        log.acting(opts.operator.as_deref(), record.case.agency_name.as_deref());
         let mut events = log.events.clone();
-        events.push(creation_event(record, objid, &created));
+        events.push(creation_event(
+            record,
+            objid,
+            &created,
+            log.acting_agents().to_vec(),
+        ));
         let doc = premis::document(
             vec![premis::representation("rep1")],
             &events,
@@ -486,7 +497,7 @@ fn format_name(record: &CaseRecord, href: &str) -> String {
 }
 
 /// The package's own creation, the last event of its PREMIS.
-fn creation_event(record: &CaseRecord, objid: &str, created: &str) -> Event {
+fn creation_event(record: &CaseRecord, objid: &str, created: &str, agents: Vec<String>) -> Event {
     let (code, label) = events::kind::PACKAGE_CREATION;
     Event {
         event_identifier: ids::uuid(&[objid, "created", created]).to_lowercase(),
@@ -501,7 +512,7 @@ fn creation_event(record: &CaseRecord, objid: &str, created: &str) -> Event {
             "AIP_hoso (E-ARK CSIP, TT 05/2025/TT-BNV) from version {} of the bag",
             record.version.max(1)
         ),
-        linking_agent: vec![events::SOFTWARE_AGENT.into()],
+        linking_agent: agents,
         linking_objects: vec![events::source(&record.case_id), events::outcome(objid)],
     }
 }
