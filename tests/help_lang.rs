@@ -1,6 +1,8 @@
 //! The command line speaks the user's language: `--help` and command-line mistakes in
 //! Vietnamese by default, in English with `--lang en` or `SOHOA_LANG=en`, for every command.
 
+mod common;
+use common::said;
 use std::process::{Command, Output};
 
 fn sohoa(lang: Option<&str>, args: &[&str]) -> Output {
@@ -12,14 +14,6 @@ fn sohoa(lang: Option<&str>, args: &[&str]) -> Output {
     c.output().unwrap()
 }
 
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
-
 #[test]
 fn help_is_vietnamese_by_default_and_english_when_asked() {
     for cmd in [
@@ -27,7 +21,7 @@ fn help_is_vietnamese_by_default_and_english_when_asked() {
     ] {
         let vi = sohoa(None, &[cmd, "--help"]);
         assert!(vi.status.success());
-        let vi = text(&vi);
+        let vi = said(&vi);
         assert!(
             vi.contains("Cách dùng: sohoa") && vi.contains("Tùy chọn:"),
             "{cmd}: {vi}"
@@ -43,7 +37,7 @@ fn help_is_vietnamese_by_default_and_english_when_asked() {
             sohoa(None, &[cmd, "--help", "--lang=en"]),
             sohoa(Some("en"), &[cmd, "--help"]),
         ] {
-            let en = text(&en);
+            let en = said(&en);
             assert!(
                 en.contains("Usage: sohoa") && en.contains("Print help"),
                 "{cmd}: {en}"
@@ -51,7 +45,7 @@ fn help_is_vietnamese_by_default_and_english_when_asked() {
             assert!(!en.contains("Cách dùng"), "{cmd}: {en}");
         }
     }
-    let vi = text(&sohoa(None, &["report", "--help"]));
+    let vi = said(&sohoa(None, &["report", "--help"]));
     let flat = vi.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         flat.contains("Kỳ báo cáo theo tên") && flat.contains("[mặc định: sector]"),
@@ -63,12 +57,12 @@ fn help_is_vietnamese_by_default_and_english_when_asked() {
 fn command_line_mistakes_are_said_in_the_users_language() {
     let vi = sohoa(None, &["report", "--by", "tinh"]);
     assert_eq!(vi.status.code(), Some(2));
-    let said = text(&vi);
-    assert!(said.contains("lỗi: giá trị 'tinh' của --by"), "{said}");
-    assert!(said.contains("sector, agency, procedure, none"), "{said}");
-    let said = text(&sohoa(None, &["serach", "x"]));
-    assert!(said.contains("không có lệnh 'serach'"), "{said}");
+    let out = said(&vi);
+    assert!(out.contains("lỗi: giá trị 'tinh' của --by"), "{out}");
+    assert!(out.contains("sector, agency, procedure, none"), "{out}");
+    let out = said(&sohoa(None, &["serach", "x"]));
+    assert!(out.contains("không có lệnh 'serach'"), "{out}");
     let en = sohoa(Some("en"), &["report", "--by", "tinh"]);
     assert_eq!(en.status.code(), Some(2));
-    assert!(text(&en).contains("invalid value 'tinh'"), "{}", text(&en));
+    assert!(said(&en).contains("invalid value 'tinh'"), "{}", said(&en));
 }

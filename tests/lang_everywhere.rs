@@ -3,24 +3,6 @@
 
 mod common;
 use common::*;
-use std::process::Output;
-
-/// `sohoa ARGS` in `lang` (the tests' default is English: Vietnamese is set explicitly).
-fn run(w: &Work, lang: &str, args: &[&str]) -> Output {
-    w.command()
-        .env("SOHOA_LANG", lang)
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[test]
 fn channel_facets_read_as_words_in_each_language() {
@@ -28,7 +10,7 @@ fn channel_facets_read_as_words_in_each_language() {
     assert_eq!(w.ingest(&[]).0, 0);
     let archive = w.archive();
     let a = archive.to_str().unwrap();
-    let vi = text(&run(&w, "vi", &["search", "", "--archive", a, "--facets"]));
+    let vi = said(&w.sohoa_in("vi", &["search", "", "--archive", a, "--facets"]));
     let line = vi
         .lines()
         .find(|l| l.starts_with("Hình thức nộp:"))
@@ -43,7 +25,7 @@ fn channel_facets_read_as_words_in_each_language() {
         !line.contains("direct") && !line.contains("postal"),
         "{line}"
     );
-    let en = text(&run(&w, "en", &["search", "", "--archive", a, "--facets"]));
+    let en = said(&w.sohoa_in("en", &["search", "", "--archive", a, "--facets"]));
     let line = en
         .lines()
         .find(|l| l.starts_with("Channel:"))
@@ -59,8 +41,7 @@ fn channel_facets_read_as_words_in_each_language() {
     }
     // The filter takes the code or the words.
     for value in ["direct", "trực tiếp", "Trực tiếp"] {
-        let o = run(
-            &w,
+        let o = w.sohoa_in(
             "vi",
             &["search", "", "--archive", a, "--channel", value, "--json"],
         );
@@ -77,28 +58,26 @@ fn search_errors_are_said_whole_in_the_readers_language() {
     let a = archive.to_str().unwrap();
     let nowhere = w.dir.path().join("nowhere");
     let n = nowhere.to_str().unwrap();
-    let vi = text(&run(&w, "vi", &["search", "x", "--archive", n]));
+    let vi = said(&w.sohoa_in("vi", &["search", "x", "--archive", n]));
     assert!(
         vi.contains("Không mở được chỉ mục tìm kiếm: chưa có chỉ mục tìm kiếm")
             && vi.contains("sohoa reindex"),
         "{vi}"
     );
     assert!(!vi.contains("no search index"), "{vi}");
-    let en = text(&run(&w, "en", &["search", "x", "--archive", n]));
+    let en = said(&w.sohoa_in("en", &["search", "x", "--archive", n]));
     assert!(
         en.contains("Cannot open the search index: no search index"),
         "{en}"
     );
 
-    let vi = text(&run(
-        &w,
+    let vi = said(&w.sohoa_in(
         "vi",
         &["search", "x", "--archive", a, "--from", "2025-13-01"],
     ));
     assert!(vi.contains("\"2025-13-01\" không phải là ngày"), "{vi}");
     assert!(!vi.contains("is not a date"), "{vi}");
-    let en = text(&run(
-        &w,
+    let en = said(&w.sohoa_in(
         "en",
         &["search", "x", "--archive", a, "--from", "2025-13-01"],
     ));
@@ -114,7 +93,7 @@ fn search_errors_are_said_whole_in_the_readers_language() {
             .args(["search", "cccd:012345678901", "--archive", a])
             .output()
             .unwrap();
-        text(&o)
+        said(&o)
     };
     let vi = by_id("vi");
     assert!(
@@ -140,7 +119,7 @@ fn verify_says_what_is_wrong_with_a_damaged_bag_in_the_readers_language() {
         "garbage\n",
     )
     .unwrap();
-    let vi = text(&run(&w, "vi", &["verify", "--archive", a]));
+    let vi = said(&w.sohoa_in("vi", &["verify", "--archive", a]));
     assert!(
         vi.contains("BỊ MẤT") && vi.contains("data/metadata.json"),
         "{vi}"
@@ -154,7 +133,7 @@ fn verify_says_what_is_wrong_with_a_damaged_bag_in_the_readers_language() {
     for english in ["but data/ holds", "bagit.txt: missing", "is malformed"] {
         assert!(!vi.contains(english), "{english}: {vi}");
     }
-    let en = text(&run(&w, "en", &["verify", "--archive", a]));
+    let en = said(&w.sohoa_in("en", &["verify", "--archive", a]));
     for english in [
         "but data/ holds",
         "bagit.txt: missing",
@@ -179,7 +158,7 @@ fn inspect_labels_read_in_the_readers_language_and_json_keeps_codes() {
         .collect();
     let mut args = vec!["inspect"];
     args.extend(files.iter().map(String::as_str));
-    let vi = text(&run(&w, "vi", &args));
+    let vi = said(&w.sohoa_in("vi", &args));
     for said in [
         "200 dpi (ghi trong tệp)",
         "200 dpi (suy ra theo khổ giấy)",
@@ -200,7 +179,7 @@ fn inspect_labels_read_in_the_readers_language_and_json_keeps_codes() {
     ] {
         assert!(!vi.contains(code), "{code}: {vi}");
     }
-    let en = text(&run(&w, "en", &args));
+    let en = said(&w.sohoa_in("en", &args));
     for said in [
         "200 dpi (from the file)",
         "200 dpi (inferred from the paper size)",
@@ -212,7 +191,7 @@ fn inspect_labels_read_in_the_readers_language_and_json_keeps_codes() {
         assert!(en.contains(said), "{said}: {en}");
     }
     args.push("--json");
-    let json: serde_json::Value = serde_json::from_slice(&run(&w, "vi", &args).stdout).unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&w.sohoa_in("vi", &args).stdout).unwrap();
     let page = &json["files"][0]["pages"][0];
     assert_eq!(page["dpi_source"], "file");
     assert_eq!(page["encoding"], "flate");
@@ -230,7 +209,7 @@ fn warnings_name_fields_by_their_vietnamese_label() {
     )
     .unwrap();
     let c = csv.to_str().unwrap();
-    let vi = text(&run(&w, "vi", &["register", "check", c]));
+    let vi = said(&w.sohoa_in("vi", &["register", "check", c]));
     assert!(
         vi.contains("trường Ngày tiếp nhận") && vi.contains("trường Số lượng trang"),
         "{vi}"
@@ -243,7 +222,7 @@ fn warnings_name_fields_by_their_vietnamese_label() {
         assert_eq!(warned.len(), 2, "{vi}");
         assert!(warned.iter().all(|l| !l.contains(key)), "{key}: {warned:?}");
     }
-    let en = text(&run(&w, "en", &["register", "check", c]));
+    let en = said(&w.sohoa_in("en", &["register", "check", c]));
     assert!(
         en.contains("in received_date") && en.contains("in number_of_page"),
         "{en}"

@@ -128,12 +128,7 @@ fn every_event_names_the_operator_and_the_agency() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let withdrawn = std::fs::read_dir(archive.join("withdrawn").join(&id))
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let withdrawn = w.withdrawn_version(&id);
     let rel = withdrawn
         .strip_prefix(&archive)
         .unwrap()

@@ -62,13 +62,7 @@ fn every_bag_has_a_readable_record_sheet() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let dir = archive.join("withdrawn").join(&id);
-    let version = std::fs::read_dir(&dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let version = w.withdrawn_version(&id);
     let sheet = std::fs::read_to_string(version.join("data/phieu-tin.html")).unwrap();
     assert!(
         sheet.contains("Đã rút khỏi kho") && sheet.contains("nộp nhầm"),

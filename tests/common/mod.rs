@@ -67,6 +67,26 @@ impl Work {
         self.command().args(args).output().unwrap()
     }
 
+    /// `sohoa ARGS` with messages in `lang` (`vi` or `en`; the tests' default is English).
+    pub fn sohoa_in(&self, lang: &str, args: &[&str]) -> Output {
+        self.command()
+            .env("SOHOA_LANG", lang)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// The folder of the version `sohoa withdraw` wrote for case `id` (`withdrawn/<id>/<n>`).
+    pub fn withdrawn_version(&self, id: &str) -> PathBuf {
+        let dir = self.archive().join("withdrawn").join(id);
+        let mut versions: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .collect();
+        versions.sort();
+        versions.pop().expect("a withdrawn version")
+    }
+
     pub fn ingest(&self, extra: &[&str]) -> (i32, serde_json::Value) {
         let (scans, archive) = (self.scans(), self.archive());
         let mut args = vec![
@@ -110,6 +130,15 @@ impl Work {
 }
 
 /// Case folders of a scan folder, sorted.
+/// What a command printed: standard output, then standard error.
+pub fn said(o: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
 pub fn case_folders(scans: &Path) -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(scans)
         .unwrap()

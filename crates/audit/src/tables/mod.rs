@@ -189,39 +189,46 @@ pub fn report_csv(r: &StatsReport, locale: CsvLocale) -> Vec<u8> {
     csv_bytes(rows, locale)
 }
 
-/// The late cases as CSV.
+/// The columns of the late-case list (CSV and the workbook's "Hồ sơ trễ hạn").
+pub(crate) const LATE_COLUMNS: [&str; 12] = [
+    "Mã hồ sơ",
+    "Người nộp",
+    "Mã TTHC",
+    "Thủ tục",
+    "Lĩnh vực",
+    "Cơ quan",
+    "Ngày tiếp nhận",
+    "Ngày hẹn trả",
+    "Ngày có kết quả",
+    "Trạng thái",
+    "Số ngày làm việc trễ",
+    "Số ngày trễ",
+];
+
+/// Where a late case stands, for people.
+pub(crate) fn late_state(l: &crate::stats::LateCase) -> &'static str {
+    if l.state == "done" {
+        "Đã giải quyết (trễ hạn)"
+    } else {
+        "Đang giải quyết (quá hạn)"
+    }
+}
+
+/// The late cases as CSV, with the columns of the workbook's late-case sheet.
 pub fn late_csv(r: &StatsReport, locale: CsvLocale) -> Vec<u8> {
-    let mut rows = vec![[
-        "Mã hồ sơ",
-        "Người nộp",
-        "Mã TTHC",
-        "Thủ tục",
-        "Cơ quan",
-        "Ngày tiếp nhận",
-        "Ngày hẹn trả",
-        "Ngày có kết quả",
-        "Trạng thái",
-        "Số ngày làm việc trễ",
-        "Số ngày trễ",
-    ]
-    .map(String::from)
-    .to_vec()];
+    let mut rows = vec![LATE_COLUMNS.map(String::from).to_vec()];
     for l in &r.late {
         rows.push(vec![
             l.case_code.clone().unwrap_or_else(|| l.case_id.clone()),
             l.applicant_name.clone().unwrap_or_default(),
             l.procedure_code.clone().unwrap_or_default(),
             l.procedure_name.clone().unwrap_or_default(),
+            l.sector.clone().unwrap_or_default(),
             l.agency_name.clone().unwrap_or_default(),
             l.received.clone(),
             l.due.clone(),
             l.resolved.clone().unwrap_or_default(),
-            if l.state == "done" {
-                "Đã giải quyết (trễ hạn)"
-            } else {
-                "Đang giải quyết (quá hạn)"
-            }
-            .into(),
+            late_state(l).into(),
             l.working_days_late.to_string(),
             l.days_late.to_string(),
         ]);

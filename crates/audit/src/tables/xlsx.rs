@@ -111,20 +111,7 @@ fn date_cell(ws: &mut Worksheet, y: u32, x: u16, s: &str, f: &Format) -> Result<
 /// One line per late case, dates as dates, identity numbers masked.
 fn late(ws: &mut Worksheet, r: &StatsReport, head: &Format) -> Result<(), XlsxError> {
     let day = Format::new().set_num_format("dd/mm/yyyy");
-    let cols = [
-        "Mã hồ sơ",
-        "Người nộp",
-        "Mã TTHC",
-        "Thủ tục",
-        "Lĩnh vực",
-        "Cơ quan",
-        "Ngày tiếp nhận",
-        "Ngày hẹn trả",
-        "Ngày có kết quả",
-        "Trạng thái",
-        "Số ngày làm việc trễ",
-        "Số ngày trễ",
-    ];
+    let cols = super::LATE_COLUMNS;
     for (i, h) in cols.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, *h, head)?;
     }
@@ -147,15 +134,7 @@ fn late(ws: &mut Worksheet, r: &StatsReport, head: &Format) -> Result<(), XlsxEr
         if let Some(d) = &l.resolved {
             date_cell(ws, y, 8, d, &day)?;
         }
-        ws.write_string(
-            y,
-            9,
-            if l.state == "done" {
-                "Đã giải quyết (trễ hạn)"
-            } else {
-                "Đang giải quyết (quá hạn)"
-            },
-        )?;
+        ws.write_string(y, 9, super::late_state(l))?;
         ws.write_number(y, 10, l.working_days_late as f64)?;
         ws.write_number(y, 11, l.days_late as f64)?;
     }
