@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{jpeg_bytes, Work};
+use common::{files_under, jpeg_bytes, Work};
 use serde_json::Value;
 
 const REGISTER: &str = "Mã hồ sơ,Thư mục,Tên TTHC,Cơ quan,Người nộp,Ngày tiếp nhận\n\
@@ -82,7 +82,7 @@ fn every_event_names_the_operator_and_the_agency() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let premis = walk(&out_dir)
+    let premis = files_under(&out_dir)
         .into_iter()
         .find(|p| p.ends_with("metadata/preservation/PREMIS.xml"))
         .expect("the AIP's PREMIS.xml");
@@ -144,17 +144,4 @@ fn every_event_names_the_operator_and_the_agency() {
     );
     let first = log["events"][0].clone();
     assert!(!agents_of(&first).contains(&"person:tran.minh".to_string()));
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            out.extend(walk(&p));
-        } else {
-            out.push(p);
-        }
-    }
-    out
 }

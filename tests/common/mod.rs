@@ -162,22 +162,29 @@ pub fn case_result<'a>(report: &'a serde_json::Value, folder: &str) -> &'a serde
 
 /// SHA-256 of every file under a folder, by relative path.
 pub fn tree_digest(dir: &Path) -> std::collections::BTreeMap<String, String> {
-    let mut out = std::collections::BTreeMap::new();
-    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, String>) {
-        for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
-            let p = e.path();
-            if p.is_dir() {
-                walk(base, &p, out);
-            } else {
-                let bytes = std::fs::read(&p).unwrap();
-                out.insert(
-                    p.strip_prefix(base).unwrap().to_string_lossy().to_string(),
-                    sohoa_archive::hash::sha256_hex(&bytes),
-                );
-            }
+    files_under(dir)
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (
+                p.strip_prefix(dir).unwrap().to_string_lossy().to_string(),
+                sohoa_archive::hash::sha256_hex(&bytes),
+            )
+        })
+        .collect()
+}
+
+/// Every file below `dir`, at any depth.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
         }
     }
-    walk(dir, dir, &mut out);
     out
 }
 

@@ -102,15 +102,20 @@ pub enum CodeCheck {
 }
 
 impl CodeList {
-    pub fn check(&self, value: &str) -> CodeCheck {
-        let parts: Vec<&str> = if self.multiple {
+    /// The codes a value holds: several for a list that allows them (`01, 02`), else the value.
+    fn parts<'v>(&self, value: &'v str) -> Vec<&'v str> {
+        if self.multiple {
             value
                 .split([',', ';', ' '])
                 .filter(|s| !s.is_empty())
                 .collect()
         } else {
             vec![value]
-        };
+        }
+    }
+
+    pub fn check(&self, value: &str) -> CodeCheck {
+        let parts = self.parts(value);
         if parts.is_empty() {
             return CodeCheck::Bad { label_of: None };
         }
@@ -148,14 +153,7 @@ impl CodeList {
     /// The label of `value` ("01" -> "Vĩnh viễn"; "01, 02" -> "Tiếng Việt, Tiếng Anh" for a
     /// list of several); `None` when a part is not a code of the list.
     pub fn label(&self, value: &str) -> Option<String> {
-        let parts: Vec<&str> = if self.multiple {
-            value
-                .split([',', ';', ' '])
-                .filter(|s| !s.is_empty())
-                .collect()
-        } else {
-            vec![value.trim()]
-        };
+        let parts = self.parts(value.trim());
         let labels: Option<Vec<&str>> = parts
             .iter()
             .map(|p| self.codes.iter().find(|(c, _)| c == p).map(|(_, l)| *l))
