@@ -11,7 +11,6 @@ mod help_vi;
 mod ingest_cmd;
 mod inspect_cmd;
 mod location;
-mod memory;
 mod ocr_cmd;
 mod outputs;
 mod package_cmd;
@@ -24,6 +23,10 @@ mod serve_cmd;
 mod sign_cmd;
 mod verify_cmd;
 mod withdraw_cmd;
+
+/// mimalloc for small blocks, the C allocator for page-sized buffers (`sohoa_alloc`).
+#[global_allocator]
+static GLOBAL: sohoa_alloc::Allocator = sohoa_alloc::Allocator;
 
 use clap::{FromArgMatches, Parser, Subcommand};
 use sohoa_archive::problem::Lang;
@@ -283,7 +286,7 @@ pub fn operator() -> Option<String> {
 }
 
 fn main() -> ExitCode {
-    memory::return_large_buffers();
+    sohoa_alloc::return_large_buffers();
     // Tesseract's OpenMP threads would compete with sohoa's own page workers (one recognizer
     // per job): one thread each is faster overall. Set before any thread or library starts.
     if std::env::var_os("OMP_THREAD_LIMIT").is_none() {

@@ -362,11 +362,20 @@ impl IdKey {
 
     /// HMAC-SHA256 of the identifier's digits, hex.
     pub fn hash(&self, id: &str) -> String {
-        let digits: String = id.chars().filter(char::is_ascii_digit).collect();
+        hex::encode(self.mac(id))
+    }
+
+    /// [`IdKey::hash`] as bytes.
+    pub fn mac(&self, id: &str) -> [u8; 32] {
         let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.0)
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
-        mac.update(digits.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        if id.bytes().all(|b| b.is_ascii_digit()) {
+            mac.update(id.as_bytes());
+        } else {
+            let digits: Vec<u8> = id.bytes().filter(u8::is_ascii_digit).collect();
+            mac.update(&digits);
+        }
+        mac.finalize().into_bytes().into()
     }
 
     /// A public name of the key (not the key): tells whether an index was built with it.

@@ -17,6 +17,10 @@ use sohoa_audit::rules::RuleSet;
 use sohoa_audit::scan::{check_all, Cases};
 use std::time::Instant;
 
+/// The sohoa binary's allocator, so that the numbers are the binary's.
+#[global_allocator]
+static GLOBAL: sohoa_alloc::Allocator = sohoa_alloc::Allocator;
+
 const PROCS: [(&str, &str, &[&str]); 4] = [
     (
         "1.001193",

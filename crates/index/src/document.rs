@@ -3,9 +3,9 @@
 //! on a page) only as keyed hashes, the texts and what hits show only masked.
 
 use crate::privacy::{
-    id_term, looks_like_id, mask, mask_ids_loose, masked_text, masked_text_by, IdKey,
+    id_term, looks_like_id, mask, mask_ids_loose, masked_text, masked_text_by, IdKey, IdTerm,
 };
-use crate::schema::{filter_term, Fields};
+use crate::schema::{with_filter_term, Fields};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sohoa_archive::record::{CaseInfo, CaseRecord, HoSo};
@@ -250,13 +250,13 @@ impl CaseDoc {
         shared.add_text(f.kind, "page");
         self.add_shared(&mut shared, f);
         // The case's numbers are on many of its pages: each hashed once.
-        let mut known: Vec<(String, String)> = Vec::new();
+        let mut known: Vec<(String, IdTerm)> = Vec::new();
         let mut hash = |digits: &str| {
             if let Some((_, h)) = known.iter().find(|(d, _)| d == digits) {
-                return h.clone();
+                return *h;
             }
             let h = id_term(key, digits);
-            known.push((digits.to_string(), h.clone()));
+            known.push((digits.to_string(), h));
             h
         };
         for (n, text) in &self.pages {
@@ -266,7 +266,7 @@ impl CaseDoc {
             let text = masked_text_by(text, &mut hash, &mut hashes);
             doc.add_text(f.text_f, &text);
             for h in hashes {
-                doc.add_text(f.id_hash, h);
+                doc.add_bytes(f.id_hash, &h);
             }
             docs.push(doc);
         }
@@ -356,7 +356,7 @@ impl CaseDoc {
         hashes.sort();
         hashes.dedup();
         for h in hashes {
-            doc.add_text(f.id_hash, h);
+            doc.add_bytes(f.id_hash, &h);
         }
         for sha in &self.source_sha256 {
             doc.add_text(f.source_sha256, sha);
@@ -392,7 +392,7 @@ impl CaseDoc {
         ];
         for (name, value) in filters {
             if let Some(v) = value {
-                doc.add_text(f.filters, filter_term(name, v));
+                with_filter_term(name, v, |t| doc.add_text(f.filters, t));
             }
         }
         // Who may read it (TT 05/2025 mode), classified once, by the contract's rule.
@@ -402,7 +402,7 @@ impl CaseDoc {
             .as_deref()
             .and_then(sohoa_archive::values::access_mode)
         {
-            doc.add_text(f.filters, filter_term("access", mode.as_str()));
+            with_filter_term("access", mode.as_str(), |t| doc.add_text(f.filters, t));
         }
         let facets = [
             ("agency", self.case.agency_name.as_deref()),

@@ -292,7 +292,7 @@ fn clause_query(
     };
     let id_term = |k: &IdKey| -> Box<dyn Query> {
         Box::new(TermQuery::new(
-            Term::from_field_text(f.id_hash, &crate::privacy::id_term(k, &c.value)),
+            Term::from_field_bytes(f.id_hash, &crate::privacy::id_term(k, &c.value)),
             IndexRecordOption::Basic,
         ))
     };

@@ -7,11 +7,11 @@
 use crate::analyzer::{CODE, VI, VI_FOLDED};
 use tantivy::schema::{
     DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
-    TextFieldIndexing, TextOptions, FAST, STORED, STRING,
+    TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 9;
+pub const SCHEMA_VERSION: u32 = 10;
 
 /// Handles to every field.
 #[derive(Clone)]
@@ -108,7 +108,7 @@ pub fn build() -> Fields {
     let docs_f = b.add_text_field("docs_f", text(VI_FOLDED));
     // Page text, stored for snippets.
     let text_f = b.add_text_field("text_f", text(VI_FOLDED).set_stored());
-    let id_hash = b.add_text_field("id_hash", STRING);
+    let id_hash = b.add_bytes_field("id_hash", INDEXED);
     let source_sha256 = b.add_text_field("source_sha256", STRING);
     let filters = b.add_text_field("filters", STRING);
     let facets = b.add_facet_field("facets", FacetOptions::default());
@@ -166,24 +166,35 @@ impl Fields {
 /// The term stored in `filters` for a filter name and value (values folded, so filters work
 /// with or without diacritics).
 pub fn filter_term(name: &str, value: &str) -> String {
-    if value.is_ascii() {
-        return format!("{name}={}", value.trim().to_ascii_lowercase());
-    }
-    // Agency names, sectors and statuses repeat across cases: fold each once per thread.
+    with_filter_term(name, value, str::to_string)
+}
+
+/// [`filter_term`] handed to `use_term` without making it anew: agency names, sectors and
+/// statuses repeat across cases, so each term is made once per thread and kept (documents
+/// are built a million times; the terms were a tenth of building them).
+pub fn with_filter_term<R>(name: &str, value: &str, use_term: impl FnOnce(&str) -> R) -> R {
+    type Terms = std::collections::HashMap<String, std::collections::HashMap<String, String>>;
     thread_local! {
-        static FOLDED: std::cell::RefCell<std::collections::HashMap<String, String>> = Default::default();
+        static TERMS: std::cell::RefCell<Terms> = Default::default();
     }
-    FOLDED.with(|cache| {
+    TERMS.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if let Some(folded) = cache.get(value) {
-            return format!("{name}={folded}");
+        if let Some(term) = cache.get(name).and_then(|values| values.get(value)) {
+            return use_term(term);
         }
-        if cache.len() > 50_000 {
-            cache.clear();
-        }
-        let folded = crate::fold(value);
+        let folded = if value.is_ascii() {
+            value.trim().to_ascii_lowercase()
+        } else {
+            crate::fold(value)
+        };
         let term = format!("{name}={folded}");
-        cache.insert(value.to_string(), folded);
-        term
+        let r = use_term(&term);
+        let values = cache.entry(name.to_string()).or_default();
+        // Bounded: a value per case (a free-text status) must not grow it without end.
+        if values.len() > 50_000 {
+            values.clear();
+        }
+        values.insert(value.to_string(), term);
+        r
     })
 }

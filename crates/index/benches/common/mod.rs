@@ -3,6 +3,10 @@
 //! memory, and the timing of a query shape (p50/p99/max over many queries after a warm-up).
 #![allow(dead_code)]
 
+/// The sohoa binary's allocator, so that the numbers are the binary's.
+#[global_allocator]
+static GLOBAL: sohoa_alloc::Allocator = sohoa_alloc::Allocator;
+
 use sohoa_archive::record::{CaseInfo, HoSo};
 use sohoa_index::document::{CaseDoc, ComponentDoc};
 use sohoa_index::SearchRequest;
@@ -226,6 +230,21 @@ pub fn vm_mib(key: &str) -> f64 {
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// CPU time of the whole process so far (user and system, every thread), in seconds: less
+/// sensitive than wall time to other machines sharing the cores.
+pub fn cpu_secs() -> f64 {
+    let ticks = 100.0; // USER_HZ on Linux
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // After the command name in parentheses: state is field 3; utime, stime 14, 15.
+            let rest = s.rsplit_once(')')?.1;
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            Some(f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?)
+        })
+        .map_or(0.0, |t| t / ticks)
 }
 
 pub fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -1,0 +1,138 @@
+//! The process's memory allocator, for the `sohoa` binary and its benchmarks (so that their
+//! numbers are the binary's).
+//!
+//! Two sizes of block, two allocators:
+//! - small blocks (below [`LARGE`], 64 KiB) go to **mimalloc**: tantivy's indexing threads
+//!   allocate and free small buffers all the time, and glibc's malloc took a sixth of indexing
+//!   time (a million cases: 35,600 cases/s with glibc, 45,400 with this, same session);
+//! - larger ones (rows of pages, decoded scans of 9 to 26 MB, their PDF streams) go to the **C
+//!   allocator** (glibc, also Tesseract's), with its mmap threshold fixed at 4 MiB by
+//!   [`return_large_buffers`], so that page-sized buffers live in their own mapping and go back
+//!   to the system when freed. mimalloc keeps freed memory for reuse: for every block it raised
+//!   an OCR ingest's peak from 254 to 315–342 MiB, split at 4 MiB still 314 MiB, split here
+//!   274 MiB (its immediate purge instead cost 6 % of indexing time).
+//!
+//! Which allocator owns a block follows from its size alone: Rust hands `dealloc` and `realloc`
+//! the layout the block was allocated with, so the same test on the same size always names the
+//! same allocator; a `realloc` across the line moves the block.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+
+/// Blocks of this many bytes or more go to the C allocator.
+pub const LARGE: usize = 64 << 10;
+/// The C allocator's mmap threshold: blocks this large live in their own mapping.
+pub const MMAP_THRESHOLD: usize = 4 << 20;
+
+/// mimalloc below [`LARGE`], the C allocator from there on.
+pub struct Allocator;
+
+static SMALL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn large(layout: &Layout) -> bool {
+    layout.size() >= LARGE
+}
+
+// SAFETY: every block is allocated, resized and freed by the allocator its size names
+// (`large`), with the layout the caller gives; both allocators uphold `GlobalAlloc`'s contract.
+unsafe impl GlobalAlloc for Allocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if large(&layout) {
+            System.alloc(layout)
+        } else {
+            SMALL.alloc(layout)
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        if large(&layout) {
+            System.alloc_zeroed(layout)
+        } else {
+            SMALL.alloc_zeroed(layout)
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        if large(&layout) {
+            System.dealloc(ptr, layout)
+        } else {
+            SMALL.dealloc(ptr, layout)
+        }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let Ok(new_layout) = Layout::from_size_align(new_size, layout.align()) else {
+            return std::ptr::null_mut();
+        };
+        match (large(&layout), large(&new_layout)) {
+            (true, true) => System.realloc(ptr, layout, new_size),
+            (false, false) => SMALL.realloc(ptr, layout, new_size),
+            // Across the line: a new block from the other allocator, the bytes copied, the
+            // old block freed by its own.
+            _ => {
+                let new = self.alloc(new_layout);
+                if !new.is_null() {
+                    std::ptr::copy_nonoverlapping(ptr, new, layout.size().min(new_size));
+                    self.dealloc(ptr, layout);
+                }
+                new
+            }
+        }
+    }
+}
+
+/// Fixes the C allocator's mmap threshold at [`MMAP_THRESHOLD`] (4 MiB), before any thread starts: by
+/// default glibc raises it after the first free of a page-sized buffer and then keeps such
+/// buffers in its heaps, so a long OCR ingest holds its peak for good (measured: `ingest --jobs
+/// 2 --ocr on` peak RSS 319 -> 253 MiB, same time; 1 MiB saved as much but cost 7 % in time).
+/// Tesseract's own buffers come from the same C allocator. `MALLOC_MMAP_THRESHOLD_` still wins
+/// when set.
+pub fn return_large_buffers() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+        // SAFETY: mallopt only changes the allocator's parameters; called before other threads.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD as libc::c_int);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[global_allocator]
+    static TESTED: Allocator = Allocator;
+
+    #[test]
+    fn blocks_keep_their_bytes_when_they_grow_and_shrink_across_the_line() {
+        // A vector grown from small to large and back: each move crosses the line.
+        let mut v: Vec<u8> = Vec::with_capacity(16);
+        for i in 0..(LARGE + 4096) {
+            v.push((i % 251) as u8);
+        }
+        assert!(v.capacity() >= LARGE);
+        v.truncate(1000);
+        v.shrink_to_fit();
+        assert!(v.capacity() < LARGE);
+        assert!(v.iter().enumerate().all(|(i, b)| *b == (i % 251) as u8));
+        let mut w: Vec<u8> = vec![7; LARGE - 1];
+        w.extend_from_slice(&[9; 2]);
+        assert_eq!((w[LARGE - 2], w[LARGE - 1], w[LARGE]), (7, 9, 9));
+    }
+
+    #[test]
+    fn zeroed_and_aligned_blocks_of_either_size() {
+        for size in [1, 4096, LARGE - 1, LARGE, 3 * LARGE] {
+            let z = vec![0u64; size / 8 + 1];
+            assert!(z.iter().all(|x| *x == 0));
+            let layout = Layout::from_size_align(size, 4096).unwrap();
+            // SAFETY: a non-zero size; freed with the same layout.
+            unsafe {
+                let p = TESTED.alloc(layout);
+                assert!(!p.is_null());
+                assert_eq!(p as usize % 4096, 0, "size {size}");
+                TESTED.dealloc(p, layout);
+            }
+        }
+    }
+}
