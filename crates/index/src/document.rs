@@ -5,12 +5,11 @@
 use crate::privacy::{
     id_term, looks_like_id, mask, mask_ids_loose, masked_text, masked_text_by, IdKey, IdTerm,
 };
-use crate::schema::{with_filter_term, Fields};
+use crate::schema::{with_facet_value, with_filter_term, Fields};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sohoa_archive::record::{CaseInfo, CaseRecord, HoSo};
 use std::collections::BTreeMap;
-use tantivy::schema::Facet;
 use tantivy::{DateTime, TantivyDocument};
 
 /// A component document's searchable fields.
@@ -278,7 +277,8 @@ impl CaseDoc {
         let mut doc = TantivyDocument::default();
         doc.add_text(f.kind, "case");
         doc.add_u64(f.page, 0);
-        for code in [
+        // The case's codes, each once (the case id is mostly the receipt number itself).
+        let mut codes: Vec<&str> = [
             &self.case.case_code,
             &self.case.procedure_code,
             &self.case.agency_code,
@@ -287,18 +287,20 @@ impl CaseDoc {
         ]
         .into_iter()
         .flatten()
-        {
-            doc.add_text(f.codes, code);
-        }
-        doc.add_text(f.codes, &self.case_id);
+        .map(String::as_str)
+        .chain([self.case_id.as_str()])
+        .collect();
         // The tail of a receipt number, as people read it off a receipt: `250703-0004`, `0004`.
         for code in [self.case.case_code.as_deref(), Some(self.case_id.as_str())]
             .into_iter()
             .flatten()
         {
-            for tail in receipt_tails(code) {
-                doc.add_text(f.codes, tail);
-            }
+            codes.extend(receipt_tails(code));
+        }
+        codes.sort_unstable();
+        codes.dedup();
+        for code in codes {
+            doc.add_text(f.codes, code);
         }
         let title = self.hoso.title.clone();
         let texts = [
@@ -414,7 +416,7 @@ impl CaseDoc {
         ];
         for (name, value) in facets {
             if let Some(v) = value {
-                doc.add_facet(f.facets, Facet::from_path([name, v]));
+                with_facet_value(name, v, |t| doc.add_text(f.facets, t));
             }
         }
         // The dates filters and sorting use.

@@ -5,14 +5,14 @@
 //! for the shown cases only.
 
 use crate::document::Display;
-use crate::search::{html_escape, SearchRequest, Sort, FACETS};
+use crate::facets::Counts;
+use crate::search::{html_escape, SearchRequest, Sort};
 use crate::{ArchiveIndex, IndexError};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::{Column, StrColumn};
-use tantivy::fastfield::FacetReader;
-use tantivy::schema::{Facet, Value};
+use tantivy::schema::Value;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DateTime, DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, TantivyDocument};
 
@@ -129,7 +129,8 @@ struct SegmentGroups {
     block_ords: Vec<Option<u64>>,
     block_pages: Vec<Option<u64>>,
     received: Column<DateTime>,
-    facet_reader: Option<FacetReader>,
+    /// The `facets` column, when facets are counted.
+    facet_column: Option<StrColumn>,
     /// Case id ordinal -> index in `groups` + 1 (0: not seen yet).
     slots: Vec<u32>,
     groups: Vec<(u64, Acc)>,
@@ -143,7 +144,7 @@ struct Fruit {
     /// The segment's best cases in `sort` order, with their ids.
     top: Vec<(String, Acc)>,
     /// Cases per facet value.
-    facets: HashMap<(String, String), u64>,
+    facets: Counts,
 }
 
 impl Collector for Groups {
@@ -170,8 +171,8 @@ impl Collector for Groups {
             block_ords: Vec::with_capacity(BLOCK),
             block_pages: Vec::with_capacity(BLOCK),
             received: fast.date("received")?,
-            facet_reader: if self.facets {
-                Some(reader.facet_reader("facets")?)
+            facet_column: if self.facets {
+                crate::facets::column(reader)?
             } else {
                 None
             },
@@ -275,25 +276,20 @@ impl SegmentCollector for SegmentGroups {
         };
         let cases = self.groups.len();
         // Facets: count cases per facet ordinal, then name each ordinal once.
-        let mut facets = HashMap::new();
-        if let Some(reader) = &self.facet_reader {
-            let mut per_ord = vec![0u64; reader.num_facets()];
-            for (_, acc) in &self.groups {
-                for f in reader.facet_ords(acc.any_doc) {
-                    if let Some(n) = per_ord.get_mut(f as usize) {
-                        *n += 1;
+        let facets = match &self.facet_column {
+            Some(column) => {
+                let mut per_ord = vec![0u64; column.num_terms()];
+                for (_, acc) in &self.groups {
+                    for f in column.term_ords(acc.any_doc) {
+                        if let Some(n) = per_ord.get_mut(f as usize) {
+                            *n += 1;
+                        }
                     }
                 }
+                crate::facets::named(column, &per_ord)
             }
-            let mut facet = Facet::root();
-            for (f, n) in per_ord.into_iter().enumerate().filter(|(_, n)| *n > 0) {
-                if reader.facet_from_ord(f as u64, &mut facet).is_ok() {
-                    if let [name, value] = facet.to_path().as_slice() {
-                        facets.insert((name.to_string(), value.to_string()), n);
-                    }
-                }
-            }
-        }
+            None => Counts::new(),
+        };
         let sort = self.sort;
         let cmp = |a: &(u64, Acc), b: &(u64, Acc)| order(sort, &a.1, &b.1).then(a.0.cmp(&b.0));
         if self.groups.len() > self.keep {
@@ -353,24 +349,11 @@ impl ArchiveIndex {
         )?;
         let total_cases = fruits.iter().map(|f| f.cases).sum();
         let total_hits = fruits.iter().map(|f| f.hits as usize).sum();
-        let mut facets = BTreeMap::new();
-        if req.facets {
-            let mut counts: HashMap<(String, String), u64> = HashMap::new();
-            for fruit in &fruits {
-                for (k, n) in &fruit.facets {
-                    *counts.entry(k.clone()).or_default() += n;
-                }
-            }
-            for name in FACETS {
-                let mut v: Vec<(String, u64)> = counts
-                    .iter()
-                    .filter(|((n, _), _)| n == name)
-                    .map(|((_, value), n)| (value.clone(), *n))
-                    .collect();
-                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                facets.insert(name.to_string(), v);
-            }
-        }
+        let facets = if req.facets {
+            crate::facets::listed(fruits.iter().map(|f| &f.facets))
+        } else {
+            BTreeMap::new()
+        };
         let mut all: Vec<(String, Acc)> = fruits.into_iter().flat_map(|f| f.top).collect();
         all.sort_by(|a, b| order(req.sort, &a.1, &b.1).then_with(|| a.0.cmp(&b.0)));
         all.truncate(end);

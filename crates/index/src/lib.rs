@@ -12,6 +12,7 @@ pub mod analyzer;
 pub mod common_words;
 pub mod directory;
 pub mod document;
+pub mod facets;
 pub mod grouped;
 pub mod privacy;
 pub mod query;

@@ -6,12 +6,12 @@
 
 use crate::analyzer::{CODE, VI, VI_FOLDED};
 use tantivy::schema::{
-    DateOptions, DateTimePrecision, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema,
+    DateOptions, DateTimePrecision, Field, IndexRecordOption, NumericOptions, Schema,
     TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 
 /// Bumped whenever the schema or the analysis changes; an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 10;
+pub const SCHEMA_VERSION: u32 = 11;
 
 /// Handles to every field.
 #[derive(Clone)]
@@ -43,8 +43,9 @@ pub struct Fields {
     /// Filter terms `agency=<folded>`, `sector=…`, `procedure=…`, `channel=…`, `status=…`,
     /// `year=…`, `maintenance=…`, `mode=…`, `language=…`, `confidence=…`, `access=public|conditional|secret`.
     pub filters: Field,
-    /// Facets for counts: `/agency/<name>`, `/sector/…`, `/procedure/<code>`, `/channel/…`,
-    /// `/status/…`, `/year/<yyyy>`.
+    /// Values counted per facet (see `facets`): `agency` + NUL + the name, `sector`,
+    /// `procedure` (code), `channel`, `status`, `year`. A fast field only: counts read it per
+    /// matching document, nothing looks its values up as terms.
     pub facets: Field,
     pub received: Field,
     pub due: Field,
@@ -111,7 +112,7 @@ pub fn build() -> Fields {
     let id_hash = b.add_bytes_field("id_hash", INDEXED);
     let source_sha256 = b.add_text_field("source_sha256", STRING);
     let filters = b.add_text_field("filters", STRING);
-    let facets = b.add_facet_field("facets", FacetOptions::default());
+    let facets = b.add_text_field("facets", FAST);
     let received = b.add_date_field("received", date());
     let due = b.add_date_field("due", date());
     let resolved = b.add_date_field("resolved", date());
@@ -173,28 +174,68 @@ pub fn filter_term(name: &str, value: &str) -> String {
 /// statuses repeat across cases, so each term is made once per thread and kept (documents
 /// are built a million times; the terms were a tenth of building them).
 pub fn with_filter_term<R>(name: &str, value: &str, use_term: impl FnOnce(&str) -> R) -> R {
-    type Terms = std::collections::HashMap<String, std::collections::HashMap<String, String>>;
     thread_local! {
         static TERMS: std::cell::RefCell<Terms> = Default::default();
     }
     TERMS.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        if let Some(term) = cache.get(name).and_then(|values| values.get(value)) {
-            return use_term(term);
-        }
-        let folded = if value.is_ascii() {
-            value.trim().to_ascii_lowercase()
-        } else {
-            crate::fold(value)
-        };
-        let term = format!("{name}={folded}");
-        let r = use_term(&term);
-        let values = cache.entry(name.to_string()).or_default();
-        // Bounded: a value per case (a free-text status) must not grow it without end.
-        if values.len() > 50_000 {
-            values.clear();
-        }
-        values.insert(value.to_string(), term);
-        r
+        cached(
+            &mut cache.borrow_mut(),
+            name,
+            value,
+            use_term,
+            |name, value| {
+                let folded = if value.is_ascii() {
+                    value.trim().to_ascii_lowercase()
+                } else {
+                    crate::fold(value)
+                };
+                format!("{name}={folded}")
+            },
+        )
     })
+}
+
+/// The value stored in `facets` for a facet name and value: `name` NUL `value` (value as
+/// given: counts show it).
+pub fn facet_value(name: &str, value: &str) -> String {
+    format!("{name}\0{value}")
+}
+
+/// A stored facet value's name and value ([`facet_value`] read back).
+pub fn split_facet_value(stored: &str) -> Option<(&str, &str)> {
+    stored.split_once('\0')
+}
+
+/// [`facet_value`] handed to `use_value`, made once per thread and value (see
+/// [`with_filter_term`]).
+pub fn with_facet_value<R>(name: &str, value: &str, use_value: impl FnOnce(&str) -> R) -> R {
+    thread_local! {
+        static VALUES: std::cell::RefCell<Terms> = Default::default();
+    }
+    VALUES.with(|cache| cached(&mut cache.borrow_mut(), name, value, use_value, facet_value))
+}
+
+/// Terms made from (name, value), by name then value.
+type Terms = std::collections::HashMap<String, std::collections::HashMap<String, String>>;
+
+/// The term of (name, value) from `cache`, else made by `make` and kept.
+fn cached<R>(
+    cache: &mut Terms,
+    name: &str,
+    value: &str,
+    use_term: impl FnOnce(&str) -> R,
+    make: impl FnOnce(&str, &str) -> String,
+) -> R {
+    if let Some(term) = cache.get(name).and_then(|values| values.get(value)) {
+        return use_term(term);
+    }
+    let term = make(name, value);
+    let r = use_term(&term);
+    let values = cache.entry(name.to_string()).or_default();
+    // Bounded: a value per case (a free-text status) must not grow it without end.
+    if values.len() > 50_000 {
+        values.clear();
+    }
+    values.insert(value.to_string(), term);
+    r
 }

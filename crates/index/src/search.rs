@@ -8,7 +8,7 @@ use crate::{ArchiveIndex, IndexError};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::Bound;
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -16,8 +16,7 @@ use tantivy::{
     DateTime, DocAddress, DocSet, Order, SegmentOrdinal, TantivyDocument, Term, TERMINATED,
 };
 
-/// The facets counted, in the order they are shown.
-pub const FACETS: [&str; 6] = ["agency", "sector", "procedure", "channel", "status", "year"];
+pub use crate::facets::FACETS;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Sort {
@@ -450,31 +449,11 @@ impl ArchiveIndex {
         for (score, addr) in docs {
             hits.push(self.hit_of(&searcher, &snippets, score, addr)?);
         }
-        let mut facets = BTreeMap::new();
-        if req.facets {
-            let mut fc = FacetCollector::for_field("facets");
-            for name in FACETS {
-                fc.add_facet(format!("/{name}").as_str());
-            }
-            let counts = searcher.search(&query, &fc)?;
-            for name in FACETS {
-                let mut v: Vec<(String, u64)> = counts
-                    .get(&format!("/{name}"))
-                    .map(|(facet, n)| {
-                        (
-                            facet
-                                .to_path()
-                                .last()
-                                .map(|s| s.to_string())
-                                .unwrap_or_default(),
-                            n,
-                        )
-                    })
-                    .collect();
-                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-                facets.insert(name.to_string(), v);
-            }
-        }
+        let facets = if req.facets {
+            crate::facets::listed(&searcher.search(&query, &crate::facets::FacetCounts)?)
+        } else {
+            BTreeMap::new()
+        };
         Ok(SearchResults {
             query: crate::privacy::mask_ids(&req.query).into_owned(),
             total,

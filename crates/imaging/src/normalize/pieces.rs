@@ -19,6 +19,11 @@ pub(crate) struct TextInk {
     pub height: Option<f64>,
 }
 
+/// Fewest text-sized pieces for a page to have text to measure: a line of a few words. (The
+/// faintest real page evaluated, light print on gray, has 26; a microscope photo whose blots
+/// once were taken for lines, 4.)
+const MIN_TEXT_PIECES: usize = 12;
+
 /// Pieces needed before their median height says how big the text is.
 const MIN_PIECES_FOR_HEIGHT: usize = 200;
 
@@ -46,6 +51,14 @@ pub(crate) fn text_ink(v: &View) -> TextInk {
         .iter()
         .map(|b| b.pixels >= 3 && b.width() <= max_w && b.height() <= max_h)
         .collect();
+    if keep.iter().filter(|&&k| k).count() < MIN_TEXT_PIECES {
+        // A few blots (a cell under a microscope, a stain) are no lines of text, however
+        // many pixels they hold: nothing to measure skew or orientation by.
+        return TextInk {
+            points: Vec::new(),
+            height: None,
+        };
+    }
     let kept = pieces
         .labels
         .iter()
@@ -144,6 +157,43 @@ pub(crate) fn label(mask: &[bool], w: usize, h: usize) -> Pieces {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A white view with dark `w` x `h` blocks at these corners.
+    fn view_with(blocks: &[(usize, usize)], w: usize, h: usize) -> View {
+        let (vw, vh) = (600, 400);
+        let mut gray = vec![230u8; vw * vh];
+        for &(x0, y0) in blocks {
+            for y in y0..y0 + h {
+                gray[y * vw + x0..y * vw + x0 + w].fill(20);
+            }
+        }
+        View {
+            width: vw,
+            height: vh,
+            scale: 1.0,
+            chroma: vec![0; vw * vh],
+            gray,
+            paper: 230.0,
+            paper_rgb: [230; 3],
+        }
+    }
+
+    #[test]
+    fn a_few_blots_are_no_text_however_large() {
+        // Three lines of twelve words: text, measured.
+        let words: Vec<(usize, usize)> = (0..3)
+            .flat_map(|l| (0..12).map(move |i| (40 + i * 40, 60 + l * 30)))
+            .collect();
+        let text = text_ink(&view_with(&words, 30, 12));
+        assert!(text.points.len() > 1000, "{}", text.points.len());
+        // Four blots of the same size holding as many pixels as a line: nothing to measure.
+        let blots = text_ink(&view_with(
+            &[(40, 60), (300, 200), (100, 300), (450, 100)],
+            100,
+            25,
+        ));
+        assert!(blots.points.is_empty() && blots.height.is_none());
+    }
 
     #[test]
     fn pieces_are_eight_connected_with_their_boxes() {
