@@ -112,3 +112,45 @@ impl SegmentCollector for SegmentFacetCounts {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::facet_value;
+
+    proptest::proptest! {
+        /// Any value, NUL and all, reads back whole under its facet's name.
+        #[test]
+        fn stored_values_read_back(i in 0usize..6, value in "\\PC{0,40}|[a\\x00]{0,5}") {
+            let name = FACETS[i];
+            let stored = facet_value(name, &value);
+            proptest::prop_assert_eq!(split_facet_value(&stored), Some((name, value.as_str())));
+        }
+    }
+
+    #[test]
+    fn counts_add_up_over_segments_largest_first() {
+        let part = |v: &[(&str, &str, u64)]| -> Counts {
+            v.iter()
+                .map(|(n, v, c)| ((n.to_string(), v.to_string()), *c))
+                .collect()
+        };
+        let a = part(&[("year", "2025", 2), ("agency", "UBND xã B", 1)]);
+        let b = part(&[
+            ("year", "2024", 3),
+            ("year", "2025", 2),
+            ("agency", "UBND xã A", 1),
+        ]);
+        let listed = listed([&a, &b]);
+        let years = &listed["year"];
+        assert_eq!(
+            years,
+            &vec![("2025".to_string(), 4), ("2024".to_string(), 3)]
+        );
+        // Equal counts: by value.
+        assert_eq!(listed["agency"][0].0, "UBND xã A");
+        // Every facet is listed, counted or not.
+        assert_eq!(listed.len(), FACETS.len());
+        assert!(listed["status"].is_empty());
+    }
+}
