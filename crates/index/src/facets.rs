@@ -19,6 +19,15 @@ pub(crate) fn column(reader: &SegmentReader) -> tantivy::Result<Option<StrColumn
     reader.fast_fields().str("facets")
 }
 
+/// Adds one to the count of each facet value `doc` holds (`per_ord`: by term ordinal).
+pub(crate) fn count(column: &StrColumn, doc: DocId, per_ord: &mut [u64]) {
+    for ord in column.term_ords(doc) {
+        if let Some(n) = per_ord.get_mut(ord as usize) {
+            *n += 1;
+        }
+    }
+}
+
 /// Per-ordinal counts of a segment named: (facet name, value) -> count, zeros left out.
 pub(crate) fn named(column: &StrColumn, per_ord: &[u64]) -> Counts {
     let mut out = Counts::new();
@@ -97,11 +106,7 @@ impl SegmentCollector for SegmentFacetCounts {
 
     fn collect(&mut self, doc: DocId, _score: Score) {
         if let Some(column) = &self.column {
-            for ord in column.term_ords(doc) {
-                if let Some(n) = self.per_ord.get_mut(ord as usize) {
-                    *n += 1;
-                }
-            }
+            count(column, doc, &mut self.per_ord);
         }
     }
 

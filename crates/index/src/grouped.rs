@@ -280,11 +280,7 @@ impl SegmentCollector for SegmentGroups {
             Some(column) => {
                 let mut per_ord = vec![0u64; column.num_terms()];
                 for (_, acc) in &self.groups {
-                    for f in column.term_ords(acc.any_doc) {
-                        if let Some(n) = per_ord.get_mut(f as usize) {
-                            *n += 1;
-                        }
-                    }
+                    crate::facets::count(column, acc.any_doc, &mut per_ord);
                 }
                 crate::facets::named(column, &per_ord)
             }
