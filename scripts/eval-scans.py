@@ -51,8 +51,10 @@ What it does, page by page:
     camera captures included; consistency without a ground truth, not accuracy.
   * Orientation: pages turned by 90, 180 and 270 degrees; sohoa's normalization.orientation
     (absent = not detected; its meaning is calibrated on synthetic quarter-turned pages; the
-    `sideways` flag is counted too) and Tesseract's OSD (`tesseract IMG - --psm 0`). An
-    upright page that a tool would turn is a false turn (row "turn 0", column "wrong").
+    `sideways` flag is counted too; where Tesseract's OSD is installed sohoa asks it about
+    the pages its text leaves undecided, see docs/profiles.md) and Tesseract's OSD alone
+    (`tesseract IMG - --psm 0`). An upright page that a tool would turn is a false turn (row
+    "turn 0", column "wrong"); "missed_files" in the JSON lists the pages not detected.
   * Borders: a ragged black scanner bar (3-6 % of the width) is added beside the page (left or
     right, alternating) before turning by BORDER_ANGLES, the turned sheet lying on paper colour
     or (second case) on a dark lid. sohoa's crop is checked: how much of that dark is left
@@ -858,6 +860,7 @@ def orientation_table(pages, variants, paths, results, signs, zero) -> list[dict
             else:
                 row["sideways_flag"] = sum(bool(a.get("sideways")) for a in answers)
             row["wrong_files"] = [p for (p, _), d in zip(sel, found) if d is not None and d != turn]
+            row["missed_files"] = [p for (p, _), d in zip(sel, found) if d is None]
             rows.append(row)
     return rows
 

@@ -13,6 +13,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # What `cargo test` uses outside Rust:
 #   tesseract-ocr, -vie, -eng  libtesseract.so.5 (loaded at run time) and the vie+eng models: OCR in
 #                              tests/ocr_e2e.rs, tests/privacy.rs and every ingest test (`--ocr auto`)
+#   tesseract-ocr-osd          Tesseract's orientation detection: tests/orientation_osd.rs
 #   poppler-utils              pdftotext: tests/ocr_e2e.rs, tests/privacy.rs, the apology letter test
 #   fonts-dejavu-core          the sample generator's fonts; the apology letters' fallback serif font
 #   pillow, numpy (pip)        samples/generate.py, run by tests/audit_e2e.rs
@@ -23,7 +24,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 #                              scripts/scale-test.sh); SeaweedFS comes pinned from PyPI into
 #                              target/services/venv, the harness's checkers (boto3, bagit) into
 #                              target/services/check-venv
-apt_pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-dejavu-core chromium libxml2-utils openssl softhsm2 opensc postgresql curl)
+apt_pkgs=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng tesseract-ocr-osd poppler-utils fonts-dejavu-core chromium libxml2-utils openssl softhsm2 opensc postgresql curl)
 py_pkgs=(pillow numpy openpyxl playwright==1.56.0)
 py_check='import PIL, numpy, openpyxl, playwright; print("pillow", PIL.__version__, "numpy", numpy.__version__, "openpyxl", openpyxl.__version__, "playwright ok")'
 
@@ -97,7 +98,7 @@ case "$version" in
   *) echo "scripts/test.sh: the OCR tests need Tesseract 5 (libtesseract.so.5; Debian 12, Ubuntu 22.04 or later), found: ${version:-none}" >&2; exit 1 ;;
 esac
 langs=$(tesseract --list-langs 2>&1 | grep -v '^List of' | tr '\n' ' ')
-for l in vie eng; do
+for l in vie eng osd; do
   case " $langs " in
     *" $l "*) ;;
     *) echo "scripts/test.sh: Tesseract language '$l' missing (installed: $langs)" >&2; exit 1 ;;

@@ -8,7 +8,8 @@ use sohoa_imaging::inspect;
 use std::path::PathBuf;
 
 pub fn run(files: &[PathBuf], profile: &str, json: bool, lang: Lang) -> Ran {
-    let profile = crate::load_profile(profile, lang)?;
+    let mut profile = crate::load_profile(profile, lang)?;
+    profile.teller = sohoa_ingest::orientation_teller(&profile);
     let mut results = Vec::new();
     let mut failed = false;
     for f in files {

@@ -19,6 +19,7 @@ pub mod stored;
 
 pub use decode::{sniff, Format};
 pub use encode::{flate, g4_decode, g4_encode};
+pub use normalize::teller::{OrientationTeller, Told};
 pub use normalize::Profile;
 pub use page::{
     Colour, DpiSource, Encoding, FileRead, GrayPage, Normalization, PageError, PreparedPage,

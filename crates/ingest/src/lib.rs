@@ -307,6 +307,9 @@ pub fn ingest(
         .map(|p| format!("{} ({})", p.engine, p.languages));
     let mut run_opts = opts.clone();
     run_opts.profile.keep_gray = pool.is_some();
+    if opts.ocr.mode != sohoa_ocr::Mode::Off {
+        run_opts.profile.teller = orientation_teller(&run_opts.profile);
+    }
     let run = Run {
         opts: &run_opts,
         pool: pool.as_ref(),
@@ -412,6 +415,19 @@ fn read_batch_register(
 
 /// One pool of recognizers for the whole batch; without Tesseract, said once (an error when
 /// OCR is required).
+/// The outside judge of orientation for pages whose text lines leave the way up undecided:
+/// the profile's own (a test's), else Tesseract's OSD where the profile asks for it and it is
+/// installed (`tesseract-ocr-osd`); without it each page keeps its own verdict.
+pub fn orientation_teller(
+    profile: &sohoa_imaging::Profile,
+) -> Option<std::sync::Arc<dyn sohoa_imaging::OrientationTeller>> {
+    if profile.teller.is_some() || !profile.orientation.osd {
+        return profile.teller.clone();
+    }
+    let osd = sohoa_ocr::TesseractOsd::available().ok()?;
+    Some(std::sync::Arc::new(osd))
+}
+
 fn start_ocr(
     opts: &Options,
     batch_problems: &mut Vec<Problem>,

@@ -19,6 +19,7 @@ type PageIt = c_void;
 const RIL_TEXTLINE: c_int = 2;
 const RIL_WORD: c_int = 3;
 const PSM_AUTO: c_int = 3;
+const PSM_OSD_ONLY: c_int = 0;
 
 /// The C functions sohoa uses, resolved once from `libtesseract.so.5`.
 struct Fns {
@@ -63,6 +64,8 @@ struct Fns {
         *mut c_int,
         *mut c_int,
     ) -> c_int,
+    detect_os:
+        unsafe extern "C" fn(*mut Api, *mut c_int, *mut f32, *mut *const c_char, *mut f32) -> c_int,
 }
 
 /// Leptonica messages kept per page at most: the rest are counted, not kept.
@@ -190,6 +193,7 @@ fn resolve(lib: Library) -> Result<Tesseract, String> {
         pi_begins: sym!("TessPageIteratorIsAtBeginningOf"),
         pi_bbox: sym!("TessPageIteratorBoundingBox"),
         pi_baseline: sym!("TessPageIteratorBaseline"),
+        detect_os: sym!("TessBaseAPIDetectOrientationScript"),
     };
     quiet_leptonica(&lib);
     // SAFETY: TessVersion returns a static NUL-terminated string.
@@ -251,7 +255,14 @@ impl Engine {
                 (lib.fns.delete)(api);
                 return Err(format!("cannot load the language data \"{languages}\""));
             }
-            (lib.fns.set_psm)(api, PSM_AUTO);
+            (lib.fns.set_psm)(
+                api,
+                if languages == "osd" {
+                    PSM_OSD_ONLY
+                } else {
+                    PSM_AUTO
+                },
+            );
             Ok(Engine { lib, api })
         }
     }
@@ -323,6 +334,47 @@ impl OcrEngine for Engine {
 }
 
 impl Engine {
+    /// Orientation and script detection on an 8-bit gray image (an engine made with the
+    /// `osd` language): the clockwise turn that stands it upright and Tesseract's confidence;
+    /// `None` when it cannot tell (too little text).
+    pub fn detect_orientation(
+        &mut self,
+        pixels: &[u8],
+        width: u32,
+        height: u32,
+        dpi: u32,
+    ) -> Option<(u16, f32)> {
+        let f = &self.lib.fns;
+        if pixels.len() != width as usize * height as usize || width == 0 || height == 0 {
+            return None;
+        }
+        let (w, h) = (c_int::try_from(width).ok()?, c_int::try_from(height).ok()?);
+        take_thread_messages();
+        let (mut degrees, mut confidence) = (0 as c_int, 0f32);
+        let (mut script, mut script_confidence) = (std::ptr::null(), 0f32);
+        // SAFETY: `pixels` outlives the call; the script name is Tesseract's static string,
+        // not freed here; `clear` drops the page.
+        let found = unsafe {
+            (f.set_image)(self.api, pixels.as_ptr(), w, h, 1, w);
+            (f.set_resolution)(self.api, dpi.clamp(70, 2400) as c_int);
+            let found = (f.detect_os)(
+                self.api,
+                &mut degrees,
+                &mut confidence,
+                &mut script,
+                &mut script_confidence,
+            );
+            (f.clear)(self.api);
+            found
+        };
+        take_thread_messages();
+        // Tesseract reports how far the page is turned ("Orientation in degrees" of
+        // `tesseract --psm 0`); the clockwise turn that stands it upright is that output's
+        // "Rotate" line, 360 minus it.
+        (found != 0 && confidence.is_finite())
+            .then(|| (((360 - degrees.rem_euclid(360)) % 360) as u16, confidence))
+    }
+
     /// Lines of words with their boxes, in reading order.
     ///
     /// SAFETY: call only after a successful recognition, before `clear`.

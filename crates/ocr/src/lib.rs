@@ -7,9 +7,11 @@
 mod engine;
 pub mod fake;
 mod hocr;
+mod osd;
 mod tesseract;
 
 pub use hocr::hocr_document;
+pub use osd::TesseractOsd;
 pub use sohoa_imaging::GrayPage;
 pub use tesseract::Tesseract;
 

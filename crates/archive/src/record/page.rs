@@ -158,6 +158,10 @@ pub struct Normalization {
     /// added to the PDF page's `/Rotate`, pixels untouched. Absent when upright.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orientation: Option<u16>,
+    /// Who told the turn when the text lines alone could not, and how sure it was, e.g.
+    /// `Tesseract 5.3.0 OSD (confidence 9.18)`. Absent when the lines told (or nothing turned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation_told_by: Option<String>,
     /// Perceptual (difference) hash of the page after deskew and crop: 256 hex digits
     /// (a 32 × 32 grid, 1,024 bits).
     pub phash: Option<String>,
@@ -196,7 +200,10 @@ impl Normalization {
             parts.push(format!("blank (ink {:.5})", self.ink));
         }
         match (self.orientation, self.sideways) {
-            (Some(t), _) => parts.push(format!("turned {t} deg clockwise to stand upright")),
+            (Some(t), _) => parts.push(match &self.orientation_told_by {
+                Some(by) => format!("turned {t} deg clockwise to stand upright, told by {by}"),
+                None => format!("turned {t} deg clockwise to stand upright"),
+            }),
             (None, true) => parts.push("seems scanned sideways".to_string()),
             _ => {}
         }

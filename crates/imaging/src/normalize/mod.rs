@@ -10,10 +10,13 @@ mod orientation;
 pub mod phash;
 mod pieces;
 pub mod profile;
+pub mod teller;
 mod view;
 
 #[cfg(test)]
 mod real_tests;
+#[cfg(test)]
+mod teller_tests;
 #[cfg(test)]
 mod tests;
 
@@ -50,13 +53,22 @@ pub fn luma(rgb: &[u8]) -> Vec<u8> {
         .collect()
 }
 
+/// The resolution handed to the outside judge of orientation: as tagged when plausible, else
+/// the usual scanning resolution.
+fn dpi_hint(file_dpi: crate::page::FileDpi) -> u32 {
+    file_dpi
+        .map(|(x, y)| (x + y) / 2.0)
+        .filter(|d| (70.0..=1200.0).contains(d))
+        .map_or(300, |d| d.round() as u32)
+}
+
 /// Paper brightness (the 90th percentile of gray) under which a page is "nearly black".
 const NEAR_BLACK_PAPER: f64 = 64.0;
 
 /// Measures a page without changing it (for `sohoa inspect` and for [`prepare`]).
 #[cfg(test)]
 pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
-    let m = measure_with_paper(r, p, false);
+    let m = measure_with_paper(r, p, false, 300);
     (m.n, m.crop)
 }
 
@@ -79,8 +91,9 @@ struct Measured {
 
 /// [`measure`], also returning what normalizing needs next ([`Measured`]).
 /// A page its source already turns (EXIF or TIFF orientation 3, 6, 8; a PDF page's /Rotate) is
-/// not turned again by its text.
-fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool) -> Measured {
+/// not turned again by its text. `dpi` (as tagged, or a guess) is for the outside judge of
+/// orientation ([`teller`]).
+fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool, dpi: u32) -> Measured {
     let v = view::View::of(r);
     let (fill, paper) = (v.paper_rgb, v.paper);
     let bar = borders::may_hold_a_bar(&v, &p.borders);
@@ -100,7 +113,19 @@ fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool) -> Measured {
         let diag = ((v.width * v.width + v.height * v.height) as f64).sqrt() as usize + 2;
         let mut rules = p.orientation.clone();
         rules.enabled &= !source_turns;
-        let facing = orientation::detect(&pts, diag, &p.deskew, &rules);
+        let mut facing = orientation::detect(&pts, diag, &p.deskew, &rules);
+        let teller = p.teller.as_deref().filter(|_| rules.enabled && rules.osd);
+        if let (Some(teller), false, false) = (teller, facing.settled, pts.is_empty()) {
+            let asked = teller::ask(teller, r, crop, dpi, &facing, &pts, diag, &p.deskew, &rules);
+            if let Some((told_facing, told)) = asked {
+                facing = told_facing;
+                n.orientation_told_by = Some(format!(
+                    "{} (confidence {:.2})",
+                    teller.name(),
+                    told.confidence
+                ));
+            }
+        }
         if let Some(s) = facing.skew {
             let (angle, confidence) = (
                 (s.angle * 100.0).round() / 100.0,
@@ -130,6 +155,7 @@ fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool) -> Measured {
         // Nothing on the page to tell its skew or orientation by.
         n.sideways = false;
         n.orientation = None;
+        n.orientation_told_by = None;
     }
     n.content = Some(content::classify(&v, &p.colour));
     // Hashed as stored: turned by the rotation `prepare` will apply.
@@ -170,7 +196,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         bar_view,
         text_height,
         skew_applied,
-    } = measure_with_paper(&raster, p, source_turns);
+    } = measure_with_paper(&raster, p, source_turns, dpi_hint(file_dpi));
     if exif_orientation > 1 {
         n.exif_orientation = Some(exif_orientation);
     }

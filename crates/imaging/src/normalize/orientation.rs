@@ -12,8 +12,23 @@ use super::profile::Orientation as Rules;
 /// legend and axis labels are not enough.
 const MIN_LINES: usize = 20;
 
+/// How many times higher one way must score than the other for the lines to lean that way
+/// (short of `min_line_ratio`, which tells the page's facing on its own).
+const LEAN: f64 = 1.5;
+
 /// How far a rough sweep's peak may fall short of the full sweep's.
 const ROUGH_MARGIN: f64 = 1.5;
+
+/// Which way the text lines run (clearly, or leaning: scoring [`LEAN`] times higher that way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lines {
+    /// Across the page as scanned: upright or upside down.
+    Across,
+    /// Up and down: on its side.
+    Down,
+    /// No lines measured.
+    Unclear,
+}
 
 /// What the text says about the page.
 #[derive(Debug, Clone, Copy)]
@@ -27,6 +42,10 @@ pub(crate) struct Facing {
     /// The skew was measured on the points turned a quarter ([`quarter`]): the lines run up
     /// and down.
     pub lines_turned: bool,
+    /// Which way the lines run.
+    pub lines: Lines,
+    /// The way up is told by clear evidence (or not asked for): no second opinion is needed.
+    pub settled: bool,
 }
 
 /// The points turned a quarter clockwise: (x, y) -> (-y, x) (the origin does not matter).
@@ -47,9 +66,14 @@ pub(crate) fn detect(
         turn: None,
         skew: across,
         lines_turned: false,
+        lines: Lines::Unclear,
+        settled: false,
     };
     if !rules.enabled {
-        return upright;
+        return Facing {
+            settled: true,
+            ..upright
+        };
     }
     let turned = quarter(pts);
     let clear = |s: &Option<Skew>| s.is_some_and(|s| s.confidence >= skew_rules.min_confidence);
@@ -74,9 +98,11 @@ pub(crate) fn detect(
         )
     };
     if plainly_across || (clear(&across) && score(&across) >= rules.min_line_ratio * score(&down)) {
-        let (_, down_up, _) = upside(pts, &across);
+        let (up, down_up, _) = upside(pts, &across);
         return Facing {
             turn: down_up.then_some(180),
+            lines: Lines::Across,
+            settled: up || down_up,
             ..upright
         };
     }
@@ -96,9 +122,35 @@ pub(crate) fn detect(
             turn,
             skew: down,
             lines_turned: true,
+            lines: Lines::Down,
+            settled: turn.is_some(),
         };
     }
-    upright
+    // Neither way clearly: the lines lean the way whose sharp peak scores LEAN times higher,
+    // if any.
+    Facing {
+        lines: match (score(&across), score(&down)) {
+            (a, d) if clear(&across) && a >= LEAN * d => Lines::Across,
+            (a, d) if clear(&down) && d >= LEAN * a => Lines::Down,
+            _ => Lines::Unclear,
+        },
+        ..upright
+    }
+}
+
+/// Whether the text's own ink leans, however weakly, the way a `turn` (clockwise: 90, 180,
+/// 270) says the page stands: upside down (180) when ink above the lines' core is `lean` times
+/// less than below; a quarter turn when, along the lines turned a quarter, it is `lean` times
+/// more (90) or less (270). `skew` is measured along the lines as they will stand. False when
+/// the lines do not look like text.
+pub(crate) fn leans_to(pts: &[(f32, f32)], diag: usize, turn: u16, skew: Skew, lean: f64) -> bool {
+    let u = match turn {
+        180 => upness(pts, skew.angle, diag).map(|u| 1.0 / u),
+        90 => upness(&quarter(pts), skew.angle, diag),
+        270 => upness(&quarter(pts), skew.angle, diag).map(|u| 1.0 / u),
+        _ => None,
+    };
+    u.is_some_and(|u| u >= lean)
 }
 
 /// Ink above the x-height band of the text lines over ink below it (points seen with the lines

@@ -25,6 +25,10 @@ pub struct Profile {
     /// for OCR (`PreparedPage::gray`).
     #[serde(skip)]
     pub keep_gray: bool,
+    /// Run-time, not a profile setting: the outside judge asked about pages whose text leaves
+    /// the way up undecided (Tesseract's OSD where installed), when `orientation.osd` allows.
+    #[serde(skip)]
+    pub teller: Option<std::sync::Arc<dyn super::teller::OrientationTeller>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -45,6 +49,21 @@ pub struct Orientation {
     pub min_line_ratio: f64,
     /// Ink above the lines' x-height band over ink below it (or the reverse) needed to turn.
     pub min_evidence: f64,
+    /// Ask Tesseract's orientation detection (OSD) about text pages whose own lines leave the
+    /// way up undecided, where it is installed (`tesseract-ocr-osd`).
+    #[serde(default = "yes")]
+    pub osd: bool,
+    /// Its orientation confidence needed to turn a page.
+    #[serde(default = "osd_min_confidence")]
+    pub osd_min_confidence: f64,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn osd_min_confidence() -> f64 {
+    5.0
 }
 
 impl Default for Orientation {
@@ -53,6 +72,8 @@ impl Default for Orientation {
             enabled: true,
             min_line_ratio: 3.0,
             min_evidence: 1.5,
+            osd: yes(),
+            osd_min_confidence: osd_min_confidence(),
         }
     }
 }

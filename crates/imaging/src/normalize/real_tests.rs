@@ -17,7 +17,7 @@ const PAGES: [(&str, &[u8]); 2] = [
     ),
 ];
 
-fn decode(bytes: &[u8]) -> Raster {
+pub(super) fn decode(bytes: &[u8]) -> Raster {
     let mut page = None;
     crate::decode::read(bytes, &Profile::default().limits, &mut |d| {
         page = Some(d.raster);

@@ -6,7 +6,7 @@ use super::*;
 use crate::page::{Colour, Raster};
 
 /// A 200-dpi A4 page of "text": lines of word-like dark blocks on paper of colour `paper`.
-fn text_page(paper: [u8; 3], ink: [u8; 3]) -> Raster {
+pub(super) fn text_page(paper: [u8; 3], ink: [u8; 3]) -> Raster {
     let (w, h) = (1654u32, 2339u32);
     let mut px = vec![0u8; (w * h * 3) as usize];
     for p in px.chunks_exact_mut(3) {
