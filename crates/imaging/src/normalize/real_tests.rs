@@ -105,7 +105,7 @@ fn a_turned_page_is_stored_as_scanned_with_its_rotation_in_the_page() {
 }
 
 /// A decoded lossless page tagged `dpi`, as a decoder hands it on.
-fn as_decoded(raster: Raster, dpi: f64) -> Decoded<'static> {
+pub(super) fn as_decoded(raster: Raster, dpi: f64) -> Decoded<'static> {
     Decoded {
         raster,
         jpeg: None,

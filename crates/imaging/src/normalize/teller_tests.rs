@@ -171,3 +171,33 @@ fn a_less_sure_judge_is_believed_only_where_the_pages_own_ink_leans_the_same_way
     let (n, _) = measure(&down, &p);
     assert_eq!((asked(&judge), n.orientation), (1, None));
 }
+
+#[test]
+fn a_fine_scan_is_shown_to_the_judge_at_half_size_each_pixel_the_mean_of_four() {
+    let gray = [0, 4, 8, 255, 7, 9, 10, 255, 1, 1, 1, 1];
+    // 4 × 3: the last row and no column are left over.
+    assert_eq!(super::teller::halved(&gray, 4, 3), (vec![5, 132], 2, 1));
+    #[derive(Debug)]
+    struct Size(AtomicUsize);
+    impl OrientationTeller for Size {
+        fn name(&self) -> String {
+            "Size".into()
+        }
+        fn tell(&self, _: &[u8], width: u32, _: u32, dpi: u32) -> Option<Told> {
+            self.0
+                .store(width as usize * 1000 + dpi as usize, Ordering::Relaxed);
+            None
+        }
+    }
+    // The 200-dpi test page (1654 wide) is shown whole; tagged 300 dpi, at half size.
+    for (dpi, seen) in [(200, 1654 * 1000 + 200), (300, 827 * 1000 + 150)] {
+        let judge = Arc::new(Size(AtomicUsize::new(0)));
+        let p = Profile {
+            teller: Some(judge.clone()),
+            ..Profile::default()
+        };
+        let d = super::real_tests::as_decoded(undecided(), dpi as f64);
+        prepare(d, &p).unwrap();
+        assert_eq!(judge.0.load(Ordering::Relaxed), seen, "{dpi} dpi");
+    }
+}
