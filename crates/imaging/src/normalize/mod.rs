@@ -53,22 +53,13 @@ pub fn luma(rgb: &[u8]) -> Vec<u8> {
         .collect()
 }
 
-/// The resolution handed to the outside judge of orientation: as tagged when plausible, else
-/// the usual scanning resolution.
-fn dpi_hint(file_dpi: crate::page::FileDpi) -> u32 {
-    file_dpi
-        .map(|(x, y)| (x + y) / 2.0)
-        .filter(|d| (70.0..=1200.0).contains(d))
-        .map_or(300, |d| d.round() as u32)
-}
-
 /// Paper brightness (the 90th percentile of gray) under which a page is "nearly black".
 const NEAR_BLACK_PAPER: f64 = 64.0;
 
 /// Measures a page without changing it (for `sohoa inspect` and for [`prepare`]).
 #[cfg(test)]
 pub(crate) fn measure(r: &Raster, p: &Profile) -> (Normalization, Crop) {
-    let m = measure_with_paper(r, p, false, 300);
+    let m = measure_with_paper(r, p, false, None);
     (m.n, m.crop)
 }
 
@@ -91,9 +82,14 @@ struct Measured {
 
 /// [`measure`], also returning what normalizing needs next ([`Measured`]).
 /// A page its source already turns (EXIF or TIFF orientation 3, 6, 8; a PDF page's /Rotate) is
-/// not turned again by its text. `dpi` (as tagged, or a guess) is for the outside judge of
-/// orientation ([`teller`]).
-fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool, dpi: u32) -> Measured {
+/// not turned again by its text. `file_dpi` (as tagged) is for the outside judge of
+/// orientation ([`teller`]), which is shown the page at its resolution as resolved.
+fn measure_with_paper(
+    r: &Raster,
+    p: &Profile,
+    source_turns: bool,
+    file_dpi: crate::page::FileDpi,
+) -> Measured {
     let v = view::View::of(r);
     let (fill, paper) = (v.paper_rgb, v.paper);
     let bar = borders::may_hold_a_bar(&v, &p.borders);
@@ -116,6 +112,12 @@ fn measure_with_paper(r: &Raster, p: &Profile, source_turns: bool, dpi: u32) -> 
         let mut facing = orientation::detect(&pts, diag, &p.deskew, &rules);
         let teller = p.teller.as_deref().filter(|_| rules.enabled && rules.osd);
         if let (Some(teller), false, false) = (teller, facing.settled, pts.is_empty()) {
+            let (w, h) = (
+                r.width - crop.left - crop.right,
+                r.height - crop.top - crop.bottom,
+            );
+            let (dpi_x, dpi_y, ..) = dpi::resolve(file_dpi, w, h, text_height, &p.dpi);
+            let dpi = ((dpi_x + dpi_y) / 2.0).round() as u32;
             let asked = teller::ask(teller, r, crop, dpi, &facing, &pts, diag, &p.deskew, &rules);
             if let Some((told_facing, told)) = asked {
                 facing = told_facing;
@@ -196,7 +198,7 @@ pub(crate) fn prepare(d: Decoded<'_>, p: &Profile) -> Result<PreparedPage, PageE
         bar_view,
         text_height,
         skew_applied,
-    } = measure_with_paper(&raster, p, source_turns, dpi_hint(file_dpi));
+    } = measure_with_paper(&raster, p, source_turns, file_dpi);
     if exif_orientation > 1 {
         n.exif_orientation = Some(exif_orientation);
     }
