@@ -80,6 +80,24 @@ fn print_file(name: &str, pages: &[sohoa_imaging::Inspection], lang: Lang) {
                 p.page, p.width, p.height, p.dpi_x, n.ink, if n.blank { " (BLANK)" } else { "" }
             ),
         }
+        if let Some(t) = n.orientation {
+            let by = n.orientation_told_by.as_deref();
+            let c = n.orientation_confidence.unwrap_or(0.0);
+            match (lang, by) {
+                (Lang::Vi, Some(by)) => {
+                    say!("    quay {t}° theo chiều kim đồng hồ cho đứng thẳng (theo {by}, độ tin cậy {c:.2})")
+                }
+                (Lang::Vi, None) => {
+                    say!("    quay {t}° theo chiều kim đồng hồ cho đứng thẳng (theo dòng chữ)")
+                }
+                (Lang::En, Some(by)) => {
+                    say!("    turned {t}° clockwise to stand upright (told by {by}, confidence {c:.2})")
+                }
+                (Lang::En, None) => {
+                    say!("    turned {t}° clockwise to stand upright (told by its text lines)")
+                }
+            }
+        }
         for w in &p.warnings {
             say!(
                 "    {} {}",

@@ -52,14 +52,24 @@ fn a_page_its_lines_cannot_tell_is_turned_upright_by_tesseract_and_the_record_sa
         assert_eq!(n["orientation"], turn, "turned {ccw} ccw: {n:#}");
         assert_eq!(n["sideways"], ccw == 90, "{n:#}");
         let by = n["orientation_told_by"].as_str().unwrap_or_default();
+        let sure = n["orientation_confidence"].as_f64().unwrap_or_default();
         assert!(
-            by.starts_with("Tesseract 5") && by.contains("OSD (confidence "),
+            by.starts_with("Tesseract 5") && by.ends_with(" OSD") && sure >= 2.5,
             "{n:#}"
         );
     }
+    // Said to people too.
+    let file = turned(&dir, 90);
+    let out = w.sohoa(&["inspect", file.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("turned 90° clockwise to stand upright (told by Tesseract 5"),
+        "{text}"
+    );
     let n = inspect(&w, &turned(&dir, 0), &[]);
     assert!(n["orientation"].is_null(), "upright: {n:#}");
     assert!(n["orientation_told_by"].is_null(), "upright: {n:#}");
+    assert!(n["orientation_confidence"].is_null(), "upright: {n:#}");
 
     // A profile that does not ask: the page's own verdict (not told which way up).
     let own = std::fs::read_to_string(

@@ -158,10 +158,14 @@ pub struct Normalization {
     /// added to the PDF page's `/Rotate`, pixels untouched. Absent when upright.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orientation: Option<u16>,
-    /// Who told the turn when the text lines alone could not, and how sure it was, e.g.
-    /// `Tesseract 5.3.0 OSD (confidence 9.18)`. Absent when the lines told (or nothing turned).
+    /// Who told the turn when the text lines alone could not, e.g. `Tesseract 5.3.0 OSD`.
+    /// Absent when the lines told (or nothing turned).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub orientation_told_by: Option<String>,
+    /// How sure it was, on its own scale (Tesseract: its orientation confidence). Absent with
+    /// `orientation_told_by`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orientation_confidence: Option<f64>,
     /// Perceptual (difference) hash of the page after deskew and crop: 256 hex digits
     /// (a 32 × 32 grid, 1,024 bits).
     pub phash: Option<String>,
@@ -201,7 +205,10 @@ impl Normalization {
         }
         match (self.orientation, self.sideways) {
             (Some(t), _) => parts.push(match &self.orientation_told_by {
-                Some(by) => format!("turned {t} deg clockwise to stand upright, told by {by}"),
+                Some(by) => format!(
+                    "turned {t} deg clockwise to stand upright, told by {by} (confidence {:.2})",
+                    self.orientation_confidence.unwrap_or(0.0)
+                ),
                 None => format!("turned {t} deg clockwise to stand upright"),
             }),
             (None, true) => parts.push("seems scanned sideways".to_string()),

@@ -121,11 +121,8 @@ fn measure_with_paper(
             let asked = teller::ask(teller, r, crop, dpi, &facing, &pts, diag, &p.deskew, &rules);
             if let Some((told_facing, told)) = asked {
                 facing = told_facing;
-                n.orientation_told_by = Some(format!(
-                    "{} (confidence {:.2})",
-                    teller.name(),
-                    told.confidence
-                ));
+                n.orientation_told_by = Some(teller.name());
+                n.orientation_confidence = Some((told.confidence * 100.0).round() / 100.0);
             }
         }
         if let Some(s) = facing.skew {
@@ -158,6 +155,7 @@ fn measure_with_paper(
         n.sideways = false;
         n.orientation = None;
         n.orientation_told_by = None;
+        n.orientation_confidence = None;
     }
     n.content = Some(content::classify(&v, &p.colour));
     // Hashed as stored: turned by the rotation `prepare` will apply.

@@ -61,11 +61,13 @@ fn an_undecided_page_is_turned_when_the_judge_is_confident_and_agrees_with_its_l
     assert_eq!(asked(&judge), 1);
     assert_eq!((n.orientation, n.sideways), (Some(180), false));
     assert_eq!(
-        n.orientation_told_by.as_deref(),
-        Some("Scripted OSD (confidence 9.00)")
+        (n.orientation_told_by.as_deref(), n.orientation_confidence),
+        (Some("Scripted OSD"), Some(9.0))
     );
     assert!(
-        n.describe().contains("told by Scripted OSD"),
+        n.describe().contains(
+            "turned 180 deg clockwise to stand upright, told by Scripted OSD (confidence 9.00)"
+        ),
         "{}",
         n.describe()
     );
@@ -154,8 +156,8 @@ fn a_less_sure_judge_is_believed_only_where_the_pages_own_ink_leans_the_same_way
     let (n, _) = measure(&down, &p);
     assert_eq!((asked(&judge), n.orientation), (1, Some(180)));
     assert_eq!(
-        n.orientation_told_by.as_deref(),
-        Some("Scripted OSD (confidence 3.00)")
+        (n.orientation_told_by.as_deref(), n.orientation_confidence),
+        (Some("Scripted OSD"), Some(3.0))
     );
     // The upright page's ink leans upright: "upside down", said this unsurely, is not believed.
     let (p, judge) = unsure(180);
