@@ -413,8 +413,6 @@ fn read_batch_register(
     Ok(register.map(|p| read_register(&p, &mapping, &opts.profile.limits)))
 }
 
-/// One pool of recognizers for the whole batch; without Tesseract, said once (an error when
-/// OCR is required).
 /// The outside judge of orientation for pages whose text lines leave the way up undecided:
 /// the profile's own (a test's), else Tesseract's OSD where the profile asks for it and it is
 /// installed (`tesseract-ocr-osd`); without it each page keeps its own verdict.
@@ -428,6 +426,8 @@ pub fn orientation_teller(
     Some(std::sync::Arc::new(osd))
 }
 
+/// One pool of recognizers for the whole batch; without Tesseract, said once (an error when
+/// OCR is required).
 fn start_ocr(
     opts: &Options,
     batch_problems: &mut Vec<Problem>,

@@ -26,7 +26,7 @@ pub(crate) enum Lines {
     Across,
     /// Up and down: on its side.
     Down,
-    /// No lines measured.
+    /// Neither way clearly, nor leaning (or no lines measured).
     Unclear,
 }
 

@@ -63,21 +63,27 @@ fn real_pages_turned_by_known_angles_are_measured_within_three_tenths_of_a_degre
     }
 }
 
+/// The page as it is and turned a quarter, a half and three quarters counter-clockwise, each
+/// with the clockwise turn that stands it upright again (the PDF /Rotate).
+pub(super) fn four_ways(upright: Raster) -> [(Raster, Option<u16>); 4] {
+    let left = quarter_turn(&upright);
+    let down = quarter_turn(&left);
+    let right = quarter_turn(&down);
+    [
+        (upright, None),
+        (left, Some(90)),
+        (down, Some(180)),
+        (right, Some(270)),
+    ]
+}
+
 #[test]
 fn real_pages_turned_a_quarter_or_half_are_stood_upright_and_upright_ones_left_alone() {
     let p = Profile::default();
     for (name, bytes) in PAGES {
-        let upright = decode(bytes);
-        let left = quarter_turn(&upright);
-        let down = quarter_turn(&left);
-        let right = quarter_turn(&down);
-        // A page turned counter-clockwise needs as much clockwise (the PDF /Rotate).
-        for (page, fix) in [
-            (&upright, None),
-            (&left, Some(90)),
-            (&down, Some(180)),
-            (&right, Some(270)),
-        ] {
+        let ways = four_ways(decode(bytes));
+        for (page, fix) in &ways {
+            let fix = *fix;
             let (n, _) = measure(page, &p);
             assert_eq!(n.orientation, fix, "{name} needing {fix:?}");
             assert_eq!(
@@ -87,7 +93,7 @@ fn real_pages_turned_a_quarter_or_half_are_stood_upright_and_upright_ones_left_a
             );
         }
         // Slightly skewed as well as upside down.
-        let (n, _) = measure(&turned_bilevel(&down, 1.5), &p);
+        let (n, _) = measure(&turned_bilevel(&ways[2].0, 1.5), &p);
         assert_eq!(n.orientation, Some(180), "{name} upside down, 1.5° off");
     }
 }

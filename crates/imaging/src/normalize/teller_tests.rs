@@ -124,18 +124,10 @@ fn the_judge_is_not_asked_when_the_profile_says_no_or_there_is_no_text() {
 fn a_real_page_that_tells_its_own_way_up_is_never_asked_about() {
     let upright =
         super::real_tests::decode(include_bytes!("../../tests/data/real/lucasta.1.300.tif"));
-    let left = quarter_turn(&upright);
-    let down = quarter_turn(&left);
-    let right = quarter_turn(&down);
     // A judge that would contradict every one of them, were it asked.
     let (p, judge) = with(180, 50.0);
-    for (page, fix) in [
-        (&upright, None),
-        (&left, Some(90)),
-        (&down, Some(180)),
-        (&right, Some(270)),
-    ] {
-        let (n, _) = measure(page, &p);
+    for (page, fix) in super::real_tests::four_ways(upright) {
+        let (n, _) = measure(&page, &p);
         assert_eq!((n.orientation, n.orientation_told_by), (fix, None));
     }
     assert_eq!(asked(&judge), 0);
