@@ -38,6 +38,21 @@ wait_s3() {
   return 1
 }
 
+# The bucket's volumes made before anyone writes: the first file id asked for in the bucket's
+# collection makes the master grow its volumes and waits for them, so a first multipart upload
+# never races that growth (its parts stalled for minutes once in CI while growth was under way).
+grow() {
+  local dir=$1 bucket=$2 master="http://127.0.0.1:$((base + 1333))"
+  for _ in $(seq 1 150); do
+    if curl -s "$master/dir/assign?collection=$bucket&replication=000" 2>/dev/null | grep -q '"fid"'; then
+      return 0
+    fi
+    sleep 0.2
+  done
+  echo "seaweedfs.sh: no writable volume for $bucket within 30 s (see $dir/weed.log)" >&2
+  return 1
+}
+
 start() {
   local dir=$1 bucket=${2:-sohoa}
   install
@@ -49,7 +64,8 @@ JSON
   "$weed" server -ip=127.0.0.1 -ip.bind=127.0.0.1 -dir="$dir/data" \
     -master.port=$((base + 1333)) -volume.port=$((base + 80)) -filer -filer.port=$((base + 888)) \
     -s3 -s3.port="$s3_port" -s3.config="$dir/s3.json" \
-    -master.volumeSizeLimitMB=256 -volume.max=16 >"$dir/weed.log" 2>&1 &
+    -s3.port.iceberg=0 -s3.port.lance=0 \
+    -master.volumeSizeLimitMB=256 -volume.max=32 >"$dir/weed.log" 2>&1 &
   echo $! >"$dir/weed.pid"
   wait_s3 "$dir"
   # CreateBucket, signed (curl's SigV4); "already exists" is fine on a restart.
@@ -63,6 +79,7 @@ JSON
     esac
   done
   case "$code" in 200|409) ;; *) echo "seaweedfs.sh: cannot create bucket $bucket (HTTP $code)" >&2; cat "$dir/bucket.out" >&2; return 1 ;; esac
+  grow "$dir" "$bucket"
   cat <<ENV
 export AWS_ENDPOINT_URL=http://127.0.0.1:$s3_port
 export AWS_ACCESS_KEY_ID=$key

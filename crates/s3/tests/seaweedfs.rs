@@ -44,6 +44,15 @@ impl Weed {
 
 impl Drop for Weed {
     fn drop(&mut self) {
+        if std::thread::panicking() {
+            // What the server said, for a failure that only the server can explain.
+            let log = std::fs::read_to_string(self.dir.path().join("weed.log")).unwrap_or_default();
+            let lines: Vec<&str> = log.lines().collect();
+            eprintln!("--- the last lines of weed.log ---");
+            for line in &lines[lines.len().saturating_sub(80)..] {
+                eprintln!("{line}");
+            }
+        }
         let _ = Command::new("bash")
             .arg(Weed::script())
             .arg("stop")
