@@ -63,6 +63,7 @@ pub struct GroupedResults {
 #[derive(Debug, Clone)]
 struct Acc {
     best: f32,
+    /// The date received (read for the date orders only).
     received: Option<i64>,
     case_doc: Option<(f32, DocAddress)>,
     /// Best page hits so far: (score, page, document); no allocation per case.
@@ -177,7 +178,9 @@ impl Collector for Groups {
                 None
             },
             slots: vec![0; terms],
-            groups: Vec::new(),
+            // At most one group per case of the segment: reserved (not touched) so that a
+            // query matching most cases never copies its groups as they grow.
+            groups: Vec::with_capacity(terms),
             hits: 0,
         })
     }
@@ -227,7 +230,11 @@ impl SegmentGroups {
             return;
         };
         if *slot == 0 {
-            let received = self.received.first(doc).map(|d| d.into_timestamp_secs());
+            // The date received orders cases only when asked for (a random read per case).
+            let received = match self.sort {
+                Sort::Relevance => None,
+                _ => self.received.first(doc).map(|d| d.into_timestamp_secs()),
+            };
             self.groups.push((
                 ord,
                 Acc {
