@@ -36,13 +36,22 @@ fn measure_from(
     rules: &Deskew,
     min_points: usize,
 ) -> Option<Skew> {
+    measure_within(pts, diag, -rules.max_angle, rules.max_angle, min_points)
+}
+
+/// [`measure`] over the angles from `lo` to `hi` only.
+fn measure_within(
+    pts: &[(f32, f32)],
+    diag: usize,
+    lo: f64,
+    hi: f64,
+    min_points: usize,
+) -> Option<Skew> {
     if pts.len() < min_points {
         return None;
     }
     let mut score = scorer(pts, diag);
-    let sweep: Vec<(f64, f64)> = steps(-rules.max_angle, rules.max_angle, SWEEP_STEP)
-        .map(|a| (a, score(a)))
-        .collect();
+    let sweep: Vec<(f64, f64)> = steps(lo, hi, SWEEP_STEP).map(|a| (a, score(a))).collect();
     let coarse = best(&sweep).0;
     let mut scores: Vec<f64> = sweep.iter().map(|p| p.1).collect();
     scores.sort_by(f64::total_cmp);
@@ -123,6 +132,67 @@ pub(crate) fn confirmed_by_halves(
         })
     })
 }
+
+/// The skew of a sheet whose lines do not share one angle: a book spread whose two pages lie
+/// at different angles, a page curled towards the binding. Its halves are measured on their
+/// own near the sheet's angle, left and right of the middle along the lines, then above and
+/// below it across them; where both halves of a cut find clear lines at angles more than
+/// [`SPLIT_APART`] (and at most [`SPLIT_MAX`]) apart, the sheet is turned by their mean (the cut further apart decides),
+/// which leaves each part as little skewed as one turn can, instead of straightening the
+/// part with more ink and leaving the other at the whole difference. A sheet whose halves
+/// agree keeps its angle.
+pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew) -> Skew {
+    let (s, c) = skew.angle.to_radians().sin_cos();
+    let (s, c) = (s as f32, c as f32);
+    let along = |&(x, y): &(f32, f32)| x * c - y * s;
+    let across = |&(x, y): &(f32, f32)| y * c + x * s;
+    let (lo, hi) = (skew.angle - SPLIT_WINDOW, skew.angle + SPLIT_WINDOW);
+    // Every other point of a page with plenty: lines stand out as clearly, at half the cost.
+    let sampled: Vec<(f32, f32)>;
+    let pts = if pts.len() >= 8 * MIN_POINTS {
+        sampled = pts.iter().step_by(2).copied().collect();
+        &sampled[..]
+    } else {
+        pts
+    };
+    let mut best: Option<(f64, f64)> = None;
+    for key in [&along as &dyn Fn(&(f32, f32)) -> f32, &across] {
+        let mut pos: Vec<f32> = pts.iter().map(key).collect();
+        if pos.len() < MIN_POINTS {
+            return skew;
+        }
+        let mid = pos.len() / 2;
+        pos.select_nth_unstable_by(mid, f32::total_cmp);
+        let cut = pos[mid];
+        let (a, b): (Vec<_>, Vec<_>) = pts.iter().partition(|p| key(p) < cut);
+        let clear = |half: &[(f32, f32)]| {
+            measure_within(half, diag, lo, hi, MIN_POINTS / 2)
+                .filter(|h| h.confidence >= MIN_CONFIDENCE_TO_CONFIRM)
+                .map(|h| h.angle)
+        };
+        if let (Some(x), Some(y)) = (clear(&a), clear(&b)) {
+            let apart = (x - y).abs();
+            if apart > SPLIT_APART && apart <= SPLIT_MAX && best.is_none_or(|(d, _)| apart > d) {
+                best = Some((apart, (x + y) / 2.0));
+            }
+        }
+    }
+    match best {
+        Some((_, angle)) => Skew { angle, ..skew },
+        None => skew,
+    }
+}
+
+/// Halves of a sheet further apart than this (degrees) lie at different angles.
+const SPLIT_APART: f64 = 0.4;
+
+/// Halves further apart than this (degrees) are not two parts of one flat sheet: a camera's
+/// perspective (the lines of a photographed page fan out by 2° and more), or a half whose
+/// lines were misread. The sheet keeps its angle.
+const SPLIT_MAX: f64 = 1.2;
+
+/// Halves are measured this far either side of the sheet's angle (degrees).
+const SPLIT_WINDOW: f64 = 3.0;
 
 /// How far each half's angle may lie from the whole page's (degrees).
 const HALVES_AGREE: f64 = 0.5;
@@ -245,6 +315,18 @@ mod tests {
 
     /// Points along parallel lines at `deg` (counter-clockwise), with a little jitter.
     fn line_points(deg: f64, lines: usize, per_line: usize, seed: u32) -> Vec<(f32, f32)> {
+        lines_spaced(deg, lines, per_line, seed, 30.0, 6.0)
+    }
+
+    /// Points along lines `gap` apart, each point up to `jitter` off its line.
+    fn lines_spaced(
+        deg: f64,
+        lines: usize,
+        per_line: usize,
+        seed: u32,
+        gap: f32,
+        jitter: f32,
+    ) -> Vec<(f32, f32)> {
         let mut state = seed;
         let mut next = move || {
             state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
@@ -255,7 +337,7 @@ mod tests {
         for l in 0..lines {
             for _ in 0..per_line {
                 let x = next() * 1000.0;
-                pts.push((x, 100.0 + l as f32 * 30.0 - t * x + next() * 6.0));
+                pts.push((x, 100.0 + l as f32 * gap - t * x + next() * jitter));
             }
         }
         pts
@@ -320,6 +402,69 @@ mod tests {
             &rules
         ));
         assert!(!confirmed_by_halves(&lines, diag, s.angle, 1.2, &rules));
+    }
+
+    #[test]
+    fn a_sheet_without_one_skew_is_turned_between_its_parts() {
+        let rules = Deskew {
+            enabled: true,
+            max_angle: 15.0,
+            min_angle: 0.2,
+            min_confidence: 5.0,
+        };
+        let diag = 2400;
+        // Lines of print: 40 pixels apart, each letter's ink within 3 pixels of its line.
+        let text =
+            |deg: f64, lines: usize, seed: u32| lines_spaced(deg, lines, 120, seed, 40.0, 3.0);
+        // One skew: the halves agree, the angle stays as measured.
+        let lines = text(-2.3, 25, 7);
+        let s = measure(&lines, diag, &rules).expect("measured");
+        let kept = between_halves(&lines, diag, s);
+        assert_eq!(kept.angle, s.angle);
+        // A book spread: the left page at -2.8 degrees has more lines than the right one at
+        // -1.8. The sheet's sweep follows the left page; the halves turn it between the two.
+        let mut spread: Vec<(f32, f32)> = text(-2.8, 30, 7)
+            .into_iter()
+            .filter(|p| p.0 < 500.0)
+            .collect();
+        spread.extend(
+            text(-1.8, 22, 9)
+                .into_iter()
+                .filter(|p| p.0 >= 500.0)
+                .map(|(x, y)| (x + 40.0, y)),
+        );
+        let whole = measure(&spread, diag, &rules).expect("measured");
+        let between = between_halves(&spread, diag, whole);
+        assert!(
+            (between.angle + 2.3).abs() < 0.2,
+            "{whole:?} -> {between:?}"
+        );
+        assert!((whole.angle + 2.3).abs() > (between.angle + 2.3).abs());
+        // A curled page: the upper lines at +0.2 degrees, the lower ones at -0.9.
+        let curled_at = |upper: f64, lower: f64| {
+            let mut pts = text(upper, 14, 5);
+            pts.extend(
+                text(lower, 14, 11)
+                    .into_iter()
+                    .map(|(x, y)| (x, y + 14.0 * 40.0)),
+            );
+            pts
+        };
+        let curled = curled_at(0.2, -0.9);
+        let whole = measure(&curled, diag, &rules).expect("measured");
+        let between = between_halves(&curled, diag, whole);
+        assert!(
+            (between.angle + 0.35).abs() < 0.2,
+            "{whole:?} -> {between:?}"
+        );
+        // Halves 2 degrees apart (a camera's perspective): the sheet keeps its angle.
+        let fanned = curled_at(0.5, -1.5);
+        let whole = measure(&fanned, diag, &rules).expect("measured");
+        assert_eq!(between_halves(&fanned, diag, whole).angle, whole.angle);
+        // Too few points: nothing to compare, the angle stays.
+        let few = &lines[..150];
+        let f = measure_from(few, diag, &rules, 100).expect("measured");
+        assert_eq!(between_halves(few, diag, f).angle, f.angle);
     }
 
     #[test]

@@ -126,12 +126,6 @@ fn measure_with_paper(
             }
         }
         if let Some(s) = facing.skew {
-            let (angle, confidence) = (
-                (s.angle * 100.0).round() / 100.0,
-                (s.confidence * 100.0).round() / 100.0,
-            );
-            n.skew = Some(angle);
-            n.skew_confidence = Some(confidence);
             let turned;
             let lines = if facing.lines_turned {
                 turned = orientation::quarter(&pts);
@@ -139,6 +133,13 @@ fn measure_with_paper(
             } else {
                 &pts
             };
+            let s = deskew::between_halves(lines, diag, s);
+            let (angle, confidence) = (
+                (s.angle * 100.0).round() / 100.0,
+                (s.confidence * 100.0).round() / 100.0,
+            );
+            n.skew = Some(angle);
+            n.skew_confidence = Some(confidence);
             if deskew::corrects(lines, diag, angle, confidence, &p.deskew) {
                 skew_applied = Some(angle);
             }
