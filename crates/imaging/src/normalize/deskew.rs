@@ -118,14 +118,7 @@ pub(crate) fn confirmed_by_halves(
     if angle.abs() <= rules.min_angle || confidence < MIN_CONFIDENCE_TO_CONFIRM {
         return false;
     }
-    let (s, c) = angle.to_radians().sin_cos();
-    let (s, c) = (s as f32, c as f32);
-    let along = |&(x, y): &(f32, f32)| x * c - y * s;
-    let mut pos: Vec<f32> = pts.iter().map(along).collect();
-    let mid = pos.len() / 2;
-    pos.select_nth_unstable_by(mid, f32::total_cmp);
-    let cut = pos[mid];
-    let (left, right): (Vec<_>, Vec<_>) = pts.iter().partition(|p| along(p) < cut);
+    let (left, right) = halves(pts, along(angle));
     [left, right].iter().all(|half| {
         measure_from(half, diag, rules, MIN_POINTS / 2).is_some_and(|h| {
             (h.angle - angle).abs() <= HALVES_AGREE && h.confidence >= MIN_CONFIDENCE_TO_CONFIRM
@@ -142,10 +135,6 @@ pub(crate) fn confirmed_by_halves(
 /// part with more ink and leaving the other at the whole difference. A sheet whose halves
 /// agree keeps its angle.
 pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew) -> Skew {
-    let (s, c) = skew.angle.to_radians().sin_cos();
-    let (s, c) = (s as f32, c as f32);
-    let along = |&(x, y): &(f32, f32)| x * c - y * s;
-    let across = |&(x, y): &(f32, f32)| y * c + x * s;
     let (lo, hi) = (skew.angle - SPLIT_WINDOW, skew.angle + SPLIT_WINDOW);
     // Every other point of a page with plenty: lines stand out as clearly, at half the cost.
     let sampled: Vec<(f32, f32)>;
@@ -156,15 +145,14 @@ pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew) -> Ske
         pts
     };
     let mut best: Option<(f64, f64)> = None;
-    for key in [&along as &dyn Fn(&(f32, f32)) -> f32, &across] {
-        let mut pos: Vec<f32> = pts.iter().map(key).collect();
-        if pos.len() < MIN_POINTS {
-            return skew;
-        }
-        let mid = pos.len() / 2;
-        pos.select_nth_unstable_by(mid, f32::total_cmp);
-        let cut = pos[mid];
-        let (a, b): (Vec<_>, Vec<_>) = pts.iter().partition(|p| key(p) < cut);
+    if pts.len() < MIN_POINTS {
+        return skew;
+    }
+    let cuts = [
+        halves(pts, along(skew.angle)),
+        halves(pts, across(skew.angle)),
+    ];
+    for (a, b) in cuts {
         let clear = |half: &[(f32, f32)]| {
             measure_within(half, diag, lo, hi, MIN_POINTS / 2)
                 .filter(|h| h.confidence >= MIN_CONFIDENCE_TO_CONFIRM)
@@ -181,6 +169,35 @@ pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew) -> Ske
         Some((_, angle)) => Skew { angle, ..skew },
         None => skew,
     }
+}
+
+/// Where a point lies along lines at `angle` (degrees).
+fn along(angle: f64) -> impl Fn(&(f32, f32)) -> f32 {
+    let (s, c) = angle.to_radians().sin_cos();
+    let (s, c) = (s as f32, c as f32);
+    move |&(x, y)| x * c - y * s
+}
+
+/// Where a point lies across lines at `angle` (degrees): its row once they are level.
+fn across(angle: f64) -> impl Fn(&(f32, f32)) -> f32 {
+    let (s, c) = angle.to_radians().sin_cos();
+    let (s, c) = (s as f32, c as f32);
+    move |&(x, y)| y * c + x * s
+}
+
+/// Two halves of a page's points.
+type Halves = (Vec<(f32, f32)>, Vec<(f32, f32)>);
+
+/// The points either side of their median position by `key`.
+fn halves(pts: &[(f32, f32)], key: impl Fn(&(f32, f32)) -> f32) -> Halves {
+    let mut pos: Vec<f32> = pts.iter().map(&key).collect();
+    if pos.is_empty() {
+        return (Vec::new(), Vec::new());
+    }
+    let mid = pos.len() / 2;
+    pos.select_nth_unstable_by(mid, f32::total_cmp);
+    let cut = pos[mid];
+    pts.iter().partition(|p| key(p) < cut)
 }
 
 /// Halves of a sheet further apart than this (degrees) lie at different angles.
