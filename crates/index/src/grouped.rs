@@ -178,9 +178,7 @@ impl Collector for Groups {
                 None
             },
             slots: vec![0; terms],
-            // At most one group per case of the segment: reserved (not touched) so that a
-            // query matching most cases never copies its groups as they grow.
-            groups: Vec::with_capacity(terms),
+            groups: Vec::new(),
             hits: 0,
         })
     }

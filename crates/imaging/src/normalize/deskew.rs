@@ -144,10 +144,10 @@ pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew) -> Ske
     } else {
         pts
     };
-    let mut best: Option<(f64, f64)> = None;
     if pts.len() < MIN_POINTS {
         return skew;
     }
+    let mut best: Option<(f64, f64)> = None;
     let cuts = [
         halves(pts, along(skew.angle)),
         halves(pts, across(skew.angle)),
@@ -360,14 +360,19 @@ mod tests {
         pts
     }
 
-    #[test]
-    fn halves_confirm_lines_and_refuse_scattered_points() {
-        let rules = Deskew {
+    /// Skew rules for these tests: ±15°, at least 0.2°, confidence 5.
+    fn rules() -> Deskew {
+        Deskew {
             enabled: true,
             max_angle: 15.0,
             min_angle: 0.2,
             min_confidence: 5.0,
-        };
+        }
+    }
+
+    #[test]
+    fn halves_confirm_lines_and_refuse_scattered_points() {
+        let rules = rules();
         let diag = 1600;
         // Lines: each half finds the page's angle again.
         let lines = line_points(2.5, 25, 60, 7);
@@ -423,12 +428,7 @@ mod tests {
 
     #[test]
     fn a_sheet_without_one_skew_is_turned_between_its_parts() {
-        let rules = Deskew {
-            enabled: true,
-            max_angle: 15.0,
-            min_angle: 0.2,
-            min_confidence: 5.0,
-        };
+        let rules = rules();
         let diag = 2400;
         // Lines of print: 40 pixels apart, each letter's ink within 3 pixels of its line.
         let text =
