@@ -226,9 +226,11 @@ fn scorer(pts: &[(f32, f32)], diag: usize) -> impl FnMut(f64) -> f64 + '_ {
         let (s, c) = (s as f32, c as f32);
         hist.iter_mut().for_each(|h| *h = 0);
         for &(x, y) in pts {
-            // Row of the point once the page is turned by `deg`.
-            let r = (y * c + x * s) as isize + diag as isize;
-            if let Some(h) = hist.get_mut(r.max(0) as usize) {
+            // Row of the point once the page is turned by `deg`, counted from `diag` rows
+            // above the origin so that rows above it are whole rows too (`as` truncates
+            // towards zero: a row holding -1..1 would be two rows high).
+            let r = (y * c + x * s + diag as f32) as usize;
+            if let Some(h) = hist.get_mut(r) {
                 *h += 1;
             }
         }
@@ -482,6 +484,17 @@ mod tests {
         let few = &lines[..150];
         let f = measure_from(few, diag, &rules, 100).expect("measured");
         assert_eq!(between_halves(few, diag, f).angle, f.angle);
+    }
+
+    #[test]
+    fn rows_either_side_of_the_origin_are_rows_of_their_own() {
+        // One point just above the origin's row, one just below: two rows of one point each
+        // (a profile of 1, 1: score 1 + 0 + 1), not one row of two (score 4 + 4).
+        let pts = [(0.0, -0.5), (0.0, 0.5)];
+        assert_eq!(scorer(&pts, 10)(0.0), 2.0);
+        // Turned by 2°, a point left of the origin rises into the row above it (row -0.2).
+        let pts = [(-20.0, 0.5), (0.0, 0.5)];
+        assert_eq!(scorer(&pts, 40)(2.0), 2.0);
     }
 
     #[test]

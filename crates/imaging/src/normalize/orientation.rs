@@ -169,7 +169,7 @@ fn upness(pts: &[(f32, f32)], angle: f64, diag: usize) -> Option<f64> {
             let q = x * c - y * s;
             lo = lo.min(q);
             hi = hi.max(q);
-            let r = ((y * c + x * s) as isize + diag as isize).clamp(0, n as isize - 1);
+            let r = ((y * c + x * s + diag as f32) as isize).clamp(0, n as isize - 1);
             (q, r as usize)
         })
         .collect();
