@@ -133,9 +133,11 @@ pub(crate) fn confirmed_by_halves(
 /// [`SPLIT_APART`] (and at most [`SPLIT_MAX`]) apart, the sheet is turned by their mean (the cut further apart decides),
 /// which leaves each part as little skewed as one turn can, instead of straightening the
 /// part with more ink and leaving the other at the whole difference. A sheet whose halves
-/// agree keeps its angle.
-pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew) -> Skew {
-    let (lo, hi) = (skew.angle - SPLIT_WINDOW, skew.angle + SPLIT_WINDOW);
+/// agree keeps its angle. The halves are looked for within the profile's `max_angle`, like
+/// the sheet.
+pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew, rules: &Deskew) -> Skew {
+    let lo = (skew.angle - SPLIT_WINDOW).max(-rules.max_angle);
+    let hi = (skew.angle + SPLIT_WINDOW).min(rules.max_angle);
     // Every other point of a page with plenty: lines stand out as clearly, at half the cost.
     let sampled: Vec<(f32, f32)>;
     let pts = if pts.len() >= 8 * MIN_POINTS {
@@ -438,7 +440,7 @@ mod tests {
         // One skew: the halves agree, the angle stays as measured.
         let lines = text(-2.3, 25, 7);
         let s = measure(&lines, diag, &rules).expect("measured");
-        let kept = between_halves(&lines, diag, s);
+        let kept = between_halves(&lines, diag, s, &rules);
         assert_eq!(kept.angle, s.angle);
         // A book spread: the left page at -2.8 degrees has more lines than the right one at
         // -1.8. The sheet's sweep follows the left page; the halves turn it between the two.
@@ -453,7 +455,7 @@ mod tests {
                 .map(|(x, y)| (x + 40.0, y)),
         );
         let whole = measure(&spread, diag, &rules).expect("measured");
-        let between = between_halves(&spread, diag, whole);
+        let between = between_halves(&spread, diag, whole, &rules);
         assert!(
             (between.angle + 2.3).abs() < 0.2,
             "{whole:?} -> {between:?}"
@@ -471,7 +473,7 @@ mod tests {
         };
         let curled = curled_at(0.2, -0.9);
         let whole = measure(&curled, diag, &rules).expect("measured");
-        let between = between_halves(&curled, diag, whole);
+        let between = between_halves(&curled, diag, whole, &rules);
         assert!(
             (between.angle + 0.35).abs() < 0.2,
             "{whole:?} -> {between:?}"
@@ -479,11 +481,31 @@ mod tests {
         // Halves 2 degrees apart (a camera's perspective): the sheet keeps its angle.
         let fanned = curled_at(0.5, -1.5);
         let whole = measure(&fanned, diag, &rules).expect("measured");
-        assert_eq!(between_halves(&fanned, diag, whole).angle, whole.angle);
+        assert_eq!(
+            between_halves(&fanned, diag, whole, &rules).angle,
+            whole.angle
+        );
+        // A spread near the end of the sweep: its halves are looked for within max_angle too.
+        let mut edge: Vec<(f32, f32)> = text(14.6, 30, 7)
+            .into_iter()
+            .filter(|p| p.0 < 500.0)
+            .collect();
+        edge.extend(
+            text(15.6, 22, 9)
+                .into_iter()
+                .filter(|p| p.0 >= 500.0)
+                .map(|(x, y)| (x + 40.0, y)),
+        );
+        let whole = measure(&edge, diag, &rules).expect("measured");
+        let between = between_halves(&edge, diag, whole, &rules);
+        assert!(
+            between.angle.abs() <= rules.max_angle,
+            "{whole:?} -> {between:?}"
+        );
         // Too few points: nothing to compare, the angle stays.
         let few = &lines[..150];
         let f = measure_from(few, diag, &rules, 100).expect("measured");
-        assert_eq!(between_halves(few, diag, f).angle, f.angle);
+        assert_eq!(between_halves(few, diag, f, &rules).angle, f.angle);
     }
 
     #[test]

@@ -133,7 +133,7 @@ fn measure_with_paper(
             } else {
                 &pts
             };
-            let s = deskew::between_halves(lines, diag, s);
+            let s = deskew::between_halves(lines, diag, s, &p.deskew);
             let (angle, confidence) = (
                 (s.angle * 100.0).round() / 100.0,
                 (s.confidence * 100.0).round() / 100.0,
