@@ -15,7 +15,7 @@
 //! Page-sized blocks are costly to hand back, though: each new mapping is zero-filled by the
 //! kernel page by page when first touched. With 4 KiB pages the normalization benchmark took 1.5
 //! million page faults for 200 pages and spent a fifth of its time in the kernel. So a block's
-//! mapping is backed by huge pages where the kernel allows it ([`advise_huge`]: 2 MiB a fault):
+//! mapping is backed by huge pages where the kernel allows it (`advise_huge`: 2 MiB a fault):
 //! 0.67 million faults, 15.2 s of CPU instead of 17.1-19.2. (Keeping 16 MiB or more free at the
 //! top of glibc's heaps, `M_TRIM_THRESHOLD`, saved another 0.3-0.6 million faults, but an OCR
 //! ingest then peaked at 299-306 MiB instead of 284-288.)
