@@ -442,18 +442,24 @@ mod tests {
         let s = measure(&lines, diag, &rules).expect("measured");
         let kept = between_halves(&lines, diag, s, &rules);
         assert_eq!(kept.angle, s.angle);
-        // A book spread: the left page at -2.8 degrees has more lines than the right one at
-        // -1.8. The sheet's sweep follows the left page; the halves turn it between the two.
-        let mut spread: Vec<(f32, f32)> = text(-2.8, 30, 7)
-            .into_iter()
-            .filter(|p| p.0 < 500.0)
-            .collect();
-        spread.extend(
-            text(-1.8, 22, 9)
+        // A book spread: the left page (30 lines) at `left` degrees, the right one (22 lines)
+        // at `right`, a 40-pixel gutter between.
+        let spread_at = |left: f64, right: f64| {
+            let mut pts: Vec<(f32, f32)> = text(left, 30, 7)
                 .into_iter()
-                .filter(|p| p.0 >= 500.0)
-                .map(|(x, y)| (x + 40.0, y)),
-        );
+                .filter(|p| p.0 < 500.0)
+                .collect();
+            pts.extend(
+                text(right, 22, 9)
+                    .into_iter()
+                    .filter(|p| p.0 >= 500.0)
+                    .map(|(x, y)| (x + 40.0, y)),
+            );
+            pts
+        };
+        // The left page has more lines: the sheet's sweep follows it; the halves turn the
+        // sheet between the two.
+        let spread = spread_at(-2.8, -1.8);
         let whole = measure(&spread, diag, &rules).expect("measured");
         let between = between_halves(&spread, diag, whole, &rules);
         assert!(
@@ -486,16 +492,7 @@ mod tests {
             whole.angle
         );
         // A spread near the end of the sweep: its halves are looked for within max_angle too.
-        let mut edge: Vec<(f32, f32)> = text(14.6, 30, 7)
-            .into_iter()
-            .filter(|p| p.0 < 500.0)
-            .collect();
-        edge.extend(
-            text(15.6, 22, 9)
-                .into_iter()
-                .filter(|p| p.0 >= 500.0)
-                .map(|(x, y)| (x + 40.0, y)),
-        );
+        let edge = spread_at(14.6, 15.6);
         let whole = measure(&edge, diag, &rules).expect("measured");
         let between = between_halves(&edge, diag, whole, &rules);
         assert!(
