@@ -130,9 +130,10 @@ pub(crate) fn confirmed_by_halves(
 /// at different angles, a page curled towards the binding. Its halves are measured on their
 /// own near the sheet's angle, left and right of the middle along the lines, then above and
 /// below it across them; where both halves of a cut find clear lines at angles more than
-/// [`SPLIT_APART`] (and at most [`SPLIT_MAX`]) apart, the sheet is turned by their mean (the cut further apart decides),
-/// which leaves each part as little skewed as one turn can, instead of straightening the
-/// part with more ink and leaving the other at the whole difference. A sheet whose halves
+/// [`SPLIT_APART`] (and at most [`SPLIT_MAX`]) apart, the sheet is turned by their mean (the
+/// cut further apart decides), which leaves each part as little skewed as one turn can,
+/// instead of straightening the part with more ink and leaving the other at the whole
+/// difference. A sheet whose halves
 /// agree keeps its angle. The halves are looked for within the profile's `max_angle`, like
 /// the sheet.
 pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew, rules: &Deskew) -> Skew {
@@ -174,14 +175,15 @@ pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew, rules:
 }
 
 /// Where a point lies along lines at `angle` (degrees).
-fn along(angle: f64) -> impl Fn(&(f32, f32)) -> f32 {
+pub(crate) fn along(angle: f64) -> impl Fn(&(f32, f32)) -> f32 {
     let (s, c) = angle.to_radians().sin_cos();
     let (s, c) = (s as f32, c as f32);
     move |&(x, y)| x * c - y * s
 }
 
-/// Where a point lies across lines at `angle` (degrees): its row once they are level.
-fn across(angle: f64) -> impl Fn(&(f32, f32)) -> f32 {
+/// Where a point lies across lines at `angle` (degrees): its row once they are level (rows
+/// above the origin are negative).
+pub(crate) fn across(angle: f64) -> impl Fn(&(f32, f32)) -> f32 {
     let (s, c) = angle.to_radians().sin_cos();
     let (s, c) = (s as f32, c as f32);
     move |&(x, y)| y * c + x * s
@@ -224,14 +226,13 @@ const MIN_CONFIDENCE_TO_CONFIRM: f64 = 1.5;
 fn scorer(pts: &[(f32, f32)], diag: usize) -> impl FnMut(f64) -> f64 + '_ {
     let mut hist = vec![0u32; 2 * diag + 1];
     move |deg: f64| -> f64 {
-        let (s, c) = deg.to_radians().sin_cos();
-        let (s, c) = (s as f32, c as f32);
+        let row = across(deg);
         hist.iter_mut().for_each(|h| *h = 0);
-        for &(x, y) in pts {
+        for p in pts {
             // Row of the point once the page is turned by `deg`, counted from `diag` rows
             // above the origin so that rows above it are whole rows too (`as` truncates
             // towards zero: a row holding -1..1 would be two rows high).
-            let r = (y * c + x * s + diag as f32) as usize;
+            let r = (row(p) + diag as f32) as usize;
             if let Some(h) = hist.get_mut(r) {
                 *h += 1;
             }

@@ -158,23 +158,23 @@ pub(crate) fn leans_to(pts: &[(f32, f32)], diag: usize, turn: u16, skew: Skew, l
 /// up; `None` unless the lines look like text.
 fn upness(pts: &[(f32, f32)], angle: f64, diag: usize) -> Option<f64> {
     const STRIPS: usize = 4;
-    let (s, c) = angle.to_radians().sin_cos();
-    let (s, c) = (s as f32, c as f32);
+    let (along, across) = (deskew::along(angle), deskew::across(angle));
     let n = 2 * diag + 1;
     let mut rows = vec![0u32; STRIPS * n];
     let (mut lo, mut hi) = (f32::MAX, f32::MIN);
-    let along: Vec<(f32, usize)> = pts
+    // Each point's place along the lines and its row.
+    let placed: Vec<(f32, usize)> = pts
         .iter()
-        .map(|&(x, y)| {
-            let q = x * c - y * s;
+        .map(|p| {
+            let q = along(p);
             lo = lo.min(q);
             hi = hi.max(q);
-            let r = ((y * c + x * s + diag as f32) as isize).clamp(0, n as isize - 1);
+            let r = ((across(p) + diag as f32) as isize).clamp(0, n as isize - 1);
             (q, r as usize)
         })
         .collect();
     let width = (hi - lo).max(1.0);
-    for (q, r) in along {
+    for (q, r) in placed {
         let strip = (((q - lo) / width * STRIPS as f32) as usize).min(STRIPS - 1);
         rows[strip * n + r] += 1;
     }
