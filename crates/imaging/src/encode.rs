@@ -72,6 +72,14 @@ pub fn g4_decode(data: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
     (out.len() == width as usize * height as usize).then_some(out)
 }
 
+/// Whether every pixel is 0 or 255: a block of pixels at a time, without a branch per pixel
+/// (a loop the compiler vectorizes; a scan is tens of millions of pixels).
+pub(crate) fn only_black_and_white(pixels: &[u8]) -> bool {
+    pixels
+        .chunks(64)
+        .all(|block| block.iter().fold(true, |all, &p| all & (p.wrapping_add(1) < 2)))
+}
+
 /// Encodes a decoded raster: bilevel content as G4 (the source's own G4 data when given: it
 /// decodes to exactly these pixels), everything else Flate.
 pub(crate) fn finish_raster(
@@ -90,7 +98,7 @@ pub(crate) fn finish_raster(
     } = raster;
     let (dpi_x, dpi_y, dpi_source) = dpi;
     check_page_size(width, height, dpi_x, dpi_y)?;
-    let bilevel = colour == Colour::Gray && pixels.iter().all(|&p| p == 0 || p == 255);
+    let bilevel = colour == Colour::Gray && only_black_and_white(&pixels);
     let (colour, encoding, data) = if bilevel {
         if !source_bilevel && !conversions.contains(&"gray-to-bilevel") {
             conversions.push("bilevel-from-gray");
@@ -209,5 +217,21 @@ mod tests {
         assert_eq!(cmyk_to_rgb(&[0, 0, 0, 0]), [255, 255, 255]);
         assert_eq!(cmyk_to_rgb(&[0, 0, 0, 255]), [0, 0, 0]);
         assert_eq!(ycbcr_to_rgb(&[128, 128, 128]), [128, 128, 128]);
+    }
+
+    #[test]
+    fn black_and_white_is_told_pixel_by_pixel() {
+        assert!(only_black_and_white(&[]));
+        for len in [1, 63, 64, 65, 200] {
+            let mut px: Vec<u8> = (0..len).map(|i| if i % 3 == 0 { 0 } else { 255 }).collect();
+            assert!(only_black_and_white(&px), "{len}");
+            // One gray pixel anywhere, first or last of a block, near black or near white.
+            for (at, v) in [(0, 1), (len - 1, 254), (len / 2, 128)] {
+                let keep = px[at];
+                px[at] = v;
+                assert!(!only_black_and_white(&px), "{len}: {v} at {at}");
+                px[at] = keep;
+            }
+        }
     }
 }

@@ -343,7 +343,7 @@ pub(super) fn to_raster(
         conversions.push("alpha-flattened");
     }
     let colour = if out_gray { Colour::Gray } else { Colour::Rgb };
-    let source_bilevel = s.bpc == 1 && out_gray && pixels.iter().all(|&p| p == 0 || p == 255);
+    let source_bilevel = s.bpc == 1 && out_gray && crate::encode::only_black_and_white(&pixels);
     Raster {
         width: s.width,
         height: s.height,

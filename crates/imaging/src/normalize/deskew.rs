@@ -223,28 +223,66 @@ const HALVES_AGREE: f64 = 0.5;
 const MIN_CONFIDENCE_TO_CONFIRM: f64 = 1.5;
 
 /// The score of the points' projection profile at an angle (see [`measure`]).
-fn scorer(pts: &[(f32, f32)], diag: usize) -> impl FnMut(f64) -> f64 + '_ {
+///
+/// Points come in reading order, so neighbours fall into the same row: counted one after
+/// another, each count would wait for the one before it. The scorer counts them interleaved
+/// from [`LANES`] stretches of the page instead (the same counts, several times faster), rows
+/// computed a block at a time (a loop the compiler vectorizes).
+fn scorer(pts: &[(f32, f32)], diag: usize) -> impl FnMut(f64) -> f64 {
+    let per_lane = pts.len().div_ceil(LANES);
+    let mut xs = Vec::with_capacity(pts.len());
+    let mut ys = Vec::with_capacity(pts.len());
+    for i in 0..per_lane {
+        for p in (0..LANES).filter_map(|lane| pts.get(lane * per_lane + i)) {
+            xs.push(p.0);
+            ys.push(p.1);
+        }
+    }
     let mut hist = vec![0u32; 2 * diag + 1];
+    let mut rows = [0i32; BLOCK];
     move |deg: f64| -> f64 {
         let row = across(deg);
-        hist.iter_mut().for_each(|h| *h = 0);
-        for p in pts {
-            // Row of the point once the page is turned by `deg`, counted from `diag` rows
-            // above the origin so that rows above it are whole rows too (`as` truncates
-            // towards zero: a row holding -1..1 would be two rows high).
-            let r = (row(p) + diag as f32) as usize;
-            if let Some(h) = hist.get_mut(r) {
-                *h += 1;
+        let d = diag as f32;
+        hist.fill(0);
+        for (xb, yb) in xs.chunks(BLOCK).zip(ys.chunks(BLOCK)) {
+            // Row of each point once the page is turned by `deg` ([`across`]), counted from
+            // `diag` rows above the origin so that rows above it are whole rows too (`as`
+            // truncates towards zero: a row holding -1..1 would be two rows high).
+            for ((r, &x), &y) in rows.iter_mut().zip(xb).zip(yb) {
+                *r = truncate((row(&(x, y)) + d).max(0.0));
+            }
+            for &r in &rows[..xb.len()] {
+                if let Some(h) = hist.get_mut(r as usize) {
+                    *h += 1;
+                }
             }
         }
+        // Every square is a whole number and their sum stays below 2^53: summed as integers,
+        // the score is the same as summed in floating point.
         hist.windows(2)
             .map(|w| {
-                let d = w[1] as f64 - w[0] as f64;
-                d * d
+                let d = w[1] as i64 - w[0] as i64;
+                (d * d) as u64
             })
-            .sum()
+            .sum::<u64>() as f64
     }
 }
+
+/// `v as i32` for `v` from 0 to 2^22, in arithmetic the compiler vectorizes (`as` checks every
+/// value for overflow one at a time): adding 2^23 leaves `v` rounded to a whole number in the
+/// low bits of the sum, one less where that rounded up.
+fn truncate(v: f32) -> i32 {
+    const MAGIC: f32 = 8_388_608.0;
+    let t = v + MAGIC;
+    let rounded = t.to_bits() as i32 - MAGIC.to_bits() as i32;
+    rounded - i32::from(t - MAGIC > v)
+}
+
+/// How many stretches of a page's points the scorer interleaves.
+const LANES: usize = 8;
+
+/// Points whose rows the scorer computes at a time.
+const BLOCK: usize = 256;
 
 /// The best score of a rough sweep (every [`ROUGH_STEP`]): a quick look that may fall short of
 /// a sharp peak, for telling plainly upright pages from ones that need the full sweep.
