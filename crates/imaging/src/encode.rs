@@ -75,9 +75,11 @@ pub fn g4_decode(data: &[u8], width: u32, height: u32) -> Option<Vec<u8>> {
 /// Whether every pixel is 0 or 255: a block of pixels at a time, without a branch per pixel
 /// (a loop the compiler vectorizes; a scan is tens of millions of pixels).
 pub(crate) fn only_black_and_white(pixels: &[u8]) -> bool {
-    pixels
-        .chunks(64)
-        .all(|block| block.iter().fold(true, |all, &p| all & (p.wrapping_add(1) < 2)))
+    pixels.chunks(64).all(|block| {
+        block
+            .iter()
+            .fold(true, |all, &p| all & (p.wrapping_add(1) < 2))
+    })
 }
 
 /// Encodes a decoded raster: bilevel content as G4 (the source's own G4 data when given: it

@@ -145,7 +145,11 @@ pub(crate) fn label(w: usize, h: usize, ink: impl Fn(usize, usize) -> bool) -> P
             }
             let id = runs.len() as u32;
             let (x0, x1) = (x0 as u32, x as u32 - 1);
-            runs.push(Run { y: y as u32, x0, x1 });
+            runs.push(Run {
+                y: y as u32,
+                x0,
+                x1,
+            });
             parent.push(id);
             while j < above.end && runs[j].x1 + 1 < x0 {
                 j += 1;
@@ -335,7 +339,10 @@ mod tests {
                     from_runs[r.y as usize * w + x as usize] = piece + 1;
                 }
             }
-            assert_eq!(from_runs, labels, "round {round}: {w}x{h}, density {density}");
+            assert_eq!(
+                from_runs, labels,
+                "round {round}: {w}x{h}, density {density}"
+            );
         }
     }
 }
