@@ -84,11 +84,8 @@ pub(super) fn convert(
             return Err(unsupported_result());
         };
         let max = (1u16 << k.bits) - 1;
-        let gray = unpack(&packed, width, height, k.bits as u8)
-            .ok_or_else(short)?
-            .into_iter()
-            .map(|v| (u16::from(v) * 255 / max) as u8)
-            .collect();
+        let levels: Vec<u8> = (0..=max).map(|v| (v * 255 / max) as u8).collect();
+        let gray = unpack_to(&packed, width, height, k.bits as u8, &levels).ok_or_else(short)?;
         return Ok(Pixels {
             colour: Colour::Gray,
             pixels: gray,
@@ -228,21 +225,91 @@ fn expand_palette(indices: &[u16], map: &[u16], bits: u64, n: usize) -> Result<P
 /// Unpacks rows of 1/2/4/8-bit samples (MSB first, rows byte-aligned) to one byte each, as
 /// stored (not scaled); None when the data is shorter than the rows.
 pub(super) fn unpack(packed: &[u8], width: u32, height: u32, bits: u8) -> Option<Vec<u8>> {
-    let n = width as usize * height as usize;
     if bits == 8 {
-        return packed.get(..n).map(<[u8]>::to_vec);
+        return packed
+            .get(..width as usize * height as usize)
+            .map(<[u8]>::to_vec);
     }
-    let row_bytes = (width as usize * bits as usize).div_ceil(8);
+    let as_stored: Vec<u8> = (0..=255).collect();
+    unpack_to(packed, width, height, bits, &as_stored)
+}
+
+/// [`unpack`] with each sample `v` stored as `levels[v]`. A whole byte of samples at a time
+/// through a table of the 256 bytes (a G4 page is tens of millions of pixels).
+pub(super) fn unpack_to(
+    packed: &[u8],
+    width: u32,
+    height: u32,
+    bits: u8,
+    levels: &[u8],
+) -> Option<Vec<u8>> {
+    let (width, bits) = (width as usize, usize::from(bits));
+    if !matches!(bits, 1 | 2 | 4 | 8) || levels.len() < 1 << bits {
+        return None;
+    }
+    let row_bytes = (width * bits).div_ceil(8);
     if packed.len() < row_bytes.checked_mul(height as usize)? {
         return None;
     }
-    let mask = (1u8 << bits) - 1;
-    let mut out = Vec::with_capacity(n);
+    let mask = (1usize << bits) - 1;
+    let sample = |byte: usize, i: usize| levels[(byte >> (8 - bits * (i + 1))) & mask];
+    let per_byte = 8 / bits;
+    let table: Vec<u8> = (0..256)
+        .flat_map(|byte| (0..per_byte).map(move |i| sample(byte, i)))
+        .collect();
+    let whole = width / per_byte;
+    let mut out = Vec::with_capacity(width * height as usize);
     for row in packed.chunks_exact(row_bytes).take(height as usize) {
-        for x in 0..width as usize {
-            let bit = x * bits as usize;
-            out.push((row[bit / 8] >> (8 - bits as usize - bit % 8)) & mask);
+        for &byte in &row[..whole] {
+            let at = usize::from(byte) * per_byte;
+            out.extend_from_slice(&table[at..at + per_byte]);
+        }
+        // The last byte's samples that belong to the row.
+        for i in 0..width - whole * per_byte {
+            out.push(sample(usize::from(row[whole]), i));
         }
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{unpack, unpack_to};
+
+    /// Sample `x` of a row, read bit by bit.
+    fn sample(row: &[u8], x: usize, bits: usize) -> u8 {
+        let bit = x * bits;
+        (row[bit / 8] >> (8 - bits - bit % 8)) & ((1 << bits) - 1) as u8
+    }
+
+    #[test]
+    fn samples_unpack_a_byte_at_a_time_as_they_do_one_at_a_time() {
+        let mut seed = 5u32;
+        let mut next = || {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 16) as u8
+        };
+        for bits in [1usize, 2, 4] {
+            let levels: Vec<u8> = (0..1u8 << bits).map(|v| v.wrapping_mul(37)).collect();
+            // Widths that end a row inside a byte, and rows of a single sample.
+            for width in [1usize, 3, 7, 8, 9, 13, 16, 31] {
+                let height = 3;
+                let row_bytes = (width * bits).div_ceil(8);
+                let packed: Vec<u8> = (0..row_bytes * height).map(|_| next()).collect();
+                let want: Vec<u8> = packed
+                    .chunks_exact(row_bytes)
+                    .flat_map(|row| (0..width).map(move |x| sample(row, x, bits)))
+                    .collect();
+                let (w, h, b) = (width as u32, height as u32, bits as u8);
+                assert_eq!(unpack(&packed, w, h, b).as_deref(), Some(&want[..]));
+                let mapped: Vec<u8> = want.iter().map(|&v| levels[v as usize]).collect();
+                assert_eq!(
+                    unpack_to(&packed, w, h, b, &levels).as_deref(),
+                    Some(&mapped[..])
+                );
+                // A row short: no pixels.
+                assert!(unpack(&packed[..packed.len() - 1], w, h, b).is_none());
+            }
+        }
+    }
 }
