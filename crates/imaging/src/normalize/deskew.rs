@@ -158,7 +158,7 @@ pub(crate) fn between_halves(pts: &[(f32, f32)], diag: usize, skew: Skew, rules:
     for (a, b) in cuts {
         let clear = |half: &[(f32, f32)]| {
             measure_within(half, diag, lo, hi, MIN_POINTS / 2)
-                .filter(|h| h.confidence >= MIN_CONFIDENCE_TO_CONFIRM)
+                .filter(|h| h.confidence >= SPLIT_MIN_CONFIDENCE)
                 .map(|h| h.angle)
         };
         if let (Some(x), Some(y)) = (clear(&a), clear(&b)) {
@@ -211,6 +211,11 @@ const SPLIT_APART: f64 = 0.4;
 /// perspective (the lines of a photographed page fan out by 2° and more), or a half whose
 /// lines were misread. The sheet keeps its angle.
 const SPLIT_MAX: f64 = 1.2;
+
+/// Fewest confidence for a half's lines to set a sheet's angle apart from its own: a half
+/// whose sweep barely peaks (a few lines, or lines read across the pixel grid near 0°) misreads
+/// its angle by tenths of a degree, and a split it suggests is no split.
+const SPLIT_MIN_CONFIDENCE: f64 = 3.0;
 
 /// Halves are measured this far either side of the sheet's angle (degrees).
 const SPLIT_WINDOW: f64 = 3.0;
@@ -475,7 +480,7 @@ mod tests {
         let diag = 2400;
         // Lines of print: 40 pixels apart, each letter's ink within 3 pixels of its line.
         let text =
-            |deg: f64, lines: usize, seed: u32| lines_spaced(deg, lines, 120, seed, 40.0, 3.0);
+            |deg: f64, lines: usize, seed: u32| lines_spaced(deg, lines, 400, seed, 40.0, 3.0);
         // One skew: the halves agree, the angle stays as measured.
         let lines = text(-2.3, 25, 7);
         let s = measure(&lines, diag, &rules).expect("measured");
@@ -506,6 +511,23 @@ mod tests {
             "{whole:?} -> {between:?}"
         );
         assert!((whole.angle + 2.3).abs() > (between.angle + 2.3).abs());
+        // The same spread in sparse print (a third of the ink): each half's lines barely
+        // stand out, its angle is no better than a guess, and no split is made on it.
+        let mut sparse: Vec<(f32, f32)> = lines_spaced(-2.8, 30, 120, 7, 40.0, 3.0)
+            .into_iter()
+            .filter(|p| p.0 < 500.0)
+            .collect();
+        sparse.extend(
+            lines_spaced(-1.8, 22, 120, 9, 40.0, 3.0)
+                .into_iter()
+                .filter(|p| p.0 >= 500.0)
+                .map(|(x, y)| (x + 40.0, y)),
+        );
+        let whole = measure(&sparse, diag, &rules).expect("measured");
+        assert_eq!(
+            between_halves(&sparse, diag, whole, &rules).angle,
+            whole.angle
+        );
         // A curled page: the upper lines at +0.2 degrees, the lower ones at -0.9.
         let curled_at = |upper: f64, lower: f64| {
             let mut pts = text(upper, 14, 5);
