@@ -487,20 +487,21 @@ mod tests {
         let kept = between_halves(&lines, diag, s, &rules);
         assert_eq!(kept.angle, s.angle);
         // A book spread: the left page (30 lines) at `left` degrees, the right one (22 lines)
-        // at `right`, a 40-pixel gutter between.
-        let spread_at = |left: f64, right: f64| {
-            let mut pts: Vec<(f32, f32)> = text(left, 30, 7)
+        // at `right`, a 40-pixel gutter between; `per_line` points of ink a line.
+        let spread_of = |left: f64, right: f64, per_line: usize| {
+            let mut pts: Vec<(f32, f32)> = lines_spaced(left, 30, per_line, 7, 40.0, 3.0)
                 .into_iter()
                 .filter(|p| p.0 < 500.0)
                 .collect();
             pts.extend(
-                text(right, 22, 9)
+                lines_spaced(right, 22, per_line, 9, 40.0, 3.0)
                     .into_iter()
                     .filter(|p| p.0 >= 500.0)
                     .map(|(x, y)| (x + 40.0, y)),
             );
             pts
         };
+        let spread_at = |left: f64, right: f64| spread_of(left, right, 400);
         // The left page has more lines: the sheet's sweep follows it; the halves turn the
         // sheet between the two.
         let spread = spread_at(-2.8, -1.8);
@@ -513,16 +514,7 @@ mod tests {
         assert!((whole.angle + 2.3).abs() > (between.angle + 2.3).abs());
         // The same spread in sparse print (a third of the ink): each half's lines barely
         // stand out, its angle is no better than a guess, and no split is made on it.
-        let mut sparse: Vec<(f32, f32)> = lines_spaced(-2.8, 30, 120, 7, 40.0, 3.0)
-            .into_iter()
-            .filter(|p| p.0 < 500.0)
-            .collect();
-        sparse.extend(
-            lines_spaced(-1.8, 22, 120, 9, 40.0, 3.0)
-                .into_iter()
-                .filter(|p| p.0 >= 500.0)
-                .map(|(x, y)| (x + 40.0, y)),
-        );
+        let sparse = spread_of(-2.8, -1.8, 120);
         let whole = measure(&sparse, diag, &rules).expect("measured");
         assert_eq!(
             between_halves(&sparse, diag, whole, &rules).angle,
