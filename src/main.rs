@@ -351,6 +351,16 @@ fn main() -> ExitCode {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
+    if let Command::Ingest { case, .. } = &cli.command {
+        // Without a recognizer in the process, page buffers are kept for the next page (no
+        // zero-filling faults); with one, they go back to the system (its memory is the peak).
+        let mode = case.ocr.settings().mode;
+        if mode == sohoa_ocr::Mode::Off
+            || (mode == sohoa_ocr::Mode::Auto && sohoa_ocr::engine_name().is_none())
+        {
+            sohoa_alloc::keep_large_buffers();
+        }
+    }
     let ran = match cli.command {
         Command::Ingest {
             scans,

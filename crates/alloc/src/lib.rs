@@ -133,6 +133,31 @@ pub fn return_large_buffers() {
     }
 }
 
+/// The C allocator's mmap threshold while page buffers are kept ([`keep_large_buffers`]):
+/// glibc's largest on 64-bit systems, above a 300-dpi A4 colour page (26 MB).
+pub const KEPT_MMAP_THRESHOLD: usize = 32 << 20;
+
+/// Free memory the C allocator keeps at the top of its heaps while page buffers are kept.
+pub const KEPT_TRIM_THRESHOLD: usize = 512 << 20;
+
+/// Keeps page-sized buffers in the C allocator's heaps for the next page instead of handing
+/// each back to the system ([`return_large_buffers`]), for runs with no OCR engine in the
+/// process. A page buffer handed back costs its zero-filling page faults again on the next
+/// page: an ingest without OCR took 0.41 million faults for 200 pages at 300 dpi, and 0.015
+/// million with the buffers kept, a sixth less CPU, for a peak of 172 MiB instead of 134 (an
+/// OCR ingest, whose recognizers allocate from the same heaps, keeps handing them back: it would
+/// peak above 300 MiB). Call before any thread starts; `MALLOC_MMAP_THRESHOLD_` still wins.
+pub fn keep_large_buffers() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+        // SAFETY: mallopt only changes the allocator's parameters; called before other threads.
+        unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, KEPT_MMAP_THRESHOLD as libc::c_int);
+            libc::mallopt(libc::M_TRIM_THRESHOLD, KEPT_TRIM_THRESHOLD as libc::c_int);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -58,6 +58,13 @@ impl Huffman {
     }
 }
 
+/// Whether any of a word's eight bytes is 0xFF (a zero byte of its complement; exact).
+fn has_ff_byte(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let inv = !word;
+    inv.wrapping_sub(ONES) & !inv & (ONES << 7) != 0
+}
+
 /// Reads the bits of one entropy-coded segment; stops at any marker (RST or other).
 pub(super) struct Bits<'a> {
     pub(super) b: &'a [u8],
@@ -70,6 +77,17 @@ pub(super) struct Bits<'a> {
 impl Bits<'_> {
     /// Loads whole bytes until 57 or more bits wait, or the segment's data ends.
     fn fill(&mut self) {
+        // Most of the data has no 0xFF byte (stuffed or a marker) among the next eight: as many
+        // of them as fit are loaded at once. Bits above the low `n` are never read.
+        if let Some(word) = self.b.get(self.pos..self.pos + 8) {
+            let word = u64::from_be_bytes(word.try_into().unwrap_or([0xFF; 8]));
+            if !has_ff_byte(word) {
+                let take = ((64 - self.n) / 8).min(7);
+                self.acc = self.acc << (8 * take) | word >> (64 - 8 * take);
+                self.pos += take as usize;
+                self.n += 8 * take;
+            }
+        }
         while self.n <= 56 {
             let Some(&byte) = self.b.get(self.pos) else {
                 return;
@@ -88,6 +106,7 @@ impl Bits<'_> {
     }
 
     /// The next `count` (at most 16) bits, or None when the segment's data ends first.
+    #[inline]
     pub(super) fn bits(&mut self, count: u8) -> Option<u32> {
         let count = u32::from(count);
         if self.n < count {
@@ -105,6 +124,7 @@ impl Bits<'_> {
         self.bits(1)
     }
 
+    #[inline]
     pub(super) fn decode(&mut self, t: &Huffman) -> Result<Option<u8>, PageError> {
         if self.n < FAST_BITS {
             self.fill();
@@ -144,5 +164,76 @@ impl Bits<'_> {
             self.pos += 1;
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The segment's bits as T.81 defines them, one byte at a time: a 0xFF followed by 0x00 is
+    /// the byte 0xFF, any other 0xFF ends the data.
+    fn plain_bits(b: &[u8]) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while let Some(&byte) = b.get(i) {
+            if byte == 0xFF {
+                if b.get(i + 1) != Some(&0x00) {
+                    break;
+                }
+                i += 1;
+            }
+            i += 1;
+            out.extend((0..8).rev().map(|k| u32::from(byte >> k & 1)));
+        }
+        out
+    }
+
+    #[test]
+    fn bits_read_in_any_counts_are_the_segments_bits_up_to_its_marker() {
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        let mut rnd = |n: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % n
+        };
+        for case in 0..2000 {
+            // Random data with stuffed bytes, now and then a marker or a lone 0xFF at the end.
+            let len = 1 + rnd(60) as usize;
+            let mut b: Vec<u8> = Vec::new();
+            while b.len() < len {
+                match rnd(10) {
+                    0 => b.extend([0xFF, 0x00]),
+                    1 if case % 3 == 0 => b.extend([0xFF, 0xD0 + rnd(8) as u8]),
+                    _ => b.push(rnd(255) as u8),
+                }
+            }
+            if case % 7 == 0 {
+                b.push(0xFF);
+            }
+            let want = plain_bits(&b);
+            let mut bits = Bits {
+                b: &b,
+                pos: 0,
+                acc: 0,
+                n: 0,
+            };
+            let mut got = Vec::new();
+            loop {
+                let count = 1 + rnd(16) as u8;
+                match bits.bits(count) {
+                    Some(v) => got.extend((0..count).rev().map(|k| v >> k & 1)),
+                    None => {
+                        // Fewer bits than asked are left: read them one at a time.
+                        while let Some(v) = bits.bit() {
+                            got.push(v);
+                        }
+                        break;
+                    }
+                }
+            }
+            assert_eq!(got, want, "case {case}: {b:02X?}");
+        }
     }
 }
