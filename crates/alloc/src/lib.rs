@@ -18,7 +18,10 @@
 //! mapping is backed by huge pages where the kernel allows it (`advise_huge`: 2 MiB a fault):
 //! 0.67 million faults, 15.2 s of CPU instead of 17.1-19.2. (Keeping 16 MiB or more free at the
 //! top of glibc's heaps, `M_TRIM_THRESHOLD`, saved another 0.3-0.6 million faults, but an OCR
-//! ingest then peaked at 299-306 MiB instead of 284-288.)
+//! ingest then peaked at 299-306 MiB instead of 284-288.) An ingest with no OCR engine in the
+//! process has no such peak to keep down: it keeps its page buffers in glibc's heaps for the next
+//! page ([`keep_large_buffers`], set by the binary before any thread starts), 0.015 million
+//! faults.
 //!
 //! Which allocator owns a block follows from its size alone: Rust hands `dealloc` and `realloc`
 //! the layout the block was allocated with, so the same test on the same size always names the
