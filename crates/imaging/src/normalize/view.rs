@@ -38,9 +38,9 @@ fn paper_of(gray: &[u8]) -> f64 {
     percentile(&hist, gray.len().max(1) as u64, 0.9).max(1) as f64
 }
 
-/// How many pixels of `px` (items of `N` channels) hold each value, per channel. Counted into
-/// four tables in turn: most pixels are paper, and counting one after another into one table
-/// waits on every count of the same value for the one before it.
+/// How many of the pixels in `bytes` (`N` channels each, interleaved) hold each value, per
+/// channel. Counted into four tables in turn: most pixels are paper, and counting one after
+/// another into one table waits on every count of the same value for the one before it.
 fn histograms<const N: usize>(bytes: &[u8]) -> [[u64; 256]; N] {
     const TABLES: usize = 4;
     let mut tables = [[[0u64; 256]; N]; TABLES];
