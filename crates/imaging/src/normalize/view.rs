@@ -322,7 +322,7 @@ mod tests {
             .iter()
             .map(|p| {
                 let b: Vec<u32> = (0..3)
-                    .map(|n| (p[n] as u32 * ((255 << 8) / paper_rgb[n] as u32) >> 8).min(255))
+                    .map(|n| ((p[n] as u32 * ((255 << 8) / paper_rgb[n] as u32)) >> 8).min(255))
                     .collect();
                 (b.iter().max().unwrap_or(&0) - b.iter().min().unwrap_or(&0)) as u8
             })
