@@ -128,10 +128,20 @@ unsafe impl GlobalAlloc for Allocator {
 /// when set.
 pub fn return_large_buffers() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
+    tune(&[(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD)]);
+}
+
+/// Sets glibc's malloc parameters, unless `MALLOC_MMAP_THRESHOLD_` is set (the person running
+/// sohoa chose how page buffers are kept). Before any thread starts.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn tune(params: &[(libc::c_int, usize)]) {
+    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_some() {
+        return;
+    }
+    for &(param, value) in params {
         // SAFETY: mallopt only changes the allocator's parameters; called before other threads.
         unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, MMAP_THRESHOLD as libc::c_int);
+            libc::mallopt(param, value as libc::c_int);
         }
     }
 }
@@ -152,13 +162,10 @@ pub const KEPT_TRIM_THRESHOLD: usize = 512 << 20;
 /// peak above 300 MiB). Call before any thread starts; `MALLOC_MMAP_THRESHOLD_` still wins.
 pub fn keep_large_buffers() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    if std::env::var_os("MALLOC_MMAP_THRESHOLD_").is_none() {
-        // SAFETY: mallopt only changes the allocator's parameters; called before other threads.
-        unsafe {
-            libc::mallopt(libc::M_MMAP_THRESHOLD, KEPT_MMAP_THRESHOLD as libc::c_int);
-            libc::mallopt(libc::M_TRIM_THRESHOLD, KEPT_TRIM_THRESHOLD as libc::c_int);
-        }
-    }
+    tune(&[
+        (libc::M_MMAP_THRESHOLD, KEPT_MMAP_THRESHOLD),
+        (libc::M_TRIM_THRESHOLD, KEPT_TRIM_THRESHOLD),
+    ]);
 }
 
 #[cfg(test)]
